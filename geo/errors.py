@@ -1,0 +1,41 @@
+"""One error root for the whole package.
+
+Every error names the input it is about, what is wrong with it and what to do.
+Subclasses also inherit the builtin exception they mean, so callers that catch
+``ValueError`` or ``OSError`` keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GeoError",
+    "InputError",
+    "GazetteerError",
+    "CuratedDataError",
+    "IndexCorruptError",
+    "RulesError",
+]
+
+
+class GeoError(Exception):
+    """Root of every error raised by ``geo``."""
+
+
+class InputError(GeoError, ValueError):
+    """An article, query or option is malformed."""
+
+
+class GazetteerError(GeoError, RuntimeError):
+    """The gazetteer index cannot be built or opened."""
+
+
+class CuratedDataError(GazetteerError, ValueError):
+    """A curated gazetteer file has a missing or malformed field."""
+
+
+class IndexCorruptError(GazetteerError):
+    """The on-disk index is truncated, corrupt or from another build."""
+
+
+class RulesError(GeoError, ValueError):
+    """A user rules file (``--rules``) is malformed."""

@@ -1,0 +1,70 @@
+"""Result records: small immutable objects that keep the raw row they came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Place", "Mention", "Article"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry.
+
+    ``geometry`` is a GeoJSON geometry mapping for lines and areas, or ``None``
+    when the point (``lat``, ``lon``) is all there is.
+    """
+
+    id: str
+    name: str
+    feature_class: str  # GeoNames class: A (admin/country), P (populated), L (area), R (route), T (terrain) ...
+    feature_code: str  # GeoNames code: PCLI, ADM1, PPLC, PPL, RGN, RD ...
+    country: str  # ISO 3166-1 alpha-2, "" when none (continents, seas)
+    admin1: str
+    population: int
+    lat: float
+    lon: float
+    geometry: dict[str, Any] | None = None
+    source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def geometry_type(self) -> str:
+        return self.geometry["type"] if self.geometry else "Point"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place mention in one article.
+
+    ``start``/``end`` are character offsets into the article body (after any
+    date header), so ``article.text[start:end] == text``.
+    """
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    place: Place
+    kind: str  # "toponym" or "demonym"
+    score: float  # confidence in [0, 1]
+    sentence: str
+    date: dt.date | None
+    date_source: str  # "text", "narrative" or "published"
+    date_text: str
+    published: dt.date | None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from its source."""
+
+    id: str
+    text: str
+    published: dt.date | None = None
+    title: str = ""
+    url: str = ""
+    source: str = ""  # file path (and line) it was read from
