@@ -1,0 +1,51 @@
+"""geo: news articles to time-stamped maps, offline.
+
+The stable surface is re-exported here; heavy modules (folium, geopandas) load
+only when first used, so a fresh process starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import CuratedDataError, GazetteerError, GeoError, IndexCorruptError, InputError, RulesError
+from .model import Article, Mention, Place
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "CuratedDataError",
+    "GazetteerError",
+    "Gazetteer",
+    "GeoError",
+    "Geoparser",
+    "IndexCorruptError",
+    "InputError",
+    "LocalGazetteer",
+    "Mention",
+    "Place",
+    "RulesError",
+    "build_map",
+    "parse",
+    "read_articles",
+]
+
+_LAZY = {
+    "Gazetteer": "geo.gazetteer",
+    "LocalGazetteer": "geo.geocoder",
+    "Geoparser": "geo.pipeline",
+    "parse": "geo.pipeline",
+    "read_articles": "geo.articles",
+    "build_map": "geo.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

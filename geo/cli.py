@@ -1,0 +1,157 @@
+"""The ``geo`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import GeoError
+
+__all__ = ["main"]
+
+logger = logging.getLogger(__name__)
+
+
+def _gazetteer_from(args: argparse.Namespace):  # noqa: ANN202 - avoids importing the index for --help
+    from .gazetteer import Gazetteer
+
+    return Gazetteer.open(args.index, cache_dir=args.cache_dir, curated=args.curated)
+
+
+def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    from .gazetteer import INDEX_NAME, Gazetteer, build_index, default_cache_dir
+
+    path = Path(args.index) if args.index else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()) / INDEX_NAME
+    if args.geonames:
+        missing = [p for p in args.geonames if not Path(p).exists()]
+        if missing:
+            raise GeoError(f"GeoNames file(s) {', '.join(missing)} not found; give the paths of the downloaded dump files")
+        build_index(path, curated=args.curated, geonames=args.geonames)
+        gaz = Gazetteer(path)
+    else:
+        gaz = Gazetteer.open(path, curated=args.curated, rebuild=True)
+    info = gaz.info()
+    print(f"built {info['path']}: {info['places']:,} places, {info['names']:,} names, {info['size_mb']} MB")
+    return 0
+
+
+def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
+    info = _gazetteer_from(args).info()
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(f"index:   {info['path']} ({info['size_mb']} MB, built {info['built']})")
+    print(f"places:  {info['places']:,}   names: {info['names']:,}")
+    print("sources:")
+    for package, version in info["stamp"]["sources"].items():
+        print(f"  {package} {version}")
+    for folder in info["stamp"]["curated_dirs"]:
+        print(f"  curated folder {folder}")
+    if info["stamp"].get("geonames"):
+        for dump in info["stamp"]["geonames"]:
+            print(f"  GeoNames dump {dump}")
+    print("feature codes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(info["feature_codes"].items())))
+    return 0
+
+
+def _cmd_gazetteer_search(args: argparse.Namespace) -> int:
+    gaz = _gazetteer_from(args)
+    cands = gaz.lookup(args.name, country=args.country, limit=args.limit, demonyms=True)
+    rows = [
+        {
+            "id": c.place.id,
+            "name": c.place.name,
+            "feature_class": c.place.feature_class,
+            "feature_code": c.place.feature_code,
+            "country": c.place.country,
+            "admin1": c.place.admin1,
+            "population": c.place.population,
+            "lat": c.place.lat,
+            "lon": c.place.lon,
+            "geometry": c.place.geometry or {"type": "Point", "coordinates": [c.place.lon, c.place.lat]},
+            "match": c.match,
+            "prior": round(c.prior, 3),
+            "source": c.place.source,
+        }
+        for c in cands
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print(f"no place named {args.name!r}", file=sys.stderr)
+    else:
+        for r in rows:
+            print(
+                f"{r['id']:>22}  {r['name'][:28]:<28} {r['feature_code']:<5} {r['country'] or '--':<3}"
+                f"{r['admin1'][:20]:<21}{r['population']:>11,}  {r['lat']:9.4f} {r['lon']:10.4f}  {r['geometry']['type']}"
+            )
+    return 0 if rows else 1
+
+
+def _add_index_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", help="gazetteer index file (default: CACHE_DIR/gazetteer.sqlite)")
+    parser.add_argument("--cache-dir", help="where the index is cached (default: $GEO_CACHE_DIR or ~/.cache/geo)")
+    parser.add_argument(
+        "--curated", action="append", metavar="DIR", help="a folder of your own curated .geojson files (repeatable; or GEO_CURATED)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="geo", description="News articles to time-stamped maps.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gaz = sub.add_parser("gazetteer", help="build, inspect and search the local gazetteer")
+    gaz_sub = gaz.add_subparsers(dest="gazetteer_command", required=True)
+    build = gaz_sub.add_parser("build", help="(re)build the index")
+    _add_index_options(build)
+    build.add_argument(
+        "--geonames",
+        nargs="+",
+        metavar="PATH",
+        help="full GeoNames dump files: allCountries.txt or .zip, citiesNNN.txt, admin1CodesASCII.txt, alternateNamesV2.txt",
+    )
+    build.set_defaults(func=_cmd_gazetteer_build)
+    info = gaz_sub.add_parser("info", help="sources, versions, counts and the index path")
+    _add_index_options(info)
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=_cmd_gazetteer_info)
+    search = gaz_sub.add_parser("search", help="ranked places for a name")
+    _add_index_options(search)
+    search.add_argument("name")
+    search.add_argument("--country", action="append", help="ISO alpha-2 code to keep (repeatable)")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=_cmd_gazetteer_search)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other stages add their sub-commands here (parse, map, evaluate, aggregate).
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except GeoError as err:
+        print(f"geo: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Curated gazetteer entries: plain GeoJSON files reviewed like code.
+
+A folder of ``*.geojson`` FeatureCollections (the project's ``gazetteer/`` and,
+optionally, a user's own folder) adds places the packaged sources lack or get
+wrong. Each file is validated strictly: a missing or malformed field fails the
+build with the file, the feature and the field named.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import shapely.geometry
+
+from .errors import CuratedDataError
+from .sources import record
+
+__all__ = ["read_curated_dir", "curated_files", "hash_files", "read_demonyms", "GEOMETRY_TYPES"]
+
+logger = logging.getLogger(__name__)
+
+GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+_REQUIRED = {
+    "id": str,
+    "name": str,
+    "alternate_names": list,
+    "feature_class": str,
+    "feature_code": str,
+    "country": str,
+    "source": str,
+}
+
+
+def curated_files(folders: Iterable[Path]) -> list[Path]:
+    """The curated data files of the folders, in a stable order."""
+    files: list[Path] = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CuratedDataError(
+                f"curated gazetteer folder {folder} does not exist or is not a folder; "
+                "pass an existing folder of .geojson files (option --curated or GEO_CURATED)"
+            )
+        files.extend(sorted(p for p in folder.rglob("*") if p.suffix in {".geojson", ".csv"} and not p.name.startswith(".")))
+    return files
+
+
+def hash_files(files: Iterable[Path]) -> str:
+    """A content hash of the files, so the index is rebuilt when one changes."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fail(path: Path, feature: str, field: str, problem: str) -> CuratedDataError:
+    return CuratedDataError(f"{path}: feature {feature}: field '{field}' {problem}; fix the file and build again")
+
+
+def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
+    label = f"#{index}"
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise _fail(path, label, "type", "must be \"Feature\"")
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        raise _fail(path, label, "properties", "is missing or not an object")
+    if isinstance(props.get("id"), str):
+        label = f"#{index} ({props['id']})"
+    for field, kind in _REQUIRED.items():
+        if field not in props:
+            raise _fail(path, label, field, "is missing")
+        if not isinstance(props[field], kind):
+            raise _fail(path, label, field, f"must be a {kind.__name__}, not {type(props[field]).__name__}")
+    for field in ("id", "name", "feature_class", "feature_code", "source"):
+        if not props[field].strip():
+            raise _fail(path, label, field, "is empty")
+    if props["country"] and not (len(props["country"]) == 2 and props["country"].isalpha() and props["country"].isupper()):
+        raise _fail(path, label, "country", f"must be an ISO 3166-1 alpha-2 code like \"AZ\" or \"\", not {props['country']!r}")
+    if not all(isinstance(n, str) and n.strip() for n in props["alternate_names"]):
+        raise _fail(path, label, "alternate_names", "must be a list of non-empty strings")
+    if "population" in props and not (isinstance(props["population"], int) and props["population"] >= 0):
+        raise _fail(path, label, "population", "must be a whole number >= 0")
+    if "geonameid" in props and not isinstance(props["geonameid"], int):
+        raise _fail(path, label, "geonameid", "must be a whole number")
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+        raise _fail(path, label, "geometry", f"must be one of {', '.join(sorted(GEOMETRY_TYPES))}")
+    try:
+        shape = shapely.geometry.shape(geometry)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+        raise _fail(path, label, "geometry", f"is malformed ({err})") from err
+    if shape.is_empty or not shape.is_valid:
+        raise _fail(path, label, "geometry", "is empty or invalid (self-intersecting or unclosed rings)")
+    minx, miny, maxx, maxy = shape.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise _fail(path, label, "geometry", "has coordinates outside [-180, 180] x [-90, 90]; use [lon, lat] order")
+    point = shape if geometry["type"] == "Point" else shape.representative_point()
+    if geometry["type"] in {"LineString", "MultiLineString"}:
+        point = shape.interpolate(0.5, normalized=True) if geometry["type"] == "LineString" else point
+    names = [(n, "alt") for n in props["alternate_names"]]
+    names += [(n, "demonym") for n in props.get("demonyms", []) if isinstance(n, str) and n.strip()]
+    return record(
+        props["id"],
+        props["name"],
+        feature_class=props["feature_class"],
+        feature_code=props["feature_code"],
+        country=props["country"],
+        admin1=props.get("admin1", "") or "",
+        lat=round(point.y, 5),
+        lon=round(point.x, 5),
+        population=props.get("population", 0),
+        geometry=None if geometry["type"] == "Point" else geometry,
+        source=f"curated {path.name}: {props['source']}",
+        names=names,
+        raw={k: v for k, v in props.items() if k not in {"alternate_names"}},
+    )
+
+
+def read_curated_file(path: Path) -> list[dict[str, Any]]:
+    """The validated records of one curated GeoJSON file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CuratedDataError(f"{path}: not valid UTF-8 JSON ({err}); fix the file and build again") from err
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise CuratedDataError(f"{path}: must be a GeoJSON FeatureCollection with a 'features' list; fix the file and build again")
+    records = [_validate(path, i, f) for i, f in enumerate(data["features"])]
+    seen: set[str] = set()
+    for rec in records:
+        if rec["id"] in seen:
+            raise _fail(path, rec["id"], "id", "is used twice in the file")
+        seen.add(rec["id"])
+    return records
+
+
+def read_curated_dir(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Every curated place record of the given files (GeoJSON only)."""
+    for path in files:
+        if path.suffix == ".geojson":
+            yield from read_curated_file(path)
+
+
+def read_demonyms(files: Iterable[Path]) -> list[tuple[str, str]]:
+    """``(demonym, country code)`` pairs from curated ``demonyms*.csv`` files."""
+    pairs = []
+    for path in files:
+        if path.suffix != ".csv" or not path.name.startswith("demonyms"):
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or not {"demonym", "country"} <= set(reader.fieldnames):
+                raise CuratedDataError(f"{path}: needs the columns demonym,country; fix the file and build again")
+            for line, row in enumerate(reader, start=2):
+                demonym, country = (row.get("demonym") or "").strip(), (row.get("country") or "").strip()
+                if not demonym or len(country) != 2 or not country.isupper():
+                    raise CuratedDataError(
+                        f"{path}: line {line}: needs a demonym and an ISO alpha-2 country code; fix the file and build again"
+                    )
+                pairs.append((demonym, country))
+    return pairs

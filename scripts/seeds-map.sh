@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Makes the map of the example articles in seeds/ at output/seeds.html.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+mkdir -p output
+.venv/bin/geo map seeds/ -o output/seeds.html "$@"
+echo "wrote output/seeds.html"
