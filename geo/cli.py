@@ -133,8 +133,90 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Other stages add their sub-commands here (parse, map, evaluate, aggregate).
-_EXTRA_COMMANDS: list = []
+def _parse_date(value: str | None):  # noqa: ANN202
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise GeoError(f"--date {value!r} is not an ISO date; write it as YYYY-MM-DD") from err
+
+
+def _geoparser(args: argparse.Namespace):  # noqa: ANN202
+    from .pipeline import Geoparser
+
+    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules)
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from .output import write_mentions
+
+    parser = _geoparser(args)
+    stats = write_mentions(
+        parser,
+        args.paths,
+        out=args.output,
+        fmt=args.format,
+        default_date=_parse_date(args.date),
+    )
+    print(
+        f"{stats.articles} articles, {stats.mentions} mentions, {stats.failures} failed"
+        + (f" -> {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
+    return 1 if stats.failures else 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import Prediction, evaluate, evaluate_gold_spans
+
+    parser = _geoparser(args)
+    if args.gold_spans:
+
+        def resolve(article):  # noqa: ANN001, ANN202
+            places = parser.resolve_spans(article.text, [(t.start, t.end) for t in article.toponyms])
+            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon) for t, p in zip(article.toponyms, places)]
+
+        scores = evaluate_gold_spans(args.corpus, resolve, limit=args.limit)
+    else:
+
+        def parse(article):  # noqa: ANN001, ANN202
+            mentions = parser.parse_text(article.text, published=article.published, doc=article.id)
+            return [Prediction(m.start, m.end, m.place.lat, m.place.lon) for m in mentions]
+
+        scores = evaluate(args.corpus, parse, limit=args.limit)
+    print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
+    return 0
+
+
+def _add_parse_options(parser: argparse.ArgumentParser) -> None:
+    _add_index_options(parser)
+    parser.add_argument("--no-demonyms", action="store_true", help="do not count demonyms (Russian, Armenians) as mentions")
+    parser.add_argument("--rules", metavar="FILE", help="pins and exclusions (see README: Rules files)")
+
+
+def _register_parse(sub) -> None:  # noqa: ANN001
+    parse = sub.add_parser("parse", help="find, locate and date the places of articles")
+    parse.add_argument("paths", nargs="+", help="files, folders, or - for standard input")
+    parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
+    parse.add_argument("-o", "--output", help="output file (default: standard output)")
+    parse.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    _add_parse_options(parse)
+    parse.set_defaults(func=_cmd_parse)
+
+    ev = sub.add_parser("evaluate", help="score the geoparser on an annotated corpus (LGL, GeoVirus, TR-News, GeoWebNews)")
+    ev.add_argument("corpus")
+    ev.add_argument("--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)")
+    ev.add_argument("--limit", type=int, help="first N articles only")
+    ev.add_argument("--json", action="store_true")
+    _add_parse_options(ev)
+    ev.set_defaults(func=_cmd_evaluate)
+
+
+# Other stages add their sub-commands here (map, aggregate).
+_EXTRA_COMMANDS: list = [_register_parse]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,7 +21,7 @@ import shapely.geometry
 from .errors import CuratedDataError
 from .sources import record
 
-__all__ = ["read_curated_dir", "curated_files", "hash_files", "read_demonyms", "GEOMETRY_TYPES"]
+__all__ = ["read_curated_dir", "curated_files", "hash_files", "read_aliases", "GEOMETRY_TYPES"]
 
 logger = logging.getLogger(__name__)
 
@@ -147,21 +147,32 @@ def read_curated_dir(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
             yield from read_curated_file(path)
 
 
-def read_demonyms(files: Iterable[Path]) -> list[tuple[str, str]]:
-    """``(demonym, country code)`` pairs from curated ``demonyms*.csv`` files."""
-    pairs = []
+ALIAS_KINDS = ("alt", "abbr", "demonym")
+
+
+def read_aliases(files: Iterable[Path]) -> list[tuple[str, str, str, str]]:
+    """``(gazetteer id, name, kind, file)`` rows from curated ``aliases*.csv`` files.
+
+    An alias adds a name to an existing entry (a GeoNames id, a ``curated:`` id):
+    an abbreviation ("Calif."), another spelling ("Britain") or a demonym
+    ("Palestinians", kind ``demonym``).
+    """
+    rows = []
     for path in files:
-        if path.suffix != ".csv" or not path.name.startswith("demonyms"):
+        if path.suffix != ".csv" or not path.name.startswith("aliases"):
             continue
         with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None or not {"demonym", "country"} <= set(reader.fieldnames):
-                raise CuratedDataError(f"{path}: needs the columns demonym,country; fix the file and build again")
+            reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+            if reader.fieldnames is None or not {"id", "name", "kind", "source"} <= set(reader.fieldnames):
+                raise CuratedDataError(f"{path}: needs the columns id,name,kind,source; fix the file and build again")
             for line, row in enumerate(reader, start=2):
-                demonym, country = (row.get("demonym") or "").strip(), (row.get("country") or "").strip()
-                if not demonym or len(country) != 2 or not country.isupper():
+                values = {k: (row.get(k) or "").strip() for k in ("id", "name", "kind", "source")}
+                for field in ("id", "name", "source"):
+                    if not values[field]:
+                        raise CuratedDataError(f"{path}: row {line}: field '{field}' is empty; fix the file and build again")
+                if values["kind"] not in ALIAS_KINDS:
                     raise CuratedDataError(
-                        f"{path}: line {line}: needs a demonym and an ISO alpha-2 country code; fix the file and build again"
+                        f"{path}: row {line}: field 'kind' is {values['kind']!r}, not one of {', '.join(ALIAS_KINDS)}; fix the file"
                     )
-                pairs.append((demonym, country))
-    return pairs
+                rows.append((values["id"], values["name"], values["kind"], f"{path}:{line}"))
+    return rows

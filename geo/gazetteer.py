@@ -31,8 +31,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from .curated import curated_files, hash_files, read_curated_dir, read_demonyms
-from .errors import GazetteerError, IndexCorruptError, InputError
+from .curated import curated_files, hash_files, read_aliases, read_curated_dir
+from .errors import CuratedDataError, GazetteerError, IndexCorruptError, InputError
 from .model import Place
 from .names import name_key
 from .sources import read_installed_sources, record, source_versions
@@ -166,11 +166,11 @@ def _merge(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return merged
 
 
-def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str, Any], demonyms: list[tuple[str, str]]) -> None:
+def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str, Any], aliases: list[tuple[str, str, str, str]]) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        countries: dict[str, int] = {}
+        rids: dict[str, int] = {}
         name_rows: list[tuple[str, int, str, str]] = []
         place_rows = []
         rtree_rows = []
@@ -192,8 +192,7 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
                     json.dumps(rec["raw"], ensure_ascii=False, separators=(",", ":"), default=str),
                 )
             )
-            if rec["feature_code"] == "PCLI":
-                countries[rec["country"]] = rid
+            rids[rec["id"]] = rid
             if rec["feature_class"] == "P":
                 rtree_rows.append((rid, rec["lat"], rec["lat"], rec["lon"], rec["lon"]))
             best: dict[str, tuple[int, str, str]] = {}
@@ -205,9 +204,10 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
                 if key not in best or rank < best[key][0]:
                     best[key] = (rank, name, kind)
             name_rows.extend((key, rid, name, kind) for key, (_, name, kind) in best.items())
-        for demonym, country in demonyms:
-            if country in countries:
-                name_rows.append((name_key(demonym), countries[country], demonym, "demonym"))
+        for place_id, name, kind, where in aliases:
+            if place_id not in rids:
+                raise CuratedDataError(f"{where}: no gazetteer entry has id {place_id!r}; fix the alias's id and build again")
+            name_rows.append((name_key(name), rids[place_id], name, kind))
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
         con.executemany("INSERT INTO populated VALUES (?,?,?,?,?)", rtree_rows)
@@ -234,6 +234,7 @@ def build_index(
     *,
     curated: Iterable[str | os.PathLike[str]] | None = None,
     geonames: Iterable[str | os.PathLike[str]] | None = None,
+    records: Iterable[dict[str, Any]] | None = None,
 ) -> Path:
     """Build the gazetteer index at ``path`` (atomically: temporary file, then rename).
 
@@ -245,6 +246,9 @@ def build_index(
         Curated folders; default: the project's ``gazetteer/`` plus ``GEO_CURATED``.
     geonames : paths, optional
         Files of a full GeoNames dump; their places replace the packaged city extract.
+    records : iterable of dict, optional
+        Place records (see :func:`geo.sources.record`) to index instead of the
+        installed sources: small fixture gazetteers for tests.
 
     Examples
     --------
@@ -253,13 +257,15 @@ def build_index(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    curated_dirs = default_curated_dirs(curated)
+    # A fixture gazetteer (records given) takes only the curated folders named.
+    curated_dirs = [Path(p) for p in curated or []] if records is not None else default_curated_dirs(curated)
     dump = [Path(p) for p in geonames] if geonames else None
     files = curated_files(curated_dirs)
     stamp = _stamp(curated_dirs, dump)
     started = time.perf_counter()
-    records: Iterator[dict[str, Any]]
-    if dump:
+    if records is not None:
+        records = iter(records)
+    elif dump:
         from .geonames_dump import read_geonames_dump
 
         records = read_geonames_dump(dump, installed=read_installed_sources())
@@ -269,7 +275,7 @@ def build_index(
     merged = _merge([*records, *read_curated_dir(files)])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        _write_index(tmp, merged, stamp, read_demonyms(files))
+        _write_index(tmp, merged, stamp, read_aliases(files))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -309,6 +315,7 @@ class Gazetteer:
         self._cache: dict[str, tuple[Candidate, ...]] = {}
         self._id_cache: dict[str, Place] = {}
         self._keys: frozenset[str] | None = None
+        self._demonym_keys: frozenset[str] | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -384,6 +391,20 @@ class Gazetteer:
             self._keys = frozenset(row[0].split("\n")) if row and row[0] else frozenset()
         return self._keys
 
+    def abbreviation_keys(self) -> frozenset[str]:
+        """Name keys that are only ever abbreviations ("calif", "pa", "id")."""
+        rows = self._con.execute(
+            "SELECT key FROM names GROUP BY key HAVING SUM(kind = 'abbr') = COUNT(*)"
+        ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def demonym_keys(self) -> frozenset[str]:
+        """Name keys that are demonyms of a country ("russian", "azerbaijani")."""
+        if self._demonym_keys is None:
+            rows = self._con.execute("SELECT DISTINCT key FROM names WHERE kind = 'demonym'").fetchall()
+            self._demonym_keys = frozenset(r[0] for r in rows)
+        return self._demonym_keys
+
     def _place(self, row: tuple[Any, ...]) -> Place:
         pid = row[0]
         place = self._id_cache.get(pid)
@@ -416,8 +437,14 @@ class Gazetteer:
         rows = self._con.execute(
             f"SELECT {self._COLUMNS}, n.kind FROM names n JOIN places p ON p.rid = n.rid WHERE n.key = ?", (key,)
         ).fetchall()
-        cands = [Candidate(place := self._place(r), r[12], prominence(place, r[12])) for r in rows]
-        cands.sort(key=lambda c: (-c.prior, c.place.id))
+        best: dict[str, Candidate] = {}
+        for r in rows:
+            place = self._place(r)
+            cand = Candidate(place, r[12], prominence(place, r[12]))
+            # One place may hold the key twice (an alias and an alternate name): keep its best tie.
+            if place.id not in best or cand.prior > best[place.id].prior:
+                best[place.id] = cand
+        cands = sorted(best.values(), key=lambda c: (-c.prior, c.place.id))
         found = tuple(cands)
         if len(self._cache) > 100_000:
             self._cache.clear()

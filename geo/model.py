@@ -56,6 +56,7 @@ class Mention:
     date_text: str
     published: dt.date | None
     title: str = ""
+    sentence_start: int = 0  # offset of ``sentence`` in the article body
 
 
 @dataclass(frozen=True, slots=True)

