@@ -1,0 +1,108 @@
+"""Property tests for geo.dates: any text, no crash, well-formed sentences and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.dates import date_at, date_sentences, split_sentences
+
+# Pieces that exercise every rule, glued in any order with markup and noise.
+FRAGMENTS = [
+    "October 8, 2020", "8 October 2020", "Oct. 8", "2020-10-08", "2021-02-30", "10/08/2020",
+    "25/10/2020", "February 29", "February 30", "the 8th of October", "May", "may", "March",
+    "Sun", "Monday", "next Friday", "last Sunday", "this coming Tuesday", "Black Friday",
+    "yesterday", "Today", "tomorrow", "the next day", "the day before", "that same day",
+    "two days later", "a week ago", "3 days earlier", "in 2019", "February 2022", "currently",
+    "will be held on", "said", "Mr.", "Dr.", "U.S.", "St.", "No.", "3.5", "100,000", "5+2",
+    "24 hours", "...", "\u2026", ".", "!", "?", '"', "\u201c", "\u201d", "'", "(", ")", ",",
+    " ", " ", " ", "\n", "\n\n", "\r\n", "\t", "\u2028", "\u2029", "<p>", "</p>", "<br/>",
+    "&nbsp;", "<a href='x.html'>", "</a>", "The", "he", "Baku", "\u00e9", "\u0130stanbul",
+    "\U0001f600", "\x00", "9999", "0000-00-00", "1965",
+]  # fmt: skip
+
+SOURCES = {"text", "narrative", "published"}
+
+texts = st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40).map("".join),
+)
+published_dates = st.one_of(
+    st.none(),
+    st.dates(),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+)
+
+
+def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip()
+        previous_end = end
+    if text.strip():
+        assert spans
+        assert spans[0][0] == len(text) - len(text.lstrip())
+        assert spans[-1][1] == len(text.rstrip())
+    else:
+        assert spans == []
+
+
+def check_dated(text: str, published: dt.date | None) -> None:
+    result = date_sentences(text, published)
+    spans = split_sentences(text)
+    assert [(s.start, s.end) for s in result] == spans
+    check_spans(text, spans)
+    for sentence in result:
+        assert sentence.date_source in SOURCES
+        if sentence.date is None:
+            assert published is None
+        if sentence.date_source == "published":
+            assert (sentence.date, sentence.date_text) == (published, "")
+        else:
+            assert sentence.date is not None
+            assert sentence.date_text
+        if sentence.date_source == "text":
+            assert sentence.date_text in text[sentence.start : sentence.end]
+        assert date_at(result, sentence.start) is sentence
+        assert date_at(result, sentence.end - 1) is sentence
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, published=published_dates)
+def test_any_text(text: str, published: dt.date | None) -> None:
+    check_dated(text, published)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    piece=st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8).map("".join),
+    separator=st.sampled_from(["", " ", ". ", "\n"]),
+    published=published_dates,
+)
+def test_huge_lines(piece: str, separator: str, published: dt.date | None) -> None:
+    unit = piece + separator
+    text = unit * (100_000 // len(unit) + 1)
+    assert len(text) >= 100_000
+    check_dated(text, published)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(["word", "Word", "x", "Mr.", "U.S.", "3.5", "ok!", "so?", "\u2026"]), max_size=30
+    ),
+    breaks=st.lists(st.sampled_from([" ", "\n", "\n\n", ". ", "! "]), max_size=30),
+)
+def test_blank_lines_always_end_sentences(words: list[str], breaks: list[str]) -> None:
+    text = "".join(w + b for w, b in zip(words, breaks))
+    spans = split_sentences(text)
+    check_spans(text, spans)
+    for start, end in spans:
+        piece = text[start:end]
+        lines = piece.split("\n")
+        assert all(line.strip() for line in lines), piece
