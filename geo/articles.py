@@ -1,0 +1,995 @@
+"""Read news articles from files, directories and standard input.
+
+Formats are told apart by extension, and by content for standard input and
+files with an unknown extension:
+
+- plain text (``.txt``, ``.text``, ``.md``, ``.markdown``): one article per
+  file, with an optional ``date YYYY-MM-DD`` header in front of the body;
+- HTML (``.html``, ``.htm``): tags stripped, ``<title>`` kept as the title;
+- JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line;
+- CSV and TSV (``.csv``, ``.tsv``): a header row, then one article per record;
+- Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow.
+
+Any of the text formats may be gzip-compressed (``.gz``). Everything streams:
+one article, record or batch is held at a time, so memory stays flat however
+large the input.
+
+Problems with the input (a bad line, undecodable bytes, a missing file) do not
+stop the run and are never dropped: each one goes to ``on_error`` as an
+:class:`ArticleProblem`, or to this module's logger as a warning when no
+handler is given.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import gzip
+import io
+import itertools
+import json
+import logging
+import os
+import re
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any, BinaryIO, TextIO
+
+from .errors import InputError
+from .model import Article
+
+__all__ = ["STDIN", "SUFFIXES", "ArticleProblem", "article_from_text", "parse_article_text", "read_articles"]
+
+logger = logging.getLogger(__name__)
+
+#: Extension (lower case, after any ``.gz``) -> format read for it.
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+#: The path that means standard input.
+STDIN = "-"
+_STDIN_SOURCE = "<stdin>"
+_STDIN_STEM = "stdin"
+
+# Rows per Parquet batch: articles run to tens of kilobytes, so a small batch
+# keeps memory flat without costing much per-batch overhead.
+_PARQUET_BATCH_ROWS = 256
+
+# The header keyword: "date" as the seed files write it, or "Date:" as people type it.
+_HEADER_KEY = re.compile(r"\s*(?P<key>date|Date|DATE)(?P<colon>:?)(?=\s|\Z)")
+_SAME_LINE_GAP = re.compile(r"[^\S\n]*")
+_HEADER_DATE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?=\s|\Z)"
+)
+_TOKEN = re.compile(r"\S*")
+_SPACE = re.compile(r"\s*")
+# A date or datetime string in a date column: the date part is what counts.
+_ISO_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\Z|[T\s])")
+# Bytes the codec could not decode come through "surrogateescape" as lone
+# surrogates U+DC80..U+DCFF, which no valid decoding produces; this is how an
+# undecodable byte is found together with its line.
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class ArticleProblem:
+    """Something wrong with the input, found while reading articles.
+
+    Parameters
+    ----------
+    source : str
+        The path (or ``<stdin>``) the problem is in.
+    line : int or None
+        Line (record, or row for Parquet) number, 1-based; ``None`` for the file as a whole.
+    message : str
+        What is wrong and what to do about it.
+    fatal : bool
+        ``True`` when the whole source (or the rest of it) could not be read;
+        ``False`` when one article was skipped or read with a fallback.
+
+    Examples
+    --------
+    >>> str(ArticleProblem("news.jsonl", 3, "not valid JSON", fatal=False))
+    'news.jsonl:3: not valid JSON'
+    """
+
+    source: str
+    line: int | None
+    message: str
+    fatal: bool
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def to_error(self) -> InputError:
+        """The problem as an :class:`~geo.errors.InputError`, for callers that stop on it.
+
+        Examples
+        --------
+        >>> raise ArticleProblem("a.csv", None, "no 'text' column", fatal=True).to_error()
+        Traceback (most recent call last):
+        ...
+        geo.errors.InputError: a.csv: no 'text' column
+        """
+        return InputError(str(self))
+
+
+def parse_article_text(
+    raw: str,
+    *,
+    id: str,
+    source: str = "",
+    default_date: dt.date | None = None,
+    on_error: Callable[[ArticleProblem], None] | None = None,
+) -> Article:
+    """One article from plain text, with an optional date header.
+
+    The header is optional leading whitespace, the word ``date`` (or
+    ``Date:``), an ISO date
+    (``YYYY-MM-DD``, a ``T``-time may follow) and whitespace; the body starts
+    right after it, so mention offsets are offsets into the body. Without a
+    header the whole text is the body, unchanged. A header whose date is
+    malformed (``date 2023-13-45``, ``date yesterday``) is reported and the
+    whole text is kept as the body with ``default_date``.
+
+    Parameters
+    ----------
+    raw : str
+        The article as written.
+    id : str
+        Article id.
+    source : str, optional
+        Where it came from, named in problem reports.
+    default_date : datetime.date, optional
+        Publication date when the text has no (valid) header.
+    on_error : callable, optional
+        Receives an :class:`ArticleProblem` for a malformed header; when
+        ``None`` the problem is logged as a warning.
+
+    Returns
+    -------
+    Article
+        Possibly with an empty body; callers decide whether that matters.
+
+    Examples
+    --------
+    >>> a = parse_article_text(" date 2023-10-04 Talks were held in Istanbul.", id="a")
+    >>> a.published, a.text
+    (datetime.date(2023, 10, 4), 'Talks were held in Istanbul.')
+    >>> parse_article_text("No header here.", id="b").text
+    'No header here.'
+    """
+    published, start, problem, line = _split_header(raw)
+    if problem is not None:
+        _emit(ArticleProblem(source or id, line, _header_message(problem, default_date), fatal=False), on_error)
+    return Article(id=id, text=raw[start:], published=published or default_date, source=source)
+
+
+def article_from_text(
+    text: str, *, id: str = "text", published: dt.date | None = None, title: str = ""
+) -> Article:
+    """An article from a string, for the Python API.
+
+    A seed-style ``date YYYY-MM-DD`` header is understood and removed from the
+    body; an explicit ``published`` wins over the header's date.
+
+    Parameters
+    ----------
+    text : str
+        Article text, with or without a date header.
+    id : str, optional
+        Article id.
+    published : datetime.date, optional
+        Publication date; defaults to the header's date, if any.
+    title : str, optional
+        Article title.
+
+    Returns
+    -------
+    Article
+
+    Examples
+    --------
+    >>> a = article_from_text("date 2025-11-08 Talks in Moscow.")
+    >>> a.id, a.published.isoformat(), a.text
+    ('text', '2025-11-08', 'Talks in Moscow.')
+    """
+    article = parse_article_text(text, id=id, source=id)
+    return Article(
+        id=article.id,
+        text=article.text,
+        published=published or article.published,
+        title=title,
+        source=article.source,
+    )
+
+
+def read_articles(
+    sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    default_date: dt.date | None = None,
+    text_column: str = "text",
+    date_column: str = "date",
+    on_error: Callable[[ArticleProblem], None] | None = None,
+    encoding: str = "utf-8",
+) -> Iterator[Article]:
+    """Yield articles from paths: files, directories (recursive, sorted, skipping hidden files), '-' for stdin.
+
+    Each source is read lazily, one article at a time. Problems (a missing
+    path, a malformed line, undecodable bytes, an empty article) go to
+    ``on_error`` and reading goes on with the next line or path; with no
+    ``on_error`` they are logged as warnings.
+
+    Article ids come from an ``id`` field when there is one, else from the file
+    name: ``<stem>`` for one-article files, ``<stem>:<line>`` for line formats,
+    ``stdin`` / ``stdin:<line>`` for standard input. A repeated id gets
+    ``#2``, ``#3``... appended so ids are unique within one call.
+
+    Parameters
+    ----------
+    sources : path, or iterable of paths
+        Files, directories or ``"-"`` (standard input).
+    default_date : datetime.date, optional
+        Publication date for articles that carry none.
+    text_column, date_column : str, optional
+        Field names of the text and date in JSON Lines, CSV and Parquet.
+    on_error : callable, optional
+        Called with an :class:`ArticleProblem` for every problem; it may raise
+        (e.g. ``problem.to_error()``) to stop reading.
+    encoding : str, optional
+        Encoding of text inputs; bytes that do not decode are replaced with
+        U+FFFD and reported.
+
+    Returns
+    -------
+    iterator of Article
+
+    Raises
+    ------
+    InputError
+        At call time, for an unknown encoding or an empty column name.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> list(read_articles(["no/such/file.txt"], on_error=problems.append))
+    []
+    >>> problems[0].fatal
+    True
+    """
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError as err:
+        raise InputError(
+            f"unknown encoding {encoding!r}; give a Python codec name such as 'utf-8', 'latin-1' or 'cp1252'"
+        ) from err
+    for option, value in (("text_column", text_column), ("date_column", date_column)):
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{option} is {value!r}; give the name of a column, e.g. 'text' or 'date'")
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    run = _Run(
+        default_date=default_date,
+        text_column=text_column,
+        date_column=date_column,
+        # "utf-8-sig" reads plain UTF-8 too and drops the byte-order mark some editors write.
+        codec="utf-8-sig" if codec == "utf-8" else codec,
+        on_error=on_error,
+    )
+    return _read_all(sources, run)
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """Options and state shared by every source of one :func:`read_articles` call."""
+
+    default_date: dt.date | None
+    text_column: str
+    date_column: str
+    codec: str
+    on_error: Callable[[ArticleProblem], None] | None
+    _taken: dict[str, int] = field(default_factory=dict)
+
+    def report(self, source: str, line: int | None, message: str, *, fatal: bool = False) -> None:
+        _emit(ArticleProblem(source, line, message, fatal), self.on_error)
+
+    def unique(self, wanted: str) -> str:
+        count = self._taken.get(wanted)
+        if count is None:
+            self._taken[wanted] = 1
+            return wanted
+        # The suffixed id may itself be taken by an explicit id seen earlier.
+        while True:
+            count += 1
+            candidate = f"{wanted}#{count}"
+            if candidate not in self._taken:
+                break
+        self._taken[wanted] = count
+        self._taken[candidate] = 1
+        logger.debug("article id %r repeats; renamed %r", wanted, candidate)
+        return candidate
+
+    @property
+    def encoding_name(self) -> str:
+        return "utf-8" if self.codec == "utf-8-sig" else self.codec
+
+    def date_fallback(self) -> str:
+        if self.default_date is None:
+            return "no date"
+        return f"the default date {self.default_date.isoformat()}"
+
+
+def _emit(problem: ArticleProblem, on_error: Callable[[ArticleProblem], None] | None) -> None:
+    if on_error is None:
+        logger.warning("%s", problem)
+    else:
+        on_error(problem)
+
+
+def _read_all(sources: Iterable[str | os.PathLike[str]], run: _Run) -> Iterator[Article]:
+    for source in sources:
+        path = os.fspath(source)
+        if path == STDIN:
+            yield from _read_stdin(run)
+        elif os.path.isdir(path):
+            yield from _read_directory(path, run)
+        elif os.path.exists(path):
+            # Not only regular files: a pipe such as bash's <(zcat news.gz) reads fine.
+            yield from _read_file(path, run)
+        else:
+            run.report(
+                path,
+                None,
+                f"no such file or directory; check the path (relative paths start from {os.getcwd()})",
+                fatal=True,
+            )
+
+
+def _read_directory(directory: str, run: _Run) -> Iterator[Article]:
+    found = 0
+    for path in _walk(directory, run, set()):
+        found += 1
+        yield from _read_file(path, run)
+    if not found:
+        known = ", ".join(sorted(set(SUFFIXES)))
+        run.report(
+            directory,
+            None,
+            f"no article files found in this directory or below it; name the files with one of {known} "
+            "(optionally plus .gz), or give the files themselves",
+            fatal=True,
+        )
+
+
+def _walk(directory: str, run: _Run, visited: set[str]) -> Iterator[str]:
+    real = os.path.realpath(directory)
+    if real in visited:  # a symlink loop
+        return
+    visited.add(real)
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as err:
+        message = f"cannot list this directory ({err.strerror or err}); check its permissions"
+        run.report(directory, None, message, fatal=True)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk(entry.path, run, visited)
+        elif is_file and _format_of(entry.path)[0] is not None:
+            yield entry.path
+        else:
+            logger.debug("skipping %s: not an article file", entry.path)
+
+
+def _format_of(path: str) -> tuple[str | None, bool]:
+    """(format, gzip-compressed) from the file name; format ``None`` when the extension is unknown."""
+    name = os.path.basename(path).lower()
+    compressed = name.endswith(".gz")
+    if compressed:
+        name = name[: -len(".gz")]
+    return SUFFIXES.get(os.path.splitext(name)[1]), compressed
+
+
+def _stem(path: str) -> str:
+    name = os.path.basename(path)
+    if name.lower().endswith(".gz"):
+        name = name[: -len(".gz")]
+    stem, _ = os.path.splitext(name)
+    return stem or name
+
+
+def _read_file(path: str, run: _Run) -> Iterator[Article]:
+    fmt, compressed = _format_of(path)
+    stem = _stem(path)
+    try:
+        if fmt == "parquet":
+            if compressed:
+                run.report(
+                    path,
+                    None,
+                    "gzip-compressed Parquet is not read; Parquet compresses itself, so gunzip the file first",
+                    fatal=True,
+                )
+                return
+            yield from _read_parquet(path, path, stem, run)
+            return
+        with _open_binary(path, compressed) as binary:
+            if fmt is None:
+                yield from _read_sniffed(binary, path, stem, run)
+            else:
+                with _text_stream(binary, run) as text:
+                    yield from _read_format(fmt, text, path, stem, run)
+    except (OSError, EOFError, zlib.error) as err:
+        # BadGzipFile is an OSError; a truncated gzip stream raises EOFError.
+        run.report(path, None, f"cannot read the file ({err}); check that it is complete and readable", fatal=True)
+    except UnicodeDecodeError as err:
+        run.report(
+            path,
+            None,
+            f"cannot be decoded as {run.encoding_name} ({err.reason}); pass the file's encoding (--encoding)",
+            fatal=True,
+        )
+
+
+def _open_binary(path: str, compressed: bool) -> BinaryIO:
+    if compressed:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _text_stream(binary: BinaryIO, run: _Run) -> TextIO:
+    # newline="" keeps line ends as written: csv needs that, and the other
+    # readers normalise them themselves.
+    return io.TextIOWrapper(binary, encoding=run.codec, errors="surrogateescape", newline="")
+
+
+def _read_format(fmt: str, text: TextIO, label: str, stem: str, run: _Run) -> Iterator[Article]:
+    if fmt == "jsonl":
+        yield from _read_jsonl(_checked_lines(text, label, run), label, stem, run)
+    elif fmt in ("csv", "tsv"):
+        delimiters = ("\t",) if fmt == "tsv" else _CSV_DELIMITERS
+        yield from _read_csv(_checked_lines(text, label, run), label, stem, run, delimiters)
+    else:
+        yield from _read_single(text.read(), label, stem, run, fmt)
+
+
+# -- standard input and sniffing -----------------------------------------------------------------
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that replays a few bytes already read, then goes on with the rest.
+
+    Closing it leaves the underlying stream open, which is what standard input needs.
+    """
+
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        read = getattr(self._rest, "read1", self._rest.read)
+        data = read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
+def _read_stdin(run: _Run) -> Iterator[Article]:
+    stdin = sys.stdin
+    if stdin is None:
+        run.report(_STDIN_SOURCE, None, "there is no standard input; pipe articles in or give file paths", fatal=True)
+        return
+    buffer = getattr(stdin, "buffer", None)
+    try:
+        if buffer is not None:
+            yield from _read_sniffed(buffer, _STDIN_SOURCE, _STDIN_STEM, run)
+        else:
+            # A text-only stream (a notebook, io.StringIO): already decoded.
+            yield from _read_sniffed_text(stdin, _STDIN_SOURCE, _STDIN_STEM, run)
+    except (OSError, EOFError, zlib.error) as err:
+        run.report(_STDIN_SOURCE, None, f"cannot read standard input ({err}); check what is piped in", fatal=True)
+    except UnicodeDecodeError as err:
+        run.report(
+            _STDIN_SOURCE,
+            None,
+            f"cannot be decoded as {run.encoding_name} ({err.reason}); pass the input's encoding (--encoding)",
+            fatal=True,
+        )
+
+
+def _read_sniffed(binary: BinaryIO, label: str, stem: str, run: _Run, *, depth: int = 0) -> Iterator[Article]:
+    """Read a byte stream whose format is told by its content (gzip, Parquet, JSON Lines, CSV, text)."""
+    head = binary.read(4) or b""
+    stream = io.BufferedReader(_Prefixed(head, binary))
+    if head.startswith(b"\x1f\x8b") and depth == 0:
+        yield from _read_sniffed(gzip.GzipFile(fileobj=stream, mode="rb"), label, stem, run, depth=1)  # type: ignore[arg-type]
+        return
+    if head == b"PAR1":
+        # Parquet needs random access, so a piped file is held in memory.
+        yield from _read_parquet(io.BytesIO(stream.read()), label, stem, run)
+        return
+    with _text_stream(stream, run) as text:
+        yield from _read_sniffed_text(text, label, stem, run)
+
+
+def _read_sniffed_text(text: TextIO, label: str, stem: str, run: _Run) -> Iterator[Article]:
+    pending: list[str] = []
+    while True:
+        line = text.readline()
+        pending.append(line)
+        if not line or line.strip():
+            break
+    first = pending[-1].strip().lstrip("\ufeff")
+    if first.startswith("{"):
+        fmt = "jsonl"
+    elif first == "[" or first.startswith("[{"):
+        fmt = "jsonl"  # so that the JSON-array problem is reported with its remedy
+    else:
+        fmt = "csv" if _csv_delimiter(first, _CSV_DELIMITERS, run.text_column) else "text"
+    logger.debug("%s read as %s", label, fmt)
+    if fmt == "text":
+        yield from _read_single("".join(pending) + text.read(), label, stem, run, "text")
+        return
+    lines = _checked_lines(itertools.chain(pending, text), label, run)
+    if fmt == "jsonl":
+        yield from _read_jsonl(lines, label, stem, run)
+    else:
+        yield from _read_csv(lines, label, stem, run, _CSV_DELIMITERS)
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+
+def _undecodable_message(run: _Run) -> str:
+    return (
+        f"bytes that are not valid {run.encoding_name} were replaced with U+FFFD; "
+        "if the file uses another encoding, pass it (--encoding latin-1, cp1252, ...)"
+    )
+
+
+def _checked_lines(stream: Iterable[str], label: str, run: _Run) -> Iterator[tuple[int, str]]:
+    """Number the lines and replace (and report) undecodable bytes in them."""
+    for number, line in enumerate(stream, 1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        if _ESCAPED.search(line):
+            run.report(label, number, _undecodable_message(run))
+            line = _ESCAPED.sub("\ufffd", line)
+        yield number, line
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# -- one article per source ----------------------------------------------------------------------
+
+
+def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterator[Article]:
+    text = _normalize_newlines(raw).lstrip("\ufeff")
+    bad = _ESCAPED.search(text)
+    if bad:
+        run.report(label, text.count("\n", 0, bad.start()) + 1, _undecodable_message(run))
+        text = _ESCAPED.sub("\ufffd", text)
+    title = ""
+    meta_date: dt.date | None = None
+    if fmt == "html":
+        text, title, meta_date = _html_to_text(text)
+    published, start, problem, line = _split_header(text)
+    if problem is not None:
+        run.report(label, line, _header_message(problem, run.default_date))
+    body = text[start:]
+    if not body.strip():
+        run.report(label, None, "the article is empty (nothing but whitespace); skipped")
+        return
+    if fmt == "markdown" and not title:
+        first_line = body.lstrip().split("\n", 1)[0]
+        if first_line.startswith("#"):
+            title = first_line.lstrip("#").strip()
+    yield Article(
+        id=run.unique(stem),
+        text=body,
+        published=published or meta_date or run.default_date,
+        title=title,
+        source=label,
+    )
+
+
+def _split_header(raw: str) -> tuple[dt.date | None, int, str | None, int]:
+    """(header date, offset where the body starts, what is wrong with the header, header line)."""
+    key = _HEADER_KEY.match(raw)
+    if key is None:
+        return None, 0, None, 1
+    line = raw.count("\n", 0, key.start("key")) + 1
+    gap = _end_of(_SAME_LINE_GAP, raw, key.end())
+    value = _HEADER_DATE.match(raw, gap) if gap > key.end() else None
+    if value is not None:
+        try:
+            published = dt.date(int(value["y"]), int(value["m"]), int(value["d"]))
+        except ValueError as err:
+            return None, 0, f"{value.group(0)!r} is not a valid date ({err})", line
+        return published, _end_of(_SPACE, raw, value.end()), None, line
+    token = raw[gap : _end_of(_TOKEN, raw, gap)] if gap > key.end() else ""
+    # "Date palms grow..." is prose; "date yesterday", "Date: soon" and
+    # "Date 12/10/2023" are headers gone wrong, worth a report.
+    if key["key"] == "date" or key["colon"] or token[:1].isdigit():
+        if not token:
+            return None, 0, "no date follows it", line
+        return None, 0, f"{token[:40]!r} is not an ISO date (YYYY-MM-DD)", line
+    return None, 0, None, line
+
+
+def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern`` (one that may match nothing) stops matching from ``pos``."""
+    match = pattern.match(text, pos)
+    return pos if match is None else match.end()
+
+
+def _header_message(problem: str, default_date: dt.date | None) -> str:
+    fallback = "no date" if default_date is None else f"the default date {default_date.isoformat()}"
+    return (
+        f"the text starts with a 'date' header but {problem}; the whole text is read as the body, "
+        f"with {fallback}. Write the header as 'date YYYY-MM-DD ' before the body"
+    )
+
+
+class _HTMLText(HTMLParser):
+    """Visible text, title and publication date of an HTML page."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
+    _BLOCK = frozenset(
+        {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer"}
+        | {"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section"}
+        | {"table", "td", "th", "tr", "ul"}
+    )
+    _DATE_META = frozenset(
+        {"article:published_time", "date", "pubdate", "publish-date", "dc.date", "dc.date.issued", "datepublished"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+        self.published: dt.date | None = None
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta":
+            values = {name.lower(): value or "" for name, value in attrs}
+            kind = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            if kind in self._DATE_META and self.published is None:
+                self.published = _coerce_date(values.get("content"))[0]
+        elif tag in self._SKIP:
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+        elif not self._skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _html_to_text(page: str) -> tuple[str, str, dt.date | None]:
+    parser = _HTMLText()
+    parser.feed(page)
+    parser.close()
+    text = re.sub(r" *\n[ \n]*", lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n", "".join(parser.parts))
+    title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip()
+    return text.strip(), title, parser.published
+
+
+# -- records: JSON Lines, CSV, Parquet -----------------------------------------------------------
+
+
+def _read_jsonl(lines: Iterator[tuple[int, str]], label: str, stem: str, run: _Run) -> Iterator[Article]:
+    first = True
+    for number, line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if first:
+            first = False
+            if stripped == "[" or stripped.startswith("[{") or stripped == "{":
+                run.report(
+                    label,
+                    number,
+                    "this is a JSON array or indented JSON, not JSON Lines; write one object per line "
+                    "(e.g. jq -c '.[]' FILE > FILE.jsonl)",
+                    fatal=True,
+                )
+                return
+        try:
+            record = json.loads(stripped)
+        except json.JSONDecodeError as err:
+            run.report(label, number, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove this line")
+            continue
+        if not isinstance(record, dict):
+            run.report(
+                label,
+                number,
+                f"a JSON {type(record).__name__}, not an object; write one object like "
+                f'{{"{run.text_column}": "..."}} per line',
+            )
+            continue
+        article = _record_article(_DictRecord(record), label, number, stem, run)
+        if article is not None:
+            yield article
+
+
+class _DictRecord:
+    """Field lookup in a JSON object: exact name first, then ignoring case."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def get(self, name: str) -> Any:
+        if name in self._data:
+            return self._data[name]
+        folded = name.casefold()
+        for key, value in self._data.items():
+            if isinstance(key, str) and key.casefold() == folded:
+                return value
+        return None
+
+
+def _resolve(columns: list[str], wanted: str) -> str | None:
+    if wanted in columns:
+        return wanted
+    folded = wanted.casefold()
+    return next((c for c in columns if c.strip().casefold() == folded), None)
+
+
+def _csv_delimiter(header_line: str, candidates: Iterable[str], text_column: str) -> str | None:
+    """The delimiter under which ``header_line`` names the text column, if any."""
+    for delimiter in candidates:
+        try:
+            names = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if _resolve([n.strip() for n in names], text_column) is not None:
+            return delimiter
+    return None
+
+
+_field_limit_raised = False
+
+
+def _raise_csv_field_limit() -> None:
+    # Articles are long; csv's default 128 KiB field limit would reject some.
+    global _field_limit_raised
+    if _field_limit_raised:
+        return
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            break
+        except OverflowError:  # C long is 32 bits on some platforms
+            limit //= 2
+    _field_limit_raised = True
+
+
+def _read_csv(
+    lines: Iterator[tuple[int, str]], label: str, stem: str, run: _Run, delimiters: tuple[str, ...]
+) -> Iterator[Article]:
+    _raise_csv_field_limit()
+    first_line = ""
+    skipped: list[str] = []
+    for _, line in lines:
+        skipped.append(line)
+        if line.strip():
+            first_line = line
+            break
+    if not first_line:
+        run.report(label, None, "the file is empty; nothing to read")
+        return
+    delimiter = _csv_delimiter(first_line.strip("\r\n"), delimiters, run.text_column)
+    if delimiter is None:
+        shown = first_line.strip()[:200]
+        run.report(
+            label,
+            len(skipped),
+            f"the header row has no {run.text_column!r} column (header: {shown!r}); "
+            "name the column that holds the article text (--text-column NAME)",
+            fatal=True,
+        )
+        return
+    reader = csv.reader(itertools.chain(skipped, (line for _, line in lines)), delimiter=delimiter)
+    header: list[str] | None = None
+    positions: dict[str, int] = {}
+    record_start = 1
+    while True:
+        record_start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            run.report(label, record_start, f"malformed CSV record ({err}); check its quoting")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            wanted = {run.text_column, run.date_column, "id", "title", "url"}
+            positions = {name: header.index(col) for name in wanted if (col := _resolve(header, name)) is not None}
+            continue
+        if len(row) != len(header):
+            run.report(
+                label,
+                record_start,
+                f"the record has {len(row)} fields but the header has {len(header)}; "
+                "quote fields that contain the delimiter or line breaks",
+            )
+        values = {name: (row[pos] if pos < len(row) else None) for name, pos in positions.items()}
+        article = _record_article(_DictRecord(values), label, record_start, stem, run)
+        if article is not None:
+            yield article
+
+
+def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Article]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        run.report(label, None, "reading Parquet needs pyarrow; install it (pip install pyarrow)", fatal=True)
+        return
+    try:
+        parquet = pq.ParquetFile(source)
+        names = list(parquet.schema_arrow.names)
+    except (pa.ArrowException, OSError) as err:
+        run.report(label, None, f"not a readable Parquet file ({err}); check that it is complete", fatal=True)
+        return
+    wanted = {run.text_column, run.date_column, "id", "title", "url"}
+    columns = {name: _resolve(names, name) for name in wanted}
+    if columns[run.text_column] is None:
+        run.report(
+            label,
+            None,
+            f"no {run.text_column!r} column (columns: {', '.join(names)}); "
+            "name the column that holds the article text (--text-column NAME)",
+            fatal=True,
+        )
+        return
+    selected = sorted({col for col in columns.values() if col is not None})
+    row = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=selected):
+            for values in batch.to_pylist():
+                row += 1
+                record = {name: values[col] for name, col in columns.items() if col is not None}
+                article = _record_article(_DictRecord(record), label, row, stem, run)
+                if article is not None:
+                    yield article
+    except (pa.ArrowException, OSError) as err:
+        run.report(label, row + 1, f"cannot read past this row ({err}); check that the file is complete", fatal=True)
+
+
+def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
+    text = record.get(run.text_column)
+    if isinstance(text, bytes):
+        text = text.decode(run.encoding_name, "replace")
+    if text is None:
+        run.report(
+            label, line, f"no {run.text_column!r} value; every record needs its article text (or pass --text-column)"
+        )
+        return None
+    if not isinstance(text, str):
+        run.report(label, line, f"{run.text_column!r} is a {type(text).__name__}, not text; skipped")
+        return None
+    if not text.strip():
+        run.report(label, line, f"{run.text_column!r} is empty; skipped")
+        return None
+    published, reason = _coerce_date(record.get(run.date_column))
+    if reason is not None:
+        run.report(
+            label,
+            line,
+            f"{run.date_column!r} {reason}; the article is kept with {run.date_fallback()}. "
+            "Write dates as YYYY-MM-DD (a time may follow)",
+        )
+    header_date, start, problem, _ = _split_header(text)
+    if problem is not None:
+        run.report(label, line, _header_message(problem, run.default_date))
+    body = text[start:]
+    if not body.strip():
+        run.report(label, line, "the article body after the date header is empty; skipped")
+        return None
+    ident = record.get("id")
+    if isinstance(ident, float) and ident.is_integer():
+        ident = int(ident)  # ids that pandas turned into floats
+    ident = "" if ident is None else str(ident).strip()
+    return Article(
+        id=run.unique(ident or f"{stem}:{line}"),
+        text=body,
+        published=published or header_date or run.default_date,
+        title=_as_text(record.get("title")),
+        url=_as_text(record.get("url")),
+        source=f"{label}:{line}",
+    )
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _coerce_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """(date, None), (None, None) for no value, or (None, what is wrong)."""
+    if value is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if not isinstance(value, str):
+        return None, f"is a {type(value).__name__} ({value!r}), not an ISO date string"
+    stripped = value.strip()
+    if not stripped:
+        return None, None
+    match = _ISO_PREFIX.match(stripped)
+    if match is None:
+        return None, f"{stripped[:40]!r} is not an ISO date or datetime"
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3])), None
+    except ValueError as err:
+        return None, f"{stripped[:40]!r} is not a valid date ({err})"
