@@ -1,0 +1,188 @@
+"""Benchmark the time-stamped map on many synthetic mentions.
+
+Generates N mentions (default 100,000; seeded) of country capitals from the
+``countryinfo`` data plus random towns, some demonyms drawn on their
+country, spread over articles and dates; then builds the data, writes an
+offline map and opens it in headless Chromium. Prints the HTML size, the
+Python times and the time until the map is usable in the browser (page load
+plus first frame). Targets: under 50 MB and under 5 s in the browser.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_map.py [--n 100000] [--seed 1] [--out /tmp/geo-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.basemap import countries  # noqa: E402
+from geo.mapdata import build_map_data  # noqa: E402
+from geo.render import CHROMIUM_PATH, build_map, save_map  # noqa: E402
+
+WORDS = (
+    "officials said talks would resume after the ministers met near the border where troops had gathered "
+    "while aid convoys waited for permission to cross and diplomats warned of a long winter ahead"
+).split()
+
+
+def _capitals() -> list[tuple[str, str, float, float]]:
+    from importlib import resources
+
+    out = []
+    data_dir = Path(str(resources.files("countryinfo"))) / "data"
+    for path in sorted(data_dir.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        iso = (raw.get("ISO") or {}).get("alpha2") if isinstance(raw.get("ISO"), dict) else None
+        ll = raw.get("capital_latlng")
+        if iso and raw.get("capital") and isinstance(ll, list) and len(ll) == 2:
+            try:
+                out.append((str(raw["capital"]), iso, float(ll[0]), float(ll[1])))
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
+def synthetic_mentions(n: int, seed: int = 1, *, per_article: int = 20, years: int = 5) -> list[dict]:
+    """Return ``n`` seeded synthetic mention rows."""
+    rng = random.Random(seed)
+    caps = _capitals()
+    towns = [(f"Town {i}", rng.choice(caps)[1], rng.uniform(-55, 65), rng.uniform(-170, 170)) for i in range(3000)]
+    known = {c.iso2: c.name for c in countries().values()}
+    start = dt.date(2021, 1, 1).toordinal()
+    rows = []
+    n_articles = max(1, n // per_article)
+    for a in range(n_articles):
+        doc = f"article-{a:06d}"
+        title = f"Report {a}: " + " ".join(rng.choice(WORDS) for _ in range(6))
+        published = dt.date.fromordinal(start + rng.randrange(365 * years))
+        for _ in range(per_article):
+            if len(rows) >= n:
+                break
+            r = rng.random()
+            if r < 0.5:
+                name, iso, lat, lon = rng.choice(caps)
+                kind, feature, gid = "toponym", "PPLC", f"cap-{iso}"
+            elif r < 0.9:
+                name, iso, lat, lon = rng.choice(towns)
+                kind, feature, gid = "toponym", "PPL", f"town-{name}"
+            else:
+                cap = rng.choice(caps)
+                iso, lat, lon = cap[1], cap[2], cap[3]
+                name, kind, feature, gid = known.get(iso, iso), "demonym", "PPLC", f"cap-{iso}"
+            text = name if kind == "toponym" else (known.get(iso, iso) + "n")
+            words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+            cut = rng.randrange(len(words))
+            sentence = " ".join(words[:cut] + [text] + words[cut:]).capitalize() + "."
+            offset = sentence.find(text)
+            event = published - dt.timedelta(days=rng.randrange(0, 10))
+            has_date = rng.random() < 0.7
+            rows.append(
+                {
+                    "doc": doc, "title": title, "start": 1000 + offset, "end": 1000 + offset + len(text),
+                    "text": text, "name": name, "id": gid, "kind": kind, "feature": feature, "country": iso,
+                    "lat": lat, "lon": lon, "geometry": None, "score": round(rng.uniform(0.3, 1.0), 3),
+                    "date": event.isoformat() if has_date else None,
+                    "date_source": "text" if has_date else "published",
+                    "date_text": "last week" if has_date else "", "published": published.isoformat(),
+                    "sentence": sentence, "sentence_start": 1000,
+                }
+            )  # fmt: skip
+    return rows
+
+
+def browser_time(path: Path, timeout: float = 120.0, shot: Path | None = None) -> dict:
+    """Seconds from navigation start until the map is drawn, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="geo-bench-chromium-")
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],  # fmt: skip
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            t0 = time.perf_counter()
+            page.goto(path.as_uri(), wait_until="load", timeout=timeout * 1000)
+            page.wait_for_function("window.geoMaps && Object.keys(window.geoMaps).length > 0", timeout=timeout * 1000)
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            usable = time.perf_counter() - t0
+            in_page = page.evaluate("performance.now()") / 1000
+            # The busiest frame: the middle of the span, with a 90-day window.
+            t1 = time.perf_counter()
+            busy = page.evaluate(
+                """() => new Promise((resolve) => {
+                     const m = Object.values(window.geoMaps)[0];
+                     const lo = m.isoToDay(m.data.domain.min), hi = m.isoToDay(m.data.domain.max);
+                     m.setTime(m.dayToIso(Math.floor((lo + hi) / 2)));
+                     requestAnimationFrame(() => requestAnimationFrame(() => resolve(
+                       [m.visibleFeatureIds().length, m.drawnCount(), m.isClustered()])));
+                   })"""
+            )
+            busy_s = time.perf_counter() - t1
+            if shot:
+                page.screenshot(path=str(shot))
+            if errors:
+                raise RuntimeError("page errors: " + "; ".join(errors))
+        finally:
+            ctx.close()
+    return {"usable_s": usable, "in_page_s": in_page, "busy_frame_s": busy_s, "busy": busy}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=100_000, help="number of mentions (default 100000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "geo-bench"))
+    ap.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    t = time.perf_counter()
+    rows = synthetic_mentions(args.n, args.seed)
+    gen_s = time.perf_counter() - t
+    t = time.perf_counter()
+    data = build_map_data(rows)
+    data_s = time.perf_counter() - t
+    t = time.perf_counter()
+    m = build_map(data, title=f"{args.n:,} synthetic mentions", offline=True)
+    path = save_map(m, out / "bench.html")
+    render_s = time.perf_counter() - t
+    size_mb = path.stat().st_size / 1e6
+
+    print(f"mentions            {args.n:,}")
+    print(f"features            {data['stats']['features']:,} (place+day), places {data['stats']['places']:,}, "
+          f"articles {data['stats']['articles']:,}")  # fmt: skip
+    print(f"generate            {gen_s:6.2f} s")
+    print(f"build_map_data      {data_s:6.2f} s")
+    print(f"render + save       {render_s:6.2f} s")
+    print(f"HTML size           {size_mb:6.1f} MB  (target < 50 MB)  {path}")
+    if not args.no_browser:
+        bt = browser_time(path, shot=out / "bench-busy.png")
+        print(f"browser usable      {bt['usable_s']:6.2f} s  (load + first frame; target < 5 s)")
+        n_vis, n_drawn, clustered = bt["busy"]
+        print(f"busiest frame       {bt['busy_frame_s']:6.2f} s  ({n_vis:,} features in view, {n_drawn:,} marks drawn"
+              f"{', grid-aggregated' if clustered else ''})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

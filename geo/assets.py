@@ -1,0 +1,239 @@
+"""Locate and load the browser assets a map needs.
+
+Two kinds of assets:
+
+* Our own script and style sheet (``geo/static/geo-time.js`` and
+  ``geo-time.css``), shipped inside the package and always inlined.
+* Leaflet, from the npm package pinned in the repository's ``package.json``
+  (installed into ``<repo>/node_modules`` by ``npm ci``, which the setup
+  script runs). Offline maps inline it; online maps reference folium's
+  default pinned CDN build instead, so a ``pip``-installed ``geo`` without
+  ``node_modules`` can still write online maps.
+
+The Leaflet install is searched in ``<repo>/node_modules`` first, then in
+the directory named by the ``GEO_ASSETS_DIR`` environment variable (a
+``node_modules``-style directory that contains ``leaflet/dist``).
+
+Examples
+--------
+>>> from geo.assets import static_text
+>>> "GeoTime" in static_text("geo-time.js")
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import logging
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+from geo.errors import GeoError
+
+__all__ = [
+    "LEAFLET_VERSION",
+    "ASSETS_ENV",
+    "SETUP_HINT",
+    "find_assets_dir",
+    "leaflet_js",
+    "leaflet_css",
+    "leaflet_urls",
+    "static_text",
+    "inline_script",
+    "inline_style",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The Leaflet version pinned in package.json; offline maps refuse any other.
+LEAFLET_VERSION = "1.9.4"
+
+#: Environment variable naming a node_modules-style directory to search.
+ASSETS_ENV = "GEO_ASSETS_DIR"
+
+#: What to tell the user when the npm assets are missing.
+SETUP_HINT = (
+    "run `npm ci` in the repository root (the setup script does this), or point "
+    f"{ASSETS_ENV} at a node_modules directory holding leaflet@{LEAFLET_VERSION}"
+)
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg"}
+
+
+def _candidates() -> list[Path]:
+    dirs = [_REPO_ROOT / "node_modules"]
+    env = os.environ.get(ASSETS_ENV, "").strip()
+    if env:
+        dirs.append(Path(env).expanduser())
+    return dirs
+
+
+def find_assets_dir(package: str = "leaflet", version: str = LEAFLET_VERSION) -> Path:
+    """Return the installed directory of an npm package at its pinned version.
+
+    Parameters
+    ----------
+    package : str, optional
+        npm package name (default ``"leaflet"``).
+    version : str, optional
+        Exact version required.
+
+    Returns
+    -------
+    pathlib.Path
+        The package directory, e.g. ``<repo>/node_modules/leaflet``.
+
+    Raises
+    ------
+    GeoError
+        If no search location holds the package at that version; the message
+        lists where it looked and the setup command to run.
+
+    Examples
+    --------
+    >>> find_assets_dir().name
+    'leaflet'
+    """
+    looked = []
+    for base in _candidates():
+        pkg_dir = base / package
+        manifest = pkg_dir / "package.json"
+        looked.append(str(pkg_dir))
+        if not manifest.is_file():
+            continue
+        try:
+            found = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+        except (OSError, ValueError) as err:
+            logger.debug("unreadable %s: %s", manifest, err)
+            continue
+        if found != version:
+            raise GeoError(
+                f"{pkg_dir}: {package} {found} is installed but the map needs {package}@{version} "
+                f"(pinned in package.json); {SETUP_HINT}"
+            )
+        return pkg_dir
+    raise GeoError(
+        f"offline map assets: {package}@{version} was not found (looked in {', '.join(looked)}); {SETUP_HINT}"
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise GeoError(f"{path}: cannot read map asset ({err}); {SETUP_HINT}") from err
+
+
+@functools.lru_cache(maxsize=2)
+def leaflet_js() -> str:
+    """Return Leaflet's minified script, ready to inline.
+
+    The source-map comment is dropped: it would make developer tools fetch a
+    file that is not next to the HTML.
+
+    Examples
+    --------
+    >>> "L.version" in leaflet_js() or "1.9.4" in leaflet_js()
+    True
+    """
+    text = _read(find_assets_dir() / "dist" / "leaflet.js")
+    return re.sub(r"//# sourceMappingURL=\S+\s*$", "", text)
+
+
+@functools.lru_cache(maxsize=2)
+def leaflet_css() -> str:
+    """Return Leaflet's style sheet with its images inlined as ``data:`` URIs.
+
+    Examples
+    --------
+    >>> "images/layers.png" in leaflet_css()
+    False
+    """
+    dist = find_assets_dir() / "dist"
+    css = _read(dist / "leaflet.css")
+
+    def inline(m: re.Match[str]) -> str:
+        ref = m.group(2)
+        if ref.startswith(("data:", "#")):
+            return m.group(0)
+        path = (dist / ref).resolve()
+        mime = _MIME.get(path.suffix.lower())
+        if mime is None or not path.is_file():
+            raise GeoError(f"{dist / 'leaflet.css'}: referenced image {ref!r} is missing; {SETUP_HINT}")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url({m.group(1)}data:{mime};base64,{data}{m.group(1)})"
+
+    return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
+
+
+def leaflet_urls() -> tuple[str, str]:
+    """Return folium's pinned CDN URLs for Leaflet's script and style sheet.
+
+    Used by online maps only, so they work without ``node_modules``.
+
+    Examples
+    --------
+    >>> js, css = leaflet_urls()
+    >>> js.endswith("leaflet.js") and css.endswith("leaflet.css")
+    True
+    """
+    import folium
+
+    js = dict(folium.Map.default_js)["leaflet"]
+    css = dict(folium.Map.default_css)["leaflet_css"]
+    return js, css
+
+
+@functools.lru_cache(maxsize=8)
+def static_text(name: str) -> str:
+    """Return the text of one of our own files in ``geo/static``.
+
+    Raises
+    ------
+    GeoError
+        If the file is missing from the installed package.
+
+    Examples
+    --------
+    >>> static_text("geo-time.css").startswith("/*")
+    True
+    """
+    try:
+        return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
+    except (OSError, FileNotFoundError) as err:
+        raise GeoError(
+            f"geo/static/{name} is missing from the installed package ({err}); "
+            "reinstall geo (pip install -e .) so its static files are included"
+        ) from err
+
+
+def inline_script(code: str) -> str:
+    """Wrap JavaScript in a ``<script>`` element that cannot be closed early.
+
+    ``</script`` and ``<!--`` only ever occur inside string literals in the
+    code we inline, where ``<\\/`` and ``<\\!--`` mean the same thing.
+
+    Examples
+    --------
+    >>> inline_script("var s = '</script>';")
+    "<script>var s = '<\\\\/script>';</script>"
+    """
+    safe = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+    return f"<script>{safe}</script>"
+
+
+def inline_style(css: str) -> str:
+    """Wrap CSS in a ``<style>`` element that cannot be closed early.
+
+    Examples
+    --------
+    >>> inline_style("a{}")
+    '<style>a{}</style>'
+    """
+    safe = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    return f"<style>{safe}</style>"

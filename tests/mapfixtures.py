@@ -1,0 +1,90 @@
+"""Synthetic place mentions for the map tests (no gazetteer, no articles)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HOSTILE_TITLE = "Nine-eleven <script>alert(1)</script> \"quoted\" `tick` </div> {{ 7*7 }}"
+HOSTILE_SENTENCE = "Calm day in New York City </div><script>alert(2)</script> & 'more' {% raw %}."
+
+
+def mention(
+    doc: str,
+    title: str,
+    name: str,
+    gid: str,
+    feature: str,
+    country: str,
+    lat: float | None,
+    lon: float | None,
+    date: Any,
+    sentence: str,
+    text: str | None = None,
+    *,
+    kind: str = "toponym",
+    published: Any = None,
+    geometry: Any = None,
+    score: float | None = 0.9,
+    date_source: str = "text",
+    date_text: str = "",
+    sentence_start: int = 100,
+) -> dict[str, Any]:
+    """One mention row as the pipeline produces it; offsets are consistent."""
+    text = text or name
+    i = sentence.find(text)
+    assert i >= 0, (text, sentence)
+    return {
+        "doc": doc,
+        "title": title,
+        "start": sentence_start + i,
+        "end": sentence_start + i + len(text),
+        "text": text,
+        "name": name,
+        "id": gid,
+        "kind": kind,
+        "feature": feature,
+        "country": country,
+        "lat": lat,
+        "lon": lon,
+        "geometry_type": (geometry or {}).get("type", "Point") if isinstance(geometry, dict) else "Point",
+        "geometry": geometry,
+        "score": score,
+        "date": date,
+        "date_source": date_source,
+        "date_text": date_text,
+        "published": published,
+        "sentence": sentence,
+        "sentence_start": sentence_start,
+    }
+
+
+LACHIN = {"type": "LineString", "coordinates": [[45.9, 39.6], [46.3, 39.65], [46.75, 39.8]]}
+
+
+def story() -> list[dict[str, Any]]:
+    """Mentions spanning 1965, 2001-09-08..10 and 2025, with hostile text."""
+    return [
+        mention("old", "Old story", "Paris", "2988507", "PPLC", "FR", 48.8566, 2.3522, "1965-03-01",
+                "De Gaulle spoke in Paris on Monday.", date_text="on Monday", published="1965-03-02"),
+        mention("sept", HOSTILE_TITLE, "Boston", "4930956", "PPLA", "US", 42.3601, -71.0589, "2001-09-08",
+                "It rained in Boston.", published="2001-09-12"),
+        mention("sept", HOSTILE_TITLE, "New York City", "5128581", "PPL", "US", 40.7128, -74.006, "2001-09-09",
+                HOSTILE_SENTENCE, published="2001-09-12"),
+        mention("sept", HOSTILE_TITLE, "Washington", "4140963", "PPLC", "US", 38.895, -77.0364, "2001-09-10",
+                "Officials in Washington met.", published="2001-09-12"),
+        mention("sept", HOSTILE_TITLE, "United States", "6252001", "PCLI", "US", 39.76, -98.5, "2001-09-10",
+                "Americans watched.", text="Americans", kind="demonym", published="2001-09-12"),
+        mention("karabakh", "Karabakh talks", "Baku", "587084", "PPLC", "AZ", 40.3777, 49.892, "2023-09-17",
+                "The meeting in Baku on 17 September.", date_text="on 17 September", published="2023-10-04"),
+        mention("karabakh", "Karabakh talks", "Baku", "587084", "PPLC", "AZ", 40.3777, 49.892, "2023-09-19",
+                "Azerbaijani forces moved from Baku.", text="Azerbaijani", kind="demonym",
+                published="2023-10-04"),
+        mention("karabakh", "Karabakh talks", "Lachin Corridor", "lachin", "RD", "AZ", 39.6, 46.5, "2023-09-19",
+                "The Lachin Corridor was blocked.", geometry=LACHIN, published="2023-10-04"),
+        mention("karabakh", "Karabakh talks", "Istanbul", "745044", "PPLA", "TR", 41.0138, 28.9497, None,
+                "Talks took place in Istanbul.", published="2023-10-04"),
+        mention("nodate", "No dates at all", "Tbilisi", "611717", "PPLC", "GE", 41.6941, 44.8337, None,
+                "Tbilisi hosted.", published=None),
+        mention("lisbon", "Lisbon 2025", "Lisbon", "2267057", "PPLC", "PT", 38.7167, -9.1333, "2025-11-08",
+                "A summit in Lisbon \U0001f389 opened.", published="2025-11-08"),
+    ]  # fmt: skip
