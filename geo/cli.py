@@ -215,8 +215,74 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     ev.set_defaults(func=_cmd_evaluate)
 
 
-# Other stages add their sub-commands here (map, aggregate).
-_EXTRA_COMMANDS: list = [_register_parse]
+def _map_mentions(args: argparse.Namespace) -> list[dict]:
+    """Mention records for ``geo map``: parsed from articles, or read from Parquet tables of mentions or aggregates."""
+    from .pipeline import mention_record
+
+    tables = [p for p in args.paths if p.endswith(".parquet") and Path(p).is_file()]
+    articles = [p for p in args.paths if p not in tables]
+    records: list[dict] = []
+    for table in tables:
+        import pandas as pd
+
+        frame = pd.read_parquet(table)
+        missing = {"lat", "lon"} - set(frame.columns)
+        if missing:
+            raise GeoError(f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)")
+        frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
+        records.extend(frame.to_dict("records"))
+    if articles:
+        from .articles import read_articles
+
+        parser = _geoparser(args)
+
+        def problem(p) -> None:  # noqa: ANN001
+            logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
+
+        for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem):
+            try:
+                records.extend(mention_record(m) for m in parser.parse_article(article))
+            except Exception as err:  # one bad article never loses the others
+                logger.warning("article %s failed: %s", article.id, err)
+    return records
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .render import save_embed, save_map, save_png
+
+    records = _map_mentions(args)
+    if not records:
+        raise GeoError(f"no place mentions found in {', '.join(args.paths)}; check the inputs (geo parse shows what is found)")
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+    print(f"wrote {out} ({len(records)} mentions)", file=sys.stderr)
+    if args.embed:
+        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+        print(f"wrote {args.embed}", file=sys.stderr)
+    if args.png:
+        save_png(out, args.png, at=args.at)
+        print(f"wrote {args.png}", file=sys.stderr)
+    return 0
+
+
+def _register_map(sub) -> None:  # noqa: ANN001
+    mp = sub.add_parser("map", help="parse articles (or read mention tables) and draw a time-stamped map")
+    mp.add_argument("paths", nargs="+", help="articles (files, folders, -) or .parquet tables of mentions or aggregates")
+    mp.add_argument("-o", "--output", required=True, help="the HTML file to write, e.g. output/NAME.html")
+    mp.add_argument("--window", help="how long a mention stays visible, e.g. 30d, 2w, P7D (default: from the data's span)")
+    mp.add_argument("--offline", action="store_true", help="inline every script and style; country outlines as basemap, no tiles")
+    mp.add_argument("--basemap", choices=["osm", "countries", "none"], help="base layer (default: osm online, countries offline)")
+    mp.add_argument("--title", help="title shown on the map")
+    mp.add_argument("--png", metavar="FILE", help="also write a picture of the map")
+    mp.add_argument("--at", metavar="DATE", help="with --png: the slider date to show (YYYY-MM-DD)")
+    mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
+    mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    _add_parse_options(mp)
+    mp.set_defaults(func=_cmd_map)
+
+
+_EXTRA_COMMANDS: list = [_register_parse, _register_map]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

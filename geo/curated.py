@@ -89,12 +89,14 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
         raise _fail(path, label, "population", "must be a whole number >= 0")
     if "geonameid" in props and not isinstance(props["geonameid"], int):
         raise _fail(path, label, "geonameid", "must be a whole number")
+    if "replaces" in props and not (isinstance(props["replaces"], str) and props["replaces"].strip()):
+        raise _fail(path, label, "replaces", "must be the id of the entry this one corrects, as a string")
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
         raise _fail(path, label, "geometry", f"must be one of {', '.join(sorted(GEOMETRY_TYPES))}")
     try:
         shape = shapely.geometry.shape(geometry)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, shapely.errors.ShapelyError) as err:
         raise _fail(path, label, "geometry", f"is malformed ({err})") from err
     if shape.is_empty or not shape.is_valid:
         raise _fail(path, label, "geometry", "is empty or invalid (self-intersecting or unclosed rings)")

@@ -48,22 +48,24 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 INDEX_NAME = "gazetteer.sqlite"
 # How a name ties a place: its own name beats an alternate; a demonym is its own kind.
 NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")
 _KIND_RANK = {kind: i for i, kind in enumerate(NAME_KINDS)}
 
+# Fitted with benchmarks/fit_weights.py on the development corpora (PPLC kept at 3.5, above the
+# fitted 3.0: a national capital named alone in international news is the capital, "Washington").
 _FEATURE_WEIGHT = {
-    "PCLI": 6.0,
+    "PCLI": 5.0,
     "CONT": 5.0,
-    "ADM1": 3.0,
-    "PPLC": 3.0,
+    "ADM1": 2.0,
+    "PPLC": 3.5,
     "RGN": 3.0,
     "TERR": 3.0,
     "RGNH": 2.0,
     "PPLA": 1.0,
-    "ADM2": 1.0,
+    "ADM2": 4.0,
 }
 
 
@@ -148,7 +150,8 @@ def _merge(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Records by id; a curated record naming a GeoNames id corrects that place."""
     merged: dict[str, dict[str, Any]] = {}
     for rec in records:
-        target = str(rec["raw"].get("geonameid")) if rec["raw"].get("geonameid") else None
+        # A curated record may correct an entry: "geonameid" (a GeoNames id) or "replaces" (any id).
+        target = rec["raw"].get("replaces") or (str(rec["raw"]["geonameid"]) if rec["raw"].get("geonameid") else None)
         if target and target in merged:
             base = merged[target]
             base["names"].extend(rec["names"])
@@ -164,6 +167,24 @@ def _merge(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             continue
         merged[rec["id"]] = rec
     return merged
+
+
+def _common_words(keys: Iterable[str]) -> dict[str, float]:
+    """Single-word keys that are also common English words, with their Zipf frequency.
+
+    Computed once at build time (wordfreq's English word list), so parsing
+    needs no word list of its own.
+    """
+    from wordfreq import zipf_frequency
+
+    common = {}
+    for key in keys:
+        if " " in key or not key.isascii() or not key.isalpha():
+            continue
+        z = zipf_frequency(key, "en")
+        if z >= 3.0:
+            common[key] = z
+    return common
 
 
 def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str, Any], aliases: list[tuple[str, str, str, str]]) -> None:
@@ -214,12 +235,14 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
         con.execute("CREATE INDEX names_key ON names(key)")
         con.execute("CREATE INDEX places_country ON places(country, feature_code)")
         keys = sorted({row[0] for row in name_rows})
+        common = _common_words(keys)
         meta = {
             "stamp": json.dumps(stamp, sort_keys=True),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "places": str(len(place_rows)),
             "names": str(len(name_rows)),
             "keys": "\n".join(keys),
+            "common_words": "\n".join(f"{k}\t{z}" for k, z in sorted(common.items())),
             "complete": "1",
         }
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -391,6 +414,15 @@ class Gazetteer:
             self._keys = frozenset(row[0].split("\n")) if row and row[0] else frozenset()
         return self._keys
 
+    def common_words(self) -> dict[str, float]:
+        """Keys that are also common English words, with their Zipf frequency."""
+        row = self._con.execute("SELECT value FROM meta WHERE key='common_words'").fetchone()
+        out = {}
+        for line in (row[0].split("\n") if row and row[0] else []):
+            key, _, z = line.partition("\t")
+            out[key] = float(z)
+        return out
+
     def abbreviation_keys(self) -> frozenset[str]:
         """Name keys that are only ever abbreviations ("calif", "pa", "id")."""
         rows = self._con.execute(
@@ -525,7 +557,7 @@ class Gazetteer:
 
     def info(self) -> dict[str, Any]:
         """Sources, versions, counts and the index path."""
-        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key != 'keys'").fetchall())
+        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words')").fetchall())
         kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
         return {
             "path": str(self.path),

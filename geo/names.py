@@ -80,7 +80,8 @@ def name_key(name: str) -> str:
     >>> name_key("Nagorno-Karabakh")
     'nagorno karabakh'
     """
-    key = fold(name).casefold()
+    # Fold again: casefolding turns capitals such as Ħ, Ð, Þ into the small letters the table maps.
+    key = fold(fold(name).casefold())
     key = _APOSTROPHES.sub("", key)
     key = _SEPARATORS.sub(" ", key)
     key = _SPACES.sub(" ", key).strip()

