@@ -241,7 +241,8 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
 
         for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem):
             try:
-                records.extend(mention_record(m) for m in parser.parse_article(article))
+                # Lines and areas travel with the record so the map draws them as such.
+                records.extend({**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article))
             except Exception as err:  # one bad article never loses the others
                 logger.warning("article %s failed: %s", article.id, err)
     return records

@@ -164,10 +164,13 @@ def read_aliases(files: Iterable[Path]) -> list[tuple[str, str, str, str]]:
         if path.suffix != ".csv" or not path.name.startswith("aliases"):
             continue
         with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+            # Comment lines are skipped but still counted, so errors name the file's own line.
+            numbered = [(n, line) for n, line in enumerate(handle, start=1) if not line.startswith("#")]
+            reader = csv.DictReader(line for _, line in numbered)
             if reader.fieldnames is None or not {"id", "name", "kind", "source"} <= set(reader.fieldnames):
                 raise CuratedDataError(f"{path}: needs the columns id,name,kind,source; fix the file and build again")
-            for line, row in enumerate(reader, start=2):
+            for index, row in enumerate(reader, start=1):
+                line = numbered[min(index, len(numbered) - 1)][0]
                 values = {k: (row.get(k) or "").strip() for k in ("id", "name", "kind", "source")}
                 for field in ("id", "name", "source"):
                     if not values[field]:

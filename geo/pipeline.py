@@ -115,6 +115,7 @@ class Geoparser:
         text = article.text
         sentences = date_sentences(text, article.published)
         spans = self.recognizer.find(text, [s.start for s in sentences])
+        title = article.title or _lead_title(text, sentences)
         mentions = []
         for r in self.resolver.resolve(text, spans):
             sentence = date_at(sentences, r.span.start)
@@ -133,7 +134,7 @@ class Geoparser:
                     date_source=sentence.date_source,
                     date_text=sentence.date_text,
                     published=article.published,
-                    title=article.title,
+                    title=title,
                 )
             )
         return mentions
@@ -169,6 +170,14 @@ class Geoparser:
         from .resolve import Resolved
 
         return document_focus([Resolved(None, m.place, m.kind, m.score) for m in mentions])  # type: ignore[arg-type]
+
+
+def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
+    """A title for an article that has none: its first sentence, shortened."""
+    if not sentences:
+        return ""
+    lead = " ".join(text[sentences[0].start : sentences[0].end].split())
+    return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def mention_record(m: Mention) -> dict[str, Any]:

@@ -610,6 +610,8 @@ def _screenshot(
                     ) from err
                 if when is not None:
                     page.evaluate("(d) => Object.values(window.geoMaps).forEach((m) => m.setTime(d))", when)
+                else:
+                    page.evaluate("() => Object.values(window.geoMaps).forEach((m) => m.showAllDates())")
                 try:
                     page.wait_for_load_state("networkidle", timeout=min(timeout, 10) * 1000)
                 except PlaywrightError:

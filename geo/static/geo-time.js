@@ -347,7 +347,7 @@
     if (this.countries) {
       checkItem(base, 'Countries', map.hasLayer(this.countries), function (on) { self._showLayer(self.countries, on); });
     }
-    checkItem(base, 'Summary (all dates)', map.hasLayer(this.summary), function (on) {
+    this.summaryInput = checkItem(base, 'Summary (all dates)', map.hasLayer(this.summary), function (on) {
       self._showLayer(self.summary, on);
       if (on) { self._restack(); }
     });
@@ -973,6 +973,15 @@
         self.render();
       },
       layerVisible: function (doc) { return !!self.enabled[self._docIndex(doc)]; },
+      // Every mention at once, for pictures: the summary layer instead of one day's layers.
+      showAllDates: function () {
+        self.enabled = self.enabled.map(function () { return false; });
+        (self.articleInputs || []).forEach(function (input) { input.checked = false; });
+        self._showLayer(self.summary, true);
+        if (self.summaryInput && self.summaryInput.type === 'checkbox') { self.summaryInput.checked = true; }
+        self._restack();
+        self.render();
+      },
       play: function () { self.play(); },
       pause: function () { self.pause(); },
       isPlaying: function () { return !!self.playing; },
