@@ -48,7 +48,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 INDEX_NAME = "gazetteer.sqlite"
 # How a name ties a place: its own name beats an alternate; a demonym is its own kind.
 NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")
@@ -236,6 +236,12 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
         con.execute("CREATE INDEX places_country ON places(country, feature_code)")
         keys = sorted({row[0] for row in name_rows})
         common = _common_words(keys)
+        # Key sets the recogniser needs at start-up, precomputed so a fresh process starts fast.
+        kinds_of: dict[str, set[str]] = {}
+        for key, _rid, _name, kind in name_rows:
+            kinds_of.setdefault(key, set()).add(kind)
+        demonym_keys = sorted(k for k, kinds in kinds_of.items() if "demonym" in kinds)
+        abbreviation_keys = sorted(k for k, kinds in kinds_of.items() if kinds == {"abbr"})
         meta = {
             "stamp": json.dumps(stamp, sort_keys=True),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -243,6 +249,8 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
             "names": str(len(name_rows)),
             "keys": "\n".join(keys),
             "common_words": "\n".join(f"{k}\t{z}" for k, z in sorted(common.items())),
+            "demonym_keys": "\n".join(demonym_keys),
+            "abbreviation_keys": "\n".join(abbreviation_keys),
             "complete": "1",
         }
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -410,31 +418,29 @@ class Gazetteer:
     def keys(self) -> frozenset[str]:
         """Every name key in the index (for the recogniser's candidate lookups)."""
         if self._keys is None:
-            row = self._con.execute("SELECT value FROM meta WHERE key='keys'").fetchone()
-            self._keys = frozenset(row[0].split("\n")) if row and row[0] else frozenset()
+            self._keys = frozenset(self._meta_lines("keys"))
         return self._keys
 
     def common_words(self) -> dict[str, float]:
         """Keys that are also common English words, with their Zipf frequency."""
-        row = self._con.execute("SELECT value FROM meta WHERE key='common_words'").fetchone()
         out = {}
-        for line in (row[0].split("\n") if row and row[0] else []):
+        for line in self._meta_lines("common_words"):
             key, _, z = line.partition("\t")
             out[key] = float(z)
         return out
 
+    def _meta_lines(self, key: str) -> list[str]:
+        row = self._con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0].split("\n") if row and row[0] else []
+
     def abbreviation_keys(self) -> frozenset[str]:
         """Name keys that are only ever abbreviations ("calif", "pa", "id")."""
-        rows = self._con.execute(
-            "SELECT key FROM names GROUP BY key HAVING SUM(kind = 'abbr') = COUNT(*)"
-        ).fetchall()
-        return frozenset(r[0] for r in rows)
+        return frozenset(self._meta_lines("abbreviation_keys"))
 
     def demonym_keys(self) -> frozenset[str]:
         """Name keys that are demonyms of a country ("russian", "azerbaijani")."""
         if self._demonym_keys is None:
-            rows = self._con.execute("SELECT DISTINCT key FROM names WHERE kind = 'demonym'").fetchall()
-            self._demonym_keys = frozenset(r[0] for r in rows)
+            self._demonym_keys = frozenset(self._meta_lines("demonym_keys"))
         return self._demonym_keys
 
     def _place(self, row: tuple[Any, ...]) -> Place:
@@ -557,7 +563,7 @@ class Gazetteer:
 
     def info(self) -> dict[str, Any]:
         """Sources, versions, counts and the index path."""
-        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words')").fetchall())
+        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')").fetchall())
         kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
         return {
             "path": str(self.path),
