@@ -56,6 +56,8 @@ _KIND_RANK = {kind: i for i, kind in enumerate(NAME_KINDS)}
 
 # Fitted with benchmarks/fit_weights.py on the development corpora (PPLC kept at 3.5, above the
 # fitted 3.0: a national capital named alone in international news is the capital, "Washington").
+CURATED_WEIGHT = 3.0
+ALT_PENALTY = 2.5
 _FEATURE_WEIGHT = {
     "PCLI": 5.0,
     "CONT": 5.0,
@@ -78,9 +80,9 @@ def prominence(place: Place, match: str = "name") -> float:
     """
     score = math.log10(place.population + 1) + _FEATURE_WEIGHT.get(place.feature_code, 0.0)
     if place.source.startswith("curated"):
-        score += 2.0  # hand-checked entries exist because news needs them
+        score += CURATED_WEIGHT  # hand-checked entries exist because news needs them
     if match == "alt":
-        score -= 1.5
+        score -= ALT_PENALTY
     return score
 
 

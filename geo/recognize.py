@@ -34,13 +34,22 @@ _CONNECTORS = frozenset(
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
-COMMON_WORD_ZIPF = 4.0
+COMMON_WORD_ZIPF = 3.5
+# Words that make the place name before them the name of a disease or a pathogen.
+_PATHOGEN_WORDS = frozenset(
+    "virus viruses ebolavirus fever flu influenza disease strain strains variant syndrome encephalitis pox".split()
+)
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
 # Gaps that may sit between the words of one name.
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
 _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
 _QUOTE_OPENERS = "\"'“‘«(["
+
+
+def _is_initial(text: str, tok: "Token") -> bool:
+    """A single capital followed by a period: a middle initial ("W.")."""
+    return len(tok.text) == 1 and tok.text.isupper() and text.startswith(".", tok.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +169,10 @@ class Recognizer:
         for i in range(len(tokens) - 1):
             if self._is_person_start(tokens, i, text):
                 j = i + 1
-                # Skip further given names / initials: "George W. Bush", "Mary Ann Smith".
-                while j + 1 < len(tokens) and tokens[j].text in self.given_names and tokens[j + 1].capitalised and self._joined(text, tokens[j], tokens[j + 1]):
+                # Skip further given names and initials: "George W. Bush", "Mary Ann Smith".
+                while j + 1 < len(tokens) and tokens[j + 1].capitalised and (
+                    tokens[j].text in self.given_names or _is_initial(text, tokens[j])
+                ) and (self._joined(text, tokens[j], tokens[j + 1]) or _is_initial(text, tokens[j])):
                     j += 1
                 names.add(tokens[j].key)
         return names
@@ -256,7 +267,13 @@ class Recognizer:
             if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
                 return None
             # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
-            if single and first.all_caps and len(first.text.replace(".", "")) <= 4 and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
+            if (
+                single
+                and first.all_caps
+                and len(first.text.replace(".", "")) <= 4
+                and key.replace(" ", "") not in _COUNTRY_ACRONYMS
+                and key not in self.abbreviations
+            ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
             if single and len(key.replace(" ", "")) <= 2 and key not in self.abbreviations and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
@@ -271,7 +288,8 @@ class Recognizer:
             # An abbreviation ("Ind.", "Pa.", "ID") only counts written as one: with its period,
             # or in capitals after a comma ("Moscow, ID").
             if key in self.abbreviations and not (
-                text.startswith(".", last.end)
+                (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
+                or text.startswith(".", last.end)
                 or last.text.endswith(".")
                 or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
             ):
@@ -280,6 +298,9 @@ class Recognizer:
             if j + 1 < len(tokens) and tokens[j + 1].capitalised and self._joined(text, last, tokens[j + 1]):
                 if tokens[j + 1].key in self.organisation_words:
                     return None
+            # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
+            if j + 1 < len(tokens) and tokens[j + 1].key in _PATHOGEN_WORDS and _NAME_GAP.fullmatch(text[last.end : tokens[j + 1].start]):
+                return None
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
             if single and i in initial and first.key in lowercase_words:
                 return None
