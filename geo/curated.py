@@ -169,8 +169,9 @@ def read_aliases(files: Iterable[Path]) -> list[tuple[str, str, str, str]]:
             reader = csv.DictReader(line for _, line in numbered)
             if reader.fieldnames is None or not {"id", "name", "kind", "source"} <= set(reader.fieldnames):
                 raise CuratedDataError(f"{path}: needs the columns id,name,kind,source; fix the file and build again")
-            for index, row in enumerate(reader, start=1):
-                line = numbered[min(index, len(numbered) - 1)][0]
+            for row in reader:
+                # line_num counts the lines read, so blank lines (which DictReader skips) count too.
+                line = numbered[reader.line_num - 1][0]
                 values = {k: (row.get(k) or "").strip() for k in ("id", "name", "kind", "source")}
                 for field in ("id", "name", "source"):
                     if not values[field]:

@@ -189,7 +189,14 @@ def _common_words(keys: Iterable[str]) -> dict[str, float]:
     return common
 
 
-def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str, Any], aliases: list[tuple[str, str, str, str]]) -> None:
+def _write_index(
+    path: Path,
+    records: dict[str, dict[str, Any]],
+    stamp: dict[str, Any],
+    aliases: list[tuple[str, str, str, str]],
+    *,
+    strict_aliases: bool = True,
+) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
@@ -229,7 +236,11 @@ def _write_index(path: Path, records: dict[str, dict[str, Any]], stamp: dict[str
             name_rows.extend((key, rid, name, kind) for key, (_, name, kind) in best.items())
         for place_id, name, kind, where in aliases:
             if place_id not in rids:
-                raise CuratedDataError(f"{where}: no gazetteer entry has id {place_id!r}; fix the alias's id and build again")
+                message = f"{where}: no gazetteer entry has id {place_id!r}; fix the alias's id and build again"
+                if not strict_aliases:  # a partial GeoNames dump lacks places the project's aliases name
+                    logger.warning("%s (alias skipped: the GeoNames dump has no such place)", message)
+                    continue
+                raise CuratedDataError(message)
             name_rows.append((name_key(name), rids[place_id], name, kind))
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
@@ -308,7 +319,7 @@ def build_index(
     merged = _merge([*records, *read_curated_dir(files)])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        _write_index(tmp, merged, stamp, read_aliases(files))
+        _write_index(tmp, merged, stamp, read_aliases(files), strict_aliases=not dump)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -548,18 +559,43 @@ class Gazetteer:
         """
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise InputError(f"point ({lat}, {lon}) is outside the globe; give latitude in [-90, 90] and longitude in [-180, 180]")
-        radius = 0.25
-        while True:
-            rows = self._con.execute(
-                f"SELECT {self._COLUMNS} FROM populated r JOIN places p ON p.rid = r.rid "
-                "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
-                (lat - radius, lat + radius, lon - radius * 2, lon + radius * 2),
-            ).fetchall()
-            if len(rows) >= limit or radius > 90:
-                break
-            radius *= 4
         from .geometry import haversine_km
 
+        def in_box(lat_deg: float, lon_deg: float) -> list[tuple[Any, ...]]:
+            # Longitude ranges that cross the antimeridian are split in two.
+            lo, hi = lon - lon_deg, lon + lon_deg
+            ranges = [(max(lo, -180.0), min(hi, 180.0))]
+            if lon_deg >= 180:
+                ranges = [(-180.0, 180.0)]
+            elif lo < -180:
+                ranges.append((lo + 360, 180.0))
+            elif hi > 180:
+                ranges.append((-180.0, hi - 360))
+            rows: list[tuple[Any, ...]] = []
+            for west, east in ranges:
+                rows += self._con.execute(
+                    f"SELECT {self._COLUMNS} FROM populated r JOIN places p ON p.rid = r.rid "
+                    "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
+                    (lat - lat_deg, lat + lat_deg, west, east),
+                ).fetchall()
+            return rows
+
+        def lon_span(km: float) -> float:
+            cos = math.cos(math.radians(min(89.9, abs(lat) + km / 111.0)))
+            return min(180.0, km / (111.32 * max(cos, 1e-6)))
+
+        # Grow a box until it holds enough places; the k-th of them bounds the search
+        # radius, and one more box of that radius holds every nearer place.
+        km = 25.0
+        while True:
+            rows = in_box(min(90.0, km / 111.0), lon_span(km))
+            if len(rows) >= limit or km > 20_000:
+                break
+            km *= 4
+        if rows:
+            # The R*Tree stores 32-bit floats: widen the box a little so edge points stay in.
+            kth = sorted(haversine_km(lat, lon, r[7], r[8]) for r in rows)[min(limit, len(rows)) - 1] * 1.01 + 1.0
+            rows = in_box(min(90.0, kth / 111.0), lon_span(kth))
         scored = sorted(((self._place(r), haversine_km(lat, lon, r[7], r[8])) for r in rows), key=lambda pd: pd[1])
         return scored[:limit]
 

@@ -111,7 +111,9 @@ class LocalGazetteer(Geocoder):
     ) -> Location | list[Location] | None:
         """The nearest populated place(s) to ``(lat, lon)`` (or a geopy ``Point``)."""
         try:
-            lat, lon = float(query[0]), float(query[1])
+            # geopy takes "lat, lon" strings too; indexing one would read its first two characters.
+            parts = query.split(",") if isinstance(query, str) else query
+            lat, lon = float(parts[0]), float(parts[1])
         except (TypeError, ValueError, IndexError) as err:
             raise InputError(f"reverse query {query!r} is not a (latitude, longitude) pair; give e.g. (55.75, 37.62)") from err
         hits = self.gazetteer.nearest(lat, lon, limit=1 if exactly_one else (limit or 5))

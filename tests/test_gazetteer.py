@@ -741,3 +741,27 @@ def test_an_alias_row_number_counts_comment_lines(tmp_path: Path, tiny_records: 
     with pytest.raises(CuratedDataError) as caught:
         _curated_build(tmp_path, {"aliases.csv": aliases}, records=tiny_records)
     assert f"{tmp_path / 'curated' / 'aliases.csv'}:4" in str(caught.value)
+
+
+def test_an_alias_row_number_counts_blank_lines(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
+    aliases = "# comment\nid,name,kind,source\n\n524901,Third Rome,alt,test\n\n524901,Moskva-on-River,nickname,test\n"
+    with pytest.raises(CuratedDataError) as caught:
+        _curated_build(tmp_path, {"aliases.csv": aliases}, records=tiny_records)
+    assert "row 6" in str(caught.value)
+
+
+def _points_index(tmp_path: Path, points: list[tuple[str, float, float]]) -> Gazetteer:
+    from geo.sources import record
+
+    records = [record(pid, pid, feature_class="P", feature_code="PPL", country="", lat=lat, lon=lon, source="test") for pid, lat, lon in points]
+    return Gazetteer(build_index(tmp_path / "points.sqlite", records=records, curated=[]))
+
+
+def test_nearest_finds_a_nearer_place_outside_the_first_search_box(tmp_path: Path) -> None:
+    gaz = _points_index(tmp_path, [("corner", 0.24, 0.49), ("north", 0.3, 0.0)])
+    assert [p.id for p, _ in gaz.nearest(0.0, 0.0)] == ["north"]  # 33 km, against 61 km for "corner"
+
+
+def test_nearest_looks_across_the_antimeridian(tmp_path: Path) -> None:
+    gaz = _points_index(tmp_path, [("east", -16.8, 179.95), ("far", -16.8, -175.0)])
+    assert [p.id for p, _ in gaz.nearest(-16.8, -179.95)] == ["east"]  # 11 km, against 530 km for "far"
