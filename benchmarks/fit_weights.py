@@ -58,6 +58,16 @@ def main() -> None:
                     best, base = score, table[name]
                     print(f"  {name} = {table[name]:.2f}: {best:.4f}")
             table[name] = base
+        for name in ("ALT_PENALTY", "CURATED_WEIGHT"):
+            base = getattr(gazetteer_module, name)
+            for step in STEPS:
+                setattr(gazetteer_module, name, base + step)
+                score = accuracy(parser, corpora)
+                if score > best + 1e-4:
+                    best, base = score, getattr(gazetteer_module, name)
+                    print(f"  {name} = {base:.2f}: {best:.4f}")
+            setattr(gazetteer_module, name, base)
+    print("ALT_PENALTY =", gazetteer_module.ALT_PENALTY, " CURATED_WEIGHT =", gazetteer_module.CURATED_WEIGHT)
     print("WEIGHTS =", {k: resolve.WEIGHTS[k] for k in TUNED})
     print("_FEATURE_WEIGHT =", {k: gazetteer_module._FEATURE_WEIGHT.get(k, 0.0) for k in FEATURES})
     print(f"mean gold-span accuracy@161km: {best:.4f}")

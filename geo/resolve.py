@@ -159,18 +159,25 @@ class Resolver:
         keep_all: bool,
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``."""
+        # The context of a name is what the document's OTHER names say: five "Georgia"s
+        # must not vote for their own reading, so each name's own share is kept apart.
         countries: Counter[str] = Counter()
-        admin1s: Counter[str] = Counter()
-        weights = [0.0] * len(spans)
-        for idx, (place, (cands, _kind)) in enumerate(zip(first, options)):
+        admin1s: Counter[tuple[str, str]] = Counter()
+        by_key_country: dict[str, Counter[str]] = {}
+        by_key_admin1: dict[str, Counter[tuple[str, str]]] = {}
+        by_key_weight: Counter[str] = Counter()
+        for span, place, (cands, _kind) in zip(spans, first, options):
             if place is None:
                 continue
             sure = len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0
-            weight = weights[idx] = 1.0 if sure else 0.5
+            weight = 1.0 if sure else 0.5
             countries[place.country] += weight
+            by_key_country.setdefault(span.key, Counter())[place.country] += weight
+            by_key_weight[span.key] += weight
             if place.feature_code in {"ADM1", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
-        total_weight = sum(weights)
+                by_key_admin1.setdefault(span.key, Counter())[(place.country, place.admin1)] += weight
+        total_weight = sum(by_key_weight.values())
         anchors = [
             (p.lat, p.lon, span.key)
             for p, span, (cands, _) in zip(first, spans, options)
@@ -184,7 +191,9 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            own = first[idx]
+            own_countries = by_key_country.get(span.key, Counter())
+            own_admin1s = by_key_admin1.get(span.key, Counter())
+            rest_weight = total_weight - by_key_weight[span.key]
             nearest_km = _nearest_anchor_km(cands, anchors, span.key)
             scores = []
             for k, cand in enumerate(cands):
@@ -196,14 +205,13 @@ class Resolver:
                     and (qualifier.feature_code == "PCLI" or place.admin1 == qualifier.admin1 or place.admin1 == qualifier.name)
                 ):
                     score += WEIGHTS["qualifier"]
-                own_weight = weights[idx] if own is not None and own.country == place.country else 0.0
-                others = countries[place.country] - own_weight
+                others = countries[place.country] - own_countries[place.country]
                 if others > 0 and place.country:
                     # The more of the document lies in the country, the likelier this place does.
-                    share = others / max(1e-9, total_weight - weights[idx])
+                    share = others / max(1e-9, rest_weight)
                     score += WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
-                own_admin = 1.0 if own is not None and (own.country, own.admin1) == (place.country, place.admin1) else 0.0
-                if place.admin1 and admin1s[(place.country, place.admin1)] - own_admin > 0 and place.feature_code not in {"PCLI", "ADM1"}:
+                division = (place.country, place.admin1)
+                if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1"}:
                     score += WEIGHTS["admin1_context"]
                 if place.feature_code not in _AREA_CODES and anchors:
                     nearest = nearest_km[k]
