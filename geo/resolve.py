@@ -39,7 +39,7 @@ WEIGHTS = {
     "country_context": 1.5,  # the document names the candidate's country
     "country_share": 5.5,  # ... times the share of the document's places in it
     "admin1_context": 2.0,  # ... or its first-level division
-    "near_50km": 2.0,  # close to another place of the document
+    "near_50km": 3.0,  # close to another place of the document
     "near_300km": 1.7,
     "near_1000km": 0.5,
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
