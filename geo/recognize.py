@@ -77,6 +77,7 @@ class Span:
     demonym: bool = False
     sentence_initial: bool = False
     common: bool = False  # the word is also a common English word ("Union", "Drug")
+    given_name: bool = False  # the word is also a given name ("Kristina", "Lincoln")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -306,5 +307,8 @@ class Recognizer:
                 return None
         end = last.end
         common = single and self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF
-        return Span(first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common)
+        given = single and first.text in self.given_names
+        return Span(
+            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common, given_name=given
+        )
 

@@ -43,7 +43,7 @@ WEIGHTS = {
     "near_300km": 1.7,
     "near_1000km": 0.5,
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
-    "min_score_common_word": 6.0,  # a common English word must score this much (+2 opening a sentence)
+    "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
 }
 _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
@@ -196,9 +196,13 @@ class Resolver:
             rest_weight = total_weight - by_key_weight[span.key]
             nearest_km = _nearest_anchor_km(cands, anchors, span.key)
             scores = []
+            # Evidence for the place itself, without the country-wide context that lifts
+            # every candidate of a country alike: what the drop rules below weigh.
+            evidence = []
             for k, cand in enumerate(cands):
                 place = cand.place
                 score = cand.prior
+                country_bonus = 0.0
                 qualifier = qualifiers.get(idx)
                 if qualifier is not None and (
                     place.country == qualifier.country
@@ -209,7 +213,8 @@ class Resolver:
                 if others > 0 and place.country:
                     # The more of the document lies in the country, the likelier this place does.
                     share = others / max(1e-9, rest_weight)
-                    score += WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
+                    country_bonus = WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
+                    score += country_bonus
                 division = (place.country, place.admin1)
                 if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1"}:
                     score += WEIGHTS["admin1_context"]
@@ -222,13 +227,19 @@ class Resolver:
                     elif nearest <= 1000:
                         score += WEIGHTS["near_1000km"]
                 scores.append(score)
+                evidence.append(score - country_bonus)
             _prefer_namesake_city(cands, scores)
             best = max(range(len(scores)), key=lambda k: (scores[k], -k))
             chosen = cands[best]
-            weak = " " not in span.key and scores[best] < WEIGHTS["min_prior_single_word"]
-            # A common English word ("Union", "Drug") is a place only when it names a prominent one.
-            common = span.common and scores[best] < WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
-            if not keep_all and (weak or common) and span.key not in self.rules.pins:
+            single = " " not in span.key
+            weak = single and evidence[best] < WEIGHTS["min_prior_single_word"]
+            # A common English word ("Union", "Drug") or a given name ("Kristina") is a place
+            # only when it names a prominent one or the text places it.
+            needed = WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
+            common = (span.common or span.given_name) and evidence[best] < needed
+            # A small place known only by another of its names ("Scott" for Bethlehem) needs support.
+            stray_alt = single and chosen.match == "alt" and chosen.place.population < 5000 and evidence[best] - chosen.prior < 2.0
+            if not keep_all and (weak or common or stray_alt) and span.key not in self.rules.pins:
                 resolved.append(None)
                 continue
             share = _softmax_share(scores, best)
