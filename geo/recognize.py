@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import lexicons
 from .names import name_key
@@ -52,8 +53,8 @@ def _is_initial(text: str, tok: "Token") -> bool:
     return len(tok.text) == 1 and tok.text.isupper() and text.startswith(".", tok.end)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    # A named tuple, not a dataclass: articles have thousands of words and this is built per word.
     start: int
     end: int
     text: str
@@ -83,18 +84,14 @@ class Span:
 def tokenize(text: str) -> list[Token]:
     """Word tokens with offsets and name keys."""
     tokens = []
+    append = tokens.append
     for m in _TOKEN.finditer(text):
         word = m.group()
-        tokens.append(
-            Token(
-                m.start(),
-                m.end(),
-                word,
-                name_key(word),
-                word[0].isupper(),
-                len(word) > 1 and word.replace(".", "").isupper(),
-            )
-        )
+        if word[0].isupper():
+            append(Token(m.start(), m.end(), word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper()))
+        else:
+            # Lower-case words only serve as connectors and as evidence of common words.
+            append(Token(m.start(), m.end(), word, word.lower() if word.isascii() and word.isalpha() else name_key(word), False, False))
     return tokens
 
 
