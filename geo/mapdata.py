@@ -141,6 +141,9 @@ _WINDOW_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 # --------------------------------------------------------------------------- dates
 
 
+# Areas wider or taller than this many degrees do not set the first view.
+_FOCUS_MAX_DEGREES = 12.0
+
 def iso_to_day(iso: str) -> int:
     """Return the day number (``date.toordinal()``) of an ISO date string.
 
@@ -778,6 +781,7 @@ class _Builder:
         features = []
         used_shapes: set[str] = set()
         south = west = math.inf
+        focus = (math.inf, math.inf, -math.inf, -math.inf)
         north = east = -math.inf
         for n, g in enumerate(aggs):
             fid = f"f{n}"
@@ -805,12 +809,18 @@ class _Builder:
             until = None
             if g.day is not None:
                 until = dt.date.fromordinal(min(far, g.day + win)).isoformat()
+            small = True
             if g.shape:
                 used_shapes.add(g.shape)
                 w, s_, e, n_ = self.shape_bounds[g.shape]
                 south, west, north, east = min(south, s_), min(west, w), max(north, n_), max(east, e)
+                small = (e - w) < _FOCUS_MAX_DEGREES and (n_ - s_) < _FOCUS_MAX_DEGREES
+                if small:
+                    focus = (min(focus[0], s_), min(focus[1], w), max(focus[2], n_), max(focus[3], e))
             south, west = min(south, g.lat), min(west, g.lon)
             north, east = max(north, g.lat), max(east, g.lon)
+            if small:
+                focus = (min(focus[0], g.lat), min(focus[1], g.lon), max(focus[2], g.lat), max(focus[3], g.lon))
             props: dict[str, Any] = {
                 "place": g.place.index,
                 "name": g.place.name,
@@ -847,6 +857,9 @@ class _Builder:
             "articles": articles,
             "places": out_places,
             "bounds": [[south, west], [north, east]] if features else None,
+            # Where the story happens: the places and small areas, not the whole countries
+            # and continents also named, which would zoom the first view out to the world.
+            "focus_bounds": [[focus[0], focus[1]], [focus[2], focus[3]]] if focus[0] <= focus[2] else None,
             "stats": {
                 "mentions": self.mentions,
                 "features": len(features),

@@ -560,7 +560,7 @@
   };
 
   GeoMap.prototype._fit = function () {
-    var b = this.data.bounds;
+    var b = this.data.focus_bounds || this.data.bounds;
     if (b && isFinite(b[0][0])) {
       var bounds = L.latLngBounds(b);
       this.map.fitBounds(bounds.pad(0.08), { maxZoom: 7, animate: false });

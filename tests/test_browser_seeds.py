@@ -1,0 +1,319 @@
+"""The seeds' offline map (``geo map seeds/ --offline``) in real headless Chromium.
+
+The map is built once per module through the command line, on the session's
+real gazetteer, and opened with Playwright and Debian's Chromium. Each test
+gets a fresh page that fails on console errors, page errors, dialogs and any
+request that is not ``file:`` or ``data:``. The page is driven through its test
+hook ``window.geoMaps[id]`` and, where a person would, through the real DOM
+(slider, layer checkboxes, clicks on the canvas).
+
+Skipped, with the reason, when Playwright or /usr/bin/chromium is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.render import CHROMIUM_PATH
+
+pytestmark = pytest.mark.browser
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+if sync_playwright is None:
+    pytest.skip("Playwright is not installed (pip install playwright)", allow_module_level=True)
+if not os.access(CHROMIUM_PATH, os.X_OK):
+    pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+DAY = "2023-09-19"  # Azerbaijan's offensive, told by the 2023 article
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
+_DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
+
+HOSTILE_TITLE = "Rally <img src=x onerror=alert(2)> on Saturday."
+HOSTILE_SENTENCE = 'Protesters in Yerevan held signs reading <script>alert(1)</script> and "quoted" `tick` </div> all day.'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def build_map(full_gazetteer, inputs: list[Path], out: Path) -> Path:
+    """Write an offline map through the command line, as the README's script does."""
+    argv = ["map", *map(str, inputs), "-o", str(out), "--offline", "--title", "Seeds: Karabakh talks, 2020-2025"]
+    assert main([*argv, "--cache-dir", str(full_gazetteer.path.parent)]) == 0
+    return out
+
+
+def map_data(path: Path) -> dict:
+    blocks = _DATA_RE.findall(path.read_text(encoding="utf-8"))
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+@pytest.fixture(scope="module")
+def seeds_file(tmp_path_factory, full_gazetteer) -> Path:
+    return build_map(full_gazetteer, [SEEDS], tmp_path_factory.mktemp("seedsmap") / "seeds.html")
+
+
+@pytest.fixture(scope="module")
+def seeds_data(seeds_file) -> dict:
+    return map_data(seeds_file)
+
+
+def features(data: dict) -> list[dict]:
+    return data["features"]["features"]
+
+
+def expected_ids(data: dict, day: str, docs: set[int] | None = None) -> set[str]:
+    """Ids of the features visible on ``day`` by the data's own rule: date <= day < until."""
+    return {
+        f["id"]
+        for f in features(data)
+        if f["properties"]["date"] is None or f["properties"]["date"] <= day < f["properties"]["until"]
+        if docs is None or any(d in docs for d, _ in f["properties"]["docs"])
+    }
+
+
+class Watched:
+    """A page plus everything it did that a test may want to fail on."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.foreign: list[str] = []
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def names(self) -> set[str]:
+        return {p["name"] for p in self.js(f"{MAP}.visiblePlaces()")}
+
+    def ids(self) -> set[str]:
+        return set(self.js(f"{MAP}.visibleFeatureIds()"))
+
+    def set_time(self, day: str) -> str:
+        return self.js(f"(d) => {MAP}.setTime(d)", day)
+
+    def check_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], self.dialogs
+        assert self.foreign == [], self.foreign
+
+
+def open_page(browser, path: Path) -> Watched:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    w = Watched(page)
+    page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: w.errors.append(str(e)))
+
+    def on_dialog(d) -> None:
+        w.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+
+    def route(r) -> None:
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            w.foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_function("window.geoMaps && Object.keys(window.geoMaps).length === 1", timeout=15000)
+    return w
+
+
+@pytest.fixture()
+def seeds_page(browser, seeds_file):
+    w = open_page(browser, seeds_file)
+    yield w
+    w.page.close()
+    w.check_clean()
+
+
+def test_loads_with_no_error_and_no_request_off_the_machine(seeds_page) -> None:
+    w = seeds_page
+    assert w.page.locator(".geo-title").inner_text() == "Seeds: Karabakh talks, 2020-2025"
+    assert w.page.locator(".geo-error").count() == 0
+    w.set_time(DAY)
+    zoom = w.js(f"{MAP}.map.getZoom()")
+    w.page.mouse.move(700, 450)
+    w.page.mouse.wheel(0, -400)  # zooming must not fetch tiles either
+    w.page.wait_for_function(f"(z) => {MAP}.map.getZoom() > z", arg=zoom)
+    assert w.js("document.querySelectorAll('.leaflet-tile, img[src^=\"http\"]').length") == 0
+    w.check_clean()
+
+
+def test_slider_runs_from_2020_to_2025(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    lo, hi = w.js(
+        "() => { const s = document.querySelector('.geo-slider');"
+        " return [GeoTime.dayToIso(+s.min), GeoTime.dayToIso(+s.max)]; }"
+    )
+    # The 2025 article recalls "October 8, 2020": the story's first date.
+    assert "2020-10-01" <= lo <= "2020-10-10", lo
+    assert hi == "2025-11-08"  # the 2025 article's publication date
+    assert (lo, hi) == (seeds_data["domain"]["min"], seeds_data["domain"]["max"])
+    assert w.page.locator(".geo-range").inner_text() == f"{lo} \u2192 {hi}"
+
+
+def test_first_frame_shows_the_places_of_the_first_date(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    first = seeds_data["domain"]["min"]
+    assert w.js(f"{MAP}.getTime()") == first
+    assert w.page.locator(".geo-date").inner_text() == first
+    wanted = {f["id"] for f in features(seeds_data) if f["properties"]["date"] == first}
+    assert wanted and w.ids() == wanted
+    # "on October 8, 2020, the Russian side persistently proposed holding negotiations with Armenia"
+    assert w.names() == {"Russia", "Armenia"}
+    total = sum(f["properties"]["count"] for f in features(seeds_data) if f["id"] in wanted)
+    assert w.page.locator(".geo-count").inner_text().startswith(f"{total} mention")
+
+
+def test_hook_to_2023_09_19_shows_karabakh_and_hides_2025(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    assert w.set_time(DAY) == DAY
+    assert "Nagorno-Karabakh" in w.names()
+    assert w.ids() == expected_ids(seeds_data, DAY)
+    dated_2025 = {f["id"] for f in features(seeds_data) if (f["properties"]["date"] or "").startswith("2025")}
+    # The 2025-11-08 article's lead ("the Moscow meeting", "Azerbaijan's Foreign Minister") is dated on publication.
+    lead = {f["properties"]["name"] for f in features(seeds_data) if f["properties"]["date"] == "2025-11-08"}
+    assert {"Moscow", "Azerbaijan"} <= lead
+    assert dated_2025 and not (w.ids() & dated_2025)
+    assert w.page.locator(".geo-date").inner_text() == DAY
+
+
+def test_dom_slider_and_keyboard_move_the_map(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    slider = w.page.locator(".geo-slider")
+    # A person dragging the thumb: the value changes and 'input' fires.
+    slider.evaluate(
+        "(s, iso) => { s.value = String(GeoTime.isoToDay(iso)); s.dispatchEvent(new Event('input', {bubbles: true})); }",
+        "2023-09-18",
+    )
+    assert w.page.locator(".geo-date").inner_text() == "2023-09-18"
+    assert w.ids() == expected_ids(seeds_data, "2023-09-18")
+    slider.focus()
+    w.page.keyboard.press("ArrowRight")
+    assert w.page.locator(".geo-date").inner_text() == DAY
+    assert w.js(f"{MAP}.getTime()") == DAY
+    assert slider.get_attribute("aria-valuetext") == "19 Sep 2023"
+    assert "Nagorno-Karabakh" in w.names()
+    assert w.ids() == expected_ids(seeds_data, DAY)
+    w.page.keyboard.press("End")
+    assert w.page.locator(".geo-date").inner_text() == "2025-11-08"
+    assert w.ids() == expected_ids(seeds_data, "2025-11-08")
+
+
+def test_clicking_a_place_opens_its_popup_with_the_sentence(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    w.set_time(DAY)
+    feat = next(f for f in features(seeds_data) if f["properties"]["name"] == "Istanbul")
+    snippet = feat["properties"]["snippets"][0]
+    sentence = seeds_data["sentences"][snippet["s"]]
+    assert "Istanbul" in sentence
+    pt = w.js(f"{MAP}.placePoint('Istanbul')")
+    assert pt is not None
+    w.page.mouse.click(pt["x"], pt["y"])
+    popup = w.page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5000)
+    assert popup.locator(".geo-popup-name").inner_text() == "Istanbul"
+    assert popup.locator("blockquote").inner_text() == sentence
+    assert popup.locator("mark").inner_text() == "Istanbul"
+    assert "Published 2023-10-04" in popup.inner_text()
+
+
+@pytest.fixture(scope="module")
+def hostile_file(tmp_path_factory, full_gazetteer) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, folder / seed.name)
+    (folder / "zz_hostile.txt").write_text(
+        f"date 2024-03-02 {HOSTILE_TITLE}\n\n{HOSTILE_SENTENCE}\n", encoding="utf-8"
+    )
+    return build_map(full_gazetteer, [folder], folder / "hostile.html")
+
+
+def test_hostile_article_text_stays_text(browser, hostile_file) -> None:
+    w = open_page(browser, hostile_file)
+    try:
+        w.set_time("2024-03-02")
+        assert "Yerevan" in w.names()
+        pt = w.js(f"{MAP}.placePoint('Yerevan')")
+        w.page.mouse.click(pt["x"], pt["y"])
+        popup = w.page.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible", timeout=5000)
+        text = popup.inner_text()
+        for literal in ("<script>alert(1)</script>", '"quoted"', "`tick`", "</div>", "<img src=x onerror=alert(2)>"):
+            assert literal in text, literal
+        assert popup.locator("blockquote").inner_text() == HOSTILE_SENTENCE
+        assert popup.locator("mark").inner_text() == "Yerevan"
+        assert popup.locator("script, img").count() == 0
+        label = w.page.locator(".geo-layers label", has_text="Rally")
+        assert "<img src=x onerror=alert(2)>" in label.inner_text()
+        # Nothing the article says became an element anywhere on the page.
+        assert w.js("document.querySelectorAll('script').length") == hostile_file.read_text(encoding="utf-8").count("<script")
+        assert w.js("document.querySelectorAll('img[src=\"x\"]').length") == 0
+        w.check_clean()
+    finally:
+        w.page.close()
+
+
+_SWEEP = f"""(ids) => {{
+    const m = {MAP};
+    const s = document.querySelector('.geo-slider');
+    const watched = new Set(ids);
+    let days = 0;
+    const seen = new Set();
+    for (let d = +s.min; d <= +s.max; d++) {{
+        m.setTime(d);
+        const hit = m.visibleFeatureIds().filter((id) => watched.has(id));
+        if (hit.length) {{ days += 1; }}
+        m.visibleFeatureIds().forEach((id) => seen.add(id));
+    }}
+    return [days, Array.from(seen)];
+}}"""
+
+
+def test_an_article_layer_off_hides_it_at_every_slider_position(seeds_page, seeds_data) -> None:
+    w = seeds_page
+    for index, article in enumerate(seeds_data["articles"]):
+        own = [f["id"] for f in features(seeds_data) if any(d == index for d, _ in f["properties"]["docs"])]
+        others = {f["id"] for f in features(seeds_data)} - set(own)
+        days_on, _ = w.js(_SWEEP, own)
+        assert days_on > 0, article["id"]  # visible somewhere before the toggle, so the check below can fail
+        box = w.page.locator(f".geo-layers input[data-doc='{article['id']}']")
+        box.uncheck()  # the real checkbox in the layer control
+        assert not w.js(f"(d) => {MAP}.layerVisible(d)", article["id"])
+        days_off, seen = w.js(_SWEEP, own)
+        assert days_off == 0, article["id"]
+        assert set(seen) == others  # the other article is untouched
+        box.check()
+        assert w.js(f"(d) => {MAP}.layerVisible(d)", article["id"])
+        assert w.js(_SWEEP, own)[0] == days_on
