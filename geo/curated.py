@@ -103,7 +103,11 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     minx, miny, maxx, maxy = shape.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise _fail(path, label, "geometry", "has coordinates outside [-180, 180] x [-90, 90]; use [lon, lat] order")
-    point = shape if geometry["type"] == "Point" else shape.representative_point()
+    # An area's point is its centroid, as gazetteers place areas; an inside point only
+    # when the centroid falls outside (a crescent, an archipelago).
+    point = shape if geometry["type"] == "Point" else shape.centroid
+    if geometry["type"] in {"Polygon", "MultiPolygon"} and not shape.contains(point):
+        point = shape.representative_point()
     if geometry["type"] in {"LineString", "MultiLineString"}:
         point = shape.interpolate(0.5, normalized=True) if geometry["type"] == "LineString" else point
     names = [(n, "alt") for n in props["alternate_names"]]
