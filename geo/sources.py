@@ -373,8 +373,13 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
     for (state, county), points in sorted(county_points.items()):
         lat = sum(p[0] for p in points) / len(points)
         lon = sum(p[1] for p in points) / len(points)
-        # No short form ("Day" for "Day County"): alone, those words are surnames and common nouns.
+        # The short form ("Gwinnett" for "Gwinnett County") is how local news often writes it;
+        # the resolver's common-word and given-name rules keep "Day" or "Hall" out.
         names: list[tuple[str, str]] = []
+        for suffix in (" County", " Parish", " Borough", " Census Area", " Municipality", " City and Borough"):
+            if county.endswith(suffix) and len(county) > len(suffix) + 1:
+                names.append((county[: -len(suffix)], "short"))
+                break
         yield record(
             f"us-county:{state}:{county}",
             county,
