@@ -150,9 +150,35 @@ def _geoparser(args: argparse.Namespace):  # noqa: ANN202
     return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules)
 
 
+def _batch_mode(args: argparse.Namespace) -> bool:
+    """`-o DIR --format parquet` (or --jobs / --scheduler / --dask): a streaming, resumable batch run."""
+    if args.format != "parquet" or not args.output:
+        if args.jobs or args.scheduler or args.dask:
+            raise GeoError("--jobs, --scheduler and --dask need a batch run: give --format parquet and -o OUTDIR")
+        return False
+    out = Path(args.output)
+    return out.is_dir() or out.suffix != ".parquet" or bool(args.jobs or args.scheduler or args.dask)
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     from .output import write_mentions
 
+    if _batch_mode(args):
+        from .batch import run_batch
+
+        summary = run_batch(
+            args.paths,
+            args.output,
+            gazetteer_path=_gazetteer_from(args).path,
+            demonyms=not args.no_demonyms,
+            rules=args.rules,
+            default_date=_parse_date(args.date),
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            dask_local=args.dask == "local",
+        )
+        print(summary, file=sys.stderr)
+        return 1 if summary.failures else 0
     parser = _geoparser(args)
     stats = write_mentions(
         parser,
@@ -167,6 +193,16 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if stats.failures else 0
+
+
+def _cmd_aggregate(args: argparse.Namespace) -> int:
+    from .aggregate import aggregate
+
+    if not Path(args.source).exists():
+        raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
+    table = aggregate(args.source, by=args.by, out=args.output)
+    print(f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}", file=sys.stderr)
+    return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -203,8 +239,18 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
     parse.add_argument("-o", "--output", help="output file (default: standard output)")
     parse.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    batch = parse.add_argument_group("batch runs (--format parquet -o OUTDIR): streaming, resumable, on every core")
+    batch.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
+    batch.add_argument("--dask", choices=["local"], help="run on a Dask LocalCluster on this machine")
     _add_parse_options(parse)
     parse.set_defaults(func=_cmd_parse)
+
+    agg = sub.add_parser("aggregate", help="mention counts per place and day or week (and source), to Parquet")
+    agg.add_argument("source", help="a batch output folder, or a .parquet / .jsonl / .csv of mentions from geo parse")
+    agg.add_argument("--by", choices=["day", "week"], default="day")
+    agg.add_argument("-o", "--output", required=True, help="the Parquet file to write")
+    agg.set_defaults(func=_cmd_aggregate)
 
     ev = sub.add_parser("evaluate", help="score the geoparser on an annotated corpus (LGL, GeoVirus, TR-News, GeoWebNews)")
     ev.add_argument("corpus")
@@ -220,6 +266,9 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
     from .pipeline import mention_record
 
     tables = [p for p in args.paths if p.endswith(".parquet") and Path(p).is_file()]
+    for folder in [p for p in args.paths if Path(p).is_dir() and (Path(p) / "_manifest.sqlite").exists()]:
+        tables.extend(str(part) for part in sorted(Path(folder).glob("part-*.parquet")))  # a batch run's output
+        args.paths = [p for p in args.paths if p != folder]
     articles = [p for p in args.paths if p not in tables]
     records: list[dict] = []
     for table in tables:

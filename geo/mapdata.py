@@ -630,11 +630,19 @@ class _Builder:
         where = f"mention #{index}"
         row = _as_mapping(raw_row, where)
         doc = _text(_get(row, "doc")).strip()
+        # Rows of `geo aggregate` stand for `count` mentions and carry no article id:
+        # they are grouped by their source (a site or a file) instead.
+        weight = _int(_get(row, "count"))
+        if weight is not None and weight < 1:
+            return
+        if not doc and weight is not None:
+            doc = _text(_get(row, "source")).strip() or "aggregated mentions"
         if doc:
             where = f"mention #{index} (doc {doc!r})"
         else:
             raise InputError(f"{where}: 'doc' (the article id) is missing; every mention needs one")
-        self.mentions += 1
+        weight = weight or 1
+        self.mentions += weight
         place = self._place(row, where)
         if place is None:
             self.skipped += 1
@@ -673,14 +681,14 @@ class _Builder:
             art["published"] = published
         if day is not None and (art["first"] is None or day < art["first"]):
             art["first"] = day
-        art["count"] += 1
+        art["count"] += weight
 
-        place.count += 1
+        place.count += weight
         place.docs.add(doc)
-        place.classes[cls] += 1
+        place.classes[cls] += weight
         if day is None:
-            place.undated += 1
-            self.undated += 1
+            place.undated += weight
+            self.undated += weight
         else:
             place.first = day if place.first is None else min(place.first, day)
             place.last = day if place.last is None else max(place.last, day)
@@ -689,8 +697,8 @@ class _Builder:
         agg = self.aggs.get(key)
         if agg is None:
             agg = self.aggs[key] = _Agg(place, cls, day, shape, lat, lon)
-        agg.count += 1
-        agg.docs[doc] += 1
+        agg.count += weight
+        agg.docs[doc] += weight
         score = _float(_get(row, "score"), "score", where)
         if score is not None:
             score = min(1.0, max(0.0, score))

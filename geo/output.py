@@ -24,11 +24,23 @@ from typing import IO, Any
 from .errors import InputError
 from .model import Article
 
-__all__ = ["write_mentions", "atomic_path", "read_stamp", "mention_geometry", "write_geoparquet", "WriteStats", "FORMATS"]
+__all__ = [
+    "write_mentions",
+    "atomic_path",
+    "read_stamp",
+    "mention_geometry",
+    "write_geoparquet",
+    "WriteStats",
+    "FORMATS",
+    "PARQUET_STAMP_KEY",
+]
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "geojson", "csv", "gpkg", "parquet")
+
+#: Key of the gazetteer stamp (JSON) in a Parquet file's key-value metadata, beside GeoParquet's "geo".
+PARQUET_STAMP_KEY = b"geo_gazetteer"
 
 
 @dataclass
@@ -187,7 +199,7 @@ def write_geoparquet(frame: Any, path: str | os.PathLike[str], stamp: dict[str, 
     # Add the gazetteer stamp to the file's key-value metadata beside GeoParquet's "geo".
     table = pq.read_table(path)
     meta = dict(table.schema.metadata or {})
-    meta[b"geo_gazetteer"] = json.dumps(stamp, sort_keys=True).encode()
+    meta[PARQUET_STAMP_KEY] = json.dumps(stamp, sort_keys=True).encode()
     pq.write_table(table.replace_schema_metadata(meta), path)
 
 
@@ -209,7 +221,7 @@ def read_stamp(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        raw = (pq.read_schema(path).metadata or {}).get(b"geo_gazetteer")
+        raw = (pq.read_schema(path).metadata or {}).get(PARQUET_STAMP_KEY)
         return json.loads(raw) if raw else None
     if path.suffix == ".gpkg":
         import sqlite3

@@ -1,0 +1,1295 @@
+"""Batch runs: parse large archives on every core or on a Dask cluster, resumably.
+
+:func:`run_batch` streams articles from files and folders, parses them in
+worker processes (or on ``dask.distributed`` workers) and writes the mentions
+as GeoParquet parts into an output folder as it goes::
+
+    OUT/
+      part-000001.parquet     mentions of one group of articles (GeoParquet, gazetteer stamp)
+      part-000002.parquet
+      _manifest.sqlite        which article (by content hash) is in which part
+      errors.jsonl            this run's failed articles and input problems, one JSON object a line
+
+Exactness under crashes
+-----------------------
+A run killed at any moment (``kill -9`` included) and started again with the
+same arguments ends with every mention exactly once. Each part is written to a
+temporary file, flushed to disk and renamed into place; only *then* are its
+articles' keys recorded in the manifest, in one SQLite transaction with the
+part's name. On start, parts the manifest does not know (a crash between the
+rename and the commit) are deleted, and articles whose key is in the manifest
+are skipped. A key is the SHA-256 of the article's id, date, title, URL and
+text together with the run's configuration (gazetteer stamp, demonyms, rules),
+so an edited article is parsed again and an unchanged one never twice. Only
+one run may write to a folder at a time (a lock file enforces it), and all
+writing happens in the one process that started the run, also on Dask.
+
+A folder written with one gazetteer build or one set of options refuses a run
+with another: mentions of two builds would mix. Use a new folder then.
+
+Failures
+--------
+An article whose processing raises is written to ``errors.jsonl`` with the
+reason, and the run goes on; so is every input problem reported by
+:func:`geo.articles.read_articles` (a malformed line, a missing file). A worker
+process that dies (out of memory, a crash in native code) is replaced; the
+articles it held are retried one by one so that only the culprit is recorded
+as failed. Failed articles are not in the manifest, so the next run retries
+them; ``errors.jsonl`` is rewritten by every run.
+
+Dask
+----
+With ``scheduler="tcp://host:port"`` (or ``dask_local=True`` for a local
+cluster) batches are parsed on the cluster's workers and the results come
+back to this process, which writes parts and the manifest exactly as a local
+run does. Each worker opens the gazetteer index itself, at the same path as
+here, and builds one geoparser per process. Make the index reachable at that
+path on every worker: a shared filesystem mounted at the same place,
+``GEO_CACHE_DIR`` pointing at a shared volume, or ``geo gazetteer build`` run
+on each worker with the same package versions and curated files. A worker
+whose index is a different build stops the run with an error rather than mix
+builds. The ``geo`` package must be installed on the workers.
+
+Examples
+--------
+>>> summary = run_batch(["archive/"], "out/", gazetteer_path=Gazetteer.open().path)  # doctest: +SKIP
+>>> print(summary)  # doctest: +SKIP
+12,000 articles parsed (0 already done), 180,411 mentions in 3 new parts, 0 failures; 61.2 s, 196.1 articles/s
+>>> read_mentions("out/")[["name", "date"]].head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import hashlib
+import itertools
+import json
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import socket
+import sqlite3
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .errors import GazetteerError, GeoError, InputError
+from .model import Article
+from .pipeline import RECORD_FIELDS, mention_record
+
+if TYPE_CHECKING:
+    import geopandas
+    import pyarrow
+
+    from .articles import ArticleProblem
+    from .rules import Rules
+
+__all__ = [
+    "run_batch",
+    "read_mentions",
+    "part_paths",
+    "BatchSummary",
+    "PART_COLUMNS",
+    "MANIFEST_NAME",
+    "ERRORS_NAME",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of every part, before ``geometry``: the mention record plus where the article came from.
+PART_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, "url", "source")
+
+#: The manifest's file name inside the output folder.
+MANIFEST_NAME = "_manifest.sqlite"
+
+#: The failures file's name inside the output folder.
+ERRORS_NAME = "errors.jsonl"
+
+_LOCK_NAME = ".geo-batch.lock"
+_PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
+# Bumped when the key or the part layout changes, so old folders are not resumed wrongly.
+_FORMAT = "1"
+# A part is also cut when this many mentions are waiting, so the writer's memory stays bounded.
+_PART_MENTIONS = 100_000
+# ...and at least this often, so a slow run loses little when killed.
+_PART_SECONDS = 120.0
+# Keys per SQL "IN (...)" query, well under SQLite's variable limit.
+_SQL_CHUNK = 500
+# A pool whose workers die this many times in a row on single articles is not the articles' fault.
+_MAX_CONSECUTIVE_DEATHS = 3
+# What one worker process holds: the gazetteer's name index, the recogniser's automaton, a batch.
+_WORKER_BYTES = 600 * 2**20
+_INT_COLUMNS = frozenset({"start", "end", "sentence_start"})
+_FLOAT_COLUMNS = frozenset({"lat", "lon", "score"})
+_SUFFIX_LINE = re.compile(r":\d+$")
+
+
+# -- public results ------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchSummary:
+    """What one :func:`run_batch` call did.
+
+    Attributes
+    ----------
+    articles : int
+        Articles parsed by this run (failures not included).
+    skipped : int
+        Articles already done by an earlier run (same content, same gazetteer and options).
+    mentions : int
+        Mentions written by this run.
+    failures : int
+        Lines written to ``errors.jsonl``: articles that failed plus input problems.
+    seconds : float
+        Wall-clock time of the run.
+    rate : float
+        Articles parsed per second.
+    parts : int
+        Part files written by this run.
+    out_dir : str
+        The output folder.
+    """
+
+    articles: int = 0
+    skipped: int = 0
+    mentions: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    rate: float = 0.0
+    parts: int = 0
+    out_dir: str = ""
+
+    def __str__(self) -> str:
+        failed = f"{self.failures:,} failures" + (f" (see {Path(self.out_dir) / ERRORS_NAME})" if self.failures else "")
+        return (
+            f"{self.articles:,} articles parsed ({self.skipped:,} already done), {self.mentions:,} mentions "
+            f"in {self.parts:,} new parts, {failed}; {self.seconds:.1f} s, {self.rate:.1f} articles/s"
+        )
+
+
+# -- the worker side -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """Everything a worker needs to build its geoparser; small and picklable."""
+
+    gazetteer_path: str
+    stamp_hash: str
+    demonyms: bool
+    rules: Rules | None
+    factory: Callable[..., Any] | None
+
+    def cache_key(self) -> tuple[Any, ...]:
+        rules = None if self.rules is None else _rules_state(self.rules)
+        return (
+            self.gazetteer_path,
+            self.stamp_hash,
+            self.demonyms,
+            json.dumps(rules, sort_keys=True),
+            _qualname(self.factory),
+        )
+
+
+@dataclass
+class _Outcome:
+    """A batch's result: the rows of the articles that worked, and the failures."""
+
+    done: list[tuple[bytes, int]] = field(default_factory=list)  # (key, mentions)
+    failed: list[dict[str, Any]] = field(default_factory=list)  # errors.jsonl records
+    failed_keys: list[bytes] = field(default_factory=list)
+    table: pyarrow.Table | None = None
+
+
+# One geoparser per worker process and spec, built on first use and kept for the next batches.
+_PARSERS: dict[tuple[Any, ...], Any] = {}
+_PARSERS_LOCK = threading.Lock()
+# A long-lived Dask worker may serve runs with other options; each parser holds hundreds of MB.
+_MAX_PARSERS = 2
+
+
+def _parser_for(spec: _Spec) -> Any:
+    key = spec.cache_key()
+    with _PARSERS_LOCK:
+        parser = _PARSERS.get(key)
+        if parser is None:
+            while len(_PARSERS) >= _MAX_PARSERS:
+                del _PARSERS[next(iter(_PARSERS))]
+            parser = _PARSERS[key] = _build_parser(spec)
+    return parser
+
+
+def _build_parser(spec: _Spec) -> Any:
+    from .gazetteer import Gazetteer
+    from .pipeline import Geoparser
+
+    where = f"worker {socket.gethostname()} (pid {os.getpid()})"
+    try:
+        gazetteer = Gazetteer(spec.gazetteer_path)
+    except (GeoError, OSError, sqlite3.Error) as err:
+        raise GazetteerError(
+            f"{where} cannot open the gazetteer index {spec.gazetteer_path} ({err}); make the index reachable at this "
+            "path on every worker: a shared filesystem, GEO_CACHE_DIR on a shared volume, or 'geo gazetteer build' "
+            "on each worker with the same package versions"
+        ) from err
+    if _stamp_hash(gazetteer.stamp) != spec.stamp_hash:
+        raise GazetteerError(
+            f"{where}: the gazetteer index {spec.gazetteer_path} is another build than the one this run started with "
+            f"(stamp {_stamp_hash(gazetteer.stamp)[:12]} here, {spec.stamp_hash[:12]} wanted); install the same "
+            "package versions and curated files on every worker and rebuild ('geo gazetteer build'), or share one index"
+        )
+    factory = spec.factory or Geoparser
+    try:
+        return factory(gazetteer, demonyms=spec.demonyms, rules=spec.rules)
+    except GeoError:
+        raise
+    except Exception as err:
+        raise GazetteerError(
+            f"{where} cannot build the geoparser over {spec.gazetteer_path} ({type(err).__name__}: {err}); "
+            "check that the worker has enough memory (about 600 MB) and the same geo version as this machine"
+        ) from err
+
+
+def _init_worker(spec: _Spec, parent: int) -> None:
+    """Process-pool initializer: build the geoparser before the first batch arrives."""
+    # Ctrl-C reaches the whole process group; the run's own process handles it and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="geo-watch-parent").start()
+    try:
+        _parser_for(spec)
+    except Exception:  # noqa: BLE001 - reported by the first batch, where the caller sees it
+        logger.debug("worker %s could not build its geoparser", os.getpid(), exc_info=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the number now belongs to another user's process
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            # A killed parent that nobody has reaped yet is a zombie: dead all the same.
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _watch_parent(pid: int) -> None:
+    # Pool workers are children of the fork server, not of the run: without this they would
+    # outlive a run killed with SIGKILL, each holding its gazetteer in memory.
+    while True:
+        time.sleep(1.0)
+        if not _alive(pid):
+            os._exit(1)
+
+
+def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
+    """Parse a batch of articles in a worker: one row per mention, failures kept apart."""
+    import pyarrow as pa
+
+    parser = _parser_for(spec)
+    outcome = _Outcome()
+    columns: dict[str, list[Any]] = {name: [] for name in (*PART_COLUMNS, "geometry")}
+    per_article: list[tuple[bytes, Article, dict[str, list[Any]]]] = []
+    for key, article in tasks:
+        try:
+            rows = _article_rows(parser, article, spec.stamp_hash)
+        except Exception as err:  # noqa: BLE001 - one bad article never sinks the batch
+            outcome.failed.append(_failure(article, err))
+            outcome.failed_keys.append(key)
+            continue
+        per_article.append((key, article, rows))
+        for name, values in rows.items():
+            columns[name].extend(values)
+    try:
+        table = pa.Table.from_pydict(columns, schema=_part_schema())
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+        # Some article's rows do not convert; find it rather than lose the batch.
+        tables = []
+        for key, article, rows in per_article:
+            try:
+                tables.append(pa.Table.from_pydict(rows, schema=_part_schema()))
+            except (pa.ArrowException, UnicodeError, TypeError, ValueError) as err:
+                outcome.failed.append(_failure(article, err))
+                outcome.failed_keys.append(key)
+                continue
+            outcome.done.append((key, len(rows["doc"])))
+        outcome.table = pa.concat_tables(tables) if tables else None
+        return outcome
+    outcome.done = [(key, len(rows["doc"])) for key, _, rows in per_article]
+    outcome.table = table
+    return outcome
+
+
+# WKB per (gazetteer, place id, drawn as its own shape): country outlines are big and repeat a lot.
+_GEOMETRY_CACHE: dict[tuple[str, str, bool], bytes] = {}
+_GEOMETRY_CACHE_SIZE = 20_000
+
+
+def _article_rows(parser: Any, article: Article, gazetteer: str) -> dict[str, list[Any]]:
+    from .output import mention_geometry
+
+    for label, value in (("text", article.text), ("id", article.id), ("title", article.title), ("url", article.url)):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(
+                f"the article's {label} holds {value[err.start : err.end]!r} at offset {err.start}, which is not a "
+                "character (a lone UTF-16 surrogate, e.g. a stray \\ud800 escape in JSON) and cannot be written; "
+                "fix or remove it in the input"
+            ) from err
+    source = _article_source(article)
+    rows: dict[str, list[Any]] = {name: [] for name in (*PART_COLUMNS, "geometry")}
+    for m in parser.parse_article(article):
+        record = mention_record(m)
+        for name in RECORD_FIELDS:
+            rows[name].append(record[name])
+        rows["url"].append(article.url)
+        rows["source"].append(source)
+        drawn = bool(m.place.geometry) and m.kind == "toponym"
+        cache_key = (gazetteer, m.place.id, drawn)
+        wkb = _GEOMETRY_CACHE.get(cache_key)
+        if wkb is None:
+            if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_SIZE:
+                _GEOMETRY_CACHE.clear()
+            wkb = _GEOMETRY_CACHE[cache_key] = mention_geometry(m).wkb
+        rows["geometry"].append(wkb)
+    return rows
+
+
+def _article_source(article: Article) -> str:
+    """The article's source for aggregation: its URL's host, else the file it was read from."""
+    if article.url:
+        from urllib.parse import urlsplit
+
+        with contextlib.suppress(ValueError):
+            host = urlsplit(article.url if "//" in article.url else f"//{article.url}").hostname
+            if host:
+                return host.removeprefix("www.")
+    return _SUFFIX_LINE.sub("", article.source)
+
+
+def _failure(article: Article, err: BaseException) -> dict[str, Any]:
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    return {
+        "stage": "parse",
+        "doc": article.id,
+        "source": article.source,
+        "error": f"{type(err).__name__}: {err}",
+        "where": where,
+    }
+
+
+_SCHEMA: pyarrow.Schema | None = None
+
+
+def _part_schema() -> pyarrow.Schema:
+    global _SCHEMA
+    if _SCHEMA is None:
+        import pyarrow as pa
+
+        fields = []
+        for name in PART_COLUMNS:
+            kind = pa.int64() if name in _INT_COLUMNS else pa.float64() if name in _FLOAT_COLUMNS else pa.string()
+            fields.append(pa.field(name, kind))
+        fields.append(pa.field("geometry", pa.binary()))
+        _SCHEMA = pa.schema(fields)
+    return _SCHEMA
+
+
+# -- keys and configuration ----------------------------------------------------------------------
+
+
+def _stamp_hash(stamp: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(stamp, sort_keys=True).encode()).hexdigest()
+
+
+def _rules_state(rules: Rules) -> dict[str, Any]:
+    return {
+        "pins": dict(sorted(rules.pins.items())),
+        "prefer": {k: sorted(v) for k, v in sorted(rules.prefer.items())},
+        "ignore": sorted(rules.ignore),
+    }
+
+
+def _qualname(obj: Any) -> str | None:
+    if obj is None:
+        return None
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
+
+
+def _config(stamp: dict[str, Any], demonyms: bool, rules: Rules | None) -> dict[str, Any]:
+    return {
+        "format": _FORMAT,
+        "gazetteer": _stamp_hash(stamp),
+        "demonyms": demonyms,
+        "rules": None if rules is None else _rules_state(rules),
+    }
+
+
+def _article_key(article: Article, config_digest: bytes) -> bytes:
+    h = hashlib.sha256(config_digest)
+    published = article.published.isoformat() if article.published else ""
+    for value in (article.id, published, article.title, article.url, article.text):
+        # surrogatepass: a lone surrogate must still hash (the article then fails, with its reason).
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    # 128 bits: no collision in any corpus that fits on disk, and half the manifest's size.
+    return h.digest()[:16]
+
+
+# -- the manifest --------------------------------------------------------------------------------
+
+
+class _Manifest:
+    """``_manifest.sqlite``: configuration, committed parts, and each done article's part."""
+
+    def __init__(self, out_dir: Path, config: dict[str, Any], stamp: dict[str, Any]) -> None:
+        self.path = out_dir / MANIFEST_NAME
+        try:
+            self.con = sqlite3.connect(self.path, isolation_level=None)
+            self.con.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives any process crash; a power loss may drop the last commit,
+            # which only turns its part into an orphan that the next run deletes and redoes.
+            self.con.execute("PRAGMA synchronous=NORMAL")
+            self.con.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS parts(
+                    number INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+                    articles INTEGER NOT NULL, mentions INTEGER NOT NULL, written TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS articles(key BLOB PRIMARY KEY, part INTEGER NOT NULL) WITHOUT ROWID;
+                """
+            )
+            found = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as err:
+            raise InputError(
+                f"the manifest {self.path} cannot be read ({err}); if the folder holds nothing you need, delete it "
+                "and run again, else write to a new output folder"
+            ) from err
+        wanted = json.dumps(config, sort_keys=True)
+        if "config" not in found:
+            with self.transaction():
+                self.con.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [("config", wanted), ("stamp", json.dumps(stamp, sort_keys=True)), ("created", _now())],
+                )
+        elif found["config"] != wanted:
+            self.con.close()
+            raise InputError(
+                f"the output folder {out_dir} holds results made with another gazetteer build or other options "
+                f"(demonyms, rules) than this run; mixing them would give mentions of two kinds. Write to a new "
+                f"output folder, or delete {out_dir} to parse everything again"
+            )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def parts(self) -> dict[str, int]:
+        return dict(self.con.execute("SELECT name, number FROM parts").fetchall())
+
+    def forget_part(self, number: int) -> int:
+        with self.transaction():
+            n = self.con.execute("DELETE FROM articles WHERE part = ?", (number,)).rowcount
+            self.con.execute("DELETE FROM parts WHERE number = ?", (number,))
+        return n
+
+    def next_number(self) -> int:
+        (top,) = self.con.execute("SELECT COALESCE(MAX(number), 0) FROM parts").fetchone()
+        return int(top) + 1
+
+    def done(self, keys: list[bytes]) -> set[bytes]:
+        found: set[bytes] = set()
+        for i in range(0, len(keys), _SQL_CHUNK):
+            chunk = keys[i : i + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.con.execute(f"SELECT key FROM articles WHERE key IN ({marks})", chunk))
+        return found
+
+    def commit_part(self, number: int, name: str, keys: list[bytes], mentions: int) -> None:
+        with self.transaction():
+            self.con.execute("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", (number, name, len(keys), mentions, _now()))
+            self.con.executemany("INSERT INTO articles VALUES (?, ?)", ((k, number) for k in keys))
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# -- writing parts -------------------------------------------------------------------------------
+
+
+def _fsync_path(path: Path, *, directory: bool = False) -> None:
+    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # directories cannot be opened on some platforms; the rename is still atomic
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class _PartWriter:
+    """Collects batch results and commits them as parts: file first, manifest second."""
+
+    def __init__(self, out_dir: Path, manifest: _Manifest, stamp: dict[str, Any], part_size: int) -> None:
+        self.out_dir = out_dir
+        self.manifest = manifest
+        self.stamp = stamp
+        self.part_size = part_size
+        self.tables: list[pyarrow.Table] = []
+        self.keys: list[bytes] = []
+        self.mentions = 0
+        self.started = time.monotonic()
+        self.parts_written = 0
+        # mkstemp makes files private (0600); parts are data to share, so give them the usual umask mode.
+        mask = os.umask(0)
+        os.umask(mask)
+        self.mode = 0o666 & ~mask
+
+    def add(self, outcome: _Outcome) -> list[bytes]:
+        """Buffer a batch; returns the keys committed if this made a part."""
+        if outcome.table is not None and outcome.table.num_rows:
+            self.tables.append(outcome.table)
+        self.keys.extend(key for key, _ in outcome.done)
+        self.mentions += sum(n for _, n in outcome.done)
+        full = len(self.keys) >= self.part_size or self.mentions >= _PART_MENTIONS
+        if full or (self.keys and time.monotonic() - self.started >= _PART_SECONDS):
+            return self.flush()
+        return []
+
+    def flush(self) -> list[bytes]:
+        import pyarrow as pa
+
+        if not self.keys:
+            return []
+        # Taken out of the buffer first: if this is interrupted, the articles are redone next run,
+        # never committed twice.
+        tables, keys, mentions = self.tables, self.keys, self.mentions
+        self.tables, self.keys, self.mentions = [], [], 0
+        self.started = time.monotonic()
+        number = self.manifest.next_number()
+        name = f"part-{number:06d}.parquet"
+        table = pa.concat_tables(tables) if tables else _part_schema().empty_table()
+        target = self.out_dir / name
+        try:
+            from .output import atomic_path
+
+            with atomic_path(target) as tmp:
+                _write_part(table, tmp, self.stamp)
+                os.chmod(tmp, self.mode)
+                # On disk before the manifest names it: a part the manifest lists is always whole.
+                _fsync_path(tmp)
+            _fsync_path(self.out_dir, directory=True)
+        except OSError as err:
+            raise InputError(
+                f"cannot write {target} ({err.strerror or err}); free disk space or fix the folder's permissions, "
+                "then run the same command again: finished parts are kept"
+            ) from err
+        self.manifest.commit_part(number, name, keys, mentions)
+        logger.debug("committed %s: %d articles, %d mentions", name, len(keys), mentions)
+        self.parts_written += 1
+        return keys
+
+
+def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None:
+    """Write a part as GeoParquet straight from Arrow, with the gazetteer stamp in its metadata.
+
+    Not through a GeoDataFrame: that would hold every row as Python objects,
+    several times the memory of the Arrow table. GeoParquet's ``geo``
+    metadata (geometry types, bounding box, CRS) depends only on the set of
+    distinct shapes, so geopandas writes it for those alone and it is copied
+    over.
+    """
+    import io
+
+    import geopandas
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from .output import PARQUET_STAMP_KEY
+
+    distinct = pc.unique(table.column("geometry")).to_pylist()
+    shapes = geopandas.GeoDataFrame(geometry=geopandas.GeoSeries.from_wkb(distinct, crs="EPSG:4326"))
+    buffer = io.BytesIO()
+    shapes.to_parquet(buffer)
+    buffer.seek(0)
+    geo_metadata = pq.read_schema(buffer).metadata[b"geo"]
+    metadata = {b"geo": geo_metadata, PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+
+
+class _Errors:
+    """``errors.jsonl``: rewritten by each run, one line per failure, flushed as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.handle: TextIO = path.open("w", encoding="utf-8")
+        except OSError as err:
+            raise InputError(
+                f"cannot write {path} ({err.strerror or err}); check the output folder's permissions"
+            ) from err
+        self.count = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        # ensure_ascii: ids and messages may hold lone surrogates, which UTF-8 cannot carry.
+        self.handle.write(json.dumps(record) + "\n")
+        self.handle.flush()
+        self.count += 1
+
+    def problem(self, problem: ArticleProblem) -> None:
+        self.write(
+            {
+                "stage": "read",
+                "doc": None,
+                "source": problem.source,
+                "line": problem.line,
+                "error": problem.message,
+                "fatal": problem.fatal,
+            }
+        )
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+# -- engines: where batches are parsed -----------------------------------------------------------
+
+
+_Result = tuple[list[tuple[bytes, Article]], "_Outcome | BaseException"]
+
+
+class _LocalEngine:
+    """A process pool on this machine, one geoparser per worker process."""
+
+    def __init__(self, spec: _Spec, jobs: int) -> None:
+        self.spec = spec
+        self.jobs = jobs
+        methods = multiprocessing.get_all_start_methods()
+        # Not fork: the parent may hold threads and open SQLite handles that a forked child must not inherit.
+        self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        # Started on the first batch: a run with nothing left to do starts no worker.
+        self.pool: cf.ProcessPoolExecutor | None = None
+        self.futures: dict[cf.Future[_Outcome], list[tuple[bytes, Article]]] = {}
+        self.ready: deque[_Result] = deque()
+        self.suspects: list[list[tuple[bytes, Article]]] = []
+        self.limit = 2 * jobs
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.spec, os.getpid())
+        )
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.futures) + len(self.ready)
+
+    def submit(self, tasks: list[tuple[bytes, Article]]) -> None:
+        if self.pool is None:
+            self.pool = self._new_pool()
+        self.futures[self.pool.submit(_parse_batch, self.spec, tasks)] = tasks
+
+    def next_result(self) -> _Result:
+        while not self.ready:
+            done, _ = cf.wait(self.futures, return_when=cf.FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                tasks = self.futures.pop(future)
+                err = future.exception()
+                if isinstance(err, cf.process.BrokenProcessPool):
+                    broken = True
+                    self.suspects.append(tasks)
+                else:
+                    self.ready.append((tasks, err if err is not None else future.result()))
+            if broken:
+                self._recover()
+        return self.ready.popleft()
+
+    def _recover(self) -> None:
+        """A worker died: every batch in flight is lost; redo them one article at a time to find the culprit."""
+        suspects, self.suspects = self.suspects, []
+        for future, tasks in list(self.futures.items()):
+            with contextlib.suppress(cf.CancelledError, cf.TimeoutError):
+                err = future.exception(timeout=0)
+                if err is None:
+                    self.ready.append((tasks, future.result()))
+                    del self.futures[future]
+                    continue
+            suspects.append(tasks)
+            del self.futures[future]
+        logger.warning(
+            "a worker process died (out of memory, or a crash in native code); retrying its %d articles one by one",
+            sum(len(t) for t in suspects),
+        )
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        deaths = 0
+        for task in itertools.chain.from_iterable(suspects):
+            future = self.pool.submit(_parse_batch, self.spec, [task])
+            try:
+                result: _Outcome | BaseException = future.result()
+                deaths = 0
+            except cf.process.BrokenProcessPool:
+                deaths += 1
+                if deaths >= _MAX_CONSECUTIVE_DEATHS:
+                    raise GeoError(
+                        f"worker processes died {deaths} times in a row, also on single articles; they may be out of "
+                        f"memory (each needs about 600 MB): lower --jobs, then run the same command "
+                        "again to resume"
+                    ) from None
+                failure = {
+                    "stage": "parse",
+                    "doc": task[1].id,
+                    "source": task[1].source,
+                    "error": "the worker process died while parsing this article (out of memory, or a crash in "
+                    "native code); check the article's size and content",
+                    "where": "",
+                }
+                result = _Outcome(failed=[failure], failed_keys=[task[0]])
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self._new_pool()
+            except Exception as err:  # noqa: BLE001 - handed to the caller like any batch error
+                result = err
+            self.ready.append(([task], result))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _DaskEngine:
+    """Workers of a dask.distributed cluster; results come back to this process."""
+
+    def __init__(self, spec: _Spec, scheduler: Any, dask_local: bool, jobs: int | None) -> None:
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError as err:
+            raise InputError(
+                "running on Dask needs dask.distributed; install it (pip install 'dask[distributed]') or run "
+                "without --scheduler/--dask"
+            ) from err
+        self.spec = spec
+        self.cluster = None
+        self.own_client = True
+        if dask_local:
+            self.cluster = LocalCluster(n_workers=jobs or _default_jobs(), threads_per_worker=1, processes=True)
+            self.client = Client(self.cluster)
+        elif isinstance(scheduler, str):
+            try:
+                self.client = Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as err:
+                raise InputError(
+                    f"cannot reach the Dask scheduler at {scheduler} ({err}); check the address and that the "
+                    "scheduler is running (dask scheduler), or run locally without --scheduler"
+                ) from err
+        else:
+            self.client = scheduler
+            self.own_client = False
+        threads = sum(self.client.nthreads().values()) or 1
+        self.limit = 2 * threads
+        self.queue = as_completed()
+        self.tasks: dict[str, list[tuple[bytes, Article]]] = {}
+        logger.info("parsing on Dask: %s, %d worker threads", self.client.scheduler.address, threads)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.tasks)
+
+    def submit(self, tasks: list[tuple[bytes, Article]]) -> None:
+        future = self.client.submit(_parse_batch, self.spec, tasks, pure=False)
+        self.tasks[future.key] = tasks
+        self.queue.add(future)
+
+    def next_result(self) -> _Result:
+        future = next(self.queue)
+        tasks = self.tasks.pop(future.key)
+        try:
+            result: _Outcome | BaseException = future.result()
+        except Exception as err:  # noqa: BLE001 - KilledWorker and the like; sorted out by the caller
+            result = err
+        future.release()
+        return tasks, result
+
+    def close(self) -> None:
+        if self.own_client:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def run_batch(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    gazetteer_path: str | os.PathLike[str] | None = None,
+    demonyms: bool = True,
+    rules: Rules | str | os.PathLike[str] | None = None,
+    default_date: dt.date | str | None = None,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    dask_local: bool = False,
+    batch_size: int = 200,
+    part_size: int = 5000,
+    progress: bool | None = None,
+    geoparser_factory: Callable[..., Any] | None = None,
+) -> BatchSummary:
+    """Parse every article under ``paths`` into GeoParquet parts in ``out_dir``, resumably.
+
+    Run it again with the same arguments after a crash or an interruption and
+    it finishes the job: articles already in a part are skipped, and every
+    mention ends up in exactly one part. See the module documentation for the
+    folder layout and how crashes are handled.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Files and folders in any format :func:`geo.articles.read_articles` reads.
+    out_dir : path
+        Output folder; created if missing. Holds parts, the manifest and ``errors.jsonl``.
+    gazetteer_path : path, optional
+        The gazetteer index file; default: the cached index, built on first use.
+        On Dask it must exist at this same path on every worker.
+    demonyms : bool
+        Whether demonyms ("Russian") count as mentions of their country.
+    rules : Rules or path, optional
+        Pins and exclusions (see :mod:`geo.rules`).
+    default_date : datetime.date or ISO string, optional
+        Publication date of articles that carry none.
+    jobs : int, optional
+        Worker processes for a local run (default: one per core, fewer if
+        free memory holds fewer: each needs about 600 MB); workers of the
+        local cluster with ``dask_local``.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``"tcp://host:8786"``) or a connected client:
+        parse on that cluster.
+    dask_local : bool
+        Parse on a Dask ``LocalCluster`` started for this run.
+    batch_size : int
+        Articles sent to a worker at a time.
+    part_size : int
+        Articles per part file (a part is also cut at 100,000 mentions and
+        every two minutes).
+    progress : bool, optional
+        Show a progress bar on standard error; default: when it is a terminal.
+    geoparser_factory : callable, optional
+        ``factory(gazetteer, demonyms=..., rules=...)`` building the parser in
+        each worker, for a :class:`~geo.pipeline.Geoparser` subclass; it must
+        be importable by the workers (a module-level name). Resuming assumes it
+        gives the same output each time.
+
+    Returns
+    -------
+    BatchSummary
+
+    Raises
+    ------
+    InputError
+        Bad options, an output folder made with another gazetteer or options,
+        another run writing to the same folder, or a part that cannot be written.
+    GazetteerError
+        A worker cannot open the index, or its index is another build.
+
+    Examples
+    --------
+    >>> s = run_batch(["news.jsonl.gz"], "out/", jobs=2)  # doctest: +SKIP
+    >>> s.articles, s.failures  # doctest: +SKIP
+    (1000, 0)
+    """
+    from filelock import FileLock, Timeout
+
+    from .rules import Rules as RulesClass
+    from .rules import load_rules
+
+    started = time.monotonic()
+    for name, value in (("batch_size", batch_size), ("part_size", part_size)):
+        if not isinstance(value, int) or value < 1:
+            raise InputError(f"{name} is {value!r}; give a whole number of articles, 1 or more")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise InputError(
+            f"jobs is {jobs!r}; give a number of worker processes, 1 or more (or leave it out for one per core)"
+        )
+    if scheduler is not None and dask_local:
+        raise InputError("give either a Dask scheduler address or dask_local=True (--dask local), not both")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [os.fspath(p) for p in paths]
+    if not paths:
+        raise InputError("no input paths given; name the files or folders of articles to parse")
+
+    if isinstance(default_date, str):
+        try:
+            default_date = dt.date.fromisoformat(default_date)
+        except ValueError as err:
+            raise InputError(f"default date {default_date!r} is not an ISO date; write it as YYYY-MM-DD") from err
+    gazetteer = _open_index(gazetteer_path)
+    if rules is not None and not isinstance(rules, RulesClass):
+        rules = load_rules(rules, gazetteer=gazetteer)
+    stamp = gazetteer.stamp
+    spec = _Spec(str(Path(gazetteer.path).resolve()), _stamp_hash(stamp), demonyms, rules, geoparser_factory)
+    config = _config(stamp, demonyms, rules)
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).digest()
+    gazetteer.close()
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output folder {out} is a file; give a folder (it is created if missing)")
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / _LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as err:
+        raise InputError(f"another run is writing to {out}; wait for it to finish, or write to another folder") from err
+    try:
+        summary = _run_locked(
+            paths,
+            out,
+            spec,
+            config,
+            stamp,
+            digest,
+            default_date,
+            jobs,
+            scheduler,
+            dask_local,
+            batch_size,
+            part_size,
+            progress,
+        )
+    finally:
+        lock.release()
+    summary.seconds = time.monotonic() - started
+    summary.rate = summary.articles / summary.seconds if summary.seconds > 0 else 0.0
+    logger.info("%s", summary)
+    return summary
+
+
+def _open_index(path: str | os.PathLike[str] | None) -> Any:
+    from .errors import IndexCorruptError
+    from .gazetteer import Gazetteer
+
+    if path is None:
+        return Gazetteer.open()
+    if not Path(path).is_file():
+        raise GazetteerError(
+            f"gazetteer index {path} not found; build it with 'geo gazetteer build --index {path}', "
+            "or leave the path out to use the cached index"
+        )
+    try:
+        return Gazetteer(path)
+    except IndexCorruptError as err:
+        raise GazetteerError(
+            f"{err.args[0].split('; it will')[0]}; rebuild it with 'geo gazetteer build --index {path}'"
+        ) from err
+
+
+def _default_jobs() -> int:
+    """One worker per usable core, but no more than the free memory holds."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    available = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    if available is None:
+        return cpus
+    jobs = max(1, min(cpus, available // _WORKER_BYTES))
+    if jobs < cpus:
+        logger.info(
+            "using %d worker processes, not %d: each needs about %d MB and %d MB are free",
+            jobs,
+            cpus,
+            _WORKER_BYTES >> 20,
+            available >> 20,
+        )
+    return jobs
+
+
+def _prepare_folder(out: Path, manifest: _Manifest) -> None:
+    """Delete orphan parts (a crash between rename and commit) and forget parts that vanished."""
+    known = manifest.parts()
+    for path in sorted(out.iterdir()):
+        if _PART_PATTERN.match(path.name) and path.name not in known:
+            logger.info("deleting %s: written by a run that stopped before recording it; its articles are redone", path)
+            path.unlink()
+        elif path.name.startswith(".part-") and path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
+    for name, number in known.items():
+        if not (out / name).exists():
+            n = manifest.forget_part(number)
+            logger.warning(
+                "%s is listed in the manifest but missing; its %d articles will be parsed again", out / name, n
+            )
+
+
+def _run_locked(
+    paths: list[str],
+    out: Path,
+    spec: _Spec,
+    config: dict[str, Any],
+    stamp: dict[str, Any],
+    digest: bytes,
+    default_date: dt.date | None,
+    jobs: int | None,
+    scheduler: Any,
+    dask_local: bool,
+    batch_size: int,
+    part_size: int,
+    progress: bool | None,
+) -> BatchSummary:
+    from .articles import read_articles
+
+    if not (out / MANIFEST_NAME).exists() and any(_PART_PATTERN.match(p.name) for p in out.iterdir()):
+        raise InputError(
+            f"output folder {out} holds part-*.parquet files but no {MANIFEST_NAME}, so they were not written by "
+            "this tool or the manifest was deleted; give an empty or new folder"
+        )
+    manifest = _Manifest(out, config, stamp)
+    summary = BatchSummary(out_dir=str(out))
+    errors: _Errors | None = None
+    engine: _LocalEngine | _DaskEngine | None = None
+    bar = _progress_bar(progress)
+    counter = None
+    try:
+        _prepare_folder(out, manifest)
+        errors = _Errors(out / ERRORS_NAME)
+        writer = _PartWriter(out, manifest, stamp, part_size)
+        pending: set[bytes] = set()  # submitted or buffered, not yet committed
+        if bar is not None:
+            counter = _Counter(paths, default_date, bar)
+        articles = read_articles(paths, default_date=default_date, on_error=errors.problem)
+        if scheduler is not None or dask_local:
+            engine = _DaskEngine(spec, scheduler, dask_local, jobs)
+        else:
+            engine = _LocalEngine(spec, jobs or _default_jobs())
+
+        def settle(tasks: list[tuple[bytes, Article]], result: _Outcome | BaseException) -> None:
+            assert engine is not None and errors is not None
+            if isinstance(result, GeoError):
+                raise result  # the workers cannot run at all: stop rather than fail every article
+            if isinstance(result, BaseException):
+                if len(tasks) > 1:
+                    logger.warning("a batch of %d articles failed (%s); retrying them one by one", len(tasks), result)
+                    for task in tasks:
+                        engine.submit([task])
+                    return
+                outcome = _Outcome(failed=[_failure(tasks[0][1], result)], failed_keys=[tasks[0][0]])
+            else:
+                outcome = result
+            for record in outcome.failed:
+                errors.write(record)
+            pending.difference_update(outcome.failed_keys)
+            committed = writer.add(outcome)
+            pending.difference_update(committed)
+            summary.articles += len(outcome.done)
+            summary.mentions += sum(n for _, n in outcome.done)
+            if bar is not None:
+                bar.update(len(outcome.done) + len(outcome.failed))
+                bar.set_postfix_str(f"{summary.mentions:,} mentions, {errors.count:,} failures", refresh=False)
+
+        try:
+            for chunk in _chunks(articles, batch_size):
+                keyed = [(_article_key(a, digest), a) for a in chunk]
+                done = manifest.done([k for k, _ in keyed])
+                todo = []
+                for key, article in keyed:
+                    if key in done or key in pending:
+                        summary.skipped += 1
+                    else:
+                        pending.add(key)
+                        todo.append((key, article))
+                if bar is not None and len(todo) < len(keyed):
+                    bar.update(len(keyed) - len(todo))
+                if not todo:
+                    continue
+                while engine.in_flight >= engine.limit:
+                    settle(*engine.next_result())
+                engine.submit(todo)
+            while engine.in_flight:
+                settle(*engine.next_result())
+        except KeyboardInterrupt:
+            # What is parsed is kept; the next run picks up from there.
+            writer.flush()
+            raise
+        writer.flush()
+        summary.parts = writer.parts_written
+        summary.failures = errors.count
+    finally:
+        if counter is not None:
+            counter.stop()
+        if bar is not None:
+            bar.close()
+        if engine is not None:
+            engine.close()
+        if errors is not None:
+            errors.close()
+        manifest.close()
+    return summary
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+# -- progress ------------------------------------------------------------------------------------
+
+
+def _progress_bar(progress: bool | None) -> Any:
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        logger.info("install tqdm for a progress bar")
+        return None
+    return tqdm(total=None, unit=" articles", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+
+class _Counter:
+    """Counts the input's articles in the background so the progress bar can show time left."""
+
+    def __init__(self, paths: list[str], default_date: dt.date | None, bar: Any) -> None:
+        self.stop_event = threading.Event()
+        if "-" in paths:  # standard input can be read once only
+            return
+        self.thread = threading.Thread(
+            target=self._count, args=(paths, default_date, bar), daemon=True, name="geo-count"
+        )
+        self.thread.start()
+
+    def _count(self, paths: list[str], default_date: dt.date | None, bar: Any) -> None:
+        from .articles import read_articles
+
+        total = 0
+        for _ in read_articles(paths, default_date=default_date, on_error=lambda problem: None):
+            if self.stop_event.is_set():
+                return
+            total += 1
+        bar.total = total
+        bar.refresh()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+
+# -- reading results -----------------------------------------------------------------------------
+
+
+def part_paths(out_dir: str | os.PathLike[str]) -> list[Path]:
+    """The committed parts of a batch output folder, in order (orphans of a crash left out).
+
+    Examples
+    --------
+    >>> [p.name for p in part_paths("out/")]  # doctest: +SKIP
+    ['part-000001.parquet', 'part-000002.parquet']
+    """
+    out = Path(out_dir)
+    manifest = out / MANIFEST_NAME
+    if not manifest.is_file():
+        raise InputError(
+            f"{out} has no {MANIFEST_NAME}; give a folder written by run_batch (geo parse -o DIR --format parquet)"
+        )
+    con = sqlite3.connect(f"file:{manifest}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in con.execute("SELECT name FROM parts ORDER BY number")]
+    except sqlite3.Error as err:
+        raise InputError(f"the manifest {manifest} cannot be read ({err}); run the batch again to repair it") from err
+    finally:
+        con.close()
+    return [out / name for name in names]
+
+
+def _manifest_stamp(out: Path) -> dict[str, Any] | None:
+    con = sqlite3.connect(f"file:{out / MANIFEST_NAME}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    finally:
+        con.close()
+    return json.loads(row[0]) if row else None
+
+
+def read_mentions(out_dir: str | os.PathLike[str], *, columns: list[str] | None = None) -> geopandas.GeoDataFrame:
+    """All mentions of a batch output folder as one GeoDataFrame.
+
+    Reads the parts the manifest lists, in order. For outputs larger than
+    memory, read the parts one at a time (:func:`part_paths`) or with
+    ``pyarrow.dataset``.
+
+    Parameters
+    ----------
+    out_dir : path
+        A folder written by :func:`run_batch`.
+    columns : list of str, optional
+        Only these columns (``geometry`` is always read).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`PART_COLUMNS` and ``geometry`` (EPSG:4326); the
+        gazetteer stamp in ``.attrs["gazetteer"]``.
+
+    Examples
+    --------
+    >>> mentions = read_mentions("out/")  # doctest: +SKIP
+    >>> mentions.groupby("name").size().nlargest(3)  # doctest: +SKIP
+    """
+    import geopandas
+    import pandas
+
+    paths = part_paths(out_dir)
+    wanted = None if columns is None else [c for c in columns if c != "geometry"] + ["geometry"]
+    frames = [geopandas.read_parquet(p, columns=wanted) for p in paths]
+    frames = [f for f in frames if len(f)]
+    if frames:
+        frame = geopandas.GeoDataFrame(pandas.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    else:
+        names = list(PART_COLUMNS) if wanted is None else wanted[:-1]
+        frame = geopandas.GeoDataFrame(
+            {c: [] for c in names}, geometry=geopandas.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326"
+        )
+    frame.attrs["gazetteer"] = _manifest_stamp(Path(out_dir))
+    return frame
