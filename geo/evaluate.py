@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import InputError
+from geo.geometry import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
     "GoldToponym",
@@ -88,8 +89,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Mean Earth radius (IUGG), the usual choice for great-circle distances.
-EARTH_RADIUS_KM = 6371.0088
 #: Largest possible error: half the Earth's circumference, as in Gritta et al. (2018).
 MAX_ERROR_KM = 20039.0
 #: The customary "correct" threshold: 161 km = 100 miles.
@@ -220,22 +219,6 @@ class Scores:
 
 
 # --------------------------------------------------------------------------- distance
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two points given in degrees.
-
-    Examples
-    --------
-    >>> round(haversine_km(0.0, 0.0, 0.0, 1.0), 1)
-    111.2
-    """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlam = math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
-    # Rounding can push h a hair past 1 for antipodes; asin would then fail.
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, h))))
 
 
 # --------------------------------------------------------------------------- reading

@@ -75,7 +75,8 @@ BASEMAPS = ("osm", "countries", "none")
 #: Debian's Chromium; override with the GEO_CHROMIUM environment variable.
 CHROMIUM_PATH = "/usr/bin/chromium"
 
-_CHROMIUM_ARGS = [
+#: Flags for headless Chromium on a machine with no network (shared with the browser tests).
+CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -591,7 +592,7 @@ def _screenshot(
                 profile,
                 executable_path=exe,
                 headless=True,
-                args=_CHROMIUM_ARGS,
+                args=CHROMIUM_ARGS,
                 viewport={"width": width, "height": height},
             )
             try:

@@ -15,7 +15,7 @@ import pytest
 from mapfixtures import HOSTILE_SENTENCE, story
 
 from geo.mapdata import build_map_data
-from geo.render import CHROMIUM_PATH, embed_fragment, save_map, save_png
+from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH, embed_fragment, save_map, save_png
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,7 @@ if sync_playwright is None:
 if not os.access(CHROMIUM_PATH, os.X_OK):
     pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.render import CHROMIUM_PATH
+from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,7 @@ if not os.access(CHROMIUM_PATH, os.X_OK):
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 DAY = "2023-09-19"  # Azerbaijan's offensive, told by the 2023 article
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
 MAP = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
 _DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
 
