@@ -36,6 +36,10 @@ _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
 COMMON_WORD_ZIPF = 3.5
+# Words that sit between a place name and an organisation word ("State" in "Ohio State University").
+_ORGANISATION_MODIFIERS = frozenset(
+    "state city county national international regional general memorial community public technical federal".split()
+)
 # Words that make the place name before them the name of a disease or a pathogen.
 _PATHOGEN_WORDS = frozenset(
     "virus viruses ebolavirus fever flu influenza disease strain strains variant syndrome encephalitis pox".split()
@@ -292,9 +296,18 @@ class Recognizer:
                 or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
             ):
                 return None
-            # A name that opens an organisation, a street, a newspaper or a team.
+            # A name that opens an organisation, a street, a newspaper or a team, also through
+            # one modifier word ("Louisiana State University", "Boston City Hospital").
             if j + 1 < len(tokens) and tokens[j + 1].capitalised and self._joined(text, last, tokens[j + 1]):
-                if tokens[j + 1].key in self.organisation_words:
+                nxt = tokens[j + 1]
+                if nxt.key in self.organisation_words:
+                    return None
+                if (
+                    nxt.key in _ORGANISATION_MODIFIERS
+                    and j + 2 < len(tokens)
+                    and tokens[j + 2].key in self.organisation_words
+                    and self._joined(text, nxt, tokens[j + 2])
+                ):
                     return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
             if j + 1 < len(tokens) and tokens[j + 1].key in _PATHOGEN_WORDS and _NAME_GAP.fullmatch(text[last.end : tokens[j + 1].start]):

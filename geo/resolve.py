@@ -143,10 +143,8 @@ class Resolver:
         first = [cands[0].place if cands else None for cands, _ in options]
         for _ in range(2):
             chosen = self._choose(text, spans, options, qualifiers, first, keep_all)
-            first = [
-                r.place if r is not None and r.kind == "toponym" else (cands[0].place if cands else None)
-                for r, (cands, _) in zip(chosen, options)
-            ]
+            # Names dropped in this pass (a surname, a common word) no longer vote as context.
+            first = [r.place if r is not None else None for r in chosen]
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -229,24 +227,38 @@ class Resolver:
                 scores.append(score)
                 evidence.append(score - country_bonus)
             _prefer_namesake_city(cands, scores)
-            best = max(range(len(scores)), key=lambda k: (scores[k], -k))
-            chosen = cands[best]
-            single = " " not in span.key
-            weak = single and evidence[best] < WEIGHTS["min_prior_single_word"]
-            # A common English word ("Union", "Drug") or a given name ("Kristina") is a place
-            # only when it names a prominent one or the text places it.
-            needed = WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
-            common = (span.common or span.given_name) and evidence[best] < needed
-            # A small place known only by another of its names ("Scott" for Bethlehem) needs support.
-            stray_alt = single and chosen.match == "alt" and chosen.place.population < 5000 and evidence[best] - chosen.prior < 2.0
-            if not keep_all and (weak or common or stray_alt) and span.key not in self.rules.pins:
+            ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
+            exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
+            # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
+            # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
+            best = next((k for k in ranked if exempt or self._supported(span, cands[k], evidence[k])), None)
+            if best is None:
                 resolved.append(None)
                 continue
+            chosen = cands[best]
             share = _softmax_share(scores, best)
             support = 1.0 / (1.0 + math.exp(-(scores[best] - 3.0)))
             confidence = round(max(0.0, min(1.0, share * (0.5 + 0.5 * support))), 3)
             resolved.append(Resolved(span, chosen.place, kind, confidence))
         return resolved
+
+    @staticmethod
+    def _supported(span: Span, cand: Candidate, evidence: float) -> bool:
+        """Whether the text gives a candidate enough evidence to stand as a mention.
+
+        ``evidence`` is the candidate's score without the country-wide context,
+        which lifts every candidate of a country alike.
+        """
+        single = " " not in span.key
+        if single and evidence < WEIGHTS["min_prior_single_word"]:
+            return False
+        # A common English word ("Union", "Drug") or a given name ("Kristina") is a place
+        # only when it names a prominent one or the text places it.
+        needed = WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
+        if (span.common or span.given_name) and evidence < needed:
+            return False
+        # A small place known only by another of its names ("Scott" for Bethlehem) needs support.
+        return not (single and cand.match == "alt" and cand.place.population < 5000 and evidence - cand.prior < 2.0)
 
     def _qualifiers(self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> dict[int, Place]:
         """Spans followed by ", <division or country>": the qualifier's place, by span index."""
