@@ -138,6 +138,9 @@ class Resolver:
         """
         options = [self._candidates(span) for span in spans]
         qualifiers = self._qualifiers(text, spans, options)
+        # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
+        # keep only the candidates that fit the qualifier, for every span of that name.
+        options = self._apply_qualifiers(spans, options, qualifiers)
         # First pass: what each name means on its own, for the document's context;
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
@@ -202,10 +205,7 @@ class Resolver:
                 score = cand.prior
                 country_bonus = 0.0
                 qualifier = qualifiers.get(idx)
-                if qualifier is not None and (
-                    place.country == qualifier.country
-                    and (qualifier.feature_code == "PCLI" or place.admin1 == qualifier.admin1 or place.admin1 == qualifier.name)
-                ):
+                if qualifier is not None and self._fits(place, qualifier):
                     score += WEIGHTS["qualifier"]
                 others = countries[place.country] - own_countries[place.country]
                 if others > 0 and place.country:
@@ -241,6 +241,33 @@ class Resolver:
             confidence = round(max(0.0, min(1.0, share * (0.5 + 0.5 * support))), 3)
             resolved.append(Resolved(span, chosen.place, kind, confidence))
         return resolved
+
+    @staticmethod
+    def _fits(place: Place, qualifier: Place) -> bool:
+        return place.country == qualifier.country and (
+            qualifier.feature_code == "PCLI" or place.admin1 == qualifier.admin1 or place.admin1 == qualifier.name
+        )
+
+    def _apply_qualifiers(
+        self, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], qualifiers: dict[int, Place]
+    ) -> list[tuple[list[Candidate], str]]:
+        by_key: dict[str, Place] = {}
+        for idx, qualifier in qualifiers.items():
+            cands, kind = options[idx]
+            if kind == "toponym" and any(self._fits(c.place, qualifier) for c in cands):
+                by_key.setdefault(spans[idx].key, qualifier)
+        if not by_key:
+            return options
+        out = []
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
+            qualifier = qualifiers.get(idx) or by_key.get(span.key)
+            if kind == "toponym" and qualifier is not None:
+                fitting = [c for c in cands if self._fits(c.place, qualifier)]
+                if fitting:
+                    cands = fitting
+                    qualifiers.setdefault(idx, qualifier)
+            out.append((cands, kind))
+        return out
 
     @staticmethod
     def _supported(span: Span, cand: Candidate, evidence: float) -> bool:

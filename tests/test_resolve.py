@@ -94,12 +94,6 @@ def test_paris_among_texas_towns(geoparser):
         assert (m.place.country, m.place.admin1) == ("US", "Texas")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="geo/resolve.py Resolver._choose: a sentence-initial common word needs evidence 7.0; the second 'Moscow' "
-    "gets no qualifier bonus (only the first is followed by ', Idaho') and Moscow, Idaho has 4.4 + 2.0 admin1 "
-    "context = 6.4, so the repeated name is dropped although the text said which Moscow it means",
-)
 def test_repeated_qualified_name_opening_a_sentence(geoparser):
     text = "Students in Moscow, Idaho returned to campus. Moscow is home to the University of Idaho."
     hits = the_mention(geoparser, text, "Moscow")
@@ -107,18 +101,12 @@ def test_repeated_qualified_name_opening_a_sentence(geoparser):
     assert all((m.place.country, m.place.admin1) == ("US", "Idaho") for m in hits)
 
 
-# Texts the resolver gets wrong today, each with the reason (see the xfail markers).
+# Texts where a naive resolver goes wrong: qualifiers, weak namesakes, silenced names.
 KNOWN_WRONG = [
     pytest.param(
         "Officials in St. Petersburg and Novosibirsk welcomed students from Moscow, Idaho.",
         [("Moscow", "US", "Idaho"), ("Idaho", "US", "Idaho")],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="geo/resolve.py Resolver._choose: the qualifier bonus (6.0) is smaller than the country context "
-            "(1.5 + 5.5 x share) that two Russian cities give Moscow, Russia, so 'Moscow, Idaho' resolves to Russia "
-            "(16.18 against 15.73 in the second pass)",
-        ),
-        id="qualifier-outvoted-by-country-context",
+        id="qualifier-beats-country-context",
     ),
     pytest.param(
         "Reporters in Cairo interviewed a family from Alexandria, Virginia.",
@@ -133,13 +121,7 @@ KNOWN_WRONG = [
     pytest.param(
         "Farmers from Lyon and Paris, Ontario traded seeds.",
         [("Paris", "CA", "Ontario"), ("Ontario", "CA", None)],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="geo/resolve.py Resolver.resolve: the span 'Farmers' (an alternate name of Milan, Michigan) is "
-            "dropped, but its top candidate still counts as US context in both passes ('first' keeps cands[0] for "
-            "dropped spans), which moves 'Ontario' to Ontario, Ohio and takes Canada's context away from 'Paris, Ontario'",
-        ),
-        id="dropped-span-still-votes",
+        id="dropped-span-no-longer-votes",
     ),
 ]
 
