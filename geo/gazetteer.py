@@ -32,10 +32,10 @@ from typing import Any
 from filelock import FileLock
 
 from .curated import curated_files, hash_files, read_aliases, read_curated_dir
-from .errors import CuratedDataError, GazetteerError, IndexCorruptError, InputError
+from .errors import CuratedDataError, IndexCorruptError, InputError
 from .model import Place
 from .names import name_key
-from .sources import read_installed_sources, record, source_versions
+from .sources import read_installed_sources, source_versions
 
 __all__ = [
     "Gazetteer",

@@ -136,7 +136,7 @@ def write_mentions(
             for record, _ in rows:
                 writer.writerow(record)
         return stats
-    frame = _frame(rows, parser.gazetteer.stamp)
+    frame = mentions_frame(rows, parser.gazetteer.stamp)
     if fmt == "geojson":
         data = json.loads(frame.to_json(drop_id=True))
         data["gazetteer"] = parser.gazetteer.stamp
@@ -170,7 +170,8 @@ def mention_geometry(m: Any) -> Any:
     return shapely.geometry.shape(geometry) if geometry else shapely.geometry.Point(m.place.lon, m.place.lat)
 
 
-def _frame(rows: Iterable[tuple[dict[str, Any], Any]], stamp: dict[str, Any]) -> Any:
+def mentions_frame(rows: Iterable[tuple[dict[str, Any], Any]], stamp: dict[str, Any]) -> Any:
+    """A GeoDataFrame of ``(record, mention)`` pairs, EPSG:4326, with the gazetteer stamp in ``attrs``."""
     import geopandas
 
     from .pipeline import RECORD_FIELDS

@@ -250,21 +250,13 @@ def parse(
     --------
     >>> geo.parse("seeds/")[["text", "name", "date"]].head()  # doctest: +SKIP
     """
-    import geopandas
-    import shapely.geometry
-
     if isinstance(date, str):
         try:
             date = dt.date.fromisoformat(date)
         except ValueError as err:
             raise InputError(f"date {date!r} is not an ISO date; write it as YYYY-MM-DD") from err
     parser = geoparser or Geoparser(demonyms=demonyms, rules=rules)
-    rows, geoms = [], []
-    for article in _articles(inputs, date):
-        for m in parser.parse_article(article):
-            rows.append(mention_record(m))
-            geometry = m.place.geometry if m.place.geometry and m.kind == "toponym" else None
-            geoms.append(shapely.geometry.shape(geometry) if geometry else shapely.geometry.Point(m.place.lon, m.place.lat))
-    frame = geopandas.GeoDataFrame(rows, columns=list(RECORD_FIELDS), geometry=geoms, crs="EPSG:4326")
-    frame.attrs["gazetteer"] = parser.gazetteer.stamp
-    return frame
+    from .output import mentions_frame
+
+    rows = ((mention_record(m), m) for article in _articles(inputs, date) for m in parser.parse_article(article))
+    return mentions_frame(rows, parser.gazetteer.stamp)

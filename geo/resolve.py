@@ -145,14 +145,13 @@ class Resolver:
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
         for _ in range(2):
-            chosen = self._choose(text, spans, options, qualifiers, first, keep_all)
+            chosen = self._choose(spans, options, qualifiers, first, keep_all)
             # Names dropped in this pass (a surname, a common word) no longer vote as context.
             first = [r.place if r is not None else None for r in chosen]
         return [r for r in chosen if r is not None]
 
     def _choose(
         self,
-        text: str,
         spans: Sequence[Span],
         options: list[tuple[list[Candidate], str]],
         qualifiers: dict[int, Place],
