@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ WEIGHTS = {
 }
 _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
+# How large an area a feature names, to tell a list of peers from a qualified name.
+_AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM2": 1}
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +291,12 @@ class Resolver:
         return not (single and cand.match == "alt" and cand.place.population < 5000 and evidence - cand.prior < 2.0)
 
     def _qualifiers(self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> dict[int, Place]:
-        """Spans followed by ", <division or country>": the qualifier's place, by span index."""
+        """Spans followed by ", <division or country>": the qualifier's place, by span index.
+
+        The qualifier span itself keeps only that division ("Mississauga, Ontario" is the
+        province, not Ontario, California). In a list ("Georgia, Illinois, Missouri"; "Iraq,
+        Iran and Syria") peers qualify nothing: Illinois is not a village in Missouri.
+        """
         out: dict[int, Place] = {}
         for idx in range(len(spans) - 1):
             gap = text[spans[idx].end : spans[idx + 1].start]
@@ -296,11 +305,36 @@ class Resolver:
             cands, kind = options[idx + 1]
             if kind != "toponym":
                 continue
-            area = next((c.place for c in cands[:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}), None)
-            if area is not None:
-                out[idx] = area
+            area_cand = next((c for c in cands[:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}), None)
+            if area_cand is None:
+                continue
+            area = area_cand.place
+            own, own_kind = options[idx]
+            fitting = [c for c in own if self._fits(c.place, area)] if own_kind == "toponym" else []
+            if not fitting:
+                continue
+            in_list = self._in_list(text, spans, idx)
+            if in_list and self._peers(own[0].place, area, fitting):
+                continue
+            out[idx] = area
+            if not in_list:
+                options[idx + 1] = ([area_cand], kind)
         return out
 
+    @staticmethod
+    def _peers(best: Place, area: Place, fitting: list[Candidate]) -> bool:
+        """Whether a name's best reading is an area as large as the one after it, and not inside it."""
+        own_rank = _AREA_RANK.get(best.feature_code, 0)
+        if own_rank < _AREA_RANK[area.feature_code] or Resolver._fits(best, area):
+            return False
+        return max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting) < own_rank
+
+    @staticmethod
+    def _in_list(text: str, spans: Sequence[Span], idx: int) -> bool:
+        """Whether "<name>, <name>" at ``idx`` continues or goes on into a list ("A, B, C and D")."""
+        before = text[spans[idx - 1].end : spans[idx].start] if idx > 0 else ""
+        after = text[spans[idx + 1].end : spans[idx + 2].start] if idx + 2 < len(spans) else ""
+        return _LIST_GAP.fullmatch(before) is not None or _LIST_GAP.fullmatch(after) is not None
 
 def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
     """The article's main country (ISO code) and main place.

@@ -67,6 +67,15 @@ CASES = [
     ("The government in Tbilisi said Georgia would not join the sanctions.", "Georgia", "GE", None),
     ("Residents of Atlanta and Savannah said Georgia needs new roads.", "Georgia", "US", "Georgia"),
     ("Traffic from Atlanta to Savannah slowed as Georgia braced for the hurricane.", "Georgia", "US", "Georgia"),
+    # the qualifier is the division that holds the name, not a namesake town elsewhere
+    ("A pet food maker based in Mississauga, Ontario recalled its food across the United States.", "Ontario", "CA", None),
+    # a list of peers qualifies nothing: Illinois is no village in Missouri, Iraq no town in Iran
+    ("Cases were reported in Arizona, Georgia, Illinois, Missouri and Ohio.", "Illinois", "US", "Illinois"),
+    ("Cases were reported in Arizona, Georgia, Illinois, Missouri and Ohio.", "Missouri", "US", "Missouri"),
+    ("Neighbours Armenia, Georgia, Iraq, Iran and Syria were warned.", "Iraq", "IQ", None),
+    ("States including Georgia, Oklahoma, Pennsylvania and Wisconsin lost bees.", "Oklahoma", "US", "Oklahoma"),
+    # ... but a list may still hold a qualified name
+    ("Teams came from Athens, McMinn County and Etowah.", "Athens", "US", "Tennessee"),
     # a qualified name keeps its reading later in the text
     ("Students in Moscow, Idaho returned to campus. The mayor of Moscow welcomed them.", "Moscow", "US", "Idaho"),
     # demonyms resolve to their country
