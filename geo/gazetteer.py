@@ -68,6 +68,8 @@ _FEATURE_WEIGHT = {
     "RGNH": 2.0,
     "PPLA": 1.0,
     "ADM2": 4.0,
+    "OCN": 5.0,  # "the Pacific" alone is the ocean, not Pacific County
+    "PCLH": 3.0,  # a former country: the Soviet Union, Yugoslavia
 }
 
 

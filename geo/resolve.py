@@ -43,6 +43,8 @@ WEIGHTS = {
     "near_50km": 3.0,  # close to another place of the document
     "near_300km": 1.7,
     "near_1000km": 0.5,
+    "list_peer": 3.0,
+    "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind  # "Utah, Washington and Wisconsin": a list names one kind of place
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
     "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
 }
@@ -50,6 +52,15 @@ _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
 _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM2": 1}
+# Words that say what kind of place a name is: "the state of Washington", "Zaire province",
+# "the city of Sao Paulo". Lowercase only: "Ohio State" and "Kansas City" are names of their own.
+_DESIGNATED_KIND = {
+    "state": "division", "province": "division", "region": "division", "oblast": "division",
+    "governorate": "division", "prefecture": "division", "county": "county", "city": "town",
+    "town": "town", "village": "town",
+}
+_DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
+_DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_DESIGNATED_KIND) + r")\b")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
 
@@ -102,6 +113,65 @@ def _softmax_share(scores: list[float], best: int) -> float:
     return weights[best] / sum(weights)
 
 
+def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
+    """Runs of spans joined by commas, "and" or "or" ("Arizona, Utah, Washington and Wisconsin")."""
+    groups: list[list[int]] = []
+    run: list[int] = []
+    for idx, span in enumerate(spans):
+        if run and _LIST_GAP.fullmatch(text[spans[run[-1]].end : span.start]) is not None:
+            run.append(idx)
+            continue
+        if len(run) >= 3:
+            groups.append(run)
+        run = [idx]
+    if len(run) >= 3:
+        groups.append(run)
+    return groups
+
+
+def _designated(text: str, span: Span) -> str | None:
+    """The kind of place the words around a name give it ("division", "county", "town"), if any."""
+    before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
+    if before is not None:
+        return _DESIGNATED_KIND[before.group(1)]
+    after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
+    return _DESIGNATED_KIND[after.group(1)] if after is not None else None
+
+
+def _fits_designation(place: Place, designated: str) -> bool:
+    if designated == "division":
+        return place.feature_code in {"ADM1", "ADM1H"}
+    if designated == "county":
+        return place.feature_code == "ADM2"
+    return place.feature_class == "P"
+
+
+def _place_kind(place: Place) -> tuple[str, str] | None:
+    """The kind of place a list may be made of: countries, or one country's first-level divisions."""
+    if place.feature_code in {"PCLI", "TERR"}:
+        return ("country", "")
+    if place.feature_code == "ADM1":
+        return ("division", place.country)
+    return None
+
+
+def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place | None]) -> dict[int, tuple[str, str]]:
+    """For each listed span, the kind of place most of the list's other names are, if most share one."""
+    out: dict[int, tuple[str, str]] = {}
+    for group in lists:
+        for idx in group:
+            kinds = Counter(
+                _place_kind(first[j]) for j in group if j != idx and first[j] is not None and spans[j].key != spans[idx].key
+            )
+            others = sum(kinds.values())
+            if others < 2:
+                continue
+            kind, count = kinds.most_common(1)[0]
+            if kind is not None and count * 3 >= others * 2:
+                out[idx] = kind
+    return out
+
+
 class Resolver:
     """Resolves recognised spans against the gazetteer.
 
@@ -148,19 +218,22 @@ class Resolver:
         # First pass: what each name means on its own, for the document's context;
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
+        lists = _list_groups(text, spans)
         for _ in range(2):
-            chosen = self._choose(spans, options, qualifiers, first, keep_all)
+            chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists)
             # Names dropped in this pass (a surname, a common word) no longer vote as context.
             first = [r.place if r is not None else None for r in chosen]
         return [r for r in chosen if r is not None]
 
     def _choose(
         self,
+        text: str,
         spans: Sequence[Span],
         options: list[tuple[list[Candidate], str]],
         qualifiers: dict[int, Place],
         first: list[Place | None],
         keep_all: bool,
+        lists: list[list[int]] | None = None,
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``."""
         # The context of a name is what the document's OTHER names say: five "Georgia"s
@@ -187,6 +260,7 @@ class Resolver:
             for p, span, (cands, _) in zip(first, spans, options)
             if p is not None and p.feature_code not in _AREA_CODES and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
         ]
+        peer_kinds = _peer_kinds(lists or [], spans, first)
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
             if not cands:
@@ -195,6 +269,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
+            designated = _designated(text, span)
             own_countries = by_key_country.get(span.key, Counter())
             own_admin1s = by_key_admin1.get(span.key, Counter())
             rest_weight = total_weight - by_key_weight[span.key]
@@ -227,6 +302,11 @@ class Resolver:
                         score += WEIGHTS["near_300km"]
                     elif nearest <= 1000:
                         score += WEIGHTS["near_1000km"]
+                if designated is not None and _fits_designation(place, designated):
+                    score += WEIGHTS["designator"]
+                peer_kind = peer_kinds.get(idx)
+                if peer_kind is not None and _place_kind(place) == peer_kind:
+                    score += WEIGHTS["list_peer"]
                 scores.append(score)
                 evidence.append(score - country_bonus)
             _prefer_namesake_city(cands, scores)
@@ -287,8 +367,10 @@ class Resolver:
         needed = WEIGHTS["min_score_common_word"] + (2.0 if span.sentence_initial else 0.0)
         if (span.common or span.given_name) and evidence < needed:
             return False
-        # A small place known only by another of its names ("Scott" for Bethlehem) needs support.
-        return not (single and cand.match == "alt" and cand.place.population < 5000 and evidence - cand.prior < 2.0)
+        # A small place known only by another of its names ("Scott" for Bethlehem) needs support;
+        # a curated entry's other names ("Pacific" for the ocean) were put there by hand.
+        small = cand.place.population < 5000 and not cand.place.source.startswith("curated")
+        return not (single and cand.match == "alt" and small and evidence - cand.prior < 2.0)
 
     def _qualifiers(self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> dict[int, Place]:
         """Spans followed by ", <division or country>": the qualifier's place, by span index.

@@ -76,12 +76,30 @@ CASES = [
     ("States including Georgia, Oklahoma, Pennsylvania and Wisconsin lost bees.", "Oklahoma", "US", "Oklahoma"),
     # ... but a list may still hold a qualified name
     ("Teams came from Athens, McMinn County and Etowah.", "Athens", "US", "Tennessee"),
+    # a list names one kind of place: US states, Canadian provinces
+    ("Cases were found in Oregon, Utah, Washington and Wisconsin.", "Washington", "US", "Washington"),
+    ("Illnesses occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick.", "New Brunswick", "CA", None),
+    # words that say what kind of place it is
+    ("A cow from a Washington state farm tested positive.", "Washington", "US", "Washington"),
+    ("The first case was found in the state of Washington.", "Washington", "US", "Washington"),
+    # the ocean, not Pacific County, Washington
+    ("Warm water in the tropical Pacific brings floods to Peru.", "Pacific", "", None),
     # a qualified name keeps its reading later in the text
     ("Students in Moscow, Idaho returned to campus. The mayor of Moscow welcomed them.", "Moscow", "US", "Idaho"),
     # demonyms resolve to their country
     ("Russian troops crossed into Ukraine.", "Russian", "RU", None),
     ("Armenians gathered in the square in Yerevan.", "Armenians", "AM", None),
 ]
+
+
+def test_the_city_of_a_name_is_the_city(geoparser):
+    for m in the_mention(geoparser, "The city of Sao Paulo reported 327 deaths.", "Sao Paulo"):
+        assert m.place.feature_class == "P" and m.place.country == "BR", m.place
+
+
+def test_former_country(geoparser):
+    hits = [m for m in geoparser.parse_text("Scientists of the Soviet Union tested the weapon in 1961.") if "Soviet" in m.text]
+    assert [m.place.feature_code for m in hits] == ["PCLH"]
 
 
 @pytest.mark.parametrize(("text", "words", "country", "admin1"), CASES)
