@@ -206,8 +206,18 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import Prediction, evaluate, evaluate_gold_spans
+    from .evaluate import ANNOTATES_DEMONYMS, Prediction, corpus_format, evaluate, evaluate_gold_spans
 
+    if args.no_demonyms:
+        args.demonyms = "off"
+    if args.demonyms == "auto":
+        # Score against the corpus's own annotation scheme: predicting demonyms where its
+        # annotators marked none would count every "Russian" as a false positive.
+        fmt = corpus_format(args.corpus)
+        args.demonyms = "on" if ANNOTATES_DEMONYMS.get(fmt, True) else "off"
+        print(f"{args.corpus}: {fmt} layout, whose annotation scheme {'marks' if args.demonyms == 'on' else 'has no'} "
+              f"demonyms: demonyms {args.demonyms} (choose with --demonyms on|off)", file=sys.stderr)
+    args.no_demonyms = args.demonyms == "off"
     parser = _geoparser(args)
     if args.gold_spans:
 
@@ -257,6 +267,9 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     ev.add_argument("--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)")
     ev.add_argument("--limit", type=int, help="first N articles only")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--demonyms", choices=["auto", "on", "off"], default="auto",
+                    help="count demonyms (Russian, Iraqi) as mentions; auto: as the corpus's annotation scheme does "
+                         "(LGL, TR-News, GeoWebNews: on; GeoVirus: off)")
     _add_parse_options(ev)
     ev.set_defaults(func=_cmd_evaluate)
 

@@ -75,6 +75,8 @@ __all__ = [
     "Prediction",
     "Scores",
     "read_corpus",
+    "corpus_format",
+    "ANNOTATES_DEMONYMS",
     "evaluate",
     "evaluate_gold_spans",
     "score",
@@ -258,6 +260,34 @@ def read_corpus(path: str | os.PathLike[str]) -> Iterator[GoldArticle]:
         raise InputError(f"{p}: corpus file not found; pass the path of an annotated corpus XML file "
                          f"({_KNOWN})")
     return _iter_articles(p)
+
+
+# Whether a corpus format's annotation scheme marks demonyms ("Russian", "Iraqi") as toponyms.
+# LGL and TR-News do, GeoWebNews tags them as a toponym type; GeoVirus marks place names only.
+ANNOTATES_DEMONYMS = {"LGL": True, "GeoWebNews": True, "GeoVirus": False}
+
+
+def corpus_format(path: str | os.PathLike[str]) -> str:
+    """The layout of a corpus file, from its first annotated article: "LGL", "GeoVirus" or "GeoWebNews".
+
+    TR-News shares LGL's layout and is reported as "LGL".
+
+    Examples
+    --------
+    >>> corpus_format("GeoVirus.xml")  # doctest: +SKIP
+    'GeoVirus'
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: corpus file not found; pass the path of an annotated corpus XML file ({_KNOWN})")
+    try:
+        with p.open("rb") as handle:
+            for event, elem in ET.iterparse(handle, events=("end",)):
+                if elem.tag == "article" and any(elem.find(f".//{tag}") is not None for tag in _ANNOTATION_TAGS):
+                    return _detect_format(elem)
+    except ET.ParseError as err:
+        raise InputError(f"{p}: not well-formed XML ({err}); fix or re-export the corpus file") from err
+    raise InputError(f"{p}: unknown corpus layout: no annotated <article> element found; {_KNOWN}")
 
 
 def _iter_articles(path: Path) -> Iterator[GoldArticle]:

@@ -242,3 +242,32 @@ def test_evaluate_missing_corpus_exits_2(cache, tmp_path, capsys):
     assert main(["evaluate", str(missing), *cache]) == 2
     err = capsys.readouterr().err
     assert str(missing) in err and "not found" in err
+
+
+DEMONYM_TEXT = "Russian troops crossed into Ukraine on Monday."
+
+
+def write_geovirus(path: Path) -> Path:
+    start = DEMONYM_TEXT.index("Ukraine")
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><articles><article><source>x</source>'
+        f"<text>{DEMONYM_TEXT}</text><locations><location><name>Ukraine</name><start>{start}</start>"
+        f"<end>{start + 7}</end><lat>49.0</lat><lon>32.0</lon><page>Ukraine</page></location></locations>"
+        "</article></articles>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_evaluate_follows_the_corpus_annotation_scheme_for_demonyms(cache, tmp_path, capsys):
+    """GeoVirus marks no demonyms, so by default "Russian" is not predicted there; LGL marks them."""
+    geovirus = write_geovirus(tmp_path / "gv.xml")
+    assert main(["evaluate", str(geovirus), "--json", *cache]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["predictions"] == 1
+    assert "GeoVirus layout" in captured.err and "demonyms off" in captured.err
+    assert main(["evaluate", str(geovirus), "--json", "--demonyms", "on", *cache]) == 0
+    assert json.loads(capsys.readouterr().out)["predictions"] == 2
+    lgl = write_lgl(tmp_path / "lgl.xml")
+    assert main(["evaluate", str(lgl), "--json", *cache]) == 0
+    assert "demonyms on" in capsys.readouterr().err

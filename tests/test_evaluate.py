@@ -461,3 +461,15 @@ def test_real_corpora_counts(name: str, articles: int, gold: int) -> None:
     assert len({a.id for a in corpus}) == articles
     # After re-anchoring every gold span frames its name.
     assert all(a.text[g.start:g.end] == g.name for a in corpus for g in a.toponyms)
+
+
+def test_corpus_format_reads_the_first_annotated_article(tmp_path: Path) -> None:
+    from geo.evaluate import corpus_format
+
+    assert corpus_format(write(tmp_path, "lgl.xml", LGL)) == "LGL"
+    assert corpus_format(write(tmp_path, "gv.xml", GEOVIRUS)) == "GeoVirus"
+    assert corpus_format(write(tmp_path, "gwn.xml", GEOWEBNEWS)) == "GeoWebNews"
+    with pytest.raises(InputError, match="not found"):
+        corpus_format(tmp_path / "missing.xml")
+    with pytest.raises(InputError, match="no annotated <article>"):
+        corpus_format(write(tmp_path, "empty.xml", "<articles><article><text>x</text></article></articles>"))
