@@ -110,6 +110,13 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
         point = shape.representative_point()
     if geometry["type"] in {"LineString", "MultiLineString"}:
         point = shape.interpolate(0.5, normalized=True) if geometry["type"] == "LineString" else point
+    if "point" in props:
+        # The conventional point of an area where it is not the centroid (the EU at Brussels).
+        given = props["point"]
+        if not (isinstance(given, list) and len(given) == 2 and all(isinstance(v, (int, float)) for v in given)
+                and -180 <= given[0] <= 180 and -90 <= given[1] <= 90):
+            raise _fail(path, label, "point", "must be [lon, lat] in degrees, like [4.35, 50.85]")
+        point = shapely.geometry.Point(given)
     names = [(n, "alt") for n in props["alternate_names"]]
     names += [(n, "demonym") for n in props.get("demonyms", []) if isinstance(n, str) and n.strip()]
     return record(

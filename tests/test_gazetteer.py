@@ -629,6 +629,19 @@ def test_a_curated_entry_with_a_geonameid_corrects_that_place(tmp_path: Path, ti
     gaz.close()
 
 
+def test_a_curated_area_takes_its_given_point_over_the_centroid(tmp_path: Path) -> None:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]]}
+    gaz = Gazetteer(_curated_build(tmp_path, {"areas.geojson": [
+        _feature(square, id="curated:centred", name="Centred Land"),
+        _feature(square, id="curated:seated", name="Seated Land", point=[1.0, 3.0]),
+    ]}))
+    assert (gaz.lookup("Centred Land")[0].place.lat, gaz.lookup("Centred Land")[0].place.lon) == (2.0, 2.0)
+    seated = gaz.lookup("Seated Land")[0].place
+    assert (seated.lat, seated.lon) == (3.0, 1.0)
+    assert seated.geometry == square
+    gaz.close()
+
+
 def test_curated_aliases_add_names(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
     aliases = "id,name,kind,source\n524901,Third Rome,alt,test\n2017370,Russkies,demonym,test\ncurated:testville,Tstv.,abbr,test\n"
     gaz = Gazetteer(_curated_build(tmp_path, {"places.geojson": [_feature()], "aliases.csv": aliases}, records=tiny_records))
@@ -660,6 +673,8 @@ BAD_FEATURES = [
         "invalid",
     ),
     ("duplicate id", [_feature(), _feature(name="Other")], "id", "used twice"),
+    ("point off the globe", [_feature(point=[47.0, 139.5])], "point", "[lon, lat]"),
+    ("point as text", [_feature(point="47, 39")], "point", "[lon, lat]"),
 ]
 
 
