@@ -44,6 +44,10 @@ _ORGANISATION_MODIFIERS = frozenset(
 _PATHOGEN_WORDS = frozenset(
     "virus viruses ebolavirus fever flu influenza disease strain strains variant syndrome encephalitis pox".split()
 )
+# Words between a place name and its pathogen word ("Marburg haemorrhagic fever").
+_DISEASE_ADJECTIVES = frozenset(
+    "hemorrhagic haemorrhagic immunodeficiency respiratory equine spotted tick-borne".split()
+)
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
 # Gaps that may sit between the words of one name.
@@ -158,7 +162,11 @@ class Recognizer:
         if i + 1 >= len(tokens):
             return False
         nxt = tokens[i + 1]
-        if not nxt.capitalised or not self._joined(text, tok, nxt) or nxt.key in self.organisation_words:
+        # "Ms. Corby", "Gen. Lee": an abbreviated title ends in a period (not "... the president. Cincinnati").
+        joined = self._joined(text, tok, nxt) or (
+            tok.key in self.titles and tok.capitalised and len(tok.text) <= 4 and bool(_ABBR_GAP.fullmatch(text[tok.end : nxt.start]))
+        )
+        if not nxt.capitalised or not joined or nxt.key in self.organisation_words:
             return False
         # "Georgia Prime Minister ...", "Paris Tuesday": a title or a common word is no surname.
         if nxt.key in self.not_place or nxt.key in self.titles:
@@ -177,7 +185,31 @@ class Recognizer:
                 ) and (self._joined(text, tokens[j], tokens[j + 1]) or _is_initial(text, tokens[j])):
                     j += 1
                 names.add(tokens[j].key)
+                # "Bruce Edwards Ivins": every capitalised word of the name after the given names.
+                k = j
+                while k + 1 < len(tokens) and k - j < 2 and tokens[k + 1].capitalised and self._joined(text, tokens[k], tokens[k + 1]):
+                    k += 1
+                    word = tokens[k].key
+                    if word in self.organisation_words or word in self.not_place or self.common_words.get(word, 0.0) >= COMMON_WORD_ZIPF:
+                        break
+                    names.add(tokens[k].key)
         return names
+
+    def _pathogen_at(self, tokens: list[Token], j: int, text: str) -> bool:
+        """Whether a pathogen word follows token j, directly or after up to two disease adjectives
+        ("Marburg virus", "Marburg haemorrhagic fever", "Simian immunodeficiency virus")."""
+        for k in range(j + 1, min(j + 4, len(tokens))):
+            if not _NAME_GAP.fullmatch(text[tokens[k - 1].end : tokens[k].start]):
+                return False
+            if tokens[k].key in _PATHOGEN_WORDS:
+                return True
+            if tokens[k].key not in _DISEASE_ADJECTIVES:
+                return False
+        return False
+
+    def _pathogen_keys(self, tokens: list[Token], text: str) -> set[str]:
+        """Keys of single words the document uses to name a disease ("Marburg" after "Marburg virus")."""
+        return {tok.key for j, tok in enumerate(tokens) if tok.capitalised and tok.key in self.keys and self._pathogen_at(tokens, j, text)}
 
     # -- main ----------------------------------------------------------------------------------
     def find(self, text: str, sentence_starts: Collection[int] = ()) -> list[Span]:
@@ -192,6 +224,7 @@ class Recognizer:
         initial = self._initial_tokens(tokens, text, sentence_starts)
         lowercase_words = {t.key for t in tokens if not t.capitalised}
         surnames = self._surnames(tokens, text)
+        pathogens = self._pathogen_keys(tokens, text)
         spans: list[Span] = []
         i, n = 0, len(tokens)
         keys = self.keys
@@ -222,7 +255,7 @@ class Recognizer:
                 i += 1
                 continue
             j, key, demonym = match
-            span = self._accept(tokens, i, j, key, demonym, text, initial, lowercase_words, surnames)
+            span = self._accept(tokens, i, j, key, demonym, text, initial, lowercase_words, surnames, pathogens)
             if span is None:
                 i += 1
                 continue
@@ -258,6 +291,7 @@ class Recognizer:
         initial: set[int],
         lowercase_words: set[str],
         surnames: set[str],
+        pathogens: frozenset[str] | set[str] = frozenset(),
     ) -> Span | None:
         first, last = tokens[i], tokens[j]
         if key in self.ignored:
@@ -310,13 +344,15 @@ class Recognizer:
                 ):
                     return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
-            if j + 1 < len(tokens) and tokens[j + 1].key in _PATHOGEN_WORDS and _NAME_GAP.fullmatch(text[last.end : tokens[j + 1].start]):
+            if self._pathogen_at(tokens, j, text):
                 return None
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
             if single and i in initial and first.key in lowercase_words:
                 return None
         end = last.end
-        common = single and self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF
+        # A word the document also uses for a disease ("Marburg kills slowly") needs the evidence
+        # a common word needs: a prominent place (Wuhan) keeps its mentions, a small one does not.
+        common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
         given = single and first.text in self.given_names
         return Span(
             first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common, given_name=given

@@ -184,11 +184,25 @@ def test_small_keys(names, text, expected):
         ("Putin is a village near Minsk.", ["Putin", "Minsk"]),  # no given name or title before it
         ("George W. Bush visited Minsk.", ["Minsk"]),
         ("George W. Bush visited Minsk. Bush left on Friday.", ["Minsk"]),
+        # an abbreviated title with its period, and every word of a name after the given name
+        ("Ms. Putin told the court in Minsk.", ["Minsk"]),
+        ("George Bush Putin died. Putin had worked in Minsk.", ["Minsk"]),
+        # a sentence ending in a title word is no title before the next sentence
+        ("He met the president. Minsk was calm.", ["Minsk"]),
     ],
 )
 def test_person_names(text, expected):
     # "Putin" and "Bush" are made place names here, so only the person rules can reject them.
     assert found(small("Putin", "Bush", "Minsk", "George"), text) == expected
+
+
+def test_a_place_word_the_document_uses_for_a_disease_needs_evidence():
+    rec = small("Marburg", "Uganda")
+    spans = rec.find("Marburg haemorrhagic fever is rare. Because Marburg kills slowly, Uganda is calm.")
+    assert [(s.text, s.common) for s in spans] == [("Marburg", True), ("Uganda", False)]
+    assert found(small("Simian", "Uganda"), "The Simian immunodeficiency virus spread in Uganda.") == ["Uganda"]
+    # only disease words may sit between the name and the pathogen word
+    assert found(small("Africa"), "We worry about Africa because the virus is widespread.") == ["Africa"]
 
 
 @pytest.mark.parametrize(

@@ -308,3 +308,10 @@ def test_no_demonyms(full_gazetteer, geoparser, text, with_demonyms, without):
     mentions = plain.parse_text(text)
     assert [m.text for m in mentions] == without
     assert all(m.kind == "toponym" for m in mentions)
+
+
+def test_a_small_place_named_for_a_disease_in_the_text_is_dropped(geoparser):
+    text = "Marburg virus causes fever. Because Marburg kills slowly, doctors in Uganda have time."
+    assert [m.text for m in geoparser.parse_text(text)] == ["Uganda"]
+    # a prominent place keeps its mentions
+    assert [m.place.country for m in geoparser.parse_text("The Wuhan virus spread. In Wuhan, hospitals filled.")] == ["CN"]
