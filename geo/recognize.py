@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et bin ibn ben".split()
+    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es bin ibn ben".split()
 )
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
@@ -154,6 +154,9 @@ class Recognizer:
         gap = text[left.end : right.start]
         if _NAME_GAP.fullmatch(gap):
             return True
+        # A possessive inside a name: "People's Republic of China", "St. Peter's Square".
+        if right.text == "s" and gap in {"'", "’"}:
+            return True
         return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
 
     def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
@@ -237,7 +240,7 @@ class Recognizer:
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
             while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined(text, tokens[last], tokens[last + 1]) and (
-                tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS
+                tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS or tokens[last + 1].text == "s"
             ):
                 last += 1
             for j in range(last, i - 1, -1):

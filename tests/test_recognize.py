@@ -54,6 +54,10 @@ REAL_CASES = [
     ("The mayor praised Moscow's new metro line.", ["Moscow"]),
     ('The mayor praised Moscow"s new metro line.', ["Moscow"]),
     ("The mayor praised Moscow’s new metro line.", ["Moscow"]),
+    # a possessive or a lower-case particle inside a name
+    ("The People's Republic of China protested.", ["People's Republic of China"]),
+    ("Crowds filled St. Peter's Square at noon.", ["St. Peter's Square"]),
+    ("The ferry left Dar es Salaam at dawn.", ["Dar es Salaam"]),
     # people are not places
     ("Vladimir Putin spoke by phone with his advisers.", []),
     ("President Putin said the talks would continue.", []),
