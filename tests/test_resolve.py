@@ -84,6 +84,9 @@ CASES = [
     ("The first case was found in the state of Washington.", "Washington", "US", "Washington"),
     # the ocean, not Pacific County, Washington
     ("Warm water in the tropical Pacific brings floods to Peru.", "Pacific", "", None),
+    # a country's former name; "province" says it is the division of the same name
+    ("Ebola broke out in Zaire in 1976.", "Zaire", "CD", None),
+    ("The latest outbreak occurred in Zaire province in Angola.", "Zaire", "AO", None),
     # a qualified name keeps its reading later in the text
     ("Students in Moscow, Idaho returned to campus. The mayor of Moscow welcomed them.", "Moscow", "US", "Idaho"),
     # demonyms resolve to their country
