@@ -290,6 +290,19 @@ def _us_states(gnc_dir: Path, csc_states: dict[str, list[dict[str, Any]]]) -> tu
     return out, names
 
 
+def _plausible_native(name: str, native: str | None) -> bool:
+    """Whether a division's "native" name is one: the source has machine-translated
+    junk ("Auto" for Araba, "Or" for Edo, "Saturday" for Lusaka) that would make
+    common English words places."""
+    if not native or not native.strip():
+        return False
+    if " " in native.strip() or name_key(native)[:3] == name_key(name)[:3]:
+        return True
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(native, "en") < 3.5
+
+
 def _first_level_divisions(csc_states: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
     for iso, states in csc_states.items():
         if iso == "US":
@@ -298,7 +311,7 @@ def _first_level_divisions(csc_states: dict[str, list[dict[str, Any]]]) -> Itera
             lat, lon = _float(state.get("latitude")), _float(state.get("longitude"))
             if lat is None or lon is None:
                 continue
-            names = [(state["native"], "alt")] if state.get("native") else []
+            names = [(state["native"], "alt")] if _plausible_native(state["name"], state.get("native")) else []
             if iso in _POSTAL_CODE_COUNTRIES and state.get("state_code"):
                 names.append((state["state_code"], "abbr"))  # "NSW", "QLD", "BC"
             kind = (state.get("type") or "").lower()
@@ -453,6 +466,44 @@ def _read_all() -> Iterator[dict[str, Any]]:
     yield from _us_counties_and_towns(us_state_names, cities)
 
 
+# How far a lower division's point may lie from the upper division it is counted in.
+_UPPER_DIVISION_REACH_KM = 400.0
+
+
+def _sum_upper_divisions(records: list[dict[str, Any]]) -> None:
+    """Give a country's upper divisions (Spain's communities, Italy's and France's regions) the
+    summed population of the lower ones (provinces, departments) nearest to them.
+
+    countrystatecity lists both levels side by side and files its cities under the lower
+    one, so the regions news names most ("Andalusia", "Tuscany", "Brittany") would have
+    no population and lose to any village of the same name. Each lower division is counted
+    in the upper division whose point is nearest: a fair guess at which one holds it.
+    """
+    from .geometry import haversine_km
+
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        if rec["feature_code"] == "ADM1" and rec["id"].startswith("csc-state:"):
+            by_country[rec["country"]].append(rec)
+    for divisions in by_country.values():
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for d in divisions:
+            by_type[d["raw"].get("type") or ""].append(d)
+        # An upper level: a kind of division of which many have no city filed under them.
+        upper_types = {t for t, ds in by_type.items() if len(ds) >= 3 and 3 * sum(not d["population"] for d in ds) >= len(ds)}
+        upper = [d for d in divisions if (d["raw"].get("type") or "") in upper_types]
+        lower = [d for d in divisions if (d["raw"].get("type") or "") not in upper_types and d["population"]]
+        if len(upper) < 2 or not lower:
+            continue
+        totals: dict[str, int] = defaultdict(int)
+        for d in lower:
+            km, nearest = min((haversine_km(d["lat"], d["lon"], u["lat"], u["lon"]), u["id"]) for u in upper)
+            if km <= _UPPER_DIVISION_REACH_KM:  # not France's departments into its overseas regions
+                totals[nearest] += d["population"]
+        for u in upper:
+            u["population"] = max(u["population"], totals.get(u["id"], 0))
+
+
 def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give first-level divisions the summed population of their cities.
 
@@ -477,6 +528,11 @@ def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, 
         division = (rec["country"], name_key(rec["name"]))
         if not rec["population"]:
             rec["population"] = totals.get(division, 0)
+    _sum_upper_divisions(records)
+    for rec in records:
+        if rec["feature_code"] != "ADM1":
+            continue
+        division = (rec["country"], name_key(rec["name"]))
         # The division source sometimes places a division on its namesake city (New York);
         # then the median of its towns lies nearer its middle, where gazetteers put it.
         towns = points.get(division, [])
