@@ -62,6 +62,7 @@ _FEATURE_WEIGHT = {
     "PCLI": 5.0,
     "CONT": 5.0,
     "ADM1": 2.0,
+    "ADM1H": 2.0,  # a former first-level division: Nyanza Province, Kasai-Occidental
     "PPLC": 3.5,
     "RGN": 3.0,
     "TERR": 3.0,

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es bin ibn ben".split()
+    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben".split()
 )
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6

@@ -49,9 +49,9 @@ WEIGHTS = {
     "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
 }
 _MAX_CANDIDATES = 40
-_AREA_CODES = {"PCLI", "ADM1", "ADM2", "TERR", "CONT"}
+_AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
-_AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM2": 1}
+_AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # Words that say what kind of place a name is: "the state of Washington", "Zaire province",
 # "the city of Sao Paulo". Lowercase only: "Ohio State" and "Kansas City" are names of their own.
 _DESIGNATED_KIND = {
@@ -150,7 +150,7 @@ def _place_kind(place: Place) -> tuple[str, str] | None:
     """The kind of place a list may be made of: countries, or one country's first-level divisions."""
     if place.feature_code in {"PCLI", "TERR"}:
         return ("country", "")
-    if place.feature_code == "ADM1":
+    if place.feature_code in {"ADM1", "ADM1H"}:
         return ("division", place.country)
     return None
 
@@ -251,7 +251,7 @@ class Resolver:
             countries[place.country] += weight
             by_key_country.setdefault(span.key, Counter())[place.country] += weight
             by_key_weight[span.key] += weight
-            if place.feature_code in {"ADM1", "PCLI"} or sure:
+            if place.feature_code in {"ADM1", "ADM1H", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, Counter())[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
@@ -292,7 +292,7 @@ class Resolver:
                     country_bonus = WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
                     score += country_bonus
                 division = (place.country, place.admin1)
-                if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1"}:
+                if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1", "ADM1H"}:
                     score += WEIGHTS["admin1_context"]
                 if place.feature_code not in _AREA_CODES and anchors:
                     nearest = nearest_km[k]

@@ -58,6 +58,7 @@ REAL_CASES = [
     ("The People's Republic of China protested.", ["People's Republic of China"]),
     ("Crowds filled St. Peter's Square at noon.", ["St. Peter's Square"]),
     ("The ferry left Dar es Salaam at dawn.", ["Dar es Salaam"]),
+    ("Storms hit Møre og Romsdal overnight.", ["Møre og Romsdal"]),
     # people are not places
     ("Vladimir Putin spoke by phone with his advisers.", []),
     ("President Putin said the talks would continue.", []),
