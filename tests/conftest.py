@@ -7,6 +7,7 @@
   builds in well under a second, for tests that only need ranking, filters and
   index mechanics.
 - ``corpora_dir``: the annotated corpora beside the repository, if present.
+- ``browser``: Debian's headless Chromium driven by Playwright, one per module.
 """
 
 from __future__ import annotations
@@ -111,3 +112,17 @@ def corpora_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"corpora folder {path} not found; put the annotated corpora there to run these tests")
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201
+    """Debian's headless Chromium through Playwright, one per test module (browser tests skip without it)."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH
+
+    args = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=args)
+        yield chromium
+        chromium.close()

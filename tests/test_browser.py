@@ -15,7 +15,7 @@ import pytest
 from mapfixtures import HOSTILE_SENTENCE, story
 
 from geo.mapdata import build_map_data
-from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH, embed_fragment, save_map, save_png
+from geo.render import CHROMIUM_PATH, embed_fragment, save_map, save_png
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +29,6 @@ if sync_playwright is None:
 if not os.access(CHROMIUM_PATH, os.X_OK):
     pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)
 
-ARGS = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

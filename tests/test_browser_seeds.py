@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH
+from geo.render import CHROMIUM_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -37,20 +37,11 @@ if not os.access(CHROMIUM_PATH, os.X_OK):
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 DAY = "2023-09-19"  # Azerbaijan's offensive, told by the 2023 article
-ARGS = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
 MAP = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
 _DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
 
 HOSTILE_TITLE = "Rally <img src=x onerror=alert(2)> on Saturday."
 HOSTILE_SENTENCE = 'Protesters in Yerevan held signs reading <script>alert(1)</script> and "quoted" `tick` </div> all day.'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def build_map(full_gazetteer, inputs: list[Path], out: Path) -> Path:
