@@ -50,6 +50,14 @@ on each worker with the same package versions and curated files. A worker
 whose index is a different build stops the run with an error rather than mix
 builds. The ``geo`` package must be installed on the workers.
 
+The local cluster of ``dask_local=True`` is set up for this job: no sampling
+profiler on the workers, diagnostics polled rarely, and Dask's debugging logs
+of recent messages kept short (each message carries a batch of articles, and
+the default 1,000 of them hold a whole corpus in memory). On a cluster of your
+own, set ``distributed.admin.low-level-log-length`` to a few dozen on the
+scheduler and workers for the same reason, and
+``distributed.worker.profile.enabled`` to false.
+
 Examples
 --------
 >>> summary = run_batch(["archive/"], "out/", gazetteer_path=Gazetteer.open().path)  # doctest: +SKIP
@@ -69,6 +77,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import socket
@@ -332,6 +341,15 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     outcome.done = [(key, len(rows["doc"])) for key, _, rows in per_article]
     outcome.table = table
     return outcome
+
+
+def _parse_pickled(spec: _Spec, payload: bytes) -> _Outcome:
+    """A Dask task: :func:`_parse_batch` on a batch the client pickled itself.
+
+    As plain arguments, the articles would be unpickled by the scheduler and
+    pickled again for the worker; as bytes they pass through untouched.
+    """
+    return _parse_batch(spec, pickle.loads(payload))
 
 
 # WKB per (gazetteer, place id, drawn as its own shape): country outlines are big and repeat a lot.
@@ -788,6 +806,23 @@ class _LocalEngine:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+# Dask keeps its last 1,000 messages per connection, and each worker its last 1,000 task events,
+# for debugging; ours carry a batch of articles each, so those logs held a whole 100,000-article
+# corpus (GBs, and a garbage collector walking it all the time). A few are enough to debug with.
+_CLIENT_CONFIG: dict[str, Any] = {"distributed.admin.low-level-log-length": 16}
+_LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    **_CLIENT_CONFIG,
+    # The workers' statistical profiler samples the running task's stack every 10 ms: 5-10% of a
+    # worker's CPU, on a machine whose every core already parses.
+    "distributed.worker.profile.enabled": False,
+    # Diagnostics for the dashboard, which this cluster does not serve: every server (scheduler,
+    # nannies, workers) woke 50 times a second to time its event loop, and polled psutil twice a
+    # second. Waking less costs the workers' parsing threads fewer GIL hand-overs.
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
 class _DaskEngine:
     """Workers of a dask.distributed cluster; results come back to this process."""
 
@@ -799,15 +834,29 @@ class _DaskEngine:
                 "running on Dask needs dask.distributed; install it (pip install 'dask[distributed]') or run "
                 "without --scheduler/--dask"
             ) from err
+        import dask
+
         self.spec = spec
         self.cluster = None
         self.own_client = True
         if dask_local:
-            self.cluster = LocalCluster(n_workers=jobs or _default_jobs(), threads_per_worker=1, processes=True)
-            self.client = Client(self.cluster)
+            # Read when the scheduler, the nannies (which hand it to their worker processes) and the
+            # client are made: set for this cluster only, not for the caller's other Dask work.
+            with dask.config.set(_LOCAL_CLUSTER_CONFIG):
+                self.cluster = LocalCluster(
+                    n_workers=jobs or _default_jobs(),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # The scheduler serves its health routes anyway, on 8787 unless told: a free
+                    # port on loopback, so a dashboard already on 8787 costs no warning.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                )
+                self.client = Client(self.cluster)
         elif isinstance(scheduler, str):
             try:
-                self.client = Client(scheduler, timeout="30s")
+                with dask.config.set(_CLIENT_CONFIG):
+                    self.client = Client(scheduler, timeout="30s")
             except (OSError, TimeoutError) as err:
                 raise InputError(
                     f"cannot reach the Dask scheduler at {scheduler} ({err}); check the address and that the "
@@ -818,7 +867,7 @@ class _DaskEngine:
             self.own_client = False
         threads = sum(self.client.nthreads().values()) or 1
         self.limit = 2 * threads
-        self.queue = as_completed()
+        self.queue = as_completed(loop=self.client.loop)
         self.tasks: dict[str, list[tuple[bytes, Article]]] = {}
         logger.info("parsing on Dask: %s, %d worker threads", self.client.scheduler.address, threads)
 
@@ -827,7 +876,8 @@ class _DaskEngine:
         return len(self.tasks)
 
     def submit(self, tasks: list[tuple[bytes, Article]]) -> None:
-        future = self.client.submit(_parse_batch, self.spec, tasks, pure=False)
+        payload = pickle.dumps(tasks, protocol=pickle.HIGHEST_PROTOCOL)
+        future = self.client.submit(_parse_pickled, self.spec, payload, pure=False)
         self.tasks[future.key] = tasks
         self.queue.add(future)
 

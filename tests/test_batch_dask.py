@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.batch import ERRORS_NAME, read_mentions, run_batch
+from geo.model import Article
 from geo.pipeline import RECORD_FIELDS
 
 distributed = pytest.importorskip(
@@ -15,6 +16,9 @@ distributed = pytest.importorskip(
 )
 
 from test_batch import ARTICLES, BAD_ID, SMALL, write_corpus  # noqa: E402 - after the skip check
+
+# Messages and task events the run's own LocalCluster keeps in its debugging logs.
+KEPT_MESSAGES = 16
 
 
 def records(frame) -> list[dict]:  # noqa: ANN001
@@ -30,9 +34,26 @@ def cluster():  # noqa: ANN201
         yield cluster
 
 
-def test_dask_run_equals_local_run(cluster, full_gazetteer, tmp_path: Path) -> None:  # noqa: ANN001
-    corpus = write_corpus(tmp_path / "news.jsonl")
-    local = run_batch([corpus], tmp_path / "local", gazetteer_path=full_gazetteer.path, progress=False, **SMALL)
+@pytest.fixture(scope="module")
+def local_run(full_gazetteer, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+    """The corpus and its output from local worker processes, to compare the Dask runs with."""
+    folder = tmp_path_factory.mktemp("dask")
+    corpus = write_corpus(folder / "news.jsonl")
+    summary = run_batch([corpus], folder / "local", gazetteer_path=full_gazetteer.path, progress=False, **SMALL)
+    return corpus, folder / "local", summary
+
+
+def assert_same_output(out: Path, summary, local_run) -> None:  # noqa: ANN001
+    _, local_out, local = local_run
+    assert (summary.articles, summary.mentions, summary.failures) == (local.articles, local.mentions, local.failures)
+    assert summary.articles == ARTICLES
+    assert records(read_mentions(out)) == records(read_mentions(local_out))
+    errors = [json.loads(line) for line in (out / ERRORS_NAME).read_text().splitlines()]
+    assert [e["doc"] for e in errors if e["stage"] == "parse"] == [BAD_ID]
+
+
+def test_dask_run_equals_local_run(cluster, full_gazetteer, local_run, tmp_path: Path) -> None:  # noqa: ANN001
+    corpus = local_run[0]
     options = {k: v for k, v in SMALL.items() if k != "jobs"}
     on_dask = run_batch(
         [corpus],
@@ -42,11 +63,7 @@ def test_dask_run_equals_local_run(cluster, full_gazetteer, tmp_path: Path) -> N
         progress=False,
         **options,
     )
-    assert (on_dask.articles, on_dask.mentions, on_dask.failures) == (local.articles, local.mentions, local.failures)
-    assert on_dask.articles == ARTICLES
-    assert records(read_mentions(tmp_path / "dask")) == records(read_mentions(tmp_path / "local"))
-    errors = [json.loads(line) for line in (tmp_path / "dask" / ERRORS_NAME).read_text().splitlines()]
-    assert [e["doc"] for e in errors if e["stage"] == "parse"] == [BAD_ID]
+    assert_same_output(tmp_path / "dask", on_dask, local_run)
     # Each worker builds one geoparser and keeps it for all its batches.
     built = cluster_parsers(cluster)
     assert set(built.values()) <= {0, 1} and sum(built.values()) >= 1
@@ -60,6 +77,46 @@ def test_dask_run_equals_local_run(cluster, full_gazetteer, tmp_path: Path) -> N
         **options,
     )
     assert (again.articles, again.skipped) == (0, ARTICLES)
+
+
+def test_run_on_its_own_local_cluster_equals_local_run(full_gazetteer, local_run, tmp_path: Path) -> None:  # noqa: ANN001
+    # What 'geo parse --dask local' does: the run starts a LocalCluster of `jobs` workers and stops it.
+    on_dask = run_batch(
+        [local_run[0]], tmp_path / "dask", gazetteer_path=full_gazetteer.path, dask_local=True, progress=False, **SMALL
+    )
+    assert_same_output(tmp_path / "dask", on_dask, local_run)
+
+
+def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:  # noqa: ANN001
+    # Dask's debugging logs keep the last messages, and every message carries a batch of articles:
+    # with Dask's defaults they held a whole corpus, in this process and in every worker.
+    import dask
+
+    from geo.batch import _DaskEngine, _Outcome, _Spec, _stamp_hash
+
+    spec = _Spec(str(full_gazetteer.path), _stamp_hash(full_gazetteer.stamp), True, None, None)
+    engine = _DaskEngine(spec, None, True, 2)
+    try:
+        batches = [
+            [(f"{i:016d}".encode(), Article(id=f"a{i}", text=f"Talks in Paris, day {i}."))] for i in range(3 * KEPT_MESSAGES)
+        ]
+        for batch in batches:
+            engine.submit(batch)
+        results = [engine.next_result() for _ in batches]
+        assert all(isinstance(outcome, _Outcome) and len(outcome.done) == 1 for _, outcome in results)
+
+        def worker_logs(dask_worker) -> tuple[int, bool]:  # noqa: ANN001
+            state = dask_worker.state
+            return max(len(state.stimulus_log), len(state.log)), dask.config.get("distributed.worker.profile.enabled")
+
+        for kept, profiled in engine.client.run(worker_logs).values():
+            assert kept <= KEPT_MESSAGES
+            assert not profiled  # the sampling profiler costs each worker 5-10% of its time
+        streams = engine.cluster.scheduler.stream_comms.values()
+        assert streams and all(len(stream.recent_message_log) <= KEPT_MESSAGES for stream in streams)
+        assert len(engine.client.scheduler_comm.recent_message_log) <= KEPT_MESSAGES
+    finally:
+        engine.close()
 
 
 def cluster_parsers(cluster) -> dict:  # noqa: ANN001
