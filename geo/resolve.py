@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .gazetteer import Candidate, Gazetteer
 import numpy as np
 
+from .gazetteer import Candidate, Gazetteer
 from .geometry import EARTH_RADIUS_KM
 from .model import Place
 from .recognize import Span
@@ -74,18 +74,81 @@ class Resolved:
     score: float
 
 
-def _nearest_anchor_km(cands: Sequence[Candidate], anchors: list[tuple[float, float, str]], key: str) -> list[float]:
-    """For each candidate, the distance to the nearest anchor of another name (vectorised)."""
-    others = [(lat, lon) for lat, lon, k in anchors if k != key]
-    if not others:
-        return [math.inf] * len(cands)
-    a = np.radians(np.array(others))
-    c = np.radians(np.array([(x.place.lat, x.place.lon) for x in cands]))
-    dlat = c[:, None, 0] - a[None, :, 0]
-    dlon = c[:, None, 1] - a[None, :, 1]
-    h = np.sin(dlat / 2) ** 2 + np.cos(c[:, None, 0]) * np.cos(a[None, :, 0]) * np.sin(dlon / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return km.min(axis=1).tolist()
+# Up to this many candidate-anchor pairs, an article's distances come from one matrix; past
+# it (a book-length text) from a k-d tree, so time grows with the article, not its square.
+_MATRIX_PAIRS = 200_000
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distances between radian coordinates, broadcast elementwise."""
+    h = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+class _Anchors:
+    """The document's sure point places, for a candidate's distance to the nearest place of ANOTHER name.
+
+    Anchors at one point are merged; a point that only one name holds is that name's
+    own and does not count for its candidates (five "Georgia"s do not vote for
+    themselves). All distances an article needs are computed in one call.
+    """
+
+    def __init__(self, anchors: Sequence[tuple[float, float, str]], *, matrix_pairs: int = _MATRIX_PAIRS) -> None:
+        holders: dict[tuple[float, float], set[str]] = {}
+        for lat, lon, key in anchors:
+            holders.setdefault((lat, lon), set()).add(key)
+        self._key_ids: dict[str, int] = {}
+        # owner[p]: the id of the only name holding point p, or -1 when several names do.
+        owner = [self._key_id(next(iter(keys))) if len(keys) == 1 else -1 for keys in holders.values()]
+        self._owner = np.array(owner, dtype=np.int64)
+        self._owned = np.bincount(self._owner[self._owner >= 0], minlength=max(1, len(self._key_ids)))
+        self._points = np.radians(np.array(list(holders), dtype=float).reshape(-1, 2))
+        self._matrix_pairs = matrix_pairs
+
+    def __bool__(self) -> bool:
+        return len(self._points) > 0
+
+    def _key_id(self, key: str) -> int:
+        return self._key_ids.setdefault(key, len(self._key_ids))
+
+    def nearest_km(self, queries: Sequence[tuple[str, float, float]]) -> list[float]:
+        """For each (name key, lat, lon), the km to the nearest anchor of another name (inf if none)."""
+        if not queries:
+            return []
+        if not self:
+            return [math.inf] * len(queries)
+        key_ids = np.array([self._key_ids.get(key, -2) for key, _, _ in queries], dtype=np.int64)
+        coords = np.radians(np.array([(lat, lon) for _, lat, lon in queries], dtype=float))
+        if len(queries) * len(self._points) <= self._matrix_pairs:
+            km = _haversine_km(coords[:, None, 0], coords[:, None, 1], self._points[None, :, 0], self._points[None, :, 1])
+            km[self._owner[None, :] == key_ids[:, None]] = math.inf
+            return km.min(axis=1).tolist()
+        return self._nearest_by_tree(key_ids, coords).tolist()
+
+    def _nearest_by_tree(self, key_ids: np.ndarray, coords: np.ndarray) -> np.ndarray:
+        from scipy.spatial import cKDTree
+
+        # Chord length orders points as great-circle distance does: the nearest allowed point is
+        # among the (own points + 1) nearest by chord; one more guards against rounding ties.
+        tree = cKDTree(_unit_vectors(self._points))
+        query_vectors = _unit_vectors(coords)
+        owned = np.where(key_ids >= 0, self._owned[np.maximum(key_ids, 0)], 0)
+        wanted = np.minimum(owned + 2, len(self._points))
+        out = np.full(len(coords), math.inf)
+        for k in np.unique(wanted):
+            rows = np.flatnonzero(wanted == k)
+            _, idx = tree.query(query_vectors[rows], k=int(k))
+            idx = idx.reshape(len(rows), -1)
+            near = self._points[idx]
+            km = _haversine_km(coords[rows, None, 0], coords[rows, None, 1], near[:, :, 0], near[:, :, 1])
+            km[self._owner[idx] == key_ids[rows, None]] = math.inf
+            out[rows] = km.min(axis=1)
+        return out
+
+
+def _unit_vectors(radians: np.ndarray) -> np.ndarray:
+    lat, lon = radians[:, 0], radians[:, 1]
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
@@ -156,18 +219,43 @@ def _place_kind(place: Place) -> tuple[str, str] | None:
 
 
 def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place | None]) -> dict[int, tuple[str, str]]:
-    """For each listed span, the kind of place most of the list's other names are, if most share one."""
+    """For each listed span, the kind of place most of the list's other names are, if most share one.
+
+    "Other names" leaves out every span of the listed name's own key. Counts are kept per
+    key and subtracted, so a list of n names costs n, not n squared.
+    """
     out: dict[int, tuple[str, str]] = {}
     for group in lists:
+        kinds: Counter[tuple[str, str] | None] = Counter()
+        by_key: dict[str, Counter[tuple[str, str] | None]] = {}
+        # For ties, the kind met first among the other names wins: where each kind is first
+        # met, and first met under a second key.
+        first_at: dict[tuple[str, str] | None, tuple[int, str]] = {}
+        second_at: dict[tuple[str, str] | None, int] = {}
+        for j in group:
+            if first[j] is None:
+                continue
+            kind, key = _place_kind(first[j]), spans[j].key
+            kinds[kind] += 1
+            by_key.setdefault(key, Counter())[kind] += 1
+            if kind not in first_at:
+                first_at[kind] = (j, key)
+            elif kind not in second_at and first_at[kind][1] != key:
+                second_at[kind] = j
         for idx in group:
-            kinds = Counter(
-                _place_kind(first[j]) for j in group if j != idx and first[j] is not None and spans[j].key != spans[idx].key
-            )
-            others = sum(kinds.values())
+            key = spans[idx].key
+            own = by_key.get(key, Counter())
+            others = sum(kinds.values()) - sum(own.values())
             if others < 2:
                 continue
-            kind, count = kinds.most_common(1)[0]
-            if kind is not None and count * 3 >= others * 2:
+
+            def met_at(kind: tuple[str, str] | None) -> int:
+                j, holder = first_at[kind]
+                return j if holder != key else second_at[kind]
+
+            counts = {kind: n - own[kind] for kind, n in kinds.items() if n - own[kind] > 0}
+            kind = min(counts, key=lambda k: (-counts[k], met_at(k)))
+            if kind is not None and counts[kind] * 3 >= others * 2:
                 out[idx] = kind
     return out
 
@@ -219,10 +307,12 @@ class Resolver:
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
         lists = _list_groups(text, spans)
-        for _ in range(2):
-            chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists)
-            # Names dropped in this pass (a surname, a common word) no longer vote as context.
-            first = [r.place if r is not None else None for r in chosen]
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists)
+        # Names dropped in this pass (a surname, a common word) no longer vote as context, and
+        # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
+        chosen_places = [r.place if r is not None else None for r in chosen]
+        if chosen_places != first:
+            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists)
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -255,11 +345,24 @@ class Resolver:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, Counter())[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
-        anchors = [
-            (p.lat, p.lon, span.key)
-            for p, span, (cands, _) in zip(first, spans, options)
-            if p is not None and p.feature_code not in _AREA_CODES and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
-        ]
+        anchors = _Anchors(
+            [
+                (p.lat, p.lon, span.key)
+                for p, span, (cands, _) in zip(first, spans, options)
+                if p is not None and p.feature_code not in _AREA_CODES and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
+            ]
+        )
+        # Every distance the pass needs, once per (name, point): a name's spans share their candidates.
+        queries = list(
+            dict.fromkeys(
+                (span.key, c.place.lat, c.place.lon)
+                for span, (cands, kind) in zip(spans, options)
+                if kind == "toponym"
+                for c in cands
+                if c.place.feature_code not in _AREA_CODES
+            )
+        )
+        nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
@@ -273,7 +376,6 @@ class Resolver:
             own_countries = by_key_country.get(span.key, Counter())
             own_admin1s = by_key_admin1.get(span.key, Counter())
             rest_weight = total_weight - by_key_weight[span.key]
-            nearest_km = _nearest_anchor_km(cands, anchors, span.key)
             scores = []
             # Evidence for the place itself, without the country-wide context that lifts
             # every candidate of a country alike: what the drop rules below weigh.
@@ -295,7 +397,7 @@ class Resolver:
                 if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1", "ADM1H"}:
                     score += WEIGHTS["admin1_context"]
                 if place.feature_code not in _AREA_CODES and anchors:
-                    nearest = nearest_km[k]
+                    nearest = nearest_km[(span.key, place.lat, place.lon)]
                     if nearest <= 50:
                         score += WEIGHTS["near_50km"]
                     elif nearest <= 300:
