@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -24,11 +25,12 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import marisa_trie
 from filelock import FileLock
 
 from .curated import curated_files, hash_files, read_aliases, read_curated_dir
@@ -349,6 +351,49 @@ def _check_index(path: Path) -> dict[str, Any]:
     return json.loads(rows["stamp"])
 
 
+class NameKeys(marisa_trie.Trie):
+    """Every name key of an index, as a read-only set backed by a memory-mapped trie.
+
+    The trie file sits beside the index (``gazetteer.sqlite.keys-<digest>.marisa``):
+    every process that opens the index maps the same pages instead of building
+    its own set of ~900,000 strings, and the garbage collector never walks it.
+    """
+
+    def __ge__(self, other: object) -> bool:  # "{...} <= gazetteer.keys()"
+        return all(isinstance(k, str) and k in self for k in other) if isinstance(other, (set, frozenset)) else NotImplemented
+
+
+def _name_keys(path: Path, stamp: dict[str, Any], read_keys: Callable[[], list[str]]) -> NameKeys:
+    """The index's name keys: its trie file, made on first use; in memory when the folder is read-only."""
+    status = path.stat()
+    identity = json.dumps(stamp, sort_keys=True) + f"|{status.st_size}|{status.st_mtime_ns}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    trie_path = path.with_name(f"{path.name}.keys-{digest}.marisa")
+    keys = NameKeys()
+    try:
+        keys.mmap(str(trie_path))
+        return keys
+    except RuntimeError:  # marisa's I/O error: no such file yet, or an unreadable one
+        pass
+    built = NameKeys(read_keys())
+    temporary = trie_path.with_name(f".{trie_path.name}.{os.getpid()}.tmp")
+    try:
+        built.save(str(temporary))
+        with open(temporary, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(temporary, trie_path)
+    except (OSError, RuntimeError) as err:
+        temporary.unlink(missing_ok=True)
+        logger.info("name keys of %s kept in memory (cannot write %s: %s)", path, trie_path, err)
+        return built
+    # Key files of earlier builds of this index are of no more use.
+    for stale in path.parent.glob(f"{path.name}.keys-*.marisa"):
+        if stale != trie_path:
+            stale.unlink(missing_ok=True)
+    keys.mmap(str(trie_path))
+    return keys
+
+
 class Gazetteer:
     """Read access to a built index: ranked name lookups and nearest places.
 
@@ -361,7 +406,7 @@ class Gazetteer:
         self._local = threading.local()
         self._cache: dict[str, tuple[Candidate, ...]] = {}
         self._id_cache: dict[str, Place] = {}
-        self._keys: frozenset[str] | None = None
+        self._keys: NameKeys | None = None
         self._demonym_keys: frozenset[str] | None = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -431,10 +476,10 @@ class Gazetteer:
         self.__init__(state["path"])  # type: ignore[misc]
 
     # -- queries ---------------------------------------------------------------------------
-    def keys(self) -> frozenset[str]:
-        """Every name key in the index (for the recogniser's candidate lookups)."""
+    def keys(self) -> NameKeys:
+        """Every name key in the index (for the recogniser's candidate lookups), as a read-only set."""
         if self._keys is None:
-            self._keys = frozenset(self._meta_lines("keys"))
+            self._keys = _name_keys(self.path, self.stamp, lambda: self._meta_lines("keys"))
         return self._keys
 
     def common_words(self) -> dict[str, float]:
