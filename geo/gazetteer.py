@@ -533,9 +533,35 @@ class Gazetteer:
         found = self._cache.get(key)
         if found is not None:
             return found
-        rows = self._con.execute(
-            f"SELECT {self._COLUMNS}, n.kind FROM names n JOIN places p ON p.rid = n.rid WHERE n.key = ?", (key,)
-        ).fetchall()
+        self.prefetch([key])
+        return self._cache.get(key) or ()
+
+    # SQLite's default limit of host parameters in one statement is 999 in older builds.
+    _PREFETCH_CHUNK = 900
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Fetch the candidates of every key not yet cached, in one query per chunk of keys.
+
+        An article's names are fetched together (:meth:`candidates` then finds them
+        cached) rather than one query per name.
+        """
+        missing = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        if len(self._cache) + len(missing) > 100_000:
+            self._cache.clear()
+        for begin in range(0, len(missing), self._PREFETCH_CHUNK):
+            chunk = missing[begin : begin + self._PREFETCH_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._con.execute(
+                f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks})",
+                chunk,
+            ).fetchall()
+            by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in chunk}
+            for r in rows:
+                by_key[r[13]].append(r)
+            for key, key_rows in by_key.items():
+                self._cache[key] = self._ranked(key_rows)
+
+    def _ranked(self, rows: list[tuple[Any, ...]]) -> tuple[Candidate, ...]:
         best: dict[str, Candidate] = {}
         for r in rows:
             place = self._place(r)
@@ -543,12 +569,7 @@ class Gazetteer:
             # One place may hold the key twice (an alias and an alternate name): keep its best tie.
             if place.id not in best or cand.prior > best[place.id].prior:
                 best[place.id] = cand
-        cands = sorted(best.values(), key=lambda c: (-c.prior, c.place.id))
-        found = tuple(cands)
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = found
-        return found
+        return tuple(sorted(best.values(), key=lambda c: (-c.prior, c.place.id)))
 
     def lookup(
         self,

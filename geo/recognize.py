@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Mapping
+from bisect import bisect_right
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -93,14 +94,46 @@ def tokenize(text: str) -> list[Token]:
     """Word tokens with offsets and name keys."""
     tokens = []
     append = tokens.append
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python call per word.
+    new = tuple.__new__
     for m in _TOKEN.finditer(text):
         word = m.group()
+        start, end = m.span()
         if word[0].isupper():
-            append(Token(m.start(), m.end(), word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper()))
-        else:
+            append(new(Token, (start, end, word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper())))
+        elif word.isascii() and word.isalpha():
             # Lower-case words only serve as connectors and as evidence of common words.
-            append(Token(m.start(), m.end(), word, word.lower() if word.isascii() and word.isalpha() else name_key(word), False, False))
+            append(new(Token, (start, end, word, word.lower(), False, False)))
+        else:
+            append(new(Token, (start, end, word, name_key(word), False, False)))
     return tokens
+
+
+class _OpeningTokens:
+    """Indexes of tokens that open a sentence (or a quote or a line), decided only for those asked about.
+
+    The recogniser asks for the first token of each candidate name, a few dozen per
+    article: deciding it for every word would cost a pass over all of them.
+    """
+
+    def __init__(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> None:
+        self.tokens = tokens
+        self.text = text
+        self.starts = sorted(set(sentence_starts) | {0})
+
+    def __contains__(self, idx: object) -> bool:
+        if not isinstance(idx, int) or not 0 <= idx < len(self.tokens):
+            return False
+        if idx == 0:
+            return True
+        tok = self.tokens[idx]
+        prev_end = self.tokens[idx - 1].end
+        # The sentence the token is in begins after the previous token.
+        if self.starts[bisect_right(self.starts, tok.start) - 1] > prev_end:
+            return True
+        gap = self.text[prev_end : tok.start]
+        stripped = gap.strip()
+        return "\n" in gap or gap.strip(" \t") in {":", "-", "—", "–"} or (bool(stripped) and stripped[-1] in _QUOTE_OPENERS and "." in gap)
 
 
 class Recognizer:
@@ -179,7 +212,12 @@ class Recognizer:
     def _surnames(self, tokens: list[Token], text: str) -> set[str]:
         """Keys of words the document uses as person surnames ("Putin" after "Vladimir")."""
         names: set[str] = set()
+        given_names, titles = self.given_names, self.titles
         for i in range(len(tokens) - 1):
+            # Only a given name or a title opens a person's name (the last test of _is_person_start).
+            tok = tokens[i]
+            if tok.text not in given_names and tok.key not in titles:
+                continue
             if self._is_person_start(tokens, i, text):
                 j = i + 1
                 # Skip further given names and initials: "George W. Bush", "Mary Ann Smith".
@@ -266,22 +304,9 @@ class Recognizer:
             i = j + 1
         return spans
 
-    def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> set[int]:
-        """Indexes of tokens that open a sentence (or a quote or a line)."""
-        starts = sorted(set(sentence_starts) | {0})
-        initial: set[int] = set()
-        s = 0
-        for idx, tok in enumerate(tokens):
-            while s + 1 < len(starts) and starts[s + 1] <= tok.start:
-                s += 1
-            prev_end = tokens[idx - 1].end if idx else 0
-            if idx == 0 or starts[s] > prev_end:
-                initial.add(idx)
-                continue
-            gap = text[prev_end : tok.start]
-            if "\n" in gap or gap.strip(" \t") in {":", "-", "—", "–"} or (gap.strip() and gap.strip()[-1] in _QUOTE_OPENERS and "." in gap):
-                initial.add(idx)
-        return initial
+    def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> _OpeningTokens:
+        """The tokens that open a sentence (or a quote or a line), as a container of their indexes."""
+        return _OpeningTokens(tokens, text, sentence_starts)
 
     def _accept(
         self,
@@ -291,7 +316,7 @@ class Recognizer:
         key: str,
         demonym: bool,
         text: str,
-        initial: set[int],
+        initial: Container[int],
         lowercase_words: set[str],
         surnames: set[str],
         pathogens: frozenset[str] | set[str] = frozenset(),

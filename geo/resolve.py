@@ -298,7 +298,15 @@ class Resolver:
 
         With ``keep_all`` (gold spans), weak single-word names are kept too.
         """
-        options = [self._candidates(span) for span in spans]
+        self.gazetteer.prefetch(span.key for span in spans)
+        # One candidate list per name (and demonym reading), shared by its spans.
+        by_name: dict[tuple[str, bool], tuple[list[Candidate], str]] = {}
+        options = []
+        for span in spans:
+            name = (span.key, span.demonym)
+            if name not in by_name:
+                by_name[name] = self._candidates(span)
+            options.append(by_name[name])
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
         # keep only the candidates that fit the qualifier, for every span of that name.
@@ -364,6 +372,8 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
+        # Mentions of one name in like surroundings score alike: each distinct case is scored once.
+        decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
             if not cands:
@@ -373,58 +383,60 @@ class Resolver:
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
             designated = _designated(text, span)
-            own_countries = by_key_country.get(span.key, Counter())
-            own_admin1s = by_key_admin1.get(span.key, Counter())
-            rest_weight = total_weight - by_key_weight[span.key]
-            scores = []
-            # Evidence for the place itself, without the country-wide context that lifts
-            # every candidate of a country alike: what the drop rules below weigh.
-            evidence = []
-            for k, cand in enumerate(cands):
-                place = cand.place
-                score = cand.prior
-                country_bonus = 0.0
-                qualifier = qualifiers.get(idx)
-                if qualifier is not None and self._fits(place, qualifier):
-                    score += WEIGHTS["qualifier"]
-                others = countries[place.country] - own_countries[place.country]
-                if others > 0 and place.country:
-                    # The more of the document lies in the country, the likelier this place does.
-                    share = others / max(1e-9, rest_weight)
-                    country_bonus = WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
-                    score += country_bonus
-                division = (place.country, place.admin1)
-                if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1", "ADM1H"}:
-                    score += WEIGHTS["admin1_context"]
-                if place.feature_code not in _AREA_CODES and anchors:
-                    nearest = nearest_km[(span.key, place.lat, place.lon)]
-                    if nearest <= 50:
-                        score += WEIGHTS["near_50km"]
-                    elif nearest <= 300:
-                        score += WEIGHTS["near_300km"]
-                    elif nearest <= 1000:
-                        score += WEIGHTS["near_1000km"]
-                if designated is not None and _fits_designation(place, designated):
-                    score += WEIGHTS["designator"]
-                peer_kind = peer_kinds.get(idx)
-                if peer_kind is not None and _place_kind(place) == peer_kind:
-                    score += WEIGHTS["list_peer"]
-                scores.append(score)
-                evidence.append(score - country_bonus)
-            _prefer_namesake_city(cands, scores)
-            ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
+            qualifier = qualifiers.get(idx)
+            peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
-            # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
-            # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
-            best = next((k for k in ranked if exempt or self._supported(span, cands[k], evidence[k])), None)
-            if best is None:
-                resolved.append(None)
-                continue
-            chosen = cands[best]
-            share = _softmax_share(scores, best)
-            support = 1.0 / (1.0 + math.exp(-(scores[best] - 3.0)))
-            confidence = round(max(0.0, min(1.0, share * (0.5 + 0.5 * support))), 3)
-            resolved.append(Resolved(span, chosen.place, kind, confidence))
+            case = (id(cands), span.key, id(qualifier), designated, peer_kind, exempt, span.sentence_initial, span.common, span.given_name)
+            if case not in decided:
+                own_countries = by_key_country.get(span.key, Counter())
+                own_admin1s = by_key_admin1.get(span.key, Counter())
+                rest_weight = total_weight - by_key_weight[span.key]
+                scores = []
+                # Evidence for the place itself, without the country-wide context that lifts
+                # every candidate of a country alike: what the drop rules below weigh.
+                evidence = []
+                for cand in cands:
+                    place = cand.place
+                    score = cand.prior
+                    country_bonus = 0.0
+                    if qualifier is not None and self._fits(place, qualifier):
+                        score += WEIGHTS["qualifier"]
+                    others = countries[place.country] - own_countries[place.country]
+                    if others > 0 and place.country:
+                        # The more of the document lies in the country, the likelier this place does.
+                        share = others / max(1e-9, rest_weight)
+                        country_bonus = WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
+                        score += country_bonus
+                    division = (place.country, place.admin1)
+                    if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1", "ADM1H"}:
+                        score += WEIGHTS["admin1_context"]
+                    if place.feature_code not in _AREA_CODES and anchors:
+                        nearest = nearest_km[(span.key, place.lat, place.lon)]
+                        if nearest <= 50:
+                            score += WEIGHTS["near_50km"]
+                        elif nearest <= 300:
+                            score += WEIGHTS["near_300km"]
+                        elif nearest <= 1000:
+                            score += WEIGHTS["near_1000km"]
+                    if designated is not None and _fits_designation(place, designated):
+                        score += WEIGHTS["designator"]
+                    if peer_kind is not None and _place_kind(place) == peer_kind:
+                        score += WEIGHTS["list_peer"]
+                    scores.append(score)
+                    evidence.append(score - country_bonus)
+                _prefer_namesake_city(cands, scores)
+                ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
+                # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
+                # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
+                best = next((k for k in ranked if exempt or self._supported(span, cands[k], evidence[k])), None)
+                if best is None:
+                    decided[case] = None
+                else:
+                    share = _softmax_share(scores, best)
+                    support = 1.0 / (1.0 + math.exp(-(scores[best] - 3.0)))
+                    decided[case] = (best, round(max(0.0, min(1.0, share * (0.5 + 0.5 * support))), 3))
+            outcome = decided[case]
+            resolved.append(None if outcome is None else Resolved(span, cands[outcome[0]].place, kind, outcome[1]))
         return resolved
 
     @staticmethod
