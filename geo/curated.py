@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import shapely.geometry
-
 from .errors import CuratedDataError
 from .sources import record
 
@@ -94,6 +92,8 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
         raise _fail(path, label, "geometry", f"must be one of {', '.join(sorted(GEOMETRY_TYPES))}")
+    import shapely.geometry  # here, not at import: opening an index must not load shapely and numpy
+
     try:
         shape = shapely.geometry.shape(geometry)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, shapely.errors.ShapelyError) as err:

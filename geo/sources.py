@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +87,16 @@ def record(
 def source_versions() -> dict[str, str]:
     """Installed versions of the source packages, for the index stamp."""
     versions = {}
+    folders = _dist_info_folders()
     for package in SOURCE_PACKAGES:
+        found = folders.get(re.sub(r"[-_.]+", "_", package).lower())
+        if found is not None:
+            versions[package] = found
+            continue
+        # Not installed by pip in the usual way (an egg, a zip): ask importlib.metadata,
+        # which costs every start ~100 ms to import and so is not the first choice.
+        from importlib import metadata
+
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -93,7 +104,32 @@ def source_versions() -> dict[str, str]:
     return versions
 
 
+def _dist_info_folders() -> dict[str, str]:
+    """Normalised distribution name -> version, from the first ``NAME-VERSION.dist-info`` folder on sys.path.
+
+    Where one sys.path entry holds two folders of one name, the name is left out
+    (importlib.metadata decides then).
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        here: dict[str, list[str]] = {}
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                here.setdefault(re.sub(r"[-_.]+", "_", dist).lower(), []).append(version)
+        for dist, versions in here.items():
+            if dist not in found:
+                found[dist] = versions[0] if len(versions) == 1 else ""
+    return {dist: version for dist, version in found.items() if version}
+
+
 def _package_dir(package: str) -> Path:
+    from importlib import resources
+
     return Path(str(resources.files(package)))
 
 
