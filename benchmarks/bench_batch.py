@@ -1,9 +1,10 @@
 """Benchmark batch runs: articles per second and memory, locally and on a two-worker Dask cluster.
 
-Builds a corpus of N articles (default 100,000) by re-using the articles of the
-development corpora (``../shared/corpora/*.xml``, read with
-:func:`geo.evaluate.read_corpus`) under new ids, written as JSONL.gz into a
-temporary folder. Then, with the same corpus:
+Builds a corpus of N distinct articles (default 100,000): the development corpora's
+own articles once each, then articles recombined from their sentences
+(``benchmarks/corpora.py``; no text repeats, so every name's first lookup in a
+worker is cold as in real use), written as JSONL.gz into a temporary folder.
+Then, with the same corpus:
 
 1. a local run of the first 10,000 articles (``--small``), jobs=2;
 2. a local run of all N articles, jobs=2 (a process pool);
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import itertools
 import json
 import shutil
 import subprocess
@@ -45,31 +45,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
 import psutil  # noqa: E402
+from corpora import corpora_dir, iter_distinct_articles  # noqa: E402
 
 from geo.batch import run_batch  # noqa: E402
-from geo.evaluate import read_corpus  # noqa: E402
-
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def build_corpus(path: Path, n: int) -> int:
-    """Write ``n`` articles, cycling through the development corpora, as JSONL.gz; returns the text bytes."""
-    sources = sorted(CORPORA.glob("*.xml"))
-    if not sources:
-        raise SystemExit(f"no corpora in {CORPORA}; put lgl.xml or GeoVirus.xml there")
-    base = [a for src in sources for a in read_corpus(src) if a.text.strip()]
+    """Write ``n`` distinct articles as JSONL.gz; returns the text bytes."""
+    if corpora_dir() is None:
+        raise SystemExit("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora)")
     size = 0
     with gzip.open(path, "wt", encoding="utf-8") as out:
-        for i, article in zip(range(n), itertools.cycle(base)):
-            record = {
-                "id": f"bench-{i:07d}",
-                "title": article.title,
-                "date": article.published.isoformat() if article.published else None,
-                "text": article.text,
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            size += len(article.text)
+        for i, text in enumerate(iter_distinct_articles(n)):
+            out.write(json.dumps({"id": f"bench-{i:07d}", "text": text}, ensure_ascii=False) + "\n")
+            size += len(text)
     return size
 
 

@@ -8,6 +8,7 @@ say so and stop when there are none.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -63,7 +64,7 @@ def recombined_articles(count: int, *, size: int = 2500, seed: int = 12) -> Iter
     if not pool:
         return
     rng = random.Random(seed)
-    made: set[str] = set()
+    made: set[bytes] = set()  # digests, not texts: a corpus of 100,000 articles stays small
     while len(made) < count:
         parts: list[str] = []
         length = 0
@@ -73,12 +74,26 @@ def recombined_articles(count: int, *, size: int = 2500, seed: int = 12) -> Iter
             length += len(sentence) + 1
         paragraphs = [" ".join(parts[k : k + 4]) for k in range(0, len(parts), 4)]
         text = "\n\n".join(paragraphs)
-        if text not in made:
-            made.add(text)
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        if digest not in made:
+            made.add(digest)
             yield text
 
 
 def distinct_articles(count: int, *, size: int = 2500) -> list[str]:
     """``count`` distinct articles: the real corpus articles once each, then recombined ones."""
+    return list(iter_distinct_articles(count, size=size))
+
+
+def iter_distinct_articles(count: int, *, size: int = 2500) -> Iterator[str]:
+    """As :func:`distinct_articles`, one at a time (a recombined text equal to a real one is skipped)."""
     real = corpus_texts()[:count]
-    return real + list(recombined_articles(count - len(real), size=size))
+    yield from real
+    seen = {hashlib.blake2b(t.encode(), digest_size=16).digest() for t in real}
+    made = 0
+    for text in recombined_articles(count, size=size):
+        if made >= count - len(real):
+            return
+        if hashlib.blake2b(text.encode(), digest_size=16).digest() not in seen:
+            made += 1
+            yield text

@@ -1,0 +1,260 @@
+"""Benchmark parsing speed on distinct news articles: one process, two processes, and a fresh start.
+
+Run by hand::
+
+    .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR]
+
+The articles: the development corpora's own articles once each, then articles
+recombined from their sentences (``benchmarks/corpora.py``: random sentences,
+seeded, ~2.5 KB each), so no text repeats. Nothing is parsed twice except where
+a figure says "warm". Figures:
+
+1. In this process, stage by stage (CPU seconds per article): dating, recognising,
+   resolving, the JSON record. "cold" is the first half of the articles in a fresh
+   parser (every name's first lookup reads the index); "warm" the second half,
+   other texts whose names are mostly cached by then.
+2. ``geo parse FILE --format jsonl -o OUT`` in a fresh process: articles/s, start-up
+   included, and its peak RSS.
+3. A batch run (``geo.batch.run_batch``) with ``--jobs`` worker processes on all the
+   articles: articles/s, and the peak RSS/PSS of the process tree.
+4. First article of a fresh process (import, open the index, parse one article),
+   median of 5, with and without ``PYTHONDONTWRITEBYTECODE=1``.
+
+Machines shared with other work give noisy figures: run it on a quiet one.
+Without the corpora the script says so and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpora import corpora_dir, distinct_articles  # noqa: E402
+
+FIRST_ARTICLE = r"""
+import json, sys, time
+began = time.perf_counter()
+from geo.pipeline import Geoparser
+parser = Geoparser(cache_dir=sys.argv[2] or None)
+mentions = parser.parse_text(sys.argv[1])
+seconds = time.perf_counter() - began
+modules = [m for m in ("numpy", "scipy", "shapely", "pandas", "pyarrow", "geopandas", "folium") if m in sys.modules]
+# VmHWM, not ru_maxrss: Linux keeps the parent's ru_maxrss across exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "mentions": len(mentions), "rss_mb": peak / 1024, "heavy_modules": modules}))
+"""
+
+
+def _timed(function, into: dict[str, float], stage: str):  # noqa: ANN001, ANN202
+    """``function``, adding the CPU time of each call to ``into[stage]``."""
+
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        began = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            into[stage] += time.process_time() - began
+
+    return timed
+
+
+def stage_times(texts: list[str], cache_dir: str | None) -> list[dict[str, float]]:
+    """CPU seconds of each stage for each text, parsed in order by one fresh parser.
+
+    Each article goes once through ``Geoparser.parse_article``; its recogniser and
+    resolver calls are timed from the outside, the rest (sentences and dates,
+    building mentions) is "dates and rest"; then its JSON Lines records are made.
+    """
+    from geo.model import Article
+    from geo.pipeline import Geoparser, mention_record
+
+    parser = Geoparser(cache_dir=cache_dir)
+    rows = []
+    for n, text in enumerate(texts):
+        row = {"recognise": 0.0, "resolve": 0.0}
+        parser.recognizer.find = _timed(type(parser.recognizer).find.__get__(parser.recognizer), row, "recognise")
+        parser.resolver.resolve = _timed(type(parser.resolver).resolve.__get__(parser.resolver), row, "resolve")
+        began = time.process_time()
+        mentions = parser.parse_article(Article(id=f"a{n}", text=text))
+        parsed = time.process_time()
+        for m in mentions:
+            json.dumps(mention_record(m), ensure_ascii=False)
+        row["json"] = time.process_time() - parsed
+        row["dates and rest"] = parsed - began - row["recognise"] - row["resolve"]
+        rows.append(row)
+    return rows
+
+
+STAGES = ("dates and rest", "recognise", "resolve", "json")
+
+
+def summarise(label: str, rows: list[dict[str, float]]) -> None:
+    per_article = {s: 1e3 * sum(r[s] for r in rows) / len(rows) for s in STAGES}
+    total = sum(per_article.values())
+    parts = ", ".join(f"{s} {per_article[s]:.2f}" for s in STAGES)
+    print(f"  {label}: {len(rows):,} articles, CPU ms per article: {parts}; total {total:.2f} ms = {1e3 / total:,.0f} articles/s")
+
+
+class TreeCPU:
+    """CPU seconds of this process and of its descendants, sampled by pid until stopped.
+
+    Worker processes of a pool or a forkserver are not all reaped into this process's
+    rusage, so each one's CPU time is read while it lives (the last sample counts).
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        import threading
+
+        self.interval = interval
+        self.parent = 0.0
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def workers(self) -> float:
+        return sum(self._seen.values())
+
+    def __enter__(self) -> TreeCPU:
+        import psutil
+
+        self._me = psutil.Process()
+        self._start = self._me.cpu_times()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        end = self._me.cpu_times()
+        self.parent = (end.user - self._start.user) + (end.system - self._start.system)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            for child in self._me.children(recursive=True):
+                try:
+                    times = child.cpu_times()
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                self._seen[child.pid] = times.user + times.system
+            self._stop.wait(self.interval)
+
+
+def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool) -> dict[str, object]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if dont_write_bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    runs = []
+    for _ in range(5):
+        began = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", FIRST_ARTICLE, text, cache_dir or ""], capture_output=True, text=True,
+                             check=True, env=env, cwd=ROOT)
+        wall = time.perf_counter() - began
+        runs.append({**json.loads(out.stdout.strip().splitlines()[-1]), "wall": wall})
+    return {
+        "inside": statistics.median(r["seconds"] for r in runs),
+        "wall": statistics.median(r["wall"] for r in runs),
+        "rss_mb": max(r["rss_mb"] for r in runs),
+        "heavy_modules": runs[-1]["heavy_modules"],
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=4000, help="distinct articles")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes of the batch run")
+    ap.add_argument("--cache-dir", help="gazetteer cache folder (default: $GEO_CACHE_DIR or ~/.cache/geo)")
+    ap.add_argument("--skip-batch", action="store_true", help="leave out the batch run")
+    args = ap.parse_args()
+    if corpora_dir() is None:
+        print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
+        return 0
+    # Built (if needed) in a child process, before anything is timed.
+    opener = f"from geo.gazetteer import Gazetteer; g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
+    index = subprocess.run([sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()[-1]
+
+    texts = distinct_articles(args.n)
+    assert len(set(texts)) == len(texts), "articles must be distinct"
+    size = sum(map(len, texts)) / len(texts)
+    print(f"{len(texts):,} distinct articles, {size:,.0f} characters each on average")
+    work = Path(tempfile.mkdtemp(prefix="geo-bench-speed-"))
+    try:
+        corpus = work / "articles.jsonl"
+        with corpus.open("w", encoding="utf-8") as out:
+            for n, text in enumerate(texts):
+                out.write(json.dumps({"id": f"bench-{n:06d}", "text": text}, ensure_ascii=False) + "\n")
+
+        print("\n1. one process, stage by stage (CPU time)")
+        half = len(texts) // 2
+        rows = stage_times(texts, args.cache_dir)
+        summarise("cold (first half)", rows[:half])
+        summarise("warm (second half)", rows[half:])
+
+        print("\n2. geo parse FILE --format jsonl, one fresh process")
+        geo = [sys.executable, "-m", "geo"]
+        cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        run = subprocess.run([*geo, "parse", str(corpus), "--format", "jsonl", "-o", str(work / "out.jsonl"), *cache],
+                             capture_output=True, text=True, cwd=ROOT)
+        seconds = time.perf_counter() - began
+        if run.returncode not in (0, 1):
+            print(run.stderr[-2000:])
+            return 1
+        lines = sum(1 for _ in (work / "out.jsonl").open(encoding="utf-8"))
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+        rate = len(texts) / seconds
+        print(f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), {lines:,} mentions")
+        print(f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second (what a busy machine's wall time hides)")
+
+        if not args.skip_batch:
+            from bench_batch import TreeMemory
+
+            from geo.batch import run_batch
+
+            print(f"\n3. batch run, {args.jobs} worker processes")
+            with TreeMemory() as memory, TreeCPU() as cpu:
+                began = time.perf_counter()
+                summary = run_batch([corpus], work / "batch", gazetteer_path=index, jobs=args.jobs, progress=False)
+                seconds = time.perf_counter() - began
+            print(
+                f"  {summary.articles:,} articles in {seconds:.1f} s = {summary.articles / seconds:,.0f} articles/s, "
+                f"{summary.mentions:,} mentions; peak tree RSS {memory.peak_rss / 2**20:.0f} MB, PSS {memory.peak_pss / 2**20:.0f} MB"
+            )
+            print(
+                f"  CPU: parent {cpu.parent:.1f} s ({cpu.parent / seconds:.0%} of a core), workers {cpu.workers:.1f} s "
+                f"= {summary.articles / max(cpu.workers, 1e-9):,.0f} articles per worker CPU second"
+            )
+
+        print("\n4. first article of a fresh process (median of 5)")
+        for flag in (True, False):
+            got = first_article(texts[0], args.cache_dir, flag)
+            setting = "PYTHONDONTWRITEBYTECODE=1" if flag else "bytecode written"
+            print(
+                f"  {setting:<26} {got['inside']:.3f} s inside, {got['wall']:.3f} s wall; peak RSS {got['rss_mb']:.0f} MB; "
+                f"heavy modules loaded: {', '.join(got['heavy_modules']) or 'none'}"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
