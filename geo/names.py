@@ -52,6 +52,8 @@ def fold(text: str) -> str:
     >>> fold("Laçın")
     'Lacin'
     """
+    if text.isascii():  # nothing to fold: NFKD and the table leave ASCII as it is
+        return text
     text = text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -61,6 +61,7 @@ _DESIGNATED_KIND = {
 }
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
 _DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_DESIGNATED_KIND) + r")\b")
+_NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
 
@@ -409,8 +410,8 @@ class Resolver:
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
             case = (id(cands), span.key, id(qualifier), designated, peer_kind, exempt, span.sentence_initial, span.common, span.given_name)
             if case not in decided:
-                own_countries = by_key_country.get(span.key, Counter())
-                own_admin1s = by_key_admin1.get(span.key, Counter())
+                own_countries = by_key_country.get(span.key, _NO_COUNTS)
+                own_admin1s = by_key_admin1.get(span.key, _NO_COUNTS)
                 rest_weight = total_weight - by_key_weight[span.key]
                 scores = []
                 # Evidence for the place itself, without the country-wide context that lifts
