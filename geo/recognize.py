@@ -92,21 +92,32 @@ class Span:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with offsets and name keys."""
-    tokens = []
-    append = tokens.append
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[Token], list[int], set[str]]:
+    """One pass over the words: the tokens, the indexes of the capitalised ones, and the keys of the others.
+
+    Only capitalised words can open a name; lower-case words serve as connectors,
+    titles and context, and as evidence that a capitalised word is a common one.
+    """
+    tokens: list[Token] = []
+    capitalised: list[int] = []
+    lowercase: set[str] = set()
+    append, mark, note = tokens.append, capitalised.append, lowercase.add
     # tuple.__new__ directly: the named tuple's own __new__ is a Python call per word.
     new = tuple.__new__
     for m in _TOKEN.finditer(text):
         word = m.group()
         start, end = m.span()
         if word[0].isupper():
+            mark(len(tokens))
             append(new(Token, (start, end, word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper())))
-        elif word.isascii() and word.isalpha():
-            # Lower-case words only serve as connectors and as evidence of common words.
-            append(new(Token, (start, end, word, word.lower(), False, False)))
-        else:
-            append(new(Token, (start, end, word, name_key(word), False, False)))
-    return tokens
+            continue
+        key = word.lower() if word.isascii() and word.isalpha() else name_key(word)
+        note(key)
+        append(new(Token, (start, end, word, key, False, False)))
+    return tokens, capitalised, lowercase
 
 
 class _OpeningTokens:
@@ -248,9 +259,9 @@ class Recognizer:
                 return False
         return False
 
-    def _pathogen_keys(self, tokens: list[Token], text: str) -> set[str]:
+    def _pathogen_keys(self, tokens: list[Token], capitalised: list[int], text: str) -> set[str]:
         """Keys of single words the document uses to name a disease ("Marburg" after "Marburg virus")."""
-        return {tok.key for j, tok in enumerate(tokens) if tok.capitalised and tok.key in self.keys and self._pathogen_at(tokens, j, text)}
+        return {tokens[j].key for j in capitalised if tokens[j].key in self.keys and self._pathogen_at(tokens, j, text)}
 
     # -- main ----------------------------------------------------------------------------------
     def find(self, text: str, sentence_starts: Collection[int] = ()) -> list[Span]:
@@ -259,21 +270,20 @@ class Recognizer:
         ``sentence_starts`` are the offsets where sentences begin, for the
         sentence-initial filter.
         """
-        tokens = tokenize(text)
+        tokens, capitalised, lowercase_words = _scan(text)
         if not tokens:
             return []
         initial = self._initial_tokens(tokens, text, sentence_starts)
-        lowercase_words = {t.key for t in tokens if not t.capitalised}
         surnames = self._surnames(tokens, text)
-        pathogens = self._pathogen_keys(tokens, text)
+        pathogens = self._pathogen_keys(tokens, capitalised, text)
         spans: list[Span] = []
-        i, n = 0, len(tokens)
+        n = len(tokens)
         keys = self.keys
-        while i < n:
-            tok = tokens[i]
-            if not tok.capitalised:
-                i += 1
+        after = 0  # the first token not inside a name already taken
+        for i in capitalised:
+            if i < after:
                 continue
+            tok = tokens[i]
             match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
@@ -293,15 +303,13 @@ class Recognizer:
                         match = (j, key[:-1], True)
                         break
             if match is None:
-                i += 1
                 continue
             j, key, demonym = match
             span = self._accept(tokens, i, j, key, demonym, text, initial, lowercase_words, surnames, pathogens)
             if span is None:
-                i += 1
                 continue
             spans.append(span)
-            i = j + 1
+            after = j + 1
         return spans
 
     def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> _OpeningTokens:
