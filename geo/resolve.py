@@ -173,6 +173,22 @@ def _unit_vectors(radians: Any) -> Any:
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
+def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
+    """What the score of each candidate needs from it and does not depend on the context."""
+    return [
+        (
+            c.place,
+            c.prior,
+            c.place.country,
+            (c.place.country, c.place.admin1),
+            c.place.feature_code not in {"PCLI", "ADM1", "ADM1H"},  # below a first-level division
+            c.place.feature_code not in _AREA_CODES,  # a point, which distance to others places
+            (c.place.lat, c.place.lon),
+        )
+        for c in cands
+    ]
+
+
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
     """A division named after its city and centred on it (Istanbul, Lachin) means the city.
 
@@ -396,6 +412,10 @@ class Resolver:
         peer_kinds = _peer_kinds(lists or [], spans, first)
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
+        fixed: dict[int, list[tuple[Any, ...]]] = {}
+        w_qualifier, w_country, w_country_share = WEIGHTS["qualifier"], WEIGHTS["country_context"], WEIGHTS["country_share"]
+        w_admin1, w_designator, w_list_peer = WEIGHTS["admin1_context"], WEIGHTS["designator"], WEIGHTS["list_peer"]
+        w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
             if not cands:
@@ -417,33 +437,32 @@ class Resolver:
                 # Evidence for the place itself, without the country-wide context that lifts
                 # every candidate of a country alike: what the drop rules below weigh.
                 evidence = []
-                for cand in cands:
-                    place = cand.place
-                    score = cand.prior
+                if id(cands) not in fixed:
+                    fixed[id(cands)] = _fixed_parts(cands)
+                for place, score, country, division, below_division, point_like, point in fixed[id(cands)]:
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
-                        score += WEIGHTS["qualifier"]
-                    others = countries[place.country] - own_countries[place.country]
-                    if others > 0 and place.country:
+                        score += w_qualifier
+                    others = countries[country] - own_countries[country]
+                    if others > 0 and country:
                         # The more of the document lies in the country, the likelier this place does.
                         share = others / max(1e-9, rest_weight)
-                        country_bonus = WEIGHTS["country_context"] + WEIGHTS["country_share"] * share
+                        country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    division = (place.country, place.admin1)
-                    if place.admin1 and admin1s[division] - own_admin1s[division] > 0 and place.feature_code not in {"PCLI", "ADM1", "ADM1H"}:
-                        score += WEIGHTS["admin1_context"]
-                    if place.feature_code not in _AREA_CODES and anchors:
-                        nearest = nearest_km[(span.key, place.lat, place.lon)]
+                    if division[1] and below_division and admin1s[division] - own_admin1s[division] > 0:
+                        score += w_admin1
+                    if point_like and anchors:
+                        nearest = nearest_km[(span.key, *point)]
                         if nearest <= 50:
-                            score += WEIGHTS["near_50km"]
+                            score += w_near_50
                         elif nearest <= 300:
-                            score += WEIGHTS["near_300km"]
+                            score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
-                            score += WEIGHTS["near_1000km"]
+                            score += w_near_1000
                     if designated is not None and _fits_designation(place, designated):
-                        score += WEIGHTS["designator"]
+                        score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
-                        score += WEIGHTS["list_peer"]
+                        score += w_list_peer
                     scores.append(score)
                     evidence.append(score - country_bonus)
                 _prefer_namesake_city(cands, scores)
