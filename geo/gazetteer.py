@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -364,34 +365,57 @@ class NameKeys(marisa_trie.Trie):
 
 
 def _name_keys(path: Path, stamp: dict[str, Any], read_keys: Callable[[], list[str]]) -> NameKeys:
-    """The index's name keys: its trie file, made on first use; in memory when the folder is read-only."""
+    """The index's name keys: its trie file, made on first use.
+
+    The file sits beside the index; where that folder is read-only (a shared
+    index), in the user's cache folder; where neither can be written, the trie
+    stays in this process's memory.
+    """
     status = path.stat()
     identity = json.dumps(stamp, sort_keys=True) + f"|{status.st_size}|{status.st_mtime_ns}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-    trie_path = path.with_name(f"{path.name}.keys-{digest}.marisa")
-    keys = NameKeys()
-    try:
-        keys.mmap(str(trie_path))
-        return keys
-    except RuntimeError:  # marisa's I/O error: no such file yet, or an unreadable one
-        pass
+    # name pattern of the files for this index, in each place such a file may be
+    places = [
+        (path.parent, f"{path.name}.keys-"),
+        (default_cache_dir() / "name-keys", hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16] + "-"),
+    ]
+    for folder, prefix in places:
+        keys = NameKeys()
+        try:
+            keys.mmap(str(folder / f"{prefix}{digest}.marisa"))
+            return keys
+        except RuntimeError:  # marisa's I/O error: no such file yet, or an unreadable one
+            continue
     built = NameKeys(read_keys())
-    temporary = trie_path.with_name(f".{trie_path.name}.{os.getpid()}.tmp")
+    for folder, prefix in places:
+        trie_path = folder / f"{prefix}{digest}.marisa"
+        if _write_trie(built, trie_path):
+            # Key files of earlier builds of this index are of no more use.
+            for stale in folder.glob(f"{prefix}*.marisa"):
+                if stale != trie_path:
+                    stale.unlink(missing_ok=True)
+            keys = NameKeys()
+            keys.mmap(str(trie_path))
+            return keys
+    logger.info("name keys of %s kept in memory: neither %s nor %s can be written", path, *(f for f, _ in places))
+    return built
+
+
+def _write_trie(trie: NameKeys, target: Path) -> bool:
+    """Write ``trie`` to ``target`` atomically; False if the folder cannot take it."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        built.save(str(temporary))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        trie.save(str(temporary))
         with open(temporary, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(temporary, trie_path)
+        os.replace(temporary, target)
     except (OSError, RuntimeError) as err:
-        temporary.unlink(missing_ok=True)
-        logger.info("name keys of %s kept in memory (cannot write %s: %s)", path, trie_path, err)
-        return built
-    # Key files of earlier builds of this index are of no more use.
-    for stale in path.parent.glob(f"{path.name}.keys-*.marisa"):
-        if stale != trie_path:
-            stale.unlink(missing_ok=True)
-    keys.mmap(str(trie_path))
-    return keys
+        with contextlib.suppress(OSError):  # its folder may not even exist
+            temporary.unlink()
+        logger.debug("cannot write name keys to %s: %s", target, err)
+        return False
+    return True
 
 
 class Gazetteer:

@@ -11,6 +11,7 @@ import math
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,15 +133,41 @@ def test_name_keys_are_a_trie_file_beside_the_index_shared_by_every_opener(tiny_
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_name_keys_that_cannot_be_written_stay_in_memory(tiny_index: Path, tmp_path: Path) -> None:
-    index = tmp_path / "tiny.sqlite"
-    shutil.copyfile(tiny_index, index)
+def _block_trie_beside(index: Path) -> Path:
+    """Make the trie file beside ``index`` unwritable, even for root: a folder where the file belongs."""
     Gazetteer(index).keys()
-    (trie,) = tmp_path.glob("tiny.sqlite.keys-*.marisa")
-    # A folder where the trie file belongs: unreadable as a trie, and not replaceable (even by root).
+    (trie,) = index.parent.glob(f"{index.name}.keys-*.marisa")
     trie.unlink()
     trie.mkdir()
+    return trie
+
+
+def test_name_keys_go_to_the_cache_folder_when_the_index_folder_cannot_take_them(
+    tiny_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "tiny.sqlite"
+    shutil.copyfile(tiny_index, index)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GEO_CACHE_DIR", str(cache))
+    blocked = _block_trie_beside(index)
     keys = Gazetteer(index).keys()
     assert "moscow" in keys and "atlantis" not in keys
-    assert trie.is_dir()
+    assert blocked.is_dir()
+    (made,) = (cache / "name-keys").glob("*.marisa")
+    stamp = made.stat().st_mtime_ns
+    assert set(Gazetteer(index).keys()) == set(keys)
+    assert made.stat().st_mtime_ns == stamp  # mapped from the cache folder, not made again
+
+
+def test_name_keys_that_cannot_be_written_anywhere_stay_in_memory(
+    tiny_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "tiny.sqlite"
+    shutil.copyfile(tiny_index, index)
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("GEO_CACHE_DIR", str(not_a_folder))
+    _block_trie_beside(index)
+    keys = Gazetteer(index).keys()
+    assert "moscow" in keys and "atlantis" not in keys
     assert not list(tmp_path.glob(".*.tmp"))
