@@ -260,7 +260,7 @@ def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place
     """For each listed span, the kind of place most of the list's other names are, if most share one.
 
     "Other names" leaves out every span of the listed name's own key. Counts are kept per
-    key and subtracted, so a list of n names costs n, not n squared.
+    key and subtracted, so a list of n names costs n times its kinds of place, not n squared.
     """
     out: dict[int, tuple[str, str]] = {}
     for group in lists:
@@ -286,13 +286,9 @@ def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place
             others = sum(kinds.values()) - sum(own.values())
             if others < 2:
                 continue
-
-            def met_at(kind: tuple[str, str] | None) -> int:
-                j, holder = first_at[kind]
-                return j if holder != key else second_at[kind]
-
             counts = {kind: n - own[kind] for kind, n in kinds.items() if n - own[kind] > 0}
-            kind = min(counts, key=lambda k: (-counts[k], met_at(k)))
+            met = {kind: first_at[kind][0] if first_at[kind][1] != key else second_at[kind] for kind in counts}
+            kind = min(counts, key=lambda k: (-counts[k], met[k]))
             if kind is not None and counts[kind] * 3 >= others * 2:
                 out[idx] = kind
     return out
