@@ -45,14 +45,22 @@ import sys
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError
 from .model import Article
 
-__all__ = ["STDIN", "SUFFIXES", "ArticleProblem", "article_from_text", "parse_article_text", "read_articles"]
+__all__ = [
+    "STDIN",
+    "SUFFIXES",
+    "ArticleProblem",
+    "article_from_text",
+    "parse_article_text",
+    "read_articles",
+    "valid_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +204,34 @@ def parse_article_text(
     if problem is not None:
         _emit(ArticleProblem(source or id, line, _header_message(problem, default_date), fatal=False), on_error)
     return Article(id=id, text=raw[start:], published=published or default_date, source=source)
+
+
+def valid_text(article: Article) -> Article:
+    """``article`` with lone surrogates in its text fields replaced by U+FFFD, with a warning naming it.
+
+    For articles made in Python: no output (UTF-8 files, Parquet) can hold a
+    lone surrogate, so one would fail the article at writing time.
+
+    Examples
+    --------
+    >>> valid_text(Article(id="a", text="Kyiv \\ud800 at dawn")).text == "Kyiv \\ufffd at dawn"
+    True
+    """
+    changes = {}
+    for name in ("id", "text", "title", "url", "source"):
+        value = getattr(article, name)
+        bad = _SURROGATE.search(value)
+        if bad is not None:
+            logger.warning(
+                "article %r: its %s holds %r at offset %d, a lone UTF-16 surrogate that is not a character; "
+                "replaced with U+FFFD",
+                _SURROGATE.sub("\ufffd", article.id),
+                name,
+                bad.group(0),
+                bad.start(),
+            )
+            changes[name] = _SURROGATE.sub("\ufffd", value)
+    return replace(article, **changes) if changes else article
 
 
 def article_from_text(
