@@ -94,7 +94,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import GazetteerError, GeoError, InputError
 from .model import Article
-from .pipeline import DEFAULT_MAX_CHARS, RECORD_FIELDS, check_max_chars, mention_record
+from .limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
+from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
 
 if TYPE_CHECKING:
     import geopandas
@@ -135,8 +136,6 @@ _PART_MENTIONS = 100_000
 _PART_SECONDS = 120.0
 # Keys per SQL "IN (...)" query, well under SQLite's variable limit.
 _SQL_CHUNK = 500
-#: Seconds one article may take in a batch run, by default: parsing a long news article takes well under one.
-DEFAULT_ARTICLE_TIMEOUT = 60.0
 # A pool whose workers die this many times in a row on single articles is not the articles' fault.
 _MAX_CONSECUTIVE_DEATHS = 3
 # What one worker process holds: the gazetteer's name index, the recogniser's automaton, a batch.
@@ -279,10 +278,29 @@ def _build_parser(spec: _Spec) -> Any:
         ) from err
 
 
-def _init_worker(spec: _Spec, parent: int) -> None:
+# In a local pool's worker: (the pool's shared clock, this worker's slot in it); see _LocalEngine._watch.
+_CLOCK: tuple[Any, int] | None = None
+# A slot of the clock: the worker's pid, when its current article started (0: idle), and the article's tag.
+_CLOCK_FIELDS = 3
+
+
+def _tag(key: bytes) -> float:
+    """48 bits of an article's key, which a double holds exactly: enough to tell the articles in flight apart."""
+    return float(int.from_bytes(key[:6], "little"))
+
+
+def _init_worker(spec: _Spec, parent: int, clock: Any = None, slots: Any = None) -> None:
     """Process-pool initializer: build the geoparser before the first batch arrives."""
+    global _CLOCK
     # Ctrl-C reaches the whole process group; the run's own process handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if clock is not None:
+        with slots.get_lock():
+            slot = slots.value
+            slots.value += 1
+        if _CLOCK_FIELDS * (slot + 1) <= len(clock):
+            clock[_CLOCK_FIELDS * slot] = os.getpid()
+            _CLOCK = (clock, slot)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="geo-watch-parent").start()
     try:
         _parser_for(spec)
@@ -324,7 +342,7 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     per_article: list[tuple[bytes, Article, dict[str, list[Any]]]] = []
     for key, article in tasks:
         try:
-            with _time_budget(spec.article_timeout):
+            with _time_budget(spec.article_timeout), _clocked(key):
                 rows = _article_rows(parser, article, spec.stamp_hash)
         except ArticleTimeout:
             outcome.failed.append(_timeout_failure(article, spec.article_timeout))
@@ -398,6 +416,22 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
         timer.cancel()
         if state["fired"]:  # the block may have ended just before the exception landed: withdraw it
             ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
+
+
+@contextlib.contextmanager
+def _clocked(key: bytes) -> Iterator[None]:
+    """Show the run's process which article this worker is on since when, so it can stop a worker stuck in native code."""
+    if _CLOCK is None:
+        yield
+        return
+    clock, slot = _CLOCK
+    base = _CLOCK_FIELDS * slot
+    clock[base + 2] = _tag(key)
+    clock[base + 1] = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of the machine
+    try:
+        yield
+    finally:
+        clock[base + 1] = 0.0
 
 
 def _timeout_failure(article: Article, seconds: float | None) -> dict[str, Any]:
@@ -880,11 +914,49 @@ class _LocalEngine:
         self.ready: deque[_Result] = deque()
         self.suspects: list[list[tuple[bytes, Article]]] = []
         self.limit = 2 * jobs
+        self.budget = spec.article_timeout
+        self.clock: Any = None
+        self.overran = False  # this pool's last death was a worker stopped for overrunning the budget
+        self.overrun_tags: set[float] = set()  # articles whose worker was stopped: not retried
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
-            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.spec, os.getpid())
-        )
+        initargs: tuple[Any, ...] = (self.spec, os.getpid())
+        if self.budget:
+            # Per worker: its pid and when its current article started (0: idle). A fresh clock per pool.
+            self.clock = self.context.Array("d", _CLOCK_FIELDS * self.jobs, lock=False)
+            initargs += (self.clock, self.context.Value("i", 0))
+        self.overran = False
+        return cf.ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker, initargs=initargs)
+
+    def _wait(self, futures: Iterable[cf.Future[_Outcome]]) -> set[cf.Future[_Outcome]]:
+        """Wait for the first of ``futures``, stopping any worker that overruns the budget meanwhile."""
+        while True:
+            done, _ = cf.wait(futures, timeout=1.0 if self.budget else None, return_when=cf.FIRST_COMPLETED)
+            if done:
+                return done
+            self._watch()
+
+    def _watch(self) -> None:
+        """Kill a worker whose article runs well past the budget.
+
+        The budget is enforced inside the worker first (:func:`_time_budget`);
+        this is for a worker that cannot be stopped from within, stuck in
+        native code. Its pool then breaks and :meth:`_recover` sorts out the
+        articles, recording the one that ran over.
+        """
+        if self.clock is None or not self.budget:
+            return
+        limit = self.budget + max(5.0, self.budget / 4)
+        now = time.monotonic()
+        for base in range(0, len(self.clock), _CLOCK_FIELDS):
+            pid, started, tag = int(self.clock[base]), self.clock[base + 1], self.clock[base + 2]
+            if pid and started and now - started > limit:
+                logger.warning("a worker (pid %d) is past the %g s budget in native code; stopping it", pid, self.budget)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                self.clock[base + 1] = 0.0
+                self.overran = True
+                self.overrun_tags.add(tag)
 
     @property
     def in_flight(self) -> int:
@@ -897,7 +969,7 @@ class _LocalEngine:
 
     def next_result(self) -> _Result:
         while not self.ready:
-            done, _ = cf.wait(self.futures, return_when=cf.FIRST_COMPLETED)
+            done = self._wait(self.futures)
             broken = False
             for future in done:
                 tasks = self.futures.pop(future)
@@ -924,7 +996,10 @@ class _LocalEngine:
             suspects.append(tasks)
             del self.futures[future]
         logger.warning(
-            "a worker process died (out of memory, or a crash in native code); retrying its %d articles one by one",
+            "%s; retrying its %d articles one by one",
+            "a worker was stopped, past the per-article time budget"
+            if self.overran
+            else "a worker process died (out of memory, or a crash in native code)",
             sum(len(t) for t in suspects),
         )
         if self.pool is not None:
@@ -932,11 +1007,22 @@ class _LocalEngine:
         self.pool = self._new_pool()
         deaths = 0
         for task in itertools.chain.from_iterable(suspects):
+            if _tag(task[0]) in self.overrun_tags:  # known culprit: recorded, not run again
+                timed_out = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
+                self.ready.append(([task], timed_out))
+                continue
             future = self.pool.submit(_parse_batch, self.spec, [task])
+            self._wait([future])
             try:
                 result: _Outcome | BaseException = future.result()
                 deaths = 0
             except cf.process.BrokenProcessPool:
+                if self.overran:  # stopped by _watch: the article's fault, not the machine's
+                    result = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
+                    self.pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new_pool()
+                    self.ready.append(([task], result))
+                    continue
                 deaths += 1
                 if deaths >= _MAX_CONSECUTIVE_DEATHS:
                     raise GeoError(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .dates import date_at, date_sentences
 from .errors import InputError
 from .gazetteer import Gazetteer
+from .limits import DEFAULT_MAX_CHARS
 from .model import Article, Mention
 from .names import name_key
 from .recognize import Recognizer
@@ -34,10 +35,6 @@ __all__ = ["Geoparser", "parse", "mention_record", "chunk_spans", "RECORD_FIELDS
 
 logger = logging.getLogger(__name__)
 
-#: Characters of an article parsed as one piece; longer articles are parsed in chunks of at most this
-#: size, cut on sentence boundaries. News articles run to tens of thousands of characters: only dumps
-#: and concatenations reach this, and chunks keep their cost bounded however big they are.
-DEFAULT_MAX_CHARS = 2_000_000
 # Where a chunk may end: after a paragraph, else after a sentence's end (closing quotes and brackets
 # included), else at a space. A chunk is cut in its last half so that no chunk comes out tiny.
 _PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n\s*")
