@@ -1081,10 +1081,12 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, fields) for each CSV record.
 
-    A quote that is never closed makes the csv module read every line after it
-    into one field, to the end of the file. Such a record is reported with the
-    line it began on, and the lines after that line are read again as records,
-    so one stray quote costs one record, not the rest of the file.
+    A quote that is never closed makes the csv module read the lines after it
+    into one field, up to the next quote or to the end of the file. A record
+    over several lines whose quoting does not hold up (the next quote is not
+    followed by a delimiter, or none comes) is reported with the line it began
+    on, and the lines after that line are read again as records, so one stray
+    quote costs one record, not the rest of the file.
     """
     replay: deque[tuple[int, str]] = deque()
     while True:
@@ -1111,13 +1113,14 @@ def _csv_rows(
             except csv.Error as err:
                 run.report(label, taken[0][0] if taken else None, f"malformed CSV record ({err}); check its quoting")
                 continue
-            if ended and len(taken) > 1 and _unclosed_quote(taken, delimiter):
+            # Only a record that ran past its line, or into the end of the input, can hold a stray quote.
+            if (len(taken) > 1 or ended) and _badly_quoted(taken, delimiter):
                 start, last = taken[0][0], taken[-1][0]
                 run.report(
                     label,
                     start,
-                    f"a quoted field that starts in the record on this line is never closed, so lines {start}-{last} "
-                    f"ran together into one record; it is skipped and the lines after line {start} are read as "
+                    f"a quote opened in the record on this line is never closed, so lines {start}-{last} ran "
+                    f"together into one record; it is skipped and the lines after line {start} are read as "
                     'records again. Close the quote (a quote inside a quoted field is written "")',
                 )
                 replay.extend(taken[1:])
@@ -1125,7 +1128,7 @@ def _csv_rows(
             yield taken[0][0], row
 
 
-def _unclosed_quote(taken: list[tuple[int, str]], delimiter: str) -> bool:
+def _badly_quoted(taken: list[tuple[int, str]], delimiter: str) -> bool:
     try:
         for _ in csv.reader((line for _, line in taken), delimiter=delimiter, strict=True):
             pass
