@@ -18,14 +18,27 @@ temporary file, flushed to disk and renamed into place; only *then* are its
 articles' keys recorded in the manifest, in one SQLite transaction with the
 part's name. On start, parts the manifest does not know (a crash between the
 rename and the commit) are deleted, and articles whose key is in the manifest
-are skipped. A key is the SHA-256 of the article's id, date, title, URL and
-text together with the run's configuration (gazetteer stamp, demonyms, rules),
-so an edited article is parsed again and an unchanged one never twice. Only
-one run may write to a folder at a time (a lock file enforces it), and all
-writing happens in the one process that started the run, also on Dask.
+are skipped. Only one run may write to a folder at a time (a lock file
+enforces it), and all writing happens in the one process that started the
+run, also on Dask.
 
-A folder written with one gazetteer build or one set of options refuses a run
-with another: mentions of two builds would mix. Use a new folder then.
+Keys do not depend on where an article sits in its input, so a changed input
+resumes exactly too. An article's key is its own id when its record has one,
+else its file's absolute path and a hash of its content (date, title, URL,
+text); both with the run's configuration. A line prepended to a file, or a file
+added in another folder, leaves every parsed article's key as it was: only the
+new articles are parsed. The same text under two files is two articles; the
+same record twice in one file is one. An id names one article in a folder: an
+article that wants an id the folder gave another (``feed:1`` after a line was
+prepended, a second ``index.txt``) gets ``#`` and part of its key appended, and
+an article whose own id names an article with other content already is written
+to ``errors.jsonl`` and not parsed (edit an article: write to a new folder).
+
+A folder written with one gazetteer build or one set of options (demonyms,
+rules, ``--date``, ``--max-chars``, how the input is read) refuses a run with
+another: mentions of two kinds would mix; the message names the option. A
+folder of an older version, whose keys came from positions, is refused too; its
+parts stay readable.
 
 Failures
 --------
@@ -36,6 +49,12 @@ process that dies (out of memory, a crash in native code) is replaced; the
 articles it held are retried one by one so that only the culprit is recorded
 as failed. Failed articles are not in the manifest, so the next run retries
 them; ``errors.jsonl`` is rewritten by every run.
+
+Each article has a time budget (``article_timeout``, 60 s by default). One that
+runs over is stopped inside its worker (local or Dask) and recorded in
+``errors.jsonl``; a local worker that cannot be stopped from within (stuck in
+native code) is killed a little later and replaced, and the article it held is
+recorded, not retried.
 
 Dask
 ----
