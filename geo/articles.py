@@ -1088,23 +1088,11 @@ def _csv_rows(
     on, and the lines after that line are read again as records, so one stray
     quote costs one record, not the rest of the file.
     """
-    replay: deque[tuple[int, str]] = deque()
+    feed = _RecordLines(lines)
     while True:
-        taken: list[tuple[int, str]] = []  # the lines of the record being read
-        ended = False
-
-        def feed() -> Iterator[str]:
-            nonlocal ended
-            while True:
-                item = replay.popleft() if replay else next(lines, None)
-                if item is None:
-                    ended = True
-                    return
-                taken.append(item)
-                yield item[1]
-
-        reader = csv.reader(feed(), delimiter=delimiter)
+        reader = csv.reader(feed, delimiter=delimiter)
         while True:
+            taken = feed.taken
             taken.clear()
             try:
                 row = next(reader)
@@ -1114,7 +1102,7 @@ def _csv_rows(
                 run.report(label, taken[0][0] if taken else None, f"malformed CSV record ({err}); check its quoting")
                 continue
             # Only a record that ran past its line, or into the end of the input, can hold a stray quote.
-            if (len(taken) > 1 or ended) and _badly_quoted(taken, delimiter):
+            if (len(taken) > 1 or feed.ended) and _badly_quoted(taken, delimiter):
                 start, last = taken[0][0], taken[-1][0]
                 run.report(
                     label,
@@ -1123,9 +1111,35 @@ def _csv_rows(
                     f"together into one record; it is skipped and the lines after line {start} are read as "
                     'records again. Close the quote (a quote inside a quoted field is written "")',
                 )
-                replay.extend(taken[1:])
+                feed.replay(taken[1:])
                 break
             yield taken[0][0], row
+
+
+class _RecordLines:
+    """The lines handed to a csv reader, keeping those of the record being read so that they can be replayed."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self.lines = lines
+        self.taken: list[tuple[int, str]] = []
+        self.ended = False
+        self._again: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        item = self._again.popleft() if self._again else next(self.lines, None)
+        if item is None:
+            self.ended = True
+            raise StopIteration
+        self.taken.append(item)
+        return item[1]
+
+    def replay(self, lines: list[tuple[int, str]]) -> None:
+        self.taken = []
+        self.ended = False
+        self._again.extend(lines)
 
 
 def _badly_quoted(taken: list[tuple[int, str]], delimiter: str) -> bool:

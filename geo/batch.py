@@ -112,8 +112,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import GazetteerError, GeoError, InputError
-from .model import Article
 from .limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
+from .model import Article
 from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
 
 if TYPE_CHECKING:

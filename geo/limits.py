@@ -3,7 +3,7 @@ without importing the geoparser."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_ARTICLE_TIMEOUT"]
+__all__ = ["DEFAULT_ARTICLE_TIMEOUT", "DEFAULT_MAX_CHARS"]
 
 #: Characters of an article parsed as one piece; longer articles are parsed in chunks of at most this
 #: size, cut on sentence boundaries. News articles run to tens of thousands of characters: only dumps

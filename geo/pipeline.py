@@ -31,7 +31,7 @@ from .rules import Rules, load_rules
 if TYPE_CHECKING:
     import geopandas
 
-__all__ = ["Geoparser", "parse", "mention_record", "chunk_spans", "RECORD_FIELDS", "DEFAULT_MAX_CHARS"]
+__all__ = ["DEFAULT_MAX_CHARS", "RECORD_FIELDS", "Geoparser", "chunk_spans", "mention_record", "parse"]
 
 logger = logging.getLogger(__name__)
 

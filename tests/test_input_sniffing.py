@@ -75,7 +75,7 @@ def test_utf16_on_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_nul_character_in_valid_utf8_is_text(tmp_path: Path) -> None:
     path = tmp_path / "odd.txt"
-    path.write_bytes("Rain in Oslo.\x00 Then sun.".encode())
+    path.write_bytes(b"Rain in Oslo.\x00 Then sun.")
     [article], problems = read(path)
     assert problems == [] and article.text == "Rain in Oslo.\x00 Then sun."
 

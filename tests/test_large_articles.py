@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -14,7 +15,6 @@ import geo
 from geo.batch import ERRORS_NAME, read_mentions, run_batch
 from geo.cli import main
 from geo.errors import InputError
-from geo.gazetteer import Gazetteer
 from geo.model import Article
 from geo.pipeline import Geoparser, chunk_spans
 
@@ -40,7 +40,7 @@ def test_chunks_cover_the_text_exactly_and_are_never_too_long(text: str, size: i
     spans = chunk_spans(text, size)
     assert "".join(text[a:b] for a, b in spans) == text
     assert all(0 < b - a <= size for a, b in spans) or text == ""
-    assert all(a1 == b0 for (_, b0), (a1, _) in zip(spans, spans[1:]))
+    assert all(a1 == b0 for (_, b0), (a1, _) in itertools.pairwise(spans))
 
 
 def test_chunks_end_after_a_sentence_or_paragraph() -> None:
