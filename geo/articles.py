@@ -18,10 +18,11 @@ Before a file is decoded its first bytes are looked at: a byte-order mark
 chooses UTF-8, UTF-16 or UTF-32, and text in UTF-16 without one is told by
 its NUL bytes in every other position; a file that is binary (NUL bytes amid
 bytes that do not decode, or the magic number of an image, a PDF, an archive,
-an executable) is reported
-and skipped rather than read into junk. Text that holds lone UTF-16
-surrogates (a stray ``"\ud800"`` escape in JSON) gets U+FFFD in their place,
-with a warning naming the article, so every output can hold every article.
+an executable) is reported and skipped rather than read into junk. Text that
+holds lone UTF-16 surrogates (a stray ``"\ud800"`` escape in JSON) gets
+U+FFFD in their place, with a warning naming the article, so every output can
+hold every article. A CSV quote that is never closed is reported at the line
+its record began, and the lines after that are read again as records.
 
 Problems with the input (a bad line, undecodable bytes, a missing file) do not
 stop the run and are never dropped: each one goes to ``on_error`` as an
