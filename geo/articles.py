@@ -19,7 +19,7 @@ chooses UTF-8, UTF-16 or UTF-32, and text in UTF-16 without one is told by
 its NUL bytes in every other position; a file that is binary (NUL bytes amid
 bytes that do not decode, or the magic number of an image, a PDF, an archive,
 an executable) is reported and skipped rather than read into junk. Text that
-holds lone UTF-16 surrogates (a stray ``"\ud800"`` escape in JSON) gets
+holds lone UTF-16 surrogates (a stray ``"\\ud800"`` escape in JSON) gets
 U+FFFD in their place, with a warning naming the article, so every output can
 hold every article. A CSV quote that is never closed is reported at the line
 its record began, and the lines after that are read again as records.
