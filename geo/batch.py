@@ -361,7 +361,7 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     per_article: list[tuple[bytes, Article, dict[str, list[Any]]]] = []
     for key, article in tasks:
         try:
-            with _time_budget(spec.article_timeout), _clocked(key):
+            with _BUDGETS.limit(spec.article_timeout), _clocked(key):
                 rows = _article_rows(parser, article, spec.stamp_hash)
         except ArticleTimeout:
             outcome.failed.append(_timeout_failure(article, spec.article_timeout))
@@ -398,43 +398,60 @@ class ArticleTimeout(Exception):  # noqa: N818 - raised into the parsing thread,
     """An article took longer than the run's per-article time budget."""
 
 
-@contextlib.contextmanager
-def _time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`ArticleTimeout` in this thread if the block runs longer than ``seconds``.
+class _Budgets:
+    """Per-article deadlines of this process's parsing threads, and one watchdog thread that enforces them.
 
-    A timer thread raises it asynchronously in the parsing thread (CPython's
-    ``PyThreadState_SetAsyncExc``), which works in any thread: Dask runs tasks
-    in worker threads, where no signal can reach. It lands at the next
-    bytecode, so it stops the pure-Python work where parsing spends its time;
-    a worker stuck inside native code is killed from outside instead
-    (:meth:`_LocalEngine._watch`).
+    A deadline that passes gets :class:`ArticleTimeout` raised asynchronously in
+    its thread (CPython's ``PyThreadState_SetAsyncExc``), which works in any
+    thread: Dask runs tasks in worker threads, where no signal can reach. It
+    lands at the next bytecode, so it stops the pure-Python work where parsing
+    spends its time; a worker stuck inside native code is killed from outside
+    instead (:meth:`_LocalEngine._watch`). One thread for all articles: a timer
+    per article would start a thread per article.
     """
-    if not seconds:
-        yield
-        return
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.deadlines: dict[int, float] = {}  # thread ident -> time.monotonic() deadline
+        self.watchdog: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def limit(self, seconds: float | None) -> Iterator[None]:
+        if not seconds:
+            yield
+            return
+        ident = threading.get_ident()
+        with self.changed:
+            self.deadlines[ident] = time.monotonic() + seconds
+            if self.watchdog is None or not self.watchdog.is_alive():
+                self.watchdog = threading.Thread(target=self._enforce, daemon=True, name="geo-article-budget")
+                self.watchdog.start()
+            self.changed.notify()
+        try:
+            yield
+        finally:
+            with self.changed:
+                if self.deadlines.pop(ident, None) is None:
+                    # It fired; if the block ended before the exception landed, withdraw it.
+                    _raise_in(ident, None)
+
+    def _enforce(self) -> None:
+        with self.changed:
+            while True:
+                now = time.monotonic()
+                for ident in [i for i, deadline in self.deadlines.items() if deadline <= now]:
+                    del self.deadlines[ident]
+                    _raise_in(ident, ArticleTimeout)
+                self.changed.wait(min(self.deadlines.values(), default=now + 60.0) - now)
+
+
+def _raise_in(ident: int, exception: type[BaseException] | None) -> None:
     import ctypes
 
-    thread = ctypes.c_ulong(threading.get_ident())
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception))
 
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(ArticleTimeout))
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            state["done"] = True
-        timer.cancel()
-        if state["fired"]:  # the block may have ended just before the exception landed: withdraw it
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
+_BUDGETS = _Budgets()
 
 
 @contextlib.contextmanager
@@ -958,7 +975,7 @@ class _LocalEngine:
     def _watch(self) -> None:
         """Kill a worker whose article runs well past the budget.
 
-        The budget is enforced inside the worker first (:func:`_time_budget`);
+        The budget is enforced inside the worker first (:class:`_Budgets`);
         this is for a worker that cannot be stopped from within, stuck in
         native code. Its pool then breaks and :meth:`_recover` sorts out the
         articles, recording the one that ran over.
