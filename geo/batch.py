@@ -715,9 +715,13 @@ class _Manifest:
         return found
 
     def admit(self, keyed: list[tuple[bytes, bytes, Article]]) -> Iterator[tuple[str, bytes, Article]]:
-        """Sort a chunk of (key, content, article): ``("new", key, article)`` under the id it is to carry,
-        ``("done", ...)`` for one parsed already (or twice in the input), ``("clash", ...)`` for an
-        article whose own id names another article in this folder."""
+        """Sort a chunk of (key, content, article) into what to parse, skip and report.
+
+        Yields ``("new", key, article)`` with the article under the id it is
+        to carry (reserved until its part is committed), ``("done", ...)`` for
+        one parsed already (or met twice in the input), and ``("clash", ...)``
+        for one whose own id names an article of other content in this folder.
+        """
         stored = self._select("key", [k for k, _, _ in keyed], "content")
         given = self._select("doc", sorted({a.id for _, _, a in keyed}), "key")
         for key, content, article in keyed:
