@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 # Where a chunk may end: after a paragraph, else after a sentence's end (closing quotes and brackets
 # included), else at a space. A chunk is cut in its last half so that no chunk comes out tiny.
 _PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n\s*")
-_SENTENCE_END = re.compile(r"[.!?;…。！？][\"'”’»)\]]*\s+")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 
 RECORD_FIELDS = (
