@@ -179,3 +179,25 @@ def test_budget_on_a_dask_local_cluster(tiny_index: Path, tmp_path: Path) -> Non
     [error] = [json.loads(line) for line in (out / ERRORS_NAME).read_text().splitlines()]
     assert error["doc"] == "d1" and "ArticleTimeout" in error["error"]
     assert (summary.articles, summary.failures) == (1, 1)
+
+
+def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    import sqlite3
+
+    from geo.batch import MANIFEST_NAME
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"key": "k1", "body": "Talks in Moscow. " * 400}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    options = ["--index", str(tiny_index), "--jobs", "1", "--max-chars", "2000", "--article-timeout", "30",
+               "--text-column", "body", "--id-column", "key"]
+    assert main(["parse", str(feed), "-o", str(out), "--format", "parquet", *options]) == 0
+    mentions = read_mentions(out)
+    assert set(mentions["doc"]) == {"k1"} and len(mentions) == 400
+    text = "Talks in Moscow. " * 400
+    assert all(text[s:e] == "Moscow" for s, e in zip(mentions["start"], mentions["end"]))
+    with sqlite3.connect(out / MANIFEST_NAME) as con:
+        config = json.loads(con.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0])
+    assert config["max_chars"] == 2000 and config["columns"][0] == "body" and config["columns"][2] == "key"
+    assert main(["parse", str(feed), "-o", str(out), "--format", "parquet", *options[:-4]]) == 2
+    assert "--text-column" in capsys.readouterr().err
