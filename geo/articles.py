@@ -14,6 +14,16 @@ Any of the text formats may be gzip-compressed (``.gz``). Everything streams:
 one article, record or batch is held at a time, so memory stays flat however
 large the input.
 
+Before a file is decoded its first bytes are looked at: a byte-order mark
+chooses UTF-8, UTF-16 or UTF-32, and text in UTF-16 without one is told by
+its NUL bytes in every other position; a file that is binary (NUL bytes amid
+bytes that do not decode, or the magic number of an image, a PDF, an archive,
+an executable) is reported and skipped rather than read into junk. Text that
+holds lone UTF-16 surrogates (a stray ``"\\ud800"`` escape in JSON) gets
+U+FFFD in their place, with a warning naming the article, so every output can
+hold every article. A CSV quote that is never closed is reported at the line
+its record began, and the lines after that are read again as records.
+
 Problems with the input (a bad line, undecodable bytes, a missing file) do not
 stop the run and are never dropped: each one goes to ``on_error`` as an
 :class:`ArticleProblem`, or to this module's logger as a warning when no
@@ -34,15 +44,24 @@ import os
 import re
 import sys
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError
 from .model import Article
 
-__all__ = ["STDIN", "SUFFIXES", "ArticleProblem", "article_from_text", "parse_article_text", "read_articles"]
+__all__ = [
+    "STDIN",
+    "SUFFIXES",
+    "ArticleProblem",
+    "article_from_text",
+    "parse_article_text",
+    "read_articles",
+    "valid_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +107,8 @@ _ISO_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\Z|[T\s])")
 # surrogates U+DC80..U+DCFF, which no valid decoding produces; this is how an
 # undecodable byte is found together with its line.
 _ESCAPED = re.compile("[\udc80-\udcff]+")
+# Any surrogate left after that came as such (JSON's "\ud800"): not a character, and no encoder takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -186,6 +207,34 @@ def parse_article_text(
     return Article(id=id, text=raw[start:], published=published or default_date, source=source)
 
 
+def valid_text(article: Article) -> Article:
+    """``article`` with lone surrogates in its text fields replaced by U+FFFD, with a warning naming it.
+
+    For articles made in Python: no output (UTF-8 files, Parquet) can hold a
+    lone surrogate, so one would fail the article at writing time.
+
+    Examples
+    --------
+    >>> valid_text(Article(id="a", text="Kyiv \\ud800 at dawn")).text == "Kyiv \\ufffd at dawn"
+    True
+    """
+    changes = {}
+    for name in ("id", "text", "title", "url", "source"):
+        value = getattr(article, name)
+        bad = _SURROGATE.search(value)
+        if bad is not None:
+            logger.warning(
+                "article %r: its %s holds %r at offset %d, a lone UTF-16 surrogate that is not a character; "
+                "replaced with U+FFFD",
+                _SURROGATE.sub("\ufffd", article.id),
+                name,
+                bad.group(0),
+                bad.start(),
+            )
+            changes[name] = _SURROGATE.sub("\ufffd", value)
+    return replace(article, **changes) if changes else article
+
+
 def article_from_text(
     text: str, *, id: str = "text", published: dt.date | None = None, title: str = ""
 ) -> Article:
@@ -231,8 +280,11 @@ def read_articles(
     default_date: dt.date | None = None,
     text_column: str = "text",
     date_column: str = "date",
+    id_column: str = "id",
+    title_column: str = "title",
+    url_column: str = "url",
     on_error: Callable[[ArticleProblem], None] | None = None,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
 ) -> Iterator[Article]:
     """Yield articles from paths: files, directories (recursive, sorted, skipping hidden files), '-' for stdin.
 
@@ -244,7 +296,9 @@ def read_articles(
     Article ids come from an ``id`` field when there is one, else from the file
     name: ``<stem>`` for one-article files, ``<stem>:<line>`` for line formats,
     ``stdin`` / ``stdin:<line>`` for standard input. A repeated id gets
-    ``#2``, ``#3``... appended so ids are unique within one call.
+    ``#2``, ``#3``... appended so ids are unique within one call. Ids made
+    from names and lines depend on position; what identifies an article across
+    calls is its ``origin`` (its own id, else its file) and its content.
 
     Parameters
     ----------
@@ -252,14 +306,15 @@ def read_articles(
         Files, directories or ``"-"`` (standard input).
     default_date : datetime.date, optional
         Publication date for articles that carry none.
-    text_column, date_column : str, optional
-        Field names of the text and date in JSON Lines, CSV and Parquet.
+    text_column, date_column, id_column, title_column, url_column : str, optional
+        Field names in JSON Lines, CSV and Parquet (matched ignoring case).
     on_error : callable, optional
         Called with an :class:`ArticleProblem` for every problem; it may raise
         (e.g. ``problem.to_error()``) to stop reading.
     encoding : str, optional
-        Encoding of text inputs; bytes that do not decode are replaced with
-        U+FFFD and reported.
+        Encoding of text inputs; default: told by a byte-order mark or a
+        UTF-16 NUL pattern, else UTF-8. Bytes that do not decode are replaced
+        with U+FFFD and reported.
 
     Returns
     -------
@@ -279,22 +334,30 @@ def read_articles(
     True
     """
     try:
-        codec = codecs.lookup(encoding).name
-    except LookupError as err:
+        codec = codecs.lookup(encoding or "utf-8").name
+    except (LookupError, TypeError) as err:
         raise InputError(
             f"unknown encoding {encoding!r}; give a Python codec name such as 'utf-8', 'latin-1' or 'cp1252'"
         ) from err
-    for option, value in (("text_column", text_column), ("date_column", date_column)):
+    columns = {"text": text_column, "date": date_column, "id": id_column, "title": title_column, "url": url_column}
+    for field_name, value in columns.items():
         if not isinstance(value, str) or not value.strip():
-            raise InputError(f"{option} is {value!r}; give the name of a column, e.g. 'text' or 'date'")
+            raise InputError(
+                f"{field_name}_column is {value!r}; give the name of the column that holds the article's "
+                f"{field_name} (--{field_name}-column NAME)"
+            )
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     run = _Run(
         default_date=default_date,
         text_column=text_column,
         date_column=date_column,
+        id_column=id_column,
+        title_column=title_column,
+        url_column=url_column,
         # "utf-8-sig" reads plain UTF-8 too and drops the byte-order mark some editors write.
         codec="utf-8-sig" if codec == "utf-8" else codec,
+        sniff_encoding=encoding is None,
         on_error=on_error,
     )
     return _read_all(sources, run)
@@ -310,7 +373,11 @@ class _Run:
     default_date: dt.date | None
     text_column: str
     date_column: str
+    id_column: str
+    title_column: str
+    url_column: str
     codec: str
+    sniff_encoding: bool
     on_error: Callable[[ArticleProblem], None] | None
     _taken: dict[str, int] = field(default_factory=dict)
 
@@ -336,6 +403,31 @@ class _Run:
     @property
     def encoding_name(self) -> str:
         return "utf-8" if self.codec == "utf-8-sig" else self.codec
+
+    @property
+    def wanted_columns(self) -> dict[str, str]:
+        """Column name in the input for each article field."""
+        return {
+            "text": self.text_column,
+            "date": self.date_column,
+            "id": self.id_column,
+            "title": self.title_column,
+            "url": self.url_column,
+        }
+
+    def characters(self, value: str, what: str, label: str, line: int | None) -> str:
+        """``value`` with lone surrogates replaced by U+FFFD, reporting it: no output could hold them."""
+        bad = _SURROGATE.search(value)
+        if bad is None:
+            return value
+        self.report(
+            label,
+            line,
+            f"the {what} holds {bad.group(0)!r} at offset {bad.start()}, a lone UTF-16 surrogate that is not a "
+            "character (a stray \\ud800-style escape in JSON?); replaced with U+FFFD. Fix it in the input to "
+            "keep the original character",
+        )
+        return _SURROGATE.sub("\ufffd", value)
 
     def date_fallback(self) -> str:
         if self.default_date is None:
@@ -446,11 +538,7 @@ def _read_file(path: str, run: _Run) -> Iterator[Article]:
             yield from _read_parquet(path, path, stem, run)
             return
         with _open_binary(path, compressed) as binary:
-            if fmt is None:
-                yield from _read_sniffed(binary, path, stem, run)
-            else:
-                with _text_stream(binary, run) as text:
-                    yield from _read_format(fmt, text, path, stem, run)
+            yield from _read_sniffed(binary, path, stem, run, fmt=fmt, depth=int(compressed))
     except (OSError, EOFError, zlib.error) as err:
         # BadGzipFile is an OSError; a truncated gzip stream raises EOFError.
         run.report(path, None, f"cannot read the file ({err}); check that it is complete and readable", fatal=True)
@@ -469,10 +557,10 @@ def _open_binary(path: str, compressed: bool) -> BinaryIO:
     return open(path, "rb")
 
 
-def _text_stream(binary: BinaryIO, run: _Run) -> TextIO:
+def _text_stream(binary: BinaryIO, codec: str) -> TextIO:
     # newline="" keeps line ends as written: csv needs that, and the other
     # readers normalise them themselves.
-    return io.TextIOWrapper(binary, encoding=run.codec, errors="surrogateescape", newline="")
+    return io.TextIOWrapper(binary, encoding=codec, errors="surrogateescape", newline="")
 
 
 def _read_format(fmt: str, text: TextIO, label: str, stem: str, run: _Run) -> Iterator[Article]:
@@ -538,19 +626,130 @@ def _read_stdin(run: _Run) -> Iterator[Article]:
         )
 
 
-def _read_sniffed(binary: BinaryIO, label: str, stem: str, run: _Run, *, depth: int = 0) -> Iterator[Article]:
-    """Read a byte stream whose format is told by its content (gzip, Parquet, JSON Lines, CSV, text)."""
-    head = binary.read(4) or b""
+def _read_sniffed(
+    binary: BinaryIO, label: str, stem: str, run: _Run, *, fmt: str | None = None, depth: int = 0
+) -> Iterator[Article]:
+    """Read a byte stream in format ``fmt``, or told by its content (gzip, Parquet, JSON Lines, CSV, text).
+
+    The first bytes also choose the encoding (byte-order mark, UTF-16 NUL
+    pattern) and keep binary files out.
+    """
+    head = _read_head(binary)
     stream = io.BufferedReader(_Prefixed(head, binary))
-    if head.startswith(b"\x1f\x8b") and depth == 0:
-        yield from _read_sniffed(gzip.GzipFile(fileobj=stream, mode="rb"), label, stem, run, depth=1)  # type: ignore[arg-type]
+    if head.startswith(_GZIP_MAGIC) and depth == 0:
+        yield from _read_sniffed(gzip.GzipFile(fileobj=stream, mode="rb"), label, stem, run, fmt=fmt, depth=1)  # type: ignore[arg-type]
         return
-    if head == b"PAR1":
+    if head.startswith(b"PAR1") and fmt is None:
         # Parquet needs random access, so a piped file is held in memory.
         yield from _read_parquet(io.BytesIO(stream.read()), label, stem, run)
         return
-    with _text_stream(stream, run) as text:
-        yield from _read_sniffed_text(text, label, stem, run)
+    codec = _codec_of(head, run)
+    if codec is None:
+        run.report(label, None, f"{_binary_kind(head)}, not article text; skipped. {_BINARY_REMEDY}", fatal=True)
+        return
+    if codec != run.codec:
+        logger.debug("%s read as %s", label, codec)
+    with _text_stream(stream, codec) as text:
+        if fmt is None:
+            yield from _read_sniffed_text(text, label, stem, run)
+        else:
+            yield from _read_format(fmt, text, label, stem, run)
+
+
+_SNIFF_BYTES = 4096
+_GZIP_MAGIC = b"\x1f\x8b"
+# Byte-order marks, the longer first: UTF-32-LE's starts with UTF-16-LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Magic numbers of files that are often misnamed or swept into an article folder (executables
+# and most other binaries are caught by their NUL bytes). An optional third item must follow.
+_MAGIC: tuple[tuple[Any, ...], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx/.odt/.epub, which are ZIP archives)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"BZh", "a bzip2 archive", rb"[1-9]1AY&SY"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"\x28\xb5\x2f\xfd", "a zstd archive"),
+    (b"\x7fELF", "an executable (ELF)"),
+    (b"\xcf\xfa\xed\xfe", "an executable (Mach-O)"),
+    (b"\xca\xfe\xba\xbe", "an executable (Mach-O) or Java class"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc/.xls)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file (name it .parquet to read it)"),
+)
+_BINARY_REMEDY = (
+    "Give text, HTML, JSON Lines, CSV or Parquet files (gzip-compressed is fine); extract the text of other "
+    "documents first, or pass --encoding if this is text in an unusual encoding"
+)
+
+
+def _read_head(binary: BinaryIO) -> bytes:
+    head = b""
+    while len(head) < _SNIFF_BYTES:  # a pipe may hand over less than asked
+        data = binary.read(_SNIFF_BYTES - len(head))
+        if not data:
+            break
+        head += data
+    return head
+
+
+def _codec_of(head: bytes, run: _Run) -> str | None:
+    """The codec to decode a stream beginning with ``head``; ``None`` when it is binary, not text."""
+    if not run.sniff_encoding:
+        if codecs.lookup(run.codec).name.startswith(("utf-16", "utf-32")):
+            return run.codec  # NULs are part of the caller's encoding
+    else:
+        for bom, codec in _BOMS:
+            if head.startswith(bom):
+                return codec
+        # ASCII-range text in UTF-16 has a NUL in every other byte: at odd offsets little-endian, even big-endian.
+        pairs = len(head) // 2
+        if pairs >= 2:
+            even_nuls = head[0 : 2 * pairs : 2].count(0)
+            odd_nuls = head[1 : 2 * pairs : 2].count(0)
+            if odd_nuls >= 0.3 * pairs and even_nuls <= 0.02 * pairs:
+                return "utf-16-le"
+            if even_nuls >= 0.3 * pairs and odd_nuls <= 0.02 * pairs:
+                return "utf-16-be"
+    if _magic_kind(head) is not None or (b"\x00" in head and not _decodes(head, run.codec)):
+        return None
+    return run.codec
+
+
+def _decodes(head: bytes, codec: str) -> bool:
+    """Whether ``head`` is valid in ``codec`` (a sequence cut at its end is fine): text with a NUL is still text."""
+    try:
+        codecs.getincrementaldecoder(codec)("strict").decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _magic_kind(head: bytes) -> str | None:
+    for magic, kind, *then in _MAGIC:
+        if head.startswith(magic) and (not then or re.match(then[0], head[len(magic) :])):
+            return str(kind)
+    return None
+
+
+def _binary_kind(head: bytes) -> str:
+    kind = _magic_kind(head)
+    if kind is not None:
+        return f"this is {kind}"
+    return "this is a binary file (it holds NUL bytes and bytes that are not text)"
 
 
 def _read_sniffed_text(text: TextIO, label: str, stem: str, run: _Run) -> Iterator[Article]:
@@ -627,12 +826,14 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
         first_line = body.lstrip().split("\n", 1)[0]
         if first_line.startswith("#"):
             title = first_line.lstrip("#").strip()
+    ident = run.unique(stem)
     yield Article(
-        id=run.unique(stem),
-        text=body,
+        id=ident,
+        text=run.characters(body, f"text of article {ident!r}", label, None),
         published=published or meta_date or run.default_date,
-        title=title,
+        title=run.characters(title, f"title of article {ident!r}", label, None),
         source=label,
+        origin=_file_origin(label),
     )
 
 
@@ -852,24 +1053,15 @@ def _read_csv(
             fatal=True,
         )
         return
-    reader = csv.reader(itertools.chain(skipped, (line for _, line in lines)), delimiter=delimiter)
+    numbered = itertools.chain(enumerate(skipped, 1), lines)
     header: list[str] | None = None
     positions: dict[str, int] = {}
-    record_start = 1
-    while True:
-        record_start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            run.report(label, record_start, f"malformed CSV record ({err}); check its quoting")
-            continue
+    for record_start, row in _csv_rows(numbered, delimiter, label, run):
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
             header = [name.strip() for name in row]
-            wanted = {run.text_column, run.date_column, "id", "title", "url"}
+            wanted = set(run.wanted_columns.values())
             positions = {name: header.index(col) for name in wanted if (col := _resolve(header, name)) is not None}
             continue
         if len(row) != len(header):
@@ -885,6 +1077,81 @@ def _read_csv(
             yield article
 
 
+def _csv_rows(
+    lines: Iterator[tuple[int, str]], delimiter: str, label: str, run: _Run
+) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, fields) for each CSV record.
+
+    A quote that is never closed makes the csv module read the lines after it
+    into one field, up to the next quote or to the end of the file. A record
+    over several lines whose quoting does not hold up (the next quote is not
+    followed by a delimiter, or none comes) is reported with the line it began
+    on, and the lines after that line are read again as records, so one stray
+    quote costs one record, not the rest of the file.
+    """
+    feed = _RecordLines(lines)
+    while True:
+        reader = csv.reader(feed, delimiter=delimiter)
+        while True:
+            taken = feed.taken
+            taken.clear()
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                run.report(label, taken[0][0] if taken else None, f"malformed CSV record ({err}); check its quoting")
+                continue
+            # Only a record that ran past its line, or into the end of the input, can hold a stray quote.
+            if (len(taken) > 1 or feed.ended) and _badly_quoted(taken, delimiter):
+                start, last = taken[0][0], taken[-1][0]
+                run.report(
+                    label,
+                    start,
+                    f"a quote opened in the record on this line is never closed, so lines {start}-{last} ran "
+                    f"together into one record; it is skipped and the lines after line {start} are read as "
+                    'records again. Close the quote (a quote inside a quoted field is written "")',
+                )
+                feed.replay(taken[1:])
+                break
+            yield taken[0][0], row
+
+
+class _RecordLines:
+    """The lines handed to a csv reader, keeping those of the record being read so that they can be replayed."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self.lines = lines
+        self.taken: list[tuple[int, str]] = []
+        self.ended = False
+        self._again: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        item = self._again.popleft() if self._again else next(self.lines, None)
+        if item is None:
+            self.ended = True
+            raise StopIteration
+        self.taken.append(item)
+        return item[1]
+
+    def replay(self, lines: list[tuple[int, str]]) -> None:
+        self.taken = []
+        self.ended = False
+        self._again.extend(lines)
+
+
+def _badly_quoted(taken: list[tuple[int, str]], delimiter: str) -> bool:
+    try:
+        for _ in csv.reader((line for _, line in taken), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
+
+
 def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Article]:
     try:
         import pyarrow as pa
@@ -898,7 +1165,7 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
     except (pa.ArrowException, OSError) as err:
         run.report(label, None, f"not a readable Parquet file ({err}); check that it is complete", fatal=True)
         return
-    wanted = {run.text_column, run.date_column, "id", "title", "url"}
+    wanted = set(run.wanted_columns.values())
     columns = {name: _resolve(names, name) for name in wanted}
     if columns[run.text_column] is None:
         run.report(
@@ -921,6 +1188,10 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
                     yield article
     except (pa.ArrowException, OSError) as err:
         run.report(label, row + 1, f"cannot read past this row ({err}); check that the file is complete", fatal=True)
+
+
+def _file_origin(label: str) -> str:
+    return f"file:{label}" if label == _STDIN_SOURCE else f"file:{os.path.abspath(label)}"
 
 
 def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
@@ -953,17 +1224,19 @@ def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: 
     if not body.strip():
         run.report(label, line, "the article body after the date header is empty; skipped")
         return None
-    ident = record.get("id")
-    if isinstance(ident, float) and ident.is_integer():
-        ident = int(ident)  # ids that pandas turned into floats
-    ident = "" if ident is None else str(ident).strip()
+    given = record.get(run.id_column)
+    if isinstance(given, float) and given.is_integer():
+        given = int(given)  # ids that pandas turned into floats
+    given = "" if given is None else run.characters(str(given).strip(), f"{run.id_column!r} value", label, line)
+    ident = run.unique(given or f"{stem}:{line}")
     return Article(
-        id=run.unique(ident or f"{stem}:{line}"),
-        text=body,
+        id=ident,
+        text=run.characters(body, f"text of article {ident!r}", label, line),
         published=published or header_date or run.default_date,
-        title=_as_text(record.get("title")),
-        url=_as_text(record.get("url")),
+        title=run.characters(_as_text(record.get(run.title_column)), f"title of article {ident!r}", label, line),
+        url=run.characters(_as_text(record.get(run.url_column)), f"URL of article {ident!r}", label, line),
         source=f"{label}:{line}",
+        origin=f"id:{given}" if given else _file_origin(label),
     )
 
 

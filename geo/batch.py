@@ -18,14 +18,27 @@ temporary file, flushed to disk and renamed into place; only *then* are its
 articles' keys recorded in the manifest, in one SQLite transaction with the
 part's name. On start, parts the manifest does not know (a crash between the
 rename and the commit) are deleted, and articles whose key is in the manifest
-are skipped. A key is the SHA-256 of the article's id, date, title, URL and
-text together with the run's configuration (gazetteer stamp, demonyms, rules),
-so an edited article is parsed again and an unchanged one never twice. Only
-one run may write to a folder at a time (a lock file enforces it), and all
-writing happens in the one process that started the run, also on Dask.
+are skipped. Only one run may write to a folder at a time (a lock file
+enforces it), and all writing happens in the one process that started the
+run, also on Dask.
 
-A folder written with one gazetteer build or one set of options refuses a run
-with another: mentions of two builds would mix. Use a new folder then.
+Keys do not depend on where an article sits in its input, so a changed input
+resumes exactly too. An article's key is its own id when its record has one,
+else its file's absolute path and a hash of its content (date, title, URL,
+text); both with the run's configuration. A line prepended to a file, or a file
+added in another folder, leaves every parsed article's key as it was: only the
+new articles are parsed. The same text under two files is two articles; the
+same record twice in one file is one. An id names one article in a folder: an
+article that wants an id the folder gave another (``feed:1`` after a line was
+prepended, a second ``index.txt``) gets ``#`` and part of its key appended, and
+an article whose own id names an article with other content already is written
+to ``errors.jsonl`` and not parsed (edit an article: write to a new folder).
+
+A folder written with one gazetteer build or one set of options (demonyms,
+rules, ``--date``, ``--max-chars``, how the input is read) refuses a run with
+another: mentions of two kinds would mix; the message names the option. A
+folder of an older version, whose keys came from positions, is refused too; its
+parts stay readable.
 
 Failures
 --------
@@ -36,6 +49,12 @@ process that dies (out of memory, a crash in native code) is replaced; the
 articles it held are retried one by one so that only the culprit is recorded
 as failed. Failed articles are not in the manifest, so the next run retries
 them; ``errors.jsonl`` is rewritten by every run.
+
+Each article has a time budget (``article_timeout``, 60 s by default). One that
+runs over is stopped inside its worker (local or Dask) and recorded in
+``errors.jsonl``; a local worker that cannot be stopped from within (stuck in
+native code) is killed a little later and replaced, and the article it held is
+recorded, not retried.
 
 Dask
 ----
@@ -88,13 +107,14 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import GazetteerError, GeoError, InputError
+from .limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
 from .model import Article
-from .pipeline import RECORD_FIELDS, mention_record
+from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
 
 if TYPE_CHECKING:
     import geopandas
@@ -127,7 +147,8 @@ ERRORS_NAME = "errors.jsonl"
 _LOCK_NAME = ".geo-batch.lock"
 _PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
 # Bumped when the key or the part layout changes, so old folders are not resumed wrongly.
-_FORMAT = "1"
+# 2: keys by an article's own id, else its file and content, not by its position in the input.
+_FORMAT = "2"
 # A part is also cut when this many mentions are waiting, so the writer's memory stays bounded.
 _PART_MENTIONS = 100_000
 # ...and at least this often, so a slow run loses little when killed.
@@ -199,6 +220,8 @@ class _Spec:
     demonyms: bool
     rules: Rules | None
     factory: Callable[..., Any] | None
+    max_chars: int = DEFAULT_MAX_CHARS
+    article_timeout: float | None = None  # seconds per article; None: no budget
 
     def cache_key(self) -> tuple[Any, ...]:
         rules = None if self.rules is None else _rules_state(self.rules)
@@ -208,6 +231,7 @@ class _Spec:
             self.demonyms,
             json.dumps(rules, sort_keys=True),
             _qualname(self.factory),
+            self.max_chars,
         )
 
 
@@ -260,7 +284,10 @@ def _build_parser(spec: _Spec) -> Any:
         )
     factory = spec.factory or Geoparser
     try:
-        return factory(gazetteer, demonyms=spec.demonyms, rules=spec.rules)
+        parser = factory(gazetteer, demonyms=spec.demonyms, rules=spec.rules)
+        # Set here, not passed: factories of Geoparser subclasses take the three arguments above.
+        parser.max_chars = spec.max_chars
+        return parser
     except GeoError:
         raise
     except Exception as err:
@@ -270,10 +297,29 @@ def _build_parser(spec: _Spec) -> Any:
         ) from err
 
 
-def _init_worker(spec: _Spec, parent: int) -> None:
+# In a local pool's worker: (the pool's shared clock, this worker's slot in it); see _LocalEngine._watch.
+_CLOCK: tuple[Any, int] | None = None
+# A slot of the clock: the worker's pid, when its current article started (0: idle), and the article's tag.
+_CLOCK_FIELDS = 3
+
+
+def _tag(key: bytes) -> float:
+    """48 bits of an article's key, which a double holds exactly: enough to tell the articles in flight apart."""
+    return float(int.from_bytes(key[:6], "little"))
+
+
+def _init_worker(spec: _Spec, parent: int, clock: Any = None, slots: Any = None) -> None:
     """Process-pool initializer: build the geoparser before the first batch arrives."""
+    global _CLOCK
     # Ctrl-C reaches the whole process group; the run's own process handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if clock is not None:
+        with slots.get_lock():
+            slot = slots.value
+            slots.value += 1
+        if _CLOCK_FIELDS * (slot + 1) <= len(clock):
+            clock[_CLOCK_FIELDS * slot] = os.getpid()
+            _CLOCK = (clock, slot)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="geo-watch-parent").start()
     try:
         _parser_for(spec)
@@ -315,7 +361,12 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     per_article: list[tuple[bytes, Article, dict[str, list[Any]]]] = []
     for key, article in tasks:
         try:
-            rows = _article_rows(parser, article, spec.stamp_hash)
+            with _BUDGETS.limit(spec.article_timeout), _clocked(key):
+                rows = _article_rows(parser, article, spec.stamp_hash)
+        except ArticleTimeout:
+            outcome.failed.append(_timeout_failure(article, spec.article_timeout))
+            outcome.failed_keys.append(key)
+            continue
         except Exception as err:  # noqa: BLE001 - one bad article never sinks the batch
             outcome.failed.append(_failure(article, err))
             outcome.failed_keys.append(key)
@@ -341,6 +392,94 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     outcome.done = [(key, len(rows["doc"])) for key, _, rows in per_article]
     outcome.table = table
     return outcome
+
+
+class ArticleTimeout(Exception):  # noqa: N818 - raised into the parsing thread, never shown as such
+    """An article took longer than the run's per-article time budget."""
+
+
+class _Budgets:
+    """Per-article deadlines of this process's parsing threads, and one watchdog thread that enforces them.
+
+    A deadline that passes gets :class:`ArticleTimeout` raised asynchronously in
+    its thread (CPython's ``PyThreadState_SetAsyncExc``), which works in any
+    thread: Dask runs tasks in worker threads, where no signal can reach. It
+    lands at the next bytecode, so it stops the pure-Python work where parsing
+    spends its time; a worker stuck inside native code is killed from outside
+    instead (:meth:`_LocalEngine._watch`). One thread for all articles: a timer
+    per article would start a thread per article.
+    """
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.deadlines: dict[int, float] = {}  # thread ident -> time.monotonic() deadline
+        self.watchdog: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def limit(self, seconds: float | None) -> Iterator[None]:
+        if not seconds:
+            yield
+            return
+        ident = threading.get_ident()
+        with self.changed:
+            self.deadlines[ident] = time.monotonic() + seconds
+            if self.watchdog is None or not self.watchdog.is_alive():
+                self.watchdog = threading.Thread(target=self._enforce, daemon=True, name="geo-article-budget")
+                self.watchdog.start()
+            self.changed.notify()
+        try:
+            yield
+        finally:
+            with self.changed:
+                if self.deadlines.pop(ident, None) is None:
+                    # It fired; if the block ended before the exception landed, withdraw it.
+                    _raise_in(ident, None)
+
+    def _enforce(self) -> None:
+        with self.changed:
+            while True:
+                now = time.monotonic()
+                for ident in [i for i, deadline in self.deadlines.items() if deadline <= now]:
+                    del self.deadlines[ident]
+                    _raise_in(ident, ArticleTimeout)
+                self.changed.wait(min(self.deadlines.values(), default=now + 60.0) - now)
+
+
+def _raise_in(ident: int, exception: type[BaseException] | None) -> None:
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception))
+
+
+_BUDGETS = _Budgets()
+
+
+@contextlib.contextmanager
+def _clocked(key: bytes) -> Iterator[None]:
+    """Show the run's process which article this worker is on since when, so it can stop a worker stuck in native code."""
+    if _CLOCK is None:
+        yield
+        return
+    clock, slot = _CLOCK
+    base = _CLOCK_FIELDS * slot
+    clock[base + 2] = _tag(key)
+    clock[base + 1] = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of the machine
+    try:
+        yield
+    finally:
+        clock[base + 1] = 0.0
+
+
+def _timeout_failure(article: Article, seconds: float | None) -> dict[str, Any]:
+    return {
+        "stage": "parse",
+        "doc": article.id,
+        "source": article.source,
+        "error": f"ArticleTimeout: parsing took longer than the budget of {seconds:g} s per article and was stopped "
+        f"({len(article.text):,} characters); give a larger budget (--article-timeout SECONDS), or split the "
+        "article (--max-chars)",
+        "where": "",
+    }
 
 
 def _parse_pickled(spec: _Spec, payload: bytes) -> _Outcome:
@@ -450,20 +589,23 @@ def _qualname(obj: Any) -> str | None:
     return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
 
 
-def _config(stamp: dict[str, Any], demonyms: bool, rules: Rules | None) -> dict[str, Any]:
+def _config(
+    stamp: dict[str, Any], demonyms: bool, rules: Rules | None, reading: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything besides the articles that decides a folder's mentions: a resumed run must match it."""
     return {
         "format": _FORMAT,
         "gazetteer": _stamp_hash(stamp),
         "demonyms": demonyms,
         "rules": None if rules is None else _rules_state(rules),
+        **(reading or {}),
     }
 
 
-def _article_key(article: Article, config_digest: bytes) -> bytes:
-    h = hashlib.sha256(config_digest)
-    published = article.published.isoformat() if article.published else ""
-    for value in (article.id, published, article.title, article.url, article.text):
-        # surrogatepass: a lone surrogate must still hash (the article then fails, with its reason).
+def _hash(*values: str) -> bytes:
+    h = hashlib.sha256()
+    for value in values:
+        # surrogatepass: whatever the text holds, it hashes.
         data = value.encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
@@ -471,29 +613,48 @@ def _article_key(article: Article, config_digest: bytes) -> bytes:
     return h.digest()[:16]
 
 
+def _content_digest(article: Article) -> bytes:
+    published = article.published.isoformat() if article.published else ""
+    return _hash(published, article.title, article.url, article.text)
+
+
+def _article_key(article: Article, config_digest: bytes) -> tuple[bytes, bytes]:
+    """(key, content digest) of an article: where it sits in its input counts for neither.
+
+    The key is the article's own id when its record has one, else its file and
+    its content: the same text under two files is two articles, and a line
+    added before it, or a file beside it, leaves its key as it was.
+    """
+    content = _content_digest(article)
+    origin = article.origin or f"id:{article.id}"
+    identity = origin if origin.startswith("id:") else f"{origin}\n{content.hex()}"
+    return _hash(config_digest.hex(), identity), content
+
+
 # -- the manifest --------------------------------------------------------------------------------
 
 
 class _Manifest:
-    """``_manifest.sqlite``: configuration, committed parts, and each done article's part."""
+    """``_manifest.sqlite``: configuration, committed parts, and each done article's part, content and id.
+
+    It is also where an id is given out: in one folder an id names one
+    article. An article whose id the folder already gave to another (two
+    ``index.txt`` in two folders, a record moved down a file by a new first
+    line) gets ``#`` and a part of its key appended.
+    """
 
     def __init__(self, out_dir: Path, config: dict[str, Any], stamp: dict[str, Any]) -> None:
         self.path = out_dir / MANIFEST_NAME
+        # Articles submitted or waiting in the part buffer, not committed yet: key -> (content, id), id -> key.
+        self.reserved: dict[bytes, tuple[bytes, str]] = {}
+        self.reserved_ids: dict[str, bytes] = {}
         try:
             self.con = sqlite3.connect(self.path, isolation_level=None)
             self.con.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode survives any process crash; a power loss may drop the last commit,
             # which only turns its part into an orphan that the next run deletes and redoes.
             self.con.execute("PRAGMA synchronous=NORMAL")
-            self.con.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS parts(
-                    number INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
-                    articles INTEGER NOT NULL, mentions INTEGER NOT NULL, written TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS articles(key BLOB PRIMARY KEY, part INTEGER NOT NULL) WITHOUT ROWID;
-                """
-            )
+            self.con.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             found = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error as err:
             raise InputError(
@@ -501,19 +662,25 @@ class _Manifest:
                 "and run again, else write to a new output folder"
             ) from err
         wanted = json.dumps(config, sort_keys=True)
+        if "config" in found and found["config"] != wanted:
+            self.con.close()
+            raise InputError(_config_mismatch(out_dir, json.loads(found["config"]), config))
+        self.con.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS parts(
+                number INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+                articles INTEGER NOT NULL, mentions INTEGER NOT NULL, written TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS articles(
+                key BLOB PRIMARY KEY, part INTEGER NOT NULL, content BLOB NOT NULL, doc TEXT NOT NULL UNIQUE
+            ) WITHOUT ROWID;
+            """
+        )
         if "config" not in found:
             with self.transaction():
                 self.con.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     [("config", wanted), ("stamp", json.dumps(stamp, sort_keys=True)), ("created", _now())],
                 )
-        elif found["config"] != wanted:
-            self.con.close()
-            raise InputError(
-                f"the output folder {out_dir} holds results made with another gazetteer build or other options "
-                f"(demonyms, rules) than this run; mixing them would give mentions of two kinds. Write to a new "
-                f"output folder, or delete {out_dir} to parse everything again"
-            )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -538,18 +705,54 @@ class _Manifest:
         (top,) = self.con.execute("SELECT COALESCE(MAX(number), 0) FROM parts").fetchone()
         return int(top) + 1
 
-    def done(self, keys: list[bytes]) -> set[bytes]:
-        found: set[bytes] = set()
-        for i in range(0, len(keys), _SQL_CHUNK):
-            chunk = keys[i : i + _SQL_CHUNK]
+    def _select(self, column: str, values: list[Any], result: str) -> dict[Any, Any]:
+        found: dict[Any, Any] = {}
+        for i in range(0, len(values), _SQL_CHUNK):
+            chunk = values[i : i + _SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            found.update(row[0] for row in self.con.execute(f"SELECT key FROM articles WHERE key IN ({marks})", chunk))
+            query = f"SELECT {column}, {result} FROM articles WHERE {column} IN ({marks})"
+            found.update(self.con.execute(query, chunk).fetchall())
         return found
 
+    def admit(self, keyed: list[tuple[bytes, bytes, Article]]) -> Iterator[tuple[str, bytes, Article]]:
+        """Sort a chunk of (key, content, article) into what to parse, skip and report.
+
+        Yields ``("new", key, article)`` with the article under the id it is
+        to carry (reserved until its part is committed), ``("done", ...)`` for
+        one parsed already (or met twice in the input), and ``("clash", ...)``
+        for one whose own id names an article of other content in this folder.
+        """
+        stored = self._select("key", [k for k, _, _ in keyed], "content")
+        given = self._select("doc", sorted({a.id for _, _, a in keyed}), "key")
+        for key, content, article in keyed:
+            seen = stored.get(key)
+            if seen is None and key in self.reserved:
+                seen = self.reserved[key][0]
+            if seen is not None:
+                yield ("done" if seen == content else "clash"), key, article
+                continue
+            doc, n = article.id, 8
+            while self.reserved_ids.get(doc, given.get(doc)) not in (None, key):
+                doc = f"{article.id}#{key.hex()[:n]}"
+                n += 4
+                given.update(self._select("doc", [doc], "key"))
+            self.reserved[key] = (content, doc)
+            self.reserved_ids[doc] = key
+            yield "new", key, article if doc == article.id else replace(article, id=doc)
+
+    def release(self, keys: Iterable[bytes]) -> None:
+        """Forget reservations of articles that failed: they are not in any part."""
+        for key in keys:
+            entry = self.reserved.pop(key, None)
+            if entry is not None:
+                self.reserved_ids.pop(entry[1], None)
+
     def commit_part(self, number: int, name: str, keys: list[bytes], mentions: int) -> None:
+        rows = [(k, number, *self.reserved[k]) for k in keys]
         with self.transaction():
             self.con.execute("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", (number, name, len(keys), mentions, _now()))
-            self.con.executemany("INSERT INTO articles VALUES (?, ?)", ((k, number) for k in keys))
+            self.con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
+        self.release(keys)
 
     def close(self) -> None:
         self.con.close()
@@ -557,6 +760,35 @@ class _Manifest:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _config_mismatch(out_dir: Path, found: dict[str, Any], wanted: dict[str, Any]) -> str:
+    if found.get("format") != wanted["format"]:
+        return (
+            f"the output folder {out_dir} was written by an older version of geo (batch format "
+            f"{found.get('format')}), whose article keys depend on where an article sits in its input, so "
+            f"resuming it could count articles twice; its parts can still be read (geo map, geo aggregate, "
+            f"read_mentions). Write to a new output folder, or delete {out_dir} to parse everything again"
+        )
+    differ = sorted(k for k in set(found) | set(wanted) if k != "format" and found.get(k) != wanted.get(k))
+    shown = ", ".join(_OPTION_NAMES.get(k, k) for k in differ)
+    return (
+        f"the output folder {out_dir} holds results made with another gazetteer build or other options "
+        f"({shown}) than this run; mixing them would give mentions of two kinds. Write to a new "
+        f"output folder, or delete {out_dir} to parse everything again"
+    )
+
+
+# How each configuration entry is set, for the message that says which one differs.
+_OPTION_NAMES = {
+    "gazetteer": "gazetteer build",
+    "demonyms": "demonyms",
+    "rules": "rules",
+    "default_date": "--date",
+    "max_chars": "--max-chars",
+    "encoding": "--encoding",
+    "columns": "--text-column/--id-column/...",
+}
 
 
 # -- writing parts -------------------------------------------------------------------------------
@@ -722,11 +954,49 @@ class _LocalEngine:
         self.ready: deque[_Result] = deque()
         self.suspects: list[list[tuple[bytes, Article]]] = []
         self.limit = 2 * jobs
+        self.budget = spec.article_timeout
+        self.clock: Any = None
+        self.overran = False  # this pool's last death was a worker stopped for overrunning the budget
+        self.overrun_tags: set[float] = set()  # articles whose worker was stopped: not retried
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
-            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.spec, os.getpid())
-        )
+        initargs: tuple[Any, ...] = (self.spec, os.getpid())
+        if self.budget:
+            # Per worker: its pid and when its current article started (0: idle). A fresh clock per pool.
+            self.clock = self.context.Array("d", _CLOCK_FIELDS * self.jobs, lock=False)
+            initargs += (self.clock, self.context.Value("i", 0))
+        self.overran = False
+        return cf.ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker, initargs=initargs)
+
+    def _wait(self, futures: Iterable[cf.Future[_Outcome]]) -> set[cf.Future[_Outcome]]:
+        """Wait for the first of ``futures``, stopping any worker that overruns the budget meanwhile."""
+        while True:
+            done, _ = cf.wait(futures, timeout=1.0 if self.budget else None, return_when=cf.FIRST_COMPLETED)
+            if done:
+                return done
+            self._watch()
+
+    def _watch(self) -> None:
+        """Kill a worker whose article runs well past the budget.
+
+        The budget is enforced inside the worker first (:class:`_Budgets`);
+        this is for a worker that cannot be stopped from within, stuck in
+        native code. Its pool then breaks and :meth:`_recover` sorts out the
+        articles, recording the one that ran over.
+        """
+        if self.clock is None or not self.budget:
+            return
+        limit = self.budget + max(5.0, self.budget / 4)
+        now = time.monotonic()
+        for base in range(0, len(self.clock), _CLOCK_FIELDS):
+            pid, started, tag = int(self.clock[base]), self.clock[base + 1], self.clock[base + 2]
+            if pid and started and now - started > limit:
+                logger.warning("a worker (pid %d) is past the %g s budget in native code; stopping it", pid, self.budget)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                self.clock[base + 1] = 0.0
+                self.overran = True
+                self.overrun_tags.add(tag)
 
     @property
     def in_flight(self) -> int:
@@ -739,7 +1009,7 @@ class _LocalEngine:
 
     def next_result(self) -> _Result:
         while not self.ready:
-            done, _ = cf.wait(self.futures, return_when=cf.FIRST_COMPLETED)
+            done = self._wait(self.futures)
             broken = False
             for future in done:
                 tasks = self.futures.pop(future)
@@ -766,7 +1036,10 @@ class _LocalEngine:
             suspects.append(tasks)
             del self.futures[future]
         logger.warning(
-            "a worker process died (out of memory, or a crash in native code); retrying its %d articles one by one",
+            "%s; retrying its %d articles one by one",
+            "a worker was stopped, past the per-article time budget"
+            if self.overran
+            else "a worker process died (out of memory, or a crash in native code)",
             sum(len(t) for t in suspects),
         )
         if self.pool is not None:
@@ -774,11 +1047,22 @@ class _LocalEngine:
         self.pool = self._new_pool()
         deaths = 0
         for task in itertools.chain.from_iterable(suspects):
+            if _tag(task[0]) in self.overrun_tags:  # known culprit: recorded, not run again
+                timed_out = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
+                self.ready.append(([task], timed_out))
+                continue
             future = self.pool.submit(_parse_batch, self.spec, [task])
+            self._wait([future])
             try:
                 result: _Outcome | BaseException = future.result()
                 deaths = 0
             except cf.process.BrokenProcessPool:
+                if self.overran:  # stopped by _watch: the article's fault, not the machine's
+                    result = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
+                    self.pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new_pool()
+                    self.ready.append(([task], result))
+                    continue
                 deaths += 1
                 if deaths >= _MAX_CONSECUTIVE_DEATHS:
                     raise GeoError(
@@ -916,6 +1200,14 @@ def run_batch(
     part_size: int = 5000,
     progress: bool | None = None,
     geoparser_factory: Callable[..., Any] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    encoding: str | None = None,
+    text_column: str = "text",
+    date_column: str = "date",
+    id_column: str = "id",
+    title_column: str = "title",
+    url_column: str = "url",
 ) -> BatchSummary:
     """Parse every article under ``paths`` into GeoParquet parts in ``out_dir``, resumably.
 
@@ -960,6 +1252,14 @@ def run_batch(
         each worker, for a :class:`~geo.pipeline.Geoparser` subclass; it must
         be importable by the workers (a module-level name). Resuming assumes it
         gives the same output each time.
+    max_chars : int
+        Articles longer than this are parsed in chunks cut on sentence
+        boundaries (see :class:`~geo.pipeline.Geoparser`).
+    article_timeout : float or None
+        Seconds one article may take; an article that takes longer is stopped
+        and written to ``errors.jsonl``, and the run goes on. ``None``: no limit.
+    encoding, text_column, date_column, id_column, title_column, url_column : str, optional
+        How the input is read (see :func:`geo.articles.read_articles`).
 
     Returns
     -------
@@ -994,6 +1294,22 @@ def run_batch(
         )
     if scheduler is not None and dask_local:
         raise InputError("give either a Dask scheduler address or dask_local=True (--dask local), not both")
+    check_max_chars(max_chars)
+    if article_timeout is not None and (
+        isinstance(article_timeout, bool) or not isinstance(article_timeout, (int, float)) or not article_timeout > 0
+    ):
+        raise InputError(
+            f"article_timeout is {article_timeout!r}; give the seconds one article may take, more than 0 "
+            f"(--article-timeout; default {DEFAULT_ARTICLE_TIMEOUT:g}), or None for no limit"
+        )
+    reading = {
+        "encoding": encoding,
+        "text_column": text_column,
+        "date_column": date_column,
+        "id_column": id_column,
+        "title_column": title_column,
+        "url_column": url_column,
+    }
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [os.fspath(p) for p in paths]
@@ -1009,8 +1325,27 @@ def run_batch(
     if rules is not None and not isinstance(rules, RulesClass):
         rules = load_rules(rules, gazetteer=gazetteer)
     stamp = gazetteer.stamp
-    spec = _Spec(str(Path(gazetteer.path).resolve()), _stamp_hash(stamp), demonyms, rules, geoparser_factory)
-    config = _config(stamp, demonyms, rules)
+    spec = _Spec(
+        str(Path(gazetteer.path).resolve()),
+        _stamp_hash(stamp),
+        demonyms,
+        rules,
+        geoparser_factory,
+        max_chars,
+        None if article_timeout is None else float(article_timeout),
+    )
+    # What the articles are read as, and cut into, decides the mentions as much as the gazetteer does.
+    config = _config(
+        stamp,
+        demonyms,
+        rules,
+        {
+            "default_date": None if default_date is None else default_date.isoformat(),
+            "max_chars": max_chars,
+            "encoding": encoding,
+            "columns": [text_column, date_column, id_column, title_column, url_column],
+        },
+    )
     digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).digest()
     gazetteer.close()
 
@@ -1038,6 +1373,7 @@ def run_batch(
             batch_size,
             part_size,
             progress,
+            reading,
         )
     finally:
         lock.release()
@@ -1126,6 +1462,7 @@ def _run_locked(
     batch_size: int,
     part_size: int,
     progress: bool | None,
+    reading: dict[str, Any],
 ) -> BatchSummary:
     from .articles import read_articles
 
@@ -1144,10 +1481,9 @@ def _run_locked(
         _prepare_folder(out, manifest)
         errors = _Errors(out / ERRORS_NAME)
         writer = _PartWriter(out, manifest, stamp, part_size)
-        pending: set[bytes] = set()  # submitted or buffered, not yet committed
         if bar is not None:
-            counter = _Counter(paths, default_date, bar)
-        articles = read_articles(paths, default_date=default_date, on_error=errors.problem)
+            counter = _Counter(paths, default_date, bar, reading)
+        articles = read_articles(paths, default_date=default_date, on_error=errors.problem, **reading)
         if scheduler is not None or dask_local:
             engine = _DaskEngine(spec, scheduler, dask_local, jobs)
         else:
@@ -1168,9 +1504,8 @@ def _run_locked(
                 outcome = result
             for record in outcome.failed:
                 errors.write(record)
-            pending.difference_update(outcome.failed_keys)
-            committed = writer.add(outcome)
-            pending.difference_update(committed)
+            manifest.release(outcome.failed_keys)
+            writer.add(outcome)
             summary.articles += len(outcome.done)
             summary.mentions += sum(n for _, n in outcome.done)
             if bar is not None:
@@ -1179,15 +1514,15 @@ def _run_locked(
 
         try:
             for chunk in _chunks(articles, batch_size):
-                keyed = [(_article_key(a, digest), a) for a in chunk]
-                done = manifest.done([k for k, _ in keyed])
+                keyed = [(*_article_key(a, digest), a) for a in chunk]
                 todo = []
-                for key, article in keyed:
-                    if key in done or key in pending:
+                for verdict, key, article in manifest.admit(keyed):
+                    if verdict == "new":
+                        todo.append((key, article))
+                    elif verdict == "done":
                         summary.skipped += 1
                     else:
-                        pending.add(key)
-                        todo.append((key, article))
+                        errors.write(_clash(article))
                 if bar is not None and len(todo) < len(keyed):
                     bar.update(len(keyed) - len(todo))
                 if not todo:
@@ -1217,6 +1552,19 @@ def _run_locked(
     return summary
 
 
+def _clash(article: Article) -> dict[str, Any]:
+    return {
+        "stage": "read",
+        "doc": article.id,
+        "source": article.source,
+        "line": None,
+        "error": f"the id {article.origin.removeprefix('id:')!r} already names another article in this output "
+        "folder (other text, title, date or URL), so this one is not parsed: an id names one article. Give "
+        "each article its own id; to parse an edited article again, write to a new output folder",
+        "fatal": False,
+    }
+
+
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
@@ -1242,20 +1590,20 @@ def _progress_bar(progress: bool | None) -> Any:
 class _Counter:
     """Counts the input's articles in the background so the progress bar can show time left."""
 
-    def __init__(self, paths: list[str], default_date: dt.date | None, bar: Any) -> None:
+    def __init__(self, paths: list[str], default_date: dt.date | None, bar: Any, reading: dict[str, Any]) -> None:
         self.stop_event = threading.Event()
         if "-" in paths:  # standard input can be read once only
             return
         self.thread = threading.Thread(
-            target=self._count, args=(paths, default_date, bar), daemon=True, name="geo-count"
+            target=self._count, args=(paths, default_date, bar, reading), daemon=True, name="geo-count"
         )
         self.thread.start()
 
-    def _count(self, paths: list[str], default_date: dt.date | None, bar: Any) -> None:
+    def _count(self, paths: list[str], default_date: dt.date | None, bar: Any, reading: dict[str, Any]) -> None:
         from .articles import read_articles
 
         total = 0
-        for _ in read_articles(paths, default_date=default_date, on_error=lambda problem: None):
+        for _ in read_articles(paths, default_date=default_date, on_error=lambda problem: None, **reading):
             if self.stop_event.is_set():
                 return
             total += 1

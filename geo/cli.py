@@ -147,7 +147,15 @@ def _parse_date(value: str | None):  # noqa: ANN202
 def _geoparser(args: argparse.Namespace):  # noqa: ANN202
     from .pipeline import Geoparser
 
-    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules)
+    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, max_chars=args.max_chars)
+
+
+_READING_OPTIONS = ("encoding", "text_column", "date_column", "id_column", "title_column", "url_column")
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    """How ``geo parse`` and ``geo map`` read their inputs, as keyword arguments of read_articles."""
+    return {name: getattr(args, name) for name in _READING_OPTIONS}
 
 
 def _batch_mode(args: argparse.Namespace) -> bool:
@@ -176,6 +184,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             scheduler=args.scheduler,
             dask_local=args.dask == "local",
+            max_chars=args.max_chars,
+            article_timeout=args.article_timeout or None,
+            **_reading(args),
         )
         print(summary, file=sys.stderr)
         return 1 if summary.failures else 0
@@ -186,6 +197,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         out=args.output,
         fmt=args.format,
         default_date=_parse_date(args.date),
+        **_reading(args),
     )
     print(
         f"{stats.articles} articles, {stats.mentions} mentions, {stats.failures} failed"
@@ -238,12 +250,26 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _add_parse_options(parser: argparse.ArgumentParser) -> None:
+    from .limits import DEFAULT_MAX_CHARS
+
     _add_index_options(parser)
     parser.add_argument("--no-demonyms", action="store_true", help="do not count demonyms (Russian, Armenians) as mentions")
     parser.add_argument("--rules", metavar="FILE", help="pins and exclusions (see README: Rules files)")
+    parser.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, metavar="N",
+                        help=f"parse longer articles in chunks cut at sentence ends (default {DEFAULT_MAX_CHARS:,})")
+
+
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("reading the input")
+    group.add_argument("--encoding", help="encoding of text inputs (default: by byte-order mark, else UTF-8)")
+    for field in ("text", "date", "id", "title", "url"):
+        group.add_argument(f"--{field}-column", default=field, metavar="NAME",
+                           help=f"field or column of the article's {field} in JSON Lines, CSV, Parquet (default {field})")
 
 
 def _register_parse(sub) -> None:  # noqa: ANN001
+    from .limits import DEFAULT_ARTICLE_TIMEOUT
+
     parse = sub.add_parser("parse", help="find, locate and date the places of articles")
     parse.add_argument("paths", nargs="+", help="files, folders, or - for standard input")
     parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
@@ -253,7 +279,10 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     batch.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
     batch.add_argument("--dask", choices=["local"], help="run on a Dask LocalCluster on this machine")
+    batch.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT, metavar="SECONDS",
+                       help=f"stop an article that takes longer and record it in errors.jsonl (default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)")
     _add_parse_options(parse)
+    _add_reading_options(parse)
     parse.set_defaults(func=_cmd_parse)
 
     agg = sub.add_parser("aggregate", help="mention counts per place and day or week (and source), to Parquet")
@@ -301,7 +330,7 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
         def problem(p) -> None:  # noqa: ANN001
             logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
 
-        for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem):
+        for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem, **_reading(args)):
             try:
                 # Lines and areas travel with the record so the map draws them as such.
                 records.extend({**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article))
@@ -342,6 +371,7 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
     _add_parse_options(mp)
+    _add_reading_options(mp)
     mp.set_defaults(func=_cmd_map)
 
 

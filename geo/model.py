@@ -61,7 +61,15 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One article as read from its source."""
+    """One article as read from its source.
+
+    ``origin`` says what identifies the article regardless of where it sits in
+    its input: ``id:<the input's own id>`` when the record has one, else
+    ``file:<absolute path>`` (the content then tells articles of one file
+    apart). :func:`geo.articles.read_articles` sets it; batch runs key their
+    manifest by it, so a line prepended to a file or a file added beside
+    others never makes a parsed article new again.
+    """
 
     id: str
     text: str
@@ -69,3 +77,4 @@ class Article:
     title: str = ""
     url: str = ""
     source: str = ""  # file path (and line) it was read from
+    origin: str = ""

@@ -99,8 +99,11 @@ def write_mentions(
     out: str | os.PathLike[str] | None,
     fmt: str = "jsonl",
     default_date: dt.date | None = None,
+    **read_options: Any,
 ) -> WriteStats:
     """Parse the articles at ``paths`` and write their mentions in ``fmt``.
+
+    ``read_options`` (``encoding``, ``text_column`` ...) go to :func:`geo.read_articles`.
 
     Examples
     --------
@@ -120,7 +123,7 @@ def write_mentions(
             stats.failures += 1
         logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
 
-    articles = read_articles(list(paths), default_date=default_date, on_error=problem)
+    articles = read_articles(list(paths), default_date=default_date, on_error=problem, **read_options)
     rows = _mention_rows(parser, articles, stats)
     if fmt == "jsonl":
         with _text_sink(out) as sink:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .dates import date_at, date_sentences
 from .errors import InputError
 from .gazetteer import Gazetteer
+from .limits import DEFAULT_MAX_CHARS
 from .model import Article, Mention
 from .names import name_key
 from .recognize import Recognizer
@@ -29,9 +31,15 @@ from .rules import Rules, load_rules
 if TYPE_CHECKING:
     import geopandas
 
-__all__ = ["Geoparser", "parse", "mention_record", "RECORD_FIELDS"]
+__all__ = ["DEFAULT_MAX_CHARS", "RECORD_FIELDS", "Geoparser", "chunk_spans", "mention_record", "parse"]
 
 logger = logging.getLogger(__name__)
+
+# Where a chunk may end: after a paragraph, else after a sentence's end (closing quotes and brackets
+# included), else at a space. A chunk is cut in its last half so that no chunk comes out tiny.
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
+_SPACE_RUN = re.compile(r"\s+")
 
 RECORD_FIELDS = (
     "doc",
@@ -70,6 +78,10 @@ class Geoparser:
         Whether "Russian", "Armenians" count as mentions of their country.
     rules : Rules or path, optional
         Pins and exclusions (see :mod:`geo.rules`).
+    max_chars : int
+        Articles longer than this are parsed in chunks cut on sentence
+        boundaries (:func:`chunk_spans`); mention offsets still index the
+        whole article.
 
     Examples
     --------
@@ -86,7 +98,9 @@ class Geoparser:
         rules: Rules | str | os.PathLike[str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         curated: Iterable[str | os.PathLike[str]] | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> None:
+        self.max_chars = check_max_chars(max_chars)
         self.gazetteer = gazetteer or Gazetteer.open(cache_dir=cache_dir, curated=curated)
         if rules is not None and not isinstance(rules, Rules):
             rules = load_rules(rules, gazetteer=self.gazetteer)
@@ -105,31 +119,61 @@ class Geoparser:
 
     def __getstate__(self) -> dict[str, Any]:
         # Shipped to worker processes: they reopen the index and rebuild the automaton there.
-        return {"path": str(self.gazetteer.path), "demonyms": self.demonyms, "rules": self.rules}
+        return {
+            "path": str(self.gazetteer.path),
+            "demonyms": self.demonyms,
+            "rules": self.rules,
+            "max_chars": self.max_chars,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(Gazetteer(state["path"]), demonyms=state["demonyms"], rules=state["rules"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            Gazetteer(state["path"]),
+            demonyms=state["demonyms"],
+            rules=state["rules"],
+            max_chars=state.get("max_chars", DEFAULT_MAX_CHARS),
+        )
 
     def parse_article(self, article: Article) -> list[Mention]:
-        """Every place mention of one article, in text order."""
+        """Every place mention of one article, in text order.
+
+        An article longer than ``max_chars`` is parsed chunk by chunk; each
+        chunk is recognised, resolved and dated on its own, and its offsets are
+        moved back into the whole text.
+        """
         text = article.text
+        if len(text) <= self.max_chars:
+            return self._parse_chunk(article, 0, len(text), article.title)
+        spans = chunk_spans(text, self.max_chars)
+        logger.debug("article %s: %d characters, parsed in %d chunks", article.id, len(text), len(spans))
+        title = article.title
+        if not title:  # every chunk's mentions carry the article's lead, not their chunk's
+            first = text[spans[0][0] : spans[0][1]]
+            title = _lead_title(first, date_sentences(first, article.published))
+        mentions: list[Mention] = []
+        for start, end in spans:
+            mentions.extend(self._parse_chunk(article, start, end, title))
+        return mentions
+
+    def _parse_chunk(self, article: Article, offset: int, end: int, title: str) -> list[Mention]:
+        text = article.text if (offset, end) == (0, len(article.text)) else article.text[offset:end]
         sentences = date_sentences(text, article.published)
         spans = self.recognizer.find(text, [s.start for s in sentences])
-        title = article.title or _lead_title(text, sentences)
+        title = title or _lead_title(text, sentences)
         mentions = []
         for r in self.resolver.resolve(text, spans):
             sentence = date_at(sentences, r.span.start)
             mentions.append(
                 Mention(
                     doc=article.id,
-                    start=r.span.start,
-                    end=r.span.end,
+                    start=offset + r.span.start,
+                    end=offset + r.span.end,
                     text=r.span.text,
                     place=r.place,
                     kind=r.kind,
                     score=r.score,
                     sentence=text[sentence.start : sentence.end],
-                    sentence_start=sentence.start,
+                    sentence_start=offset + sentence.start,
                     date=sentence.date,
                     date_source=sentence.date_source,
                     date_text=sentence.date_text,
@@ -172,6 +216,51 @@ class Geoparser:
         return document_focus([Resolved(None, m.place, m.kind, m.score) for m in mentions])  # type: ignore[arg-type]
 
 
+def check_max_chars(max_chars: Any) -> int:
+    """``max_chars`` if it is a sensible chunk size, else an :class:`InputError` saying what to give."""
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1000:
+        raise InputError(
+            f"max_chars is {max_chars!r}; give the most characters parsed as one piece, 1000 or more "
+            f"(--max-chars; default {DEFAULT_MAX_CHARS:,})"
+        )
+    return max_chars
+
+
+def chunk_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of at most ``max_chars`` that cover ``text``, cut where sentences end.
+
+    A cut falls after the last paragraph break in the second half of the
+    window, else after the last sentence end, else at the last space; text
+    with none of these (a run of ``max_chars`` letters) is cut hard. Each
+    window is searched once, so the work is linear in the text's length.
+
+    Examples
+    --------
+    >>> text = "Rain in Oslo. " * 100
+    >>> spans = chunk_spans(text, 1000)
+    >>> [b - a for a, b in spans], "".join(text[a:b] for a, b in spans) == text
+    ([994, 406], True)
+    """
+    spans = []
+    start = 0
+    while len(text) - start > max_chars:
+        window_end = start + max_chars
+        floor = start + max_chars // 2
+        cut = None
+        for pattern in (_PARAGRAPH_END, _SENTENCE_END, _SPACE_RUN):
+            last = None
+            for last in pattern.finditer(text, floor, window_end):  # noqa: B007 - the last match is wanted
+                pass
+            if last is not None:
+                cut = last.end()
+                break
+        cut = cut if cut is not None and cut > start else window_end
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
 def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
     """A title for an article that has none: its first sentence, shortened."""
     if not sentences:
@@ -208,18 +297,18 @@ def mention_record(m: Mention) -> dict[str, Any]:
     }
 
 
-def _articles(inputs: Any, default_date: dt.date | None) -> Iterator[Article]:
-    from .articles import article_from_text, read_articles
+def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str, Any]) -> Iterator[Article]:
+    from .articles import article_from_text, read_articles, valid_text
 
     if isinstance(inputs, (str, os.PathLike, Article)):
         inputs = [inputs]
     for n, item in enumerate(inputs):
         if isinstance(item, Article):
-            yield item
+            yield valid_text(item)
         elif isinstance(item, os.PathLike) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and Path(item).exists()):
-            yield from read_articles([item], default_date=default_date)
+            yield from read_articles([item], default_date=default_date, **read_options)
         elif isinstance(item, str):
-            yield article_from_text(item, id=f"text:{n}", published=default_date)
+            yield valid_text(article_from_text(item, id=f"text:{n}", published=default_date))
         else:
             raise InputError(f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects")
 
@@ -231,8 +320,18 @@ def parse(
     demonyms: bool = True,
     rules: Rules | str | os.PathLike[str] | None = None,
     geoparser: Geoparser | None = None,
+    max_chars: int | None = None,
+    encoding: str | None = None,
+    text_column: str = "text",
+    date_column: str = "date",
+    id_column: str = "id",
+    title_column: str = "title",
+    url_column: str = "url",
 ) -> geopandas.GeoDataFrame:
     """Parse articles into a GeoDataFrame, one row per mention.
+
+    Text that holds lone surrogates (not characters) is parsed with U+FFFD in
+    their place, and a warning names the article.
 
     Parameters
     ----------
@@ -240,6 +339,11 @@ def parse(
         Article texts, files or folders (any format :func:`geo.read_articles` reads).
     date : date or ISO string, optional
         Publication date for texts without one.
+    max_chars : int, optional
+        Longer articles are parsed in chunks (default :data:`DEFAULT_MAX_CHARS`,
+        or the given ``geoparser``'s).
+    encoding, text_column, date_column, id_column, title_column, url_column : str, optional
+        How files are read, as for :func:`geo.read_articles`.
 
     Returns
     -------
@@ -255,8 +359,25 @@ def parse(
             date = dt.date.fromisoformat(date)
         except ValueError as err:
             raise InputError(f"date {date!r} is not an ISO date; write it as YYYY-MM-DD") from err
-    parser = geoparser or Geoparser(demonyms=demonyms, rules=rules)
+    if geoparser is None:
+        parser = Geoparser(demonyms=demonyms, rules=rules, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars)
+    else:
+        parser = geoparser
+    chunk_size = parser.max_chars if max_chars is None else check_max_chars(max_chars)
     from .output import mentions_frame
 
-    rows = ((mention_record(m), m) for article in _articles(inputs, date) for m in parser.parse_article(article))
-    return mentions_frame(rows, parser.gazetteer.stamp)
+    read_options = {
+        "encoding": encoding,
+        "text_column": text_column,
+        "date_column": date_column,
+        "id_column": id_column,
+        "title_column": title_column,
+        "url_column": url_column,
+    }
+    articles = _articles(inputs, date, read_options)
+    kept, parser.max_chars = parser.max_chars, chunk_size
+    try:
+        rows = ((mention_record(m), m) for article in articles for m in parser.parse_article(article))
+        return mentions_frame(rows, parser.gazetteer.stamp)
+    finally:
+        parser.max_chars = kept
