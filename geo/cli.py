@@ -147,7 +147,7 @@ def _parse_date(value: str | None):  # noqa: ANN202
 def _geoparser(args: argparse.Namespace):  # noqa: ANN202
     from .pipeline import Geoparser
 
-    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules)
+    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, roles=getattr(args, "roles", None))
 
 
 def _batch_mode(args: argparse.Namespace) -> bool:
@@ -166,6 +166,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if _batch_mode(args):
         from .batch import run_batch
 
+        if args.roles:
+            raise GeoError("--roles does not apply to batch runs, which keep every role in the 'role' column; "
+                           "leave it out and filter when reading (geo aggregate --roles, or the role column)")
         summary = run_batch(
             args.paths,
             args.output,
@@ -230,7 +233,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
         def parse(article):  # noqa: ANN001, ANN202
             mentions = parser.parse_text(article.text, published=article.published, doc=article.id)
-            return [Prediction(m.start, m.end, m.place.lat, m.place.lon) for m in mentions]
+            return [Prediction(m.start, m.end, m.place.lat, m.place.lon, m.role) for m in mentions]
 
         scores = evaluate(args.corpus, parse, limit=args.limit)
     print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
@@ -249,6 +252,7 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
     parse.add_argument("-o", "--output", help="output file (default: standard output)")
     parse.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    parse.add_argument("--roles", metavar="LIST", help="keep only mentions of these roles, e.g. place,actor (place, actor, affiliation, name)")
     batch = parse.add_argument_group("batch runs (--format parquet -o OUTDIR): streaming, resumable, on every core")
     batch.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
@@ -341,6 +345,7 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--at", metavar="DATE", help="with --png: the slider date to show (YYYY-MM-DD)")
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    mp.add_argument("--roles", metavar="LIST", help="parse only mentions of these roles, e.g. place,actor")
     _add_parse_options(mp)
     mp.set_defaults(func=_cmd_map)
 

@@ -24,6 +24,7 @@ from .model import Article, Mention
 from .names import name_key
 from .recognize import Recognizer
 from .resolve import Resolver, document_focus
+from .roles import RoleClassifier, RoleInput, parse_roles
 from .rules import Rules, load_rules
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ RECORD_FIELDS = (
     "name",
     "id",
     "kind",
+    "role",
+    "role_cue",
     "feature",
     "feature_class",
     "country",
@@ -70,6 +73,8 @@ class Geoparser:
         Whether "Russian", "Armenians" count as mentions of their country.
     rules : Rules or path, optional
         Pins and exclusions (see :mod:`geo.rules`).
+    roles : str or collection of str, optional
+        Keep only mentions of these roles ("place,actor"; see :mod:`geo.roles`); default all.
 
     Examples
     --------
@@ -86,7 +91,10 @@ class Geoparser:
         rules: Rules | str | os.PathLike[str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         curated: Iterable[str | os.PathLike[str]] | None = None,
+        roles: str | Iterable[str] | None = None,
     ) -> None:
+        self.roles = parse_roles(roles)
+        self.role_classifier = RoleClassifier()
         self.gazetteer = gazetteer or Gazetteer.open(cache_dir=cache_dir, curated=curated)
         if rules is not None and not isinstance(rules, Rules):
             rules = load_rules(rules, gazetteer=self.gazetteer)
@@ -105,10 +113,12 @@ class Geoparser:
 
     def __getstate__(self) -> dict[str, Any]:
         # Shipped to worker processes: they reopen the index and rebuild the automaton there.
-        return {"path": str(self.gazetteer.path), "demonyms": self.demonyms, "rules": self.rules}
+        return {"path": str(self.gazetteer.path), "demonyms": self.demonyms, "rules": self.rules, "roles": self.roles}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(Gazetteer(state["path"]), demonyms=state["demonyms"], rules=state["rules"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            Gazetteer(state["path"]), demonyms=state["demonyms"], rules=state["rules"], roles=state.get("roles")
+        )
 
     def parse_article(self, article: Article) -> list[Mention]:
         """Every place mention of one article, in text order."""
@@ -117,7 +127,11 @@ class Geoparser:
         spans = self.recognizer.find(text, [s.start for s in sentences])
         title = article.title or _lead_title(text, sentences)
         mentions = []
-        for r in self.resolver.resolve(text, spans):
+        resolved = self.resolver.resolve(text, spans)
+        roles = self.role_classifier(text, [RoleInput(r.span.start, r.span.end, r.kind, r.place) for r in resolved])
+        for r, role in zip(resolved, roles):
+            if self.roles is not None and role.role not in self.roles:
+                continue
             sentence = date_at(sentences, r.span.start)
             mentions.append(
                 Mention(
@@ -135,6 +149,8 @@ class Geoparser:
                     date_text=sentence.date_text,
                     published=article.published,
                     title=title,
+                    role=role.role,
+                    role_cue=role.cue,
                 )
             )
         return mentions
@@ -191,6 +207,8 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "name": m.place.name,
         "id": m.place.id,
         "kind": m.kind,
+        "role": m.role,
+        "role_cue": m.role_cue,
         "feature": m.place.feature_code,
         "feature_class": m.place.feature_class,
         "country": m.place.country,
@@ -231,6 +249,7 @@ def parse(
     demonyms: bool = True,
     rules: Rules | str | os.PathLike[str] | None = None,
     geoparser: Geoparser | None = None,
+    roles: str | Iterable[str] | None = None,
 ) -> geopandas.GeoDataFrame:
     """Parse articles into a GeoDataFrame, one row per mention.
 
@@ -240,6 +259,9 @@ def parse(
         Article texts, files or folders (any format :func:`geo.read_articles` reads).
     date : date or ISO string, optional
         Publication date for texts without one.
+    roles : str or collection of str, optional
+        Keep only mentions of these roles, e.g. ``"place,actor"`` or ``["place"]``
+        (see :mod:`geo.roles`); default all.
 
     Returns
     -------
@@ -255,8 +277,14 @@ def parse(
             date = dt.date.fromisoformat(date)
         except ValueError as err:
             raise InputError(f"date {date!r} is not an ISO date; write it as YYYY-MM-DD") from err
+    wanted = parse_roles(roles)
     parser = geoparser or Geoparser(demonyms=demonyms, rules=rules)
     from .output import mentions_frame
 
-    rows = ((mention_record(m), m) for article in _articles(inputs, date) for m in parser.parse_article(article))
+    rows = (
+        (mention_record(m), m)
+        for article in _articles(inputs, date)
+        for m in parser.parse_article(article)
+        if wanted is None or m.role in wanted
+    )
     return mentions_frame(rows, parser.gazetteer.stamp)
