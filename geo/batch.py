@@ -127,7 +127,7 @@ ERRORS_NAME = "errors.jsonl"
 _LOCK_NAME = ".geo-batch.lock"
 _PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
 # Bumped when the key or the part layout changes, so old folders are not resumed wrongly.
-_FORMAT = "1"
+_FORMAT = "2"  # 2: parts carry each mention's role and role_cue
 # A part is also cut when this many mentions are waiting, so the writer's memory stays bounded.
 _PART_MENTIONS = 100_000
 # ...and at least this often, so a slow run loses little when killed.

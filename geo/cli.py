@@ -203,7 +203,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
-    table = aggregate(args.source, by=args.by, out=args.output)
+    table = aggregate(args.source, by=args.by, out=args.output, roles=args.roles)
     print(f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}", file=sys.stderr)
     return 0
 
@@ -263,6 +263,7 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     agg = sub.add_parser("aggregate", help="mention counts per place and day or week (and source), to Parquet")
     agg.add_argument("source", help="a batch output folder, or a .parquet / .jsonl / .csv of mentions from geo parse")
     agg.add_argument("--by", choices=["day", "week"], default="day")
+    agg.add_argument("--roles", metavar="LIST", help="count only mentions of these roles, e.g. place (counts are split by role)")
     agg.add_argument("-o", "--output", required=True, help="the Parquet file to write")
     agg.set_defaults(func=_cmd_aggregate)
 

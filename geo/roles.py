@@ -52,7 +52,7 @@ from .errors import InputError
 from .lexicons import organisation_words, person_titles, read_word_list
 from .names import name_key
 
-__all__ = ["ROLES", "Role", "RoleInput", "RoleCues", "RoleClassifier", "parse_roles", "role_cues"]
+__all__ = ["ROLES", "Role", "RoleClassifier", "RoleCues", "RoleInput", "parse_roles", "role_cues"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ _NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:of[ \t\u00a0]+)?[A-Z][\w'’
 _APPOSITION = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+((?:[A-Za-z-]+[ \t\u00a0]+){0,3}[A-Za-z-]+)")
 _NAME_OF = re.compile(r"\b([A-Z][a-z]+)[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)(?:the\s+)?")
-# The tail of the left context that belongs to the mention's clause: no punctuation in it.
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»—–]")
+# The tail of the left context that belongs to the mention's clause, read backwards: no punctuation in it.
+_CLAUSE_TAIL_REVERSED = re.compile(r"[^.,;:!?()\[\]\"“”«»—–\n]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _DETERMINERS = frozenset({"the", "a", "an"})
 
@@ -238,11 +238,11 @@ class RoleClassifier:
         # Names joined by "and" or a comma share a cue: "in Jaffna and Kilinochchi" (the first's, read
         # on its left), "Lima and Quito agreed" (the last's, read on its right).
         for i in range(1, len(mentions)):
-            role, cue, strength, side = decided[i - 1]
+            role, cue, _, side = decided[i - 1]
             if side == "left" and decided[i][2] < _STRONG and _coordinated(text, mentions[i - 1], mentions[i]):
                 decided[i] = (role, "coordinated: " + cue, _WEAK, "left")
         for i in range(len(mentions) - 2, -1, -1):
-            role, cue, strength, side = decided[i + 1]
+            role, cue, _, side = decided[i + 1]
             if side == "right" and decided[i][2] < _STRONG and _coordinated(text, mentions[i], mentions[i + 1]):
                 decided[i] = (role, cue if cue.startswith("coordinated: ") else "coordinated: " + cue, _WEAK, "right")
         return [Role(role, cue) for role, cue, _, _ in decided]
@@ -290,7 +290,7 @@ class RoleClassifier:
     def _inside_name(self, text: str, left: str, end: int, stop: int) -> tuple[str, str, int, str] | None:
         """A capitalised phrase around the mention that names an event or a body, or a title after it."""
         c = self.cues
-        of = _NAME_OF.search(left)
+        of = _NAME_OF.search(left, len(left) - 40) if left.endswith(("of ", "of the ")) else None
         if of and of.group(1) in c.name_words:
             return "name", f"in a name ('{of.group(1)} of')", _STRONG, "self"
         caps = _NEXT_CAPITALISED.match(text, end, stop)
@@ -322,11 +322,8 @@ class RoleClassifier:
     def _before(self, left: str) -> tuple[str, str, int, str] | None:
         """Cues in the words just before the mention, within its clause."""
         c = self.cues
-        cut = None
-        for cut in _CLAUSE_BREAK.finditer(left):
-            pass
-        tail = left[cut.end() :] if cut else left
-        words = [w.lower() for w in _WORD.findall(tail)]
+        tail = _CLAUSE_TAIL_REVERSED.match(left[::-1]).group()[::-1]  # type: ignore[union-attr]
+        words = [w.lower() for w in _WORD.findall(tail)[-6:]]
         if not words:
             return None
         i = len(words) - 1
@@ -363,7 +360,10 @@ class RoleClassifier:
         aux, word = found.group(1), found.group(2)
         follower = _NEXT_WORD.match(text, found.end(), stop)
         # "was shelled", "has been retaken", and the reduced passive "Leyte, hit by the typhoon".
-        passive = bool(aux and _PASSIVE.search(aux)) or (not aux and follower is not None and follower.group(1) == "by")
+        participle = word.endswith(("ed", "en", "wn", "t", "d", "k", "ne"))  # not "is ready", "was willing"
+        passive = participle and (
+            bool(aux and _PASSIVE.search(aux)) or (not aux and follower is not None and follower.group(1) == "by")
+        )
         if passive:
             if word in c.place_verbs:
                 return "place", f"subject of passive '{word}'", _STRONG, "right"

@@ -54,7 +54,7 @@ def parse_source(path: Path) -> list[dict]:
     return articles
 
 
-def to_xml(articles: list[dict], point) -> str:  # noqa: ANN001 - point: words -> (lat, lon) or None
+def to_xml(articles: list[dict], point) -> str:
     out = ["<?xml version='1.0' encoding='utf-8'?>", "<articles>"]
     for a in articles:
         out.append(f'<article id="{a["id"]}">')
