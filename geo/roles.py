@@ -68,7 +68,7 @@ _STRONG, _WEAK, _NONE = 2, 1, 0
 # Closed-class grammar, not open word lists: auxiliaries and adverbs between a subject and its verb.
 _AUX = (
     r"(?:has|have|had|will|would|could|can|may|might|must|should|shall|is|are|was|were|be|been|being|did|does|do"
-    r"|[a-z]+n['’]t|not|also|still|now|already|again|then|never|always|often|long|yet|just|soon|even|first"
+    r"|[a-z]+n['’]t|not|also|still|now|already|again|then|later|earlier|since|once|instead|today|yesterday|never|always|often|long|yet|just|soon|even|first"
     # adverbs in -ly, but not the nouns and names that end so
     r"|(?!(?:family|rally|ally|assembly|supply|reply|daily|weekly|monthly|italy|july|fly|belly|bully|holly)\b)[a-z]{2,}ly)"
 )
@@ -78,7 +78,8 @@ _POSSESSIVE = re.compile(r"(?:['’\"]s|(?<=s)['’])(?=[\s])((?:[ \t\u00a0]+[A-
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([a-z][a-z-]*)\b")
 # Words after a noun-or-verb ("plans", "fears") that show it is the verb: "Oslo plans to", "Kyiv fears that".
 _VERB_FOLLOWERS = frozenset({"to", "that", "the", "a", "an", "its", "their", "his", "her", "it", "this", "these", "those", "no"})
-_NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:of[ \t\u00a0]+)?[A-Z][\w'’.-]*){1,4})")
+_NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:(?:of|for|and|&)[ \t\u00a0]+)?[A-Z][\w'’.-]*){1,4})")
+_NAME_CONNECTORS = frozenset({"of", "for", "and", "&"})
 _APPOSITION = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+((?:[A-Za-z-]+[ \t\u00a0]+){0,3}[A-Za-z-]+)")
 _NAME_OF = re.compile(r"\b([A-Z][a-z]+)[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)(?:the\s+)?")
@@ -255,7 +256,7 @@ class RoleClassifier:
         left = text[max(0, start - _LEFT_CHARS) : start]
         stop = min(len(text), end + _RIGHT_CHARS)
 
-        named = self._inside_name(text, left, end, stop)
+        named = self._inside_name(text, left, end, stop, m.kind == "demonym")
         if named:
             return named
         if m.kind == "demonym":
@@ -263,17 +264,24 @@ class RoleClassifier:
 
         possessive = _POSSESSIVE.match(text, end, stop)
         if possessive:
-            words = possessive.group(1).split()
+            words = [w.lower() for w in possessive.group(1).split()]
             for w in words:
-                w = w.lower()
                 if w in c.geographic_nouns or w in c.local_nouns:
                     return "place", f"possessive before '{w}'", _STRONG, "right"
-            return "actor", "possessive", _STRONG, "right"
+            # "Peru's minister", "Ottawa's decision": a state or its seat owns and decides; a town's
+            # possessions ("Leeds's unemployment rate") are mostly things located there.
+            if self._stands_for_a_state(m.place) or any(w in c.affiliation_nouns for w in words):
+                return "actor", "possessive", _STRONG, "right"
+            return "place", "possessive of a town", _STRONG, "right"
 
+        # The noun the name modifies outranks a preposition before the phrase: "by Esperance residents".
+        modifier = self._modifier(text, end, stop)
+        if modifier:
+            return modifier
         before = self._before(left)
         if before and before[2] == _STRONG:
             return before
-        after = self._subject_or_modifier(text, m, end, stop)
+        after = self._subject(text, m, end, stop)
         if after:
             return after
         apposition = _APPOSITION.match(text, end, stop)
@@ -287,7 +295,7 @@ class RoleClassifier:
             return before
         return "place", "default", _NONE, "self"
 
-    def _inside_name(self, text: str, left: str, end: int, stop: int) -> tuple[str, str, int, str] | None:
+    def _inside_name(self, text: str, left: str, end: int, stop: int, demonym: bool) -> tuple[str, str, int, str] | None:
         """A capitalised phrase around the mention that names an event or a body, or a title after it."""
         c = self.cues
         of = _NAME_OF.search(left, len(left) - 40) if left.endswith(("of ", "of the ")) else None
@@ -296,12 +304,15 @@ class RoleClassifier:
         caps = _NEXT_CAPITALISED.match(text, end, stop)
         if caps:
             for w in caps.group(1).split():
-                if w == "of":
+                if w in _NAME_CONNECTORS:
                     continue
                 if name_key(w) in c.titles:
                     return "affiliation", f"before the title '{w}'", _STRONG, "right"
-                if w in c.name_words or w in c.organisation_words:
-                    return "name", f"in a name ('{w}')", _STRONG, "self"
+                singular = w.removesuffix("s")  # "Centers", "Councils"
+                if w in c.name_words or w in c.organisation_words or singular in c.organisation_words:
+                    # A demonym inside a body's name still says whose body it is ("the Chilean Navy").
+                    return ("affiliation", f"demonym in a name ('{w}')", _STRONG, "self") if demonym else (
+                        "name", f"in a name ('{w}')", _STRONG, "self")
         return None
 
     def _demonym(self, text: str, m: Any, end: int, stop: int) -> tuple[str, str, int, str]:
@@ -342,8 +353,12 @@ class RoleClassifier:
             for p in reversed(words[max(0, i - 3) : i]):  # the nearest word first
                 if p in c.party_words:
                     return "actor", f"after '{p} {w}'", _STRONG, "left"
-            if w == "of" and i > 0 and (words[i - 1] in c.geographic_nouns or words[i - 1] in c.local_nouns):
-                return "place", f"after '{words[i - 1]} of'", _STRONG, "left"
+            if w == "of" and i > 0:
+                owner = words[i - 1]
+                if owner in c.geographic_nouns or owner in c.local_nouns:
+                    return "place", f"after '{owner} of'", _STRONG, "left"
+                if owner in c.affiliation_nouns or name_key(owner) in c.titles:  # "officials of", "the premier of"
+                    return "actor", f"after '{owner} of'", _STRONG, "left"
             return "place", f"after '{w}'", _WEAK, "left"
         if w in c.actor_object_verbs:
             return "actor", f"object of '{w}'", _STRONG, "left"
@@ -351,8 +366,24 @@ class RoleClassifier:
             return "place", f"object of '{w}'", _STRONG, "left"
         return None
 
-    def _subject_or_modifier(self, text: str, m: Any, end: int, stop: int) -> tuple[str, str, int, str] | None:
-        """The verb the mention is the subject of, or the noun it modifies."""
+    def _modifier(self, text: str, end: int, stop: int) -> tuple[str, str, int, str] | None:
+        """The noun right after the name, when the name modifies it ("Ottawa officials", "Osaka residents")."""
+        c = self.cues
+        nxt = _NEXT_WORD.match(text, end, stop)
+        if not nxt:
+            return None
+        word = nxt.group(1)
+        affiliation = word in c.affiliation_nouns
+        if not affiliation and word not in c.local_nouns and word not in c.geographic_nouns:
+            return None
+        # A word that is also a verb, used as one: "Oslo plans to", "Kyiv fears that".
+        follower = _NEXT_WORD.match(text, nxt.end(), stop)
+        if follower is not None and follower.group(1) in _VERB_FOLLOWERS and not word.endswith("ing"):
+            return None
+        return ("affiliation" if affiliation else "place"), f"modifier of '{word}'", _STRONG, "right"
+
+    def _subject(self, text: str, m: Any, end: int, stop: int) -> tuple[str, str, int, str] | None:
+        """The verb the mention is the subject of."""
         c = self.cues
         found = _SUBJECT.match(text, end, stop)
         if not found:
@@ -370,12 +401,6 @@ class RoleClassifier:
             if word in c.actor_verbs:
                 return "actor", f"subject of passive '{word}'", _STRONG, "right"
             return None
-        if not aux and (word in c.affiliation_nouns or word in c.local_nouns or word in c.geographic_nouns):
-            verb_use = follower is not None and follower.group(1) in _VERB_FOLLOWERS and not word.endswith("ing")
-            if not verb_use:
-                if word in c.affiliation_nouns:
-                    return "affiliation", f"modifier of '{word}'", _STRONG, "right"
-                return "place", f"modifier of '{word}'", _STRONG, "right"
         if word.endswith("ing") and not aux:
             return None
         if word in c.actor_verbs:

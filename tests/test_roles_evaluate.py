@@ -128,13 +128,14 @@ def test_role_sets_are_built_from_their_sources(tmp_path):
             assert [(s, e, t) for s, e, _, t in a["marks"]] == [(r.start, r.end, r.type) for r in g.roles]
 
 
-def test_role_sets_cover_every_role_with_enough_toponyms():
-    for xml, least in ((DEV, 100), (HELDOUT, 80)):
-        roles = [r for a in read_corpus(xml) for r in a.roles]
-        assert len(roles) >= least
-        accepted = {role for r in roles for role in r.accepts}
-        assert accepted == {"place", "actor", "affiliation", "name"} or xml == HELDOUT
-        assert {"place", "actor", "affiliation"} <= accepted
+@pytest.mark.parametrize(
+    ("xml", "least", "covered"),
+    [(DEV, 140, {"place", "actor", "affiliation", "name"}), (HELDOUT, 90, {"place", "actor", "affiliation"})],
+)
+def test_role_sets_cover_the_roles_with_enough_toponyms(xml, least, covered):
+    roles = [r for a in read_corpus(xml) for r in a.roles]
+    assert len(roles) >= least
+    assert covered <= {role for r in roles for role in r.accepts}
 
 
 @pytest.fixture(scope="module")
@@ -160,4 +161,5 @@ def test_cli_reports_role_accuracy(full_gazetteer):
         capture_output=True, text=True, check=True,
     )
     figures = json.loads(out.stdout)
-    assert figures["role_gold"] == 114 and figures["role_accuracy"] >= 0.8
+    typed = sum(1 for a in read_corpus(DEV) for r in a.roles if r.accepts)
+    assert figures["role_gold"] == typed and figures["role_accuracy"] >= 0.8
