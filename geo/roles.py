@@ -80,6 +80,8 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0]+([a-z][a-z-]*)\b")
 _VERB_FOLLOWERS = frozenset({"to", "that", "the", "a", "an", "its", "their", "his", "her", "it", "this", "these", "those", "no"})
 _NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:(?:of|for|and|&)[ \t\u00a0]+)?[A-Z][\w'’.-]*){1,4})")
 _NAME_CONNECTORS = frozenset({"of", "for", "and", "&"})
+# A capitalised word right before the name, inside the same phrase ("United" in "United Russia").
+_CAPITALISED_BEFORE = re.compile(r"(?<=[\w,] )([A-Z][a-z]+) $")
 _APPOSITION = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+((?:[A-Za-z-]+[ \t\u00a0]+){0,3}[A-Za-z-]+)")
 _NAME_OF = re.compile(r"\b([A-Z][a-z]+)[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)(?:the\s+)?")
@@ -156,6 +158,7 @@ class RoleCues:
     place_prepositions: frozenset[str]
     place_adjectives: frozenset[str]
     name_words: frozenset[str]
+    located_names: frozenset[str]
     seat_codes: frozenset[str]
     titles: frozenset[str]  # person titles (name keys), from geo/data/person_titles.txt
     organisation_words: frozenset[str]  # as written, from geo/data/organisation_words.txt
@@ -183,6 +186,7 @@ def role_cues() -> RoleCues:
         place_prepositions=_packaged("role_place_prepositions.txt"),
         place_adjectives=_packaged("role_place_adjectives.txt"),
         name_words=_packaged("role_name_words.txt"),
+        located_names=_packaged("role_located_names.txt"),
         seat_codes=_packaged("role_seat_codes.txt"),
         titles=frozenset(name_key(t) for t in person_titles()),
         organisation_words=organisation_words(),
@@ -240,8 +244,17 @@ class RoleClassifier:
         # on its left), "Lima and Quito agreed" (the last's, read on its right).
         for i in range(1, len(mentions)):
             role, cue, _, side = decided[i - 1]
-            if side == "left" and decided[i][2] < _STRONG and _coordinated(text, mentions[i - 1], mentions[i]):
-                decided[i] = (role, "coordinated: " + cue, _WEAK, "left")
+            if side != "left" or not _coordinated(text, mentions[i - 1], mentions[i]):
+                continue
+            # "in Surrey, UK": a bare comma after a located name adds the place that holds it, whatever follows.
+            holder = (
+                role == "place"
+                and mentions[i].kind == "toponym"
+                and getattr(mentions[i].place, "feature_class", "") == "A"
+                and text[mentions[i - 1].end : mentions[i].start] == ", "
+            )
+            if decided[i][2] < _STRONG or holder:
+                decided[i] = (role, cue if cue.startswith("coordinated: ") else "coordinated: " + cue, _WEAK, "left")
         for i in range(len(mentions) - 2, -1, -1):
             role, cue, _, side = decided[i + 1]
             if side == "right" and decided[i][2] < _STRONG and _coordinated(text, mentions[i], mentions[i + 1]):
@@ -301,6 +314,11 @@ class RoleClassifier:
         of = _NAME_OF.search(left, len(left) - 40) if left.endswith(("of ", "of the ")) else None
         if of and of.group(1) in c.name_words:
             return "name", f"in a name ('{of.group(1)} of')", _STRONG, "self"
+        if of and of.group(1) in c.located_names:
+            return "place", f"in a name that locates ('{of.group(1)} of')", _STRONG, "self"
+        opener = _CAPITALISED_BEFORE.search(left, len(left) - 20)
+        if opener and (opener.group(1) in c.organisation_words or opener.group(1) in c.name_words):
+            return "name", f"in a name ('{opener.group(1)}')", _STRONG, "self"
         caps = _NEXT_CAPITALISED.match(text, end, stop)
         if caps:
             for w in caps.group(1).split():
@@ -309,6 +327,8 @@ class RoleClassifier:
                 if name_key(w) in c.titles:
                     return "affiliation", f"before the title '{w}'", _STRONG, "right"
                 singular = w.removesuffix("s")  # "Centers", "Councils"
+                if w in c.located_names or singular in c.located_names:
+                    return "place", f"in a name that locates ('{w}')", _STRONG, "self"
                 if w in c.name_words or w in c.organisation_words or singular in c.organisation_words:
                     # A demonym inside a body's name still says whose body it is ("the Chilean Navy").
                     return ("affiliation", f"demonym in a name ('{w}')", _STRONG, "self") if demonym else (
@@ -409,7 +429,7 @@ class RoleClassifier:
             return "place", f"subject of '{word}'", _STRONG, "right"
         # Kind: a state, a capital or a seat of power as the subject of some other finite verb
         # ("Oslo dropped its objection", "Hanoi has moved") stands for its government.
-        if (aux or word.endswith("ed")) and self._stands_for_a_state(m.place):
+        if (word.endswith("ed") or (aux and _looks_like_a_verb(word))) and self._stands_for_a_state(m.place):
             return "actor", f"{self._kind(m.place)} as subject of '{word}'", _STRONG, "right"
         return None
 
@@ -420,6 +440,15 @@ class RoleClassifier:
     def _kind(self, place: Any) -> str:
         code = place.feature_code
         return "country" if code.startswith("PCL") else "capital" if code in {"PPLC", "PPLG"} else "seat of power"
+
+
+# Endings of adjectives that follow an auxiliary ("has had annual", "will have sufficient", "are worrisome").
+_ADJECTIVE_ENDINGS = ("al", "ous", "ful", "ive", "ble", "ent", "ant", "ic", "y", "some", "less", "ar", "ary")
+
+
+def _looks_like_a_verb(word: str) -> bool:
+    """After an auxiliary: a verb ("has set", "will cut"), not "had", "been" or an adjective."""
+    return word not in {"had", "have", "has", "been", "be", "being"} and not word.endswith(_ADJECTIVE_ENDINGS)
 
 
 def _coordinated(text: str, first: Any, second: Any) -> bool:

@@ -66,6 +66,18 @@ CASES = [
     ("Crowds gathered outside the Seat at noon.", "Seat", "toponym", SEAT, "place", "after 'outside'"),
     ("Nothing much happens in Tartu.", "Tartu", "toponym", TOWN, "place", "after 'in'"),
     ("Tartu is quiet.", "Tartu", "toponym", TOWN, "place", "default"),
+    # names that locate, names of bodies, and what a name modifies inside a prepositional phrase
+    ("Pupils at Tartu High School sat exams.", "Tartu", "toponym", TOWN, "place", "in a name that locates ('School')"),
+    ("Students of the University of Tartu marched.", "Tartu", "toponym", TOWN, "place", "in a name that locates ('University of')"),
+    ("The Tartu Forest Service closed the trail.", "Tartu", "toponym", TOWN, "name", "in a name ('Service')"),
+    ("The mayor joined United Tartu last year.", "Tartu", "toponym", TOWN, "name", "in a name ('United')"),
+    ("The Chilean Navy sent two ships.", "Chilean", "demonym", COUNTRY, "affiliation", "demonym in a name ('Navy')"),
+    ("It was first reported by Tartu residents.", "Tartu", "toponym", TOWN, "place", "modifier of 'residents'"),
+    ("Tartu's bus station reopened.", "Tartu", "toponym", TOWN, "place", "possessive before 'station'"),
+    ("Tartu's unemployment rate rose.", "Tartu", "toponym", TOWN, "place", "possessive of a town"),
+    ("Peru has set a deadline.", "Peru", "toponym", COUNTRY, "actor", "country as subject of 'set'"),
+    ("Peru has had annual floods.", "Peru", "toponym", COUNTRY, "place", "default"),
+    ("Peru will have sufficient doses.", "Peru", "toponym", COUNTRY, "place", "default"),
 ]
 
 
@@ -117,6 +129,17 @@ def test_own_cue_beats_a_coordinated_one(classify):
     assert roles[1] == Role("actor", "subject of 'protested'")
 
 
+def test_a_region_after_a_comma_holds_the_place_before_it(classify):
+    region = Place("r", "Region", "A", "ADM1", "XX", "", 0, 0.0, 0.0)
+    text = "Cattle at a farm in Tartu, Estonia have tested positive."
+    roles = classify(text, [_mention(text, "Tartu", "toponym", TOWN), _mention(text, "Estonia", "toponym", region)])
+    assert roles == [Role("place", "after 'in'"), Role("place", "coordinated: after 'in'")]
+    # A demonym after the comma is no holder: it opens its own phrase.
+    text = "Shells fell near Tartu, Estonian media said."
+    roles = classify(text, [_mention(text, "Tartu", "toponym", TOWN), _mention(text, "Estonian", "demonym", COUNTRY)])
+    assert roles[1] == Role("affiliation", "demonym before 'media'")
+
+
 def test_window_stops_at_the_sentence(classify):
     # "in" belongs to the sentence before; the mention opens its own clause.
     text = "They met in. Oslo announced a deal."
@@ -166,7 +189,7 @@ ROLE_FILES = sorted(p.name for p in resources.files("geo").joinpath("data").iter
 
 
 def test_every_cue_list_is_shipped_and_read():
-    assert len(ROLE_FILES) == 12
+    assert len(ROLE_FILES) == 13
     cues = role_cues()
     for name, words in vars(cues).items():
         assert words, f"cue list {name} is empty"
@@ -179,5 +202,5 @@ def test_cue_files_open_with_a_comment_and_hold_one_word_a_line(name):
     entries = [line.split("#", 1)[0].strip() for line in lines]
     entries = [e for e in entries if e]
     assert entries and all(" " not in e for e in entries)
-    if name not in {"role_name_words.txt", "role_seat_codes.txt"}:
+    if name not in {"role_name_words.txt", "role_located_names.txt", "role_seat_codes.txt"}:
         assert all(e == e.lower() for e in entries), f"{name}: entries are lower case"
