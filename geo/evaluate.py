@@ -152,6 +152,14 @@ GEOWEBNEWS_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+def _type_key(kind: str) -> str:
+    key = "".join(ch for ch in kind.lower() if ch.isalpha())
+    return key.replace("literal", "lit").replace("metonymy", "metonymic")
+
+
+_ROLES_BY_KEY = {_type_key(kind): roles for kind, roles in GEOWEBNEWS_ROLES.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class GoldRole:
     """One toponym annotated with a type of the pragmatic taxonomy (GeoWebNews ``<type>``)."""
@@ -163,8 +171,17 @@ class GoldRole:
 
     @property
     def accepts(self) -> frozenset[str]:
-        """The roles that count as right for this type (empty: not scored)."""
-        return GEOWEBNEWS_ROLES.get(self.type, frozenset())
+        """The roles that count as right for this type (empty: not scored).
+
+        Case, spaces and underscores do not matter, nor "Lit" for "Literal"
+        ("Embedded_Non_Literal", "non-literal modifier", "Metonymy" are read too).
+
+        Examples
+        --------
+        >>> sorted(GoldRole(0, 4, "Lima", "Embedded_Non_Literal").accepts)
+        ['name']
+        """
+        return _ROLES_BY_KEY.get(_type_key(self.type), frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +461,7 @@ def _gold_roles(where: str, text: str, elem: ET.Element) -> Iterator[GoldRole]:
         if not 0 <= start < end <= len(text):
             raise InputError(f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
                              f"{len(text)}-character text; fix the annotation")
-        if kind not in GEOWEBNEWS_ROLES:
+        if _type_key(kind) not in _ROLES_BY_KEY:
             logger.debug("%s: toponym %r has type %r, which role scoring leaves out", where, name, kind)
         yield GoldRole(start=start, end=end, name=name, type=kind)
 

@@ -90,6 +90,15 @@ def test_role_accuracy_over_found_typed_toponyms(gwn):
     assert "role accuracy" in s.format() and "all-place baseline 0.667" in s.format()
 
 
+@pytest.mark.parametrize(
+    ("kind", "roles"),
+    [("Embedded_Non_Literal", {"name"}), ("non-literal modifier", {"affiliation"}), ("METONYMY", {"actor"}),
+     ("Literal", {"place"}), ("Homonym", set()), ("Language", set())],
+)
+def test_type_spellings(kind, roles):
+    assert GoldRole(0, 1, "x", kind).accepts == roles
+
+
 def test_a_prediction_without_a_role_counts_as_a_place():
     g = GoldArticle("1", "Lima rose.", None, "", (), (GoldRole(0, 4, "Lima", "Literal"),))
     assert score([g], [[Prediction(0, 4, -12.0, -77.0)]]).role_accuracy == 1.0
