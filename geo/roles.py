@@ -21,9 +21,11 @@ The classifier reads a few words on each side of a mention with compiled
 regular expressions, and looks the words up in cue lists kept as plain text in
 ``geo/data/role_*.txt`` (one word a line, with comments on what belongs
 there). Cues are tried from the most to the least telling: a capitalised
-name around the place, demonym use, a possessive, a preposition or verb just
-before it, the verb it is the subject of, the noun it modifies, an
-apposition, and its kind (a building that houses a government). Names joined
+name around the place (a building's name keeps it a place: "Norfolk High
+School"), demonym use, a possessive, the noun it modifies, the preposition
+or verb just before it, the verb it is the subject of, an apposition, and its
+kind (a state, a capital or a building that houses a government as a
+subject or alone is an actor). Names joined
 by "and" or a comma share the cue of the one that has it ("talks between Lima
 and Quito", "Jaffna and Kilinochchi were shelled"). With no cue the mention
 is a ``place``. The cue that decided is kept as ``role_cue``.
@@ -50,7 +52,6 @@ from typing import Any, NamedTuple
 
 from .errors import InputError
 from .lexicons import organisation_words, person_titles, read_word_list
-from .names import name_key
 
 __all__ = ["ROLES", "Role", "RoleClassifier", "RoleCues", "RoleInput", "parse_roles", "role_cues"]
 
@@ -80,8 +81,6 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0]+([a-z][a-z-]*)\b")
 _VERB_FOLLOWERS = frozenset({"to", "that", "the", "a", "an", "its", "their", "his", "her", "it", "this", "these", "those", "no"})
 _NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:(?:of|for|and|&)[ \t\u00a0]+)?[A-Z][\w'’.-]*){1,4})")
 _NAME_CONNECTORS = frozenset({"of", "for", "and", "&"})
-# A capitalised word right before the name, inside the same phrase ("United" in "United Russia").
-_CAPITALISED_BEFORE = re.compile(r"(?<=[\w,] )([A-Z][a-z]+) $")
 _APPOSITION = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+((?:[A-Za-z-]+[ \t\u00a0]+){0,3}[A-Za-z-]+)")
 _NAME_OF = re.compile(r"\b([A-Z][a-z]+)[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)(?:the\s+)?")
@@ -160,7 +159,7 @@ class RoleCues:
     name_words: frozenset[str]
     located_names: frozenset[str]
     seat_codes: frozenset[str]
-    titles: frozenset[str]  # person titles (name keys), from geo/data/person_titles.txt
+    titles: frozenset[str]  # person titles, lower case without a final dot, from geo/data/person_titles.txt
     organisation_words: frozenset[str]  # as written, from geo/data/organisation_words.txt
 
 
@@ -188,7 +187,7 @@ def role_cues() -> RoleCues:
         name_words=_packaged("role_name_words.txt"),
         located_names=_packaged("role_located_names.txt"),
         seat_codes=_packaged("role_seat_codes.txt"),
-        titles=frozenset(name_key(t) for t in person_titles()),
+        titles=frozenset(t.lower().rstrip(".") for t in person_titles()),
         organisation_words=organisation_words(),
     )
 
@@ -316,15 +315,15 @@ class RoleClassifier:
             return "name", f"in a name ('{of.group(1)} of')", _STRONG, "self"
         if of and of.group(1) in c.located_names:
             return "place", f"in a name that locates ('{of.group(1)} of')", _STRONG, "self"
-        opener = _CAPITALISED_BEFORE.search(left, len(left) - 20)
-        if opener and (opener.group(1) in c.organisation_words or opener.group(1) in c.name_words):
-            return "name", f"in a name ('{opener.group(1)}')", _STRONG, "self"
+        opener = _capitalised_before(left)
+        if opener and (opener in c.organisation_words or opener in c.name_words):
+            return "name", f"in a name ('{opener}')", _STRONG, "self"
         caps = _NEXT_CAPITALISED.match(text, end, stop)
         if caps:
             for w in caps.group(1).split():
                 if w in _NAME_CONNECTORS:
                     continue
-                if name_key(w) in c.titles:
+                if w.lower().rstrip(".") in c.titles:
                     return "affiliation", f"before the title '{w}'", _STRONG, "right"
                 singular = w.removesuffix("s")  # "Centers", "Councils"
                 if w in c.located_names or singular in c.located_names:
@@ -377,7 +376,7 @@ class RoleClassifier:
                 owner = words[i - 1]
                 if owner in c.geographic_nouns or owner in c.local_nouns:
                     return "place", f"after '{owner} of'", _STRONG, "left"
-                if owner in c.affiliation_nouns or name_key(owner) in c.titles:  # "officials of", "the premier of"
+                if owner in c.affiliation_nouns or owner.rstrip(".") in c.titles:  # "officials of", "the premier of"
                     return "actor", f"after '{owner} of'", _STRONG, "left"
             return "place", f"after '{w}'", _WEAK, "left"
         if w in c.actor_object_verbs:
@@ -449,6 +448,19 @@ _ADJECTIVE_ENDINGS = ("al", "ous", "ful", "ive", "ble", "ent", "ant", "ic", "y",
 def _looks_like_a_verb(word: str) -> bool:
     """After an auxiliary: a verb ("has set", "will cut"), not "had", "been" or an adjective."""
     return word not in {"had", "have", "has", "been", "be", "being"} and not word.endswith(_ADJECTIVE_ENDINGS)
+
+
+def _capitalised_before(left: str) -> str | None:
+    """A capitalised word right before the name and inside its phrase ("United" in "United Russia"), not
+    one that opens a sentence."""
+    if len(left) < 4 or left[-1] != " ":
+        return None
+    space = left.rfind(" ", 0, len(left) - 1)
+    word = left[space + 1 : -1]
+    if space < 1 or not word[:1].isupper() or not word[1:].isalpha() or not word[1:].islower():
+        return None
+    before = left[space - 1]
+    return word if before.isalnum() or before == "," else None
 
 
 def _coordinated(text: str, first: Any, second: Any) -> bool:
