@@ -225,8 +225,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.gold_spans:
 
         def resolve(article):  # noqa: ANN001, ANN202
-            places = parser.resolve_spans(article.text, [(t.start, t.end) for t in article.toponyms])
-            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon) for t, p in zip(article.toponyms, places)]
+            spans = [(t.start, t.end) for t in article.toponyms]
+            places = parser.resolve_spans(article.text, spans)
+            roles = parser.span_roles(article.text, spans, places)
+            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
+                    for t, p, r in zip(article.toponyms, places, roles)]
 
         scores = evaluate_gold_spans(args.corpus, resolve, limit=args.limit)
     else:

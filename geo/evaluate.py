@@ -61,7 +61,8 @@ counts, with coordinates or without. Role accuracy is scored over the typed
 toponyms *found* (some prediction overlaps them): a found toponym is right
 when the role of the prediction overlapping it most is one its type accepts.
 ``role_all_place`` is the same share for a parser that calls everything a
-place, the baseline to beat.
+place, the baseline to beat. In gold-span mode the answers for the gold
+spans carry the roles, so recognition drops out of the role figure.
 
 Any ratio with a zero denominator is reported as 0.0.
 """
@@ -673,6 +674,7 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
     except ValueError as err:
         raise InputError(f"score_gold_spans(): the number of answer lists differs from the number of gold articles "
                          f"({err}); pass one list per article") from err
+    roles = _RoleTally()
     for article, row in pairs:
         if len(row) != len(article.toponyms):
             raise InputError(f"article {article.id}: {len(row)} answers for {len(article.toponyms)} gold toponyms; "
@@ -685,8 +687,11 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
             else:
                 answered += 1
                 errors.append(haversine_km(g.lat, g.lon, p.lat, p.lon))
-    return _summarise(corpus="", articles=articles, gold=n_gold, predictions=answered, correct=answered,
-                      found=answered, errors=errors, accuracy_base=n_gold, gold_spans=True)
+        roles.add(article.roles, [p for p in row if p is not None])
+    result = _summarise(corpus="", articles=articles, gold=n_gold, predictions=answered, correct=answered,
+                        found=answered, errors=errors, accuracy_base=n_gold, gold_spans=True)
+    roles.fill(result)
+    return result
 
 
 # --------------------------------------------------------------------------- running

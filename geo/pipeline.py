@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +180,19 @@ class Geoparser:
             given.append(Span(start, end, surface, key, key in self.recognizer.demonym_keys))
         chosen = {(r.span.start, r.span.end): r.place for r in self.resolver.resolve(text, given, keep_all=True)}
         return [chosen.get((s.start, s.end)) for s in given]
+
+    def span_roles(self, text: str, spans: Sequence[tuple[int, int]], places: Sequence[Any]) -> list[Any]:
+        """The :class:`geo.roles.Role` of each given span with its place (as from :meth:`resolve_spans`),
+        or None where the place is None (gold-span evaluation of roles)."""
+        demonyms = self.recognizer.demonym_keys
+
+        def kind(start: int, end: int) -> str:
+            key = name_key(text[start:end])
+            return "demonym" if key in demonyms or (key.endswith("s") and key[:-1] in demonyms) else "toponym"
+
+        found = [RoleInput(start, end, kind(start, end), place) for (start, end), place in zip(spans, places) if place is not None]
+        roles = iter(self.role_classifier(text, found))
+        return [None if place is None else next(roles) for place in places]
 
     def focus(self, mentions: list[Mention]) -> tuple[str, Any]:
         """The main country code and main place of one article's mentions."""

@@ -368,7 +368,7 @@ class RoleClassifier:
             return "actor", "agent after 'by'", _STRONG, "left"
         if w == "to" and i > 0 and words[i - 1] == "according":
             return "actor", "after 'according to'", _STRONG, "left"
-        if w in {"between", "with", "against", "on", "to", "of", "for", "among", "from"}:
+        if w in {"between", "with", "against", "on", "to", "of", "for", "among"}:
             for p in reversed(words[max(0, i - 3) : i]):  # the nearest word first
                 if p in c.party_words:
                     return "actor", f"after '{p} {w}'", _STRONG, "left"

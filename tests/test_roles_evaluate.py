@@ -18,6 +18,7 @@ from geo.evaluate import (
     evaluate,
     read_corpus,
     score,
+    score_gold_spans,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -99,6 +100,13 @@ def test_type_spellings(kind, roles):
     assert GoldRole(0, 1, "x", kind).accepts == roles
 
 
+def test_gold_span_answers_carry_roles(gwn):
+    a1, a2 = list(read_corpus(gwn))
+    answers = [[Prediction(0, 5, -0.2, -78.5, "actor"), None], [Prediction(33, 38, -18.0, -70.2, "place")]]
+    s = score_gold_spans([a1, a2], answers)
+    assert (s.role_gold, s.role_found, s.role_correct) == (4, 2, 2)
+
+
 def test_a_prediction_without_a_role_counts_as_a_place():
     g = GoldArticle("1", "Lima rose.", None, "", (), (GoldRole(0, 4, "Lima", "Literal"),))
     assert score([g], [[Prediction(0, 4, -12.0, -77.0)]]).role_accuracy == 1.0
@@ -172,3 +180,10 @@ def test_cli_reports_role_accuracy(full_gazetteer):
     figures = json.loads(out.stdout)
     typed = sum(1 for a in read_corpus(DEV) for r in a.roles if r.accepts)
     assert figures["role_gold"] == typed and figures["role_accuracy"] >= 0.8
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "evaluate", str(HELDOUT), "--gold-spans", "--index", str(full_gazetteer.path), "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    figures = json.loads(out.stdout)
+    assert figures["gold_spans"] and figures["role_found"] >= 0.95 * figures["role_gold"]
+    assert figures["role_accuracy"] >= 0.8
