@@ -24,6 +24,7 @@ from geo.evaluate import (
 DATA = Path(__file__).resolve().parent / "data"
 DEV = DATA / "roles_dev.xml"
 HELDOUT = DATA / "roles_heldout.xml"
+UNSEEN = DATA / "roles_unseen.xml"
 
 GWN = """<?xml version='1.0' encoding='utf-8'?>
 <articles>
@@ -136,7 +137,7 @@ def test_role_sets_are_built_from_their_sources(tmp_path):
         from build_role_sets import parse_source
     finally:
         sys.path.remove(str(DATA))
-    for xml in (DEV, HELDOUT):
+    for xml in (DEV, HELDOUT, UNSEEN):
         articles = parse_source(xml.with_suffix(".src"))
         gold = list(read_corpus(xml))
         assert [a["id"] for a in articles] == [g.id for g in gold]
@@ -147,7 +148,11 @@ def test_role_sets_are_built_from_their_sources(tmp_path):
 
 @pytest.mark.parametrize(
     ("xml", "least", "covered"),
-    [(DEV, 140, {"place", "actor", "affiliation", "name"}), (HELDOUT, 90, {"place", "actor", "affiliation"})],
+    [
+        (DEV, 140, {"place", "actor", "affiliation", "name"}),
+        (HELDOUT, 90, {"place", "actor", "affiliation"}),
+        (UNSEEN, 60, {"place", "actor", "affiliation"}),
+    ],
 )
 def test_role_sets_cover_the_roles_with_enough_toponyms(xml, least, covered):
     roles = [r for a in read_corpus(xml) for r in a.roles]
@@ -160,14 +165,14 @@ def role_scores(geoparser):
     def parse(article):
         return geoparser.parse_text(article.text, published=article.published, doc=article.id)
 
-    return {xml.stem: evaluate(xml, parse) for xml in (DEV, HELDOUT)}
+    return {xml.stem: evaluate(xml, parse) for xml in (DEV, HELDOUT, UNSEEN)}
 
 
-@pytest.mark.parametrize("name", ["roles_dev", "roles_heldout"])
+@pytest.mark.parametrize("name", ["roles_dev", "roles_heldout", "roles_unseen"])
 def test_role_accuracy_beats_everything_is_a_place(role_scores, name):
     s = role_scores[name]
     assert s.role_found >= 0.9 * s.role_gold
-    assert 0.45 <= s.role_all_place <= 0.6  # the sets are balanced like annotated news
+    assert 0.45 <= s.role_all_place <= 0.62  # the sets are balanced like annotated news
     assert s.role_accuracy >= 0.8, s.format()
     assert s.role_accuracy >= s.role_all_place + 0.25
 
