@@ -428,7 +428,13 @@ class RoleClassifier:
             return "place", f"subject of '{word}'", _STRONG, "right"
         # Kind: a state, a capital or a seat of power as the subject of some other finite verb
         # ("Oslo dropped its objection", "Hanoi has moved") stands for its government.
-        if (word.endswith("ed") or (aux and _looks_like_a_verb(word))) and self._stands_for_a_state(m.place):
+        finite = (
+            word.endswith("ed")
+            or (aux and _looks_like_a_verb(word))
+            # "Cairo understands the", "Oslo attempts to": a present-tense verb before its object
+            or (len(word) > 3 and word.endswith("s") and follower is not None and follower.group(1) in _VERB_FOLLOWERS)
+        )
+        if finite and self._stands_for_a_state(m.place):
             return "actor", f"{self._kind(m.place)} as subject of '{word}'", _STRONG, "right"
         return None
 

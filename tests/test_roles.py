@@ -76,6 +76,8 @@ CASES = [
     ("Tartu's bus station reopened.", "Tartu", "toponym", TOWN, "place", "possessive before 'station'"),
     ("Tartu's unemployment rate rose.", "Tartu", "toponym", TOWN, "place", "possessive of a town"),
     ("Peru has set a deadline.", "Peru", "toponym", COUNTRY, "actor", "country as subject of 'set'"),
+    ("Cairo understands the risk.", "Cairo", "toponym", CAPITAL, "actor", "capital as subject of 'understands'"),
+    ("Tartu understands the risk.", "Tartu", "toponym", TOWN, "place", "default"),
     ("Peru has had annual floods.", "Peru", "toponym", COUNTRY, "place", "default"),
     ("Peru will have sufficient doses.", "Peru", "toponym", COUNTRY, "place", "default"),
 ]
