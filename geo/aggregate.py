@@ -5,8 +5,8 @@
 ``geo parse``, or a DataFrame) into a small table, one row per place, period
 and source::
 
-    date        id       name    country  lat     lon     kind     feature  geometry_type  source         count  articles
-    2023-10-02  2988507  Paris   FR       48.853  2.349   toponym  PPLC     Point          news0.example  4      3
+    date        id       name    country  lat     lon     kind     role   feature  geometry_type  source         count  articles
+    2023-10-02  2988507  Paris   FR       48.853  2.349   toponym  place  PPLC     Point          news0.example  4      3
 
 A mention's period is its event ``date``, falling back to the article's
 ``published`` date; mentions with neither are counted under an empty date
@@ -16,7 +16,7 @@ outputs do not, and then the table has no ``source`` column. ``articles``
 counts distinct articles (from the ``doc`` column, when present).
 
 The columns ``name``, ``id``, ``country``, ``lat``, ``lon``, ``date``,
-``kind``, ``feature`` and ``geometry_type`` are named as in mention records,
+``kind``, ``role``, ``feature`` and ``geometry_type`` are named as in mention records,
 so the table can be drawn like mentions, with ``count`` as the weight.
 
 A batch folder is read part by part and each part is counted on its own
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,15 +49,16 @@ logger = logging.getLogger(__name__)
 #: Accepted values of ``by``.
 PERIODS = ("day", "week")
 
-#: Columns that identify a place, in output order (named as in mention records).
-_PLACE_COLUMNS = ("id", "name", "country", "lat", "lon", "kind", "feature", "geometry_type")
+#: Columns that identify a place, in output order (named as in mention records); ``role`` splits
+#: a place's count by what its mentions do there (geo.roles; "" for records written before roles).
+_PLACE_COLUMNS = ("id", "name", "country", "lat", "lon", "kind", "role", "feature", "geometry_type")
 
 #: Every column an aggregate table can have, in order.
 AGGREGATE_COLUMNS = ("date", "week", *_PLACE_COLUMNS, "source", "count", "articles")
 
 _REQUIRED = ("id", "name", "lat", "lon")
 # Filled in when a table lacks them, so that grouping still works.
-_DEFAULTS = {"country": "", "kind": "toponym", "feature": "", "geometry_type": "Point"}
+_DEFAULTS = {"country": "", "kind": "toponym", "role": "", "feature": "", "geometry_type": "Point"}
 _READ_COLUMNS = (*_PLACE_COLUMNS, "date", "published", "source", "doc")
 _FILE_FORMATS = (".parquet", ".pq", ".jsonl", ".ndjson", ".json", ".csv")
 
@@ -67,6 +68,7 @@ def aggregate(
     *,
     by: str = "day",
     out: str | os.PathLike[str] | None = None,
+    roles: str | Iterable[str] | None = None,
 ) -> pandas.DataFrame:
     """Mention counts per place and day or ISO week (and per source when known).
 
@@ -82,6 +84,9 @@ def aggregate(
     out : path, optional
         Also write the table there, atomically: CSV when the name ends in
         ``.csv``, else Parquet.
+    roles : str or collection of str, optional
+        Count only mentions of these roles (``"place,actor"``; see
+        :mod:`geo.roles`). Counts are always split by ``role``.
 
     Returns
     -------
@@ -110,7 +115,10 @@ def aggregate(
 
     if by not in PERIODS:
         raise InputError(f"by={by!r} is not a period; choose one of {', '.join(PERIODS)}")
-    partials = [_count(chunk, by, label) for chunk, label in _chunks(mentions_or_dir)]
+    from .roles import parse_roles
+
+    wanted = parse_roles(roles)
+    partials = [_count(_with_roles(chunk, wanted, label), by, label) for chunk, label in _chunks(mentions_or_dir)]
     partials = [p for p in partials if p is not None]
     keys = _keys(partials, by)
     if partials:
@@ -228,6 +236,16 @@ def _count(frame: pandas.DataFrame, by: str, label: str) -> pandas.DataFrame | N
         # Exact when summed over batch parts: each article lies in exactly one part.
         counts = pd.concat([counts, grouped["doc"].nunique().rename("articles")], axis=1)
     return counts.reset_index()
+
+
+def _with_roles(frame: pandas.DataFrame, wanted: frozenset[str] | None, label: str) -> pandas.DataFrame:
+    """Only the mentions of the wanted roles (all when ``wanted`` is None)."""
+    if wanted is None:
+        return frame
+    if "role" not in frame.columns:
+        raise InputError(f"{label} has no 'role' column, so roles={sorted(wanted)} cannot be chosen; "
+                         "parse the articles again with this version of geo, or leave out roles")
+    return frame[frame["role"].isin(wanted)]
 
 
 def _day(frame: pandas.DataFrame, label: str) -> pandas.Series:

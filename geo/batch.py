@@ -147,7 +147,8 @@ ERRORS_NAME = "errors.jsonl"
 _LOCK_NAME = ".geo-batch.lock"
 _PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
 # Bumped when the key or the part layout changes, so old folders are not resumed wrongly.
-# 2: keys by an article's own id, else its file and content, not by its position in the input.
+# 2: keys by an article's own id, else its file and content, not by its position in the input;
+# parts carry each mention's role and role_cue.
 _FORMAT = "2"
 # A part is also cut when this many mentions are waiting, so the writer's memory stays bounded.
 _PART_MENTIONS = 100_000

@@ -147,7 +147,7 @@ def _parse_date(value: str | None):  # noqa: ANN202
 def _geoparser(args: argparse.Namespace):  # noqa: ANN202
     from .pipeline import Geoparser
 
-    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, max_chars=args.max_chars)
+    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, max_chars=args.max_chars, roles=getattr(args, "roles", None))
 
 
 _READING_OPTIONS = ("encoding", "text_column", "date_column", "id_column", "title_column", "url_column")
@@ -174,6 +174,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if _batch_mode(args):
         from .batch import run_batch
 
+        if args.roles:
+            raise GeoError("--roles does not apply to batch runs, which keep every role in the 'role' column; "
+                           "leave it out and filter when reading (geo aggregate --roles, or the role column)")
         summary = run_batch(
             args.paths,
             args.output,
@@ -212,7 +215,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
-    table = aggregate(args.source, by=args.by, out=args.output)
+    table = aggregate(args.source, by=args.by, out=args.output, roles=args.roles)
     print(f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}", file=sys.stderr)
     return 0
 
@@ -234,15 +237,18 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.gold_spans:
 
         def resolve(article):  # noqa: ANN001, ANN202
-            places = parser.resolve_spans(article.text, [(t.start, t.end) for t in article.toponyms])
-            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon) for t, p in zip(article.toponyms, places)]
+            spans = [(t.start, t.end) for t in article.toponyms]
+            places = parser.resolve_spans(article.text, spans)
+            roles = parser.span_roles(article.text, spans, places)
+            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
+                    for t, p, r in zip(article.toponyms, places, roles)]
 
         scores = evaluate_gold_spans(args.corpus, resolve, limit=args.limit)
     else:
 
         def parse(article):  # noqa: ANN001, ANN202
             mentions = parser.parse_text(article.text, published=article.published, doc=article.id)
-            return [Prediction(m.start, m.end, m.place.lat, m.place.lon) for m in mentions]
+            return [Prediction(m.start, m.end, m.place.lat, m.place.lon, m.role) for m in mentions]
 
         scores = evaluate(args.corpus, parse, limit=args.limit)
     print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
@@ -275,6 +281,7 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
     parse.add_argument("-o", "--output", help="output file (default: standard output)")
     parse.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    parse.add_argument("--roles", metavar="LIST", help="keep only mentions of these roles, e.g. place,actor (place, actor, affiliation, name)")
     batch = parse.add_argument_group("batch runs (--format parquet -o OUTDIR): streaming, resumable, on every core")
     batch.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
@@ -288,6 +295,7 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     agg = sub.add_parser("aggregate", help="mention counts per place and day or week (and source), to Parquet")
     agg.add_argument("source", help="a batch output folder, or a .parquet / .jsonl / .csv of mentions from geo parse")
     agg.add_argument("--by", choices=["day", "week"], default="day")
+    agg.add_argument("--roles", metavar="LIST", help="count only mentions of these roles, e.g. place (counts are split by role)")
     agg.add_argument("-o", "--output", required=True, help="the Parquet file to write")
     agg.set_defaults(func=_cmd_aggregate)
 
@@ -370,6 +378,7 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--at", metavar="DATE", help="with --png: the slider date to show (YYYY-MM-DD)")
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    mp.add_argument("--roles", metavar="LIST", help="parse only mentions of these roles, e.g. place,actor")
     _add_parse_options(mp)
     _add_reading_options(mp)
     mp.set_defaults(func=_cmd_map)

@@ -16,7 +16,9 @@ is detected from the XML itself; four are known:
 ``GeoWebNews``
     ``<article>`` with ``<text>`` and ``<toponym>`` elements (at any depth)
     holding ``<extractedName>``, ``<start>``, ``<end>``, ``<latitude>``,
-    ``<longitude>``.
+    ``<longitude>`` and a ``<type>`` from the pragmatic taxonomy of toponyms
+    (Literal, Metonymic, Non_Literal_Modifier ...), read into
+    ``GoldArticle.roles`` (see *Roles* below).
 
 Gold is every toponym with coordinates; one without is left out. Gold offsets
 that do not frame their name (GeoVirus offsets are often one character late)
@@ -47,6 +49,21 @@ In gold-span mode (:func:`evaluate_gold_spans`) the resolver is handed the gold
 spans; a missing answer counts as an error of ``MAX_ERROR_KM``, and
 accuracy@161km, median, mean and AUC are taken over *all* gold toponyms.
 
+Roles
+-----
+Where a corpus annotates what each toponym does (GeoWebNews's ``<type>``), its
+types map to the roles of :mod:`geo.roles` as :data:`GEOWEBNEWS_ROLES` says:
+Literal, Literal_Modifier, Embedded_Literal and Coercion are ``place``,
+Metonymic is ``actor``, Non_Literal_Modifier is ``affiliation``,
+Embedded_Non_Lit is ``name``, and Mixed accepts ``place`` or ``actor``. Other
+types (Demonym, Homonym, Language ...) are not scored. Every typed toponym
+counts, with coordinates or without. Role accuracy is scored over the typed
+toponyms *found* (some prediction overlaps them): a found toponym is right
+when the role of the prediction overlapping it most is one its type accepts.
+``role_all_place`` is the same share for a parser that calls everything a
+place, the baseline to beat. In gold-span mode the answers for the gold
+spans carry the roles, so recognition drops out of the role figure.
+
 Any ratio with a zero denominator is reported as 0.0.
 """
 
@@ -62,7 +79,7 @@ import statistics
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +87,8 @@ from geo.errors import InputError
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
+    "GoldRole",
+    "GEOWEBNEWS_ROLES",
     "GoldToponym",
     "GoldArticle",
     "Prediction",
@@ -121,15 +140,61 @@ class GoldToponym:
     lon: float
 
 
+#: GeoWebNews toponym types and the roles (geo.roles) each accepts; other types are not scored.
+GEOWEBNEWS_ROLES: dict[str, frozenset[str]] = {
+    "Literal": frozenset({"place"}),
+    "Literal_Modifier": frozenset({"place"}),
+    "Embedded_Literal": frozenset({"place"}),
+    "Coercion": frozenset({"place"}),
+    "Metonymic": frozenset({"actor"}),
+    "Non_Literal_Modifier": frozenset({"affiliation"}),
+    "Embedded_Non_Lit": frozenset({"name"}),
+    "Mixed": frozenset({"place", "actor"}),
+}
+
+
+def _type_key(kind: str) -> str:
+    key = "".join(ch for ch in kind.lower() if ch.isalpha())
+    return key.replace("literal", "lit").replace("metonymy", "metonymic")
+
+
+_ROLES_BY_KEY = {_type_key(kind): roles for kind, roles in GEOWEBNEWS_ROLES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRole:
+    """One toponym annotated with a type of the pragmatic taxonomy (GeoWebNews ``<type>``)."""
+
+    start: int
+    end: int
+    name: str
+    type: str
+
+    @property
+    def accepts(self) -> frozenset[str]:
+        """The roles that count as right for this type (empty: not scored).
+
+        Case, spaces and underscores do not matter, nor "Lit" for "Literal"
+        ("Embedded_Non_Literal", "non-literal modifier", "Metonymy" are read too).
+
+        Examples
+        --------
+        >>> sorted(GoldRole(0, 4, "Lima", "Embedded_Non_Literal").accepts)
+        ['name']
+        """
+        return _ROLES_BY_KEY.get(_type_key(self.type), frozenset())
+
+
 @dataclass(frozen=True, slots=True)
 class GoldArticle:
-    """One annotated article; ``toponyms`` are sorted by position."""
+    """One annotated article; ``toponyms`` (with coordinates) and ``roles`` are sorted by position."""
 
     id: str
     text: str
     published: dt.date | None
     title: str
     toponyms: tuple[GoldToponym, ...]
+    roles: tuple[GoldRole, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,19 +205,21 @@ class Prediction:
     end: int
     lat: float
     lon: float
+    role: str | None = None  # "place", "actor", "affiliation" or "name"; None when the parser gives none
 
     @classmethod
     def from_mention(cls, mention: Any) -> Prediction:
         """Build a prediction from a :class:`geo.model.Mention` (or anything with
-        ``start``, ``end`` and ``place.lat``/``place.lon``).
+        ``start``, ``end`` and ``place.lat``/``place.lon``, and optionally ``role``).
 
         Examples
         --------
         >>> from types import SimpleNamespace as NS
         >>> Prediction.from_mention(NS(start=0, end=5, place=NS(lat=48.85, lon=2.35)))
-        Prediction(start=0, end=5, lat=48.85, lon=2.35)
+        Prediction(start=0, end=5, lat=48.85, lon=2.35, role=None)
         """
-        return cls(int(mention.start), int(mention.end), float(mention.place.lat), float(mention.place.lon))
+        return cls(int(mention.start), int(mention.end), float(mention.place.lat), float(mention.place.lon),
+                   getattr(mention, "role", None))
 
 
 @dataclass
@@ -177,6 +244,12 @@ class Scores:
     articles_per_second: float
     gold_spans: bool
     failures: int = 0
+    role_gold: int = 0  # typed toponyms whose type is scored (GEOWEBNEWS_ROLES)
+    role_found: int = 0  # ... of them overlapped by a prediction
+    role_correct: int = 0  # ... found with a role the type accepts
+    role_accuracy: float = 0.0  # role_correct / role_found
+    role_all_place: float = 0.0  # the same share if every prediction were a place
+    role_confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # gold type -> predicted role -> count
 
     def as_dict(self) -> dict[str, Any]:
         """Return the scores as a plain dict (JSON-ready).
@@ -213,6 +286,16 @@ class Scores:
             ("median error", f"{self.median_km:.1f} km"),
             ("mean error", f"{self.mean_km:.1f} km"),
             ("AUC", f"{self.auc:.3f} (lower is better)"),
+        ]
+        if self.role_gold:
+            rows += [
+                ("typed toponyms", f"{self.role_gold} ({self.role_found} found)"),
+                ("role accuracy", f"{self.role_accuracy:.3f} (over found typed toponyms; "
+                                  f"all-place baseline {self.role_all_place:.3f})"),
+            ]
+            rows += [(f"  {kind}", ", ".join(f"{role} {n}" for role, n in sorted(got.items())))
+                     for kind, got in sorted(self.role_confusion.items())]
+        rows += [
             ("seconds", f"{self.seconds:.2f}"),
             ("articles/second", f"{self.articles_per_second:.1f}"),
         ]
@@ -351,6 +434,7 @@ def _read_article(path: Path, elem: ET.Element, number: int) -> GoldArticle:
     else:
         gold = [_gold(where, text, top, "phrase", top.find("gaztag")) for top in elem.iter("toponym")]
     toponyms = tuple(sorted((g for g in gold if g is not None), key=lambda g: (g.start, g.end)))
+    roles = tuple(sorted(_gold_roles(where, text, elem), key=lambda g: (g.start, g.end))) if fmt == "GeoWebNews" else ()
     if number == 1:
         logger.debug("%s: reading as %s", path, fmt)
     return GoldArticle(
@@ -359,7 +443,28 @@ def _read_article(path: Path, elem: ET.Element, number: int) -> GoldArticle:
         published=_published(where, elem),
         title=(elem.findtext("title") or "").strip(),
         toponyms=toponyms,
+        roles=roles,
     )
+
+
+def _gold_roles(where: str, text: str, elem: ET.Element) -> Iterator[GoldRole]:
+    """The toponyms of a GeoWebNews article that carry a ``<type>``, coordinates or not."""
+    for top in elem.iter("toponym"):
+        kind = (top.findtext("type") or "").strip()
+        if not kind:
+            continue
+        name = top.findtext("extractedName") or ""
+        try:
+            start, end = int((top.findtext("start") or "").strip()), int((top.findtext("end") or "").strip())
+        except ValueError as err:
+            raise InputError(f"{where}: toponym {name!r} lacks integer <start>/<end> offsets; fix the annotation") from err
+        start, end = _reanchor(text, name, start, end)
+        if not 0 <= start < end <= len(text):
+            raise InputError(f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
+                             f"{len(text)}-character text; fix the annotation")
+        if _type_key(kind) not in _ROLES_BY_KEY:
+            logger.debug("%s: toponym %r has type %r, which role scoring leaves out", where, name, kind)
+        yield GoldRole(start=start, end=end, name=name, type=kind)
 
 
 def _published(where: str, elem: ET.Element) -> dt.date | None:
@@ -492,8 +597,10 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
     except ValueError as err:
         raise InputError(f"score(): the number of prediction lists differs from the number of gold articles ({err}); "
                          "pass one list (possibly empty) per article") from err
+    roles = _RoleTally()
     for article, preds in pairs:
         articles += 1
+        roles.add(article.roles, preds)
         n_gold += len(article.toponyms)
         n_pred += len(preds)
         correct += sum(1 for p in preds if any(_overlaps(p.start, p.end, g.start, g.end) for g in article.toponyms))
@@ -503,8 +610,41 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
             if distances:
                 found += 1
                 errors.append(min(distances))
-    return _summarise(corpus="", articles=articles, gold=n_gold, predictions=n_pred, correct=correct, found=found,
-                      errors=errors, accuracy_base=found, gold_spans=False)
+    result = _summarise(corpus="", articles=articles, gold=n_gold, predictions=n_pred, correct=correct, found=found,
+                        errors=errors, accuracy_base=found, gold_spans=False)
+    roles.fill(result)
+    return result
+
+
+class _RoleTally:
+    """Counts for role accuracy over the typed toponyms that some prediction overlaps."""
+
+    def __init__(self) -> None:
+        self.gold = self.found = self.correct = self.all_place = 0
+        self.confusion: dict[str, dict[str, int]] = {}
+
+    def add(self, gold: Sequence[GoldRole], preds: Sequence[Prediction]) -> None:
+        for g in gold:
+            accepts = g.accepts
+            if not accepts:
+                continue
+            self.gold += 1
+            overlapping = [p for p in preds if _overlaps(p.start, p.end, g.start, g.end)]
+            if not overlapping:
+                continue
+            best = max(overlapping, key=lambda p: min(p.end, g.end) - max(p.start, g.start))
+            self.found += 1
+            predicted = best.role or "place"
+            self.correct += predicted in accepts
+            self.all_place += "place" in accepts
+            row = self.confusion.setdefault(g.type, {})
+            row[predicted] = row.get(predicted, 0) + 1
+
+    def fill(self, scores: Scores) -> None:
+        scores.role_gold, scores.role_found, scores.role_correct = self.gold, self.found, self.correct
+        scores.role_accuracy = _ratio(self.correct, self.found)
+        scores.role_all_place = _ratio(self.all_place, self.found)
+        scores.role_confusion = self.confusion
 
 
 def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Prediction | None]]) -> Scores:
@@ -534,6 +674,7 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
     except ValueError as err:
         raise InputError(f"score_gold_spans(): the number of answer lists differs from the number of gold articles "
                          f"({err}); pass one list per article") from err
+    roles = _RoleTally()
     for article, row in pairs:
         if len(row) != len(article.toponyms):
             raise InputError(f"article {article.id}: {len(row)} answers for {len(article.toponyms)} gold toponyms; "
@@ -546,8 +687,11 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
             else:
                 answered += 1
                 errors.append(haversine_km(g.lat, g.lon, p.lat, p.lon))
-    return _summarise(corpus="", articles=articles, gold=n_gold, predictions=answered, correct=answered,
-                      found=answered, errors=errors, accuracy_base=n_gold, gold_spans=True)
+        roles.add(article.roles, [p for p in row if p is not None])
+    result = _summarise(corpus="", articles=articles, gold=n_gold, predictions=answered, correct=answered,
+                        found=answered, errors=errors, accuracy_base=n_gold, gold_spans=True)
+    roles.fill(result)
+    return result
 
 
 # --------------------------------------------------------------------------- running
@@ -681,7 +825,7 @@ def evaluate_gold_spans(path: str | os.PathLike[str],
 
 def _strip_text(article: GoldArticle) -> GoldArticle:
     # Scoring needs only the spans; dropping the text keeps big corpora light.
-    return GoldArticle(article.id, "", article.published, article.title, article.toponyms)
+    return GoldArticle(article.id, "", article.published, article.title, article.toponyms, article.roles)
 
 
 def _finish(result: Scores, path: str | os.PathLike[str], seconds: float, failures: int) -> Scores:

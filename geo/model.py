@@ -57,6 +57,8 @@ class Mention:
     published: dt.date | None
     title: str = ""
     sentence_start: int = 0  # offset of ``sentence`` in the article body
+    role: str = "place"  # "place", "actor", "affiliation" or "name" (see geo.roles)
+    role_cue: str = ""  # the cue that decided the role ("subject of 'said'", "after 'in'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from .model import Article, Mention
 from .names import name_key
 from .recognize import Recognizer
 from .resolve import Resolver, document_focus
+from .roles import RoleClassifier, RoleInput, parse_roles
 from .rules import Rules, load_rules
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ RECORD_FIELDS = (
     "name",
     "id",
     "kind",
+    "role",
+    "role_cue",
     "feature",
     "feature_class",
     "country",
@@ -82,6 +85,8 @@ class Geoparser:
         Articles longer than this are parsed in chunks cut on sentence
         boundaries (:func:`chunk_spans`); mention offsets still index the
         whole article.
+    roles : str or collection of str, optional
+        Keep only mentions of these roles ("place,actor"; see :mod:`geo.roles`); default all.
 
     Examples
     --------
@@ -99,8 +104,11 @@ class Geoparser:
         cache_dir: str | os.PathLike[str] | None = None,
         curated: Iterable[str | os.PathLike[str]] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        roles: str | Iterable[str] | None = None,
     ) -> None:
         self.max_chars = check_max_chars(max_chars)
+        self.roles = parse_roles(roles)
+        self.role_classifier = RoleClassifier()
         self.gazetteer = gazetteer or Gazetteer.open(cache_dir=cache_dir, curated=curated)
         if rules is not None and not isinstance(rules, Rules):
             rules = load_rules(rules, gazetteer=self.gazetteer)
@@ -124,6 +132,7 @@ class Geoparser:
             "demonyms": self.demonyms,
             "rules": self.rules,
             "max_chars": self.max_chars,
+            "roles": self.roles,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -132,6 +141,7 @@ class Geoparser:
             demonyms=state["demonyms"],
             rules=state["rules"],
             max_chars=state.get("max_chars", DEFAULT_MAX_CHARS),
+            roles=state.get("roles"),
         )
 
     def parse_article(self, article: Article) -> list[Mention]:
@@ -161,7 +171,11 @@ class Geoparser:
         spans = self.recognizer.find(text, [s.start for s in sentences])
         title = title or _lead_title(text, sentences)
         mentions = []
-        for r in self.resolver.resolve(text, spans):
+        resolved = self.resolver.resolve(text, spans)
+        roles = self.role_classifier(text, [RoleInput(r.span.start, r.span.end, r.kind, r.place) for r in resolved])
+        for r, role in zip(resolved, roles):
+            if self.roles is not None and role.role not in self.roles:
+                continue
             sentence = date_at(sentences, r.span.start)
             mentions.append(
                 Mention(
@@ -179,6 +193,8 @@ class Geoparser:
                     date_text=sentence.date_text,
                     published=article.published,
                     title=title,
+                    role=role.role,
+                    role_cue=role.cue,
                 )
             )
         return mentions
@@ -208,6 +224,19 @@ class Geoparser:
             given.append(Span(start, end, surface, key, key in self.recognizer.demonym_keys))
         chosen = {(r.span.start, r.span.end): r.place for r in self.resolver.resolve(text, given, keep_all=True)}
         return [chosen.get((s.start, s.end)) for s in given]
+
+    def span_roles(self, text: str, spans: Sequence[tuple[int, int]], places: Sequence[Any]) -> list[Any]:
+        """The :class:`geo.roles.Role` of each given span with its place (as from :meth:`resolve_spans`),
+        or None where the place is None (gold-span evaluation of roles)."""
+        demonyms = self.recognizer.demonym_keys
+
+        def kind(start: int, end: int) -> str:
+            key = name_key(text[start:end])
+            return "demonym" if key in demonyms or (key.endswith("s") and key[:-1] in demonyms) else "toponym"
+
+        found = [RoleInput(start, end, kind(start, end), place) for (start, end), place in zip(spans, places) if place is not None]
+        roles = iter(self.role_classifier(text, found))
+        return [None if place is None else next(roles) for place in places]
 
     def focus(self, mentions: list[Mention]) -> tuple[str, Any]:
         """The main country code and main place of one article's mentions."""
@@ -280,6 +309,8 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "name": m.place.name,
         "id": m.place.id,
         "kind": m.kind,
+        "role": m.role,
+        "role_cue": m.role_cue,
         "feature": m.place.feature_code,
         "feature_class": m.place.feature_class,
         "country": m.place.country,
@@ -327,6 +358,7 @@ def parse(
     id_column: str = "id",
     title_column: str = "title",
     url_column: str = "url",
+    roles: str | Iterable[str] | None = None,
 ) -> geopandas.GeoDataFrame:
     """Parse articles into a GeoDataFrame, one row per mention.
 
@@ -344,6 +376,9 @@ def parse(
         or the given ``geoparser``'s).
     encoding, text_column, date_column, id_column, title_column, url_column : str, optional
         How files are read, as for :func:`geo.read_articles`.
+    roles : str or collection of str, optional
+        Keep only mentions of these roles, e.g. ``"place,actor"`` or ``["place"]``
+        (see :mod:`geo.roles`); default all.
 
     Returns
     -------
@@ -359,6 +394,7 @@ def parse(
             date = dt.date.fromisoformat(date)
         except ValueError as err:
             raise InputError(f"date {date!r} is not an ISO date; write it as YYYY-MM-DD") from err
+    wanted = parse_roles(roles)
     if geoparser is None:
         parser = Geoparser(demonyms=demonyms, rules=rules, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars)
     else:
@@ -377,7 +413,12 @@ def parse(
     articles = _articles(inputs, date, read_options)
     kept, parser.max_chars = parser.max_chars, chunk_size
     try:
-        rows = ((mention_record(m), m) for article in articles for m in parser.parse_article(article))
+        rows = (
+            (mention_record(m), m)
+            for article in articles
+            for m in parser.parse_article(article)
+            if wanted is None or m.role in wanted
+        )
         return mentions_frame(rows, parser.gazetteer.stamp)
     finally:
         parser.max_chars = kept
