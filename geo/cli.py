@@ -345,7 +345,25 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.set_defaults(func=_cmd_map)
 
 
-_EXTRA_COMMANDS: list = [_register_parse, _register_map]
+def _cmd_evaluate_dates(args: argparse.Namespace) -> int:
+    from .evaluate_dates import evaluate_dates
+
+    scores = evaluate_dates(args.folder, keep_misses=args.misses)
+    print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
+    for miss in scores.misses:
+        print(json.dumps(miss, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def _register_evaluate_dates(sub) -> None:  # noqa: ANN001
+    ev = sub.add_parser("evaluate-dates", help="score the date model on a folder of TimeML (.tml) news files")
+    ev.add_argument("folder", help="a folder of TimeML documents, e.g. TempEval-3 AQUAINT or TimeBank")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--misses", action="store_true", help="also list every wrong full-day timex on standard error")
+    ev.set_defaults(func=_cmd_evaluate_dates)
+
+
+_EXTRA_COMMANDS: list = [_register_parse, _register_map, _register_evaluate_dates]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
