@@ -352,6 +352,7 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_RANGE = rf"(?:\s*[-\u2013]\s*\d{{1,2}}{_ORDINAL})?"
 _YEAR = r"[12]\d{3}(?![\d%]|[.,]\d)"
 _DAY_END = r"(?!\d|%|[.,:]\d)"
+_NUMBER = rf"(?:{_alternation(list(_NUMBER_WORDS), cased=False)}|\d{{1,3}})"
 _WEEKDAY_MODIFIERS = [
     "the following", "the next", "the previous", "this coming", "this past",
     "next", "last", "coming", "past", "this",
@@ -364,7 +365,7 @@ _PRESENT = [
 def _first_words() -> set[str]:
     """Every word a date expression can start with, as it may be written."""
     lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_PRESENT]}
-    lower |= set(_NUMBER_WORDS) | {"the"}
+    lower |= set(_NUMBER_WORDS) | {"the", "in"}
     words = {w for word in lower for w in (word, word.capitalize())}
     return words | {w for word in [*_MONTHS, *_WEEKDAYS] for w in (word.capitalize(), word.upper())}
 
@@ -386,9 +387,13 @@ _DATE_RE = re.compile(
     # (Thursday,) (the) 8(th)(-10) (of) October(,) (2020)
     rf"|(?P<dmy>(?:{_WEEKDAY},?\s+)?(?:[Tt]he\s+)?(?<![\d.,])(?P<d2>\d{{1,2}}){_ORDINAL}{_DAY_RANGE}"
     rf"\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?)"
-    # two days later, a week ago
-    rf"|(?P<count>(?<!for )(?<!For )(?P<cn>{_alternation(list(_NUMBER_WORDS), cased=False)}|\d{{1,3}})"
-    rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
+    # two days later, a week ago, two months ago
+    rf"|(?P<count>(?<!for )(?<!For )(?P<cn>{_NUMBER})"
+    rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?|[Mm]onths?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
+    # in two days, in a week
+    rf"|(?P<ahead>[Ii]n\s+(?P<an>{_NUMBER})[\s-]+(?P<au>days?|weeks?)\b(?!\s+(?:of|in|to|the|and)\b))"
+    # last week, next month: periods, not days
+    r"|(?P<period>(?P<pm>[Ll]ast|[Nn]ext)\s+(?P<pu>week|month)\b)"
     # yesterday, the next day, that same day
     rf"|(?P<rel>(?:{_phrases(list(_ANAPHORIC) + list(_DEICTIC))})\b)"
     # (next|last|the following) Monday
@@ -398,12 +403,6 @@ _DATE_RE = re.compile(
     r")"
 )
 
-_FUTURE_RE = re.compile(
-    r"\b(?:will|shall|won't|to\s+be\s+held|scheduled|slated|set\s+(?:to|for)|expected\s+to"
-    r"|plans?\s+to|planned|upcoming)\b|'ll\b",
-    re.IGNORECASE,
-)
-_REPORTING_RE = re.compile(r"\b(?:said|says|told|announced|stated|added|reported|wrote)\b", re.IGNORECASE)
 _HOLIDAY_BEFORE_RE = re.compile(
     r"\b(?:Black|Cyber|Good|Super|Bloody|Ash|Easter|Palm|Holy|Maundy|Shrove|Whit|Giving|Fat|Low"
     r"|Mothering|Orthodox|Trinity|Passion|Manic|Blue|Girl|Man)\s+$"
@@ -414,7 +413,64 @@ _PAPER_AFTER_RE = re.compile(
 )
 _CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\s+$")
 
+# Words that set the tense of the clause around a date expression. The
+# nearest one decides whether a weekday or a day and month lies ahead of the
+# day of writing or behind it. Futures and modals first, so that "planned to"
+# or "to be held" is not read as a past "-ed".
+_TENSE_RE = re.compile(
+    r"(?P<future>\b(?:will|shall|won't|would|must|should|going\s+to|to\s+be|to\s+begin|to\s+start"
+    r"|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected|promised\s+to|vowed\s+to"
+    r"|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?|deadline|postponed|delayed"
+    r"|next)\b|'ll\b)"
+    r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
+    r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose|won|lost"
+    r"|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held|became"
+    r"|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
+    r"|(?<!\bbe )\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)"
+    r"[a-z]{2,}ed\b)"
+    # the present of a planned event: "The envoy meets the rebels Tuesday"
+    r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
+    r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
+    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b)"
+)
+# Words right before a day that put it ahead unless the clause's verb is past:
+# "by Friday", "until 9 a.m. Tuesday", "ahead of Friday's vote", "as soon as Tuesday".
+_FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as|between\s+now\s+and|from\s+now\s+(?:to|until))"
+    r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# Where a clause ends: the tense of one clause says nothing of the next.
+_CLAUSE_BREAK_RE = re.compile(r";|:\s|\s--\s|\s_\s|\s[\u2013\u2014]\s|\u2014")
+# Words that make what follows a background clause: its day is not the sentence's.
+_SUBORDINATE_RE = re.compile(
+    r"\b(?:since|after|following|before|when|whenever|until|which|who|whose|anniversary\s+of"
+    r"|aftermath\s+of)\b",
+    re.IGNORECASE,
+)
+# A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+$")
+_NOUN_AFTER_RE = re.compile(
+    r"\s+(?!(?:and|or|to|at|in|on|of|for|with|by|from|when|as|that|which|who|is|was|were|are|will"
+    r"|would|had|has|have|the|a|an|local|time|morning|afternoon|evening|night)\b)[a-z]"
+)
+_POSSESSIVE_AFTER_RE = re.compile(r"['\u2019]s?\b")
+# The start of a clause, optionally with the words that set a scene, before a date:
+# "On October 8, 2020, ...", "... recalled that on the night of October 10, ...".
+_SCENE_BEFORE_RE = re.compile(
+    r"(?:^|[,;:(]\s*|\bthat\s+|[\"'\u201c\u2018`]+\s*)"
+    r"(?:(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly|[Ll]ater|[Ee]arlier)\s+)?"
+    r"(?:(?:the\s+)?(?:night|morning|evening|afternoon|early\s+hours|hours)\s+of\s+)?$"
+)
+_YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
+_YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+_COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
+_REPORTING = "report"
+
 _CALENDAR_KINDS = frozenset({"iso", "num", "mdy", "dmy"})
+# Kinds that count from the day of writing, so that a reporting verb next to
+# them ("on Tuesday, the minister said") brings a retelling back to the present.
+_DEICTIC_KINDS = frozenset({"wday", "rel", "count"})
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -424,62 +480,181 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _is_future(text: str, window_start: int, date_start: int) -> bool:
-    """Whether words of the future come just before a date, with no reporting verb between."""
-    window = text[max(window_start, date_start - _FUTURE_WINDOW) : date_start]
-    last = None
-    for last in _FUTURE_RE.finditer(window):
-        pass
-    return last is not None and _REPORTING_RE.search(window, last.end()) is None
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _shift_months(day: dt.date, months: int) -> dt.date | None:
+    """The same day of another month, or that month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        found = _make_date(year, month + 1, min(day.day, last)) if dt.MINYEAR <= year <= dt.MAXYEAR else None
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """What the words around one date expression say about it."""
+
+    tense: str  # "future", "past" or "" (nothing tells)
+    reported: bool  # the nearest tense word is a reporting verb ("said Friday")
+    background: bool  # in a subordinate clause or naming an event: not the sentence's day
+    scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
+
+
+def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
+    """Read the clause of the expression ``text[start:end]`` within the sentence ``text[lo:hi]``."""
+    window_lo, window_hi = max(lo, start - 90), min(hi, end + 90)
+    for brk in _CLAUSE_BREAK_RE.finditer(text, window_lo, start):
+        window_lo = brk.end()
+    brk = _CLAUSE_BREAK_RE.search(text, end, window_hi)
+    if brk is not None:
+        window_hi = brk.start()
+    nearest, distance = "", window_hi - window_lo
+    after_past = verb_before = False
+    for cue in _TENSE_RE.finditer(text, window_lo, window_hi):
+        if cue.end() <= start:
+            gap = start - cue.end()
+        elif cue.start() >= end:
+            gap = cue.start() - end
+        else:
+            continue  # a word of the expression itself ("next", "last")
+        kind = cue.lastgroup or ""
+        if cue.start() >= end:
+            after_past = after_past or kind in ("past", _REPORTING)
+        else:
+            verb_before = True
+        if gap < distance:
+            nearest, distance = kind, gap
+    before = text[window_lo:start]
+    if _FUTURE_BEFORE_RE.search(before) and not (after_past and nearest in ("past", _REPORTING)):
+        tense = "future"
+    else:
+        tense = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}.get(nearest, "")
+    attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
+        _DETERMINER_BEFORE_RE.search(before) is not None and _NOUN_AFTER_RE.match(text, end, hi) is not None
+    )
+    comma = before.rfind(",")
+    subordinate = _SUBORDINATE_RE.search(before, comma + 1) is not None
+    scene = _opens_clause(text, lo, start)
+    # Before any verb of its clause and not opening it, a day belongs to the
+    # subject ("The bombings on Aug. 7 killed 259"): it names a known event.
+    in_subject = not verb_before and not scene
+    return _Clause(
+        tense=tense,
+        reported=nearest == _REPORTING,
+        background=attributive or subordinate or in_subject,
+        scene=scene,
+    )
+
+
+def _opens_clause(text: str, lo: int, start: int) -> bool:
+    """Whether a date at ``start`` opens its clause in the sentence that begins at ``lo``."""
+    before = text[lo:start]
+    # "^" matches only at the real start of the sentence, never at the search position.
+    return _SCENE_BEFORE_RE.search(before, max(0, len(before) - 40)) is not None
 
 
 class _Story:
-    """The running state of one article: its publication day and the story's current day."""
+    """The running state of one article.
 
-    __slots__ = ("published", "day", "day_text")
+    ``day`` is the last day the story named in the foreground of a sentence
+    (the anchor of "the next day"); ``retelling`` whether that day is a retold
+    time far from publication that words such as "yesterday" count from;
+    ``carry`` the day that sentences naming none take (``None``: publication).
+    """
+
+    __slots__ = ("published", "day", "day_text", "retelling", "carry", "carry_text")
 
     def __init__(self, published: dt.date | None) -> None:
         self.published = published
         self.day: dt.date | None = None
         self.day_text = ""
+        self.retelling = False
+        self.carry: dt.date | None = None
+        self.carry_text = ""
+
+    def is_far(self, day: dt.date) -> bool:
+        return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
+
+    def in_retelling(self) -> bool:
+        return self.day is not None and (self.published is None or self.retelling)
 
     def anaphoric_anchor(self) -> dt.date | None:
         return self.day if self.day is not None else self.published
 
-    def is_retelling(self) -> bool:
-        if self.day is None:
-            return False
-        if self.published is None:
-            return True
-        return abs((self.day - self.published).days) > _RETELLING_DAYS
-
     def deictic_anchor(self) -> dt.date | None:
-        return self.day if self.is_retelling() else self.published
+        return self.day if self.in_retelling() else self.published
 
-    def month_day(self, month: int, day: int, *, future: bool) -> dt.date | None:
-        """The year for a day and month written without one."""
+    def back_to_present(self) -> None:
+        self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
+
+    def move(self, day: dt.date, words: str, *, confirms: bool) -> None:
+        """Move the story to a day named in the foreground of a sentence.
+
+        A day far from publication becomes a retold time only when the
+        passage really tells of it (``confirms``: it sets a scene, or counts
+        on from the retold day); otherwise it stays the anchor of "the next
+        day" but does not move the clock of the rest of the article.
+        """
+        far = self.is_far(day)
+        continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
+        self.day, self.day_text = day, words
+        if far and not (confirms or continuing):
+            return
+        self.retelling = far and self.published is not None
+        future = self.published is not None and day > self.published
+        self.carry, self.carry_text = (None, "") if future else (day, words)
+
+    def is_far_from_story(self, day: dt.date) -> bool:
+        return self.day is None or abs((day - self.day).days) > _RETELLING_DAYS
+
+    def month_day(self, month: int, day: int, tense: str, weekday: int | None) -> tuple[dt.date | None, bool]:
+        """The year for a day and month written without one, and whether it continues a retold time."""
         story, pub = self.day, self.published
-        if story is not None and (pub is None or story.year != pub.year):
-            found = [
-                d for y in (story.year - 1, story.year, story.year + 1) if (d := _make_date(y, month, day))
-            ]
-            return min(found, key=lambda d: abs((d - story).days)) if found else None
+        if story is not None and (pub is None or story.year != pub.year) and (self.retelling or pub is None or self.is_far(story)):
+            near_story = _nearest_year(story, month, day, weekday)
+            if near_story is not None and (
+                pub is None or self.retelling or abs((near_story - story).days) <= _RETELLING_DAYS
+            ):
+                return near_story, True
         if pub is None:
-            return None
-        # Eight years reach back (or forward) to a leap year for February 29.
-        step = 1 if future else -1
-        for k in range(9):
-            d = _make_date(pub.year + step * k, month, day)
-            if d is not None and (d >= pub if future else d <= pub):
-                return d
-        return None
+            return None, False
+        if weekday is not None:
+            return _nearest_year(pub, month, day, weekday), False
+        past = next((d for k in range(9) if (d := _make_date(pub.year - k, month, day)) and d <= pub), None)
+        ahead = next((d for k in range(9) if (d := _make_date(pub.year + k, month, day)) and d >= pub), None)
+        if tense == "past" or ahead is None:
+            return past, False
+        if tense == "future" or past is None:
+            return ahead, False
+        return (ahead if (ahead - pub) < (pub - past) else past), False
 
 
-def _weekday(story: _Story, match: re.Match[str], future: bool) -> dt.date | None:
+def _nearest_year(anchor: dt.date, month: int, day: int, weekday: int | None) -> dt.date | None:
+    """The day and month in the year before, of or after an anchor closest to it (on the weekday, if given)."""
+    found = [
+        d
+        for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if dt.MINYEAR <= y <= dt.MAXYEAR and (d := _make_date(y, month, day))
+    ]
+    matching = [d for d in found if weekday is None or d.weekday() == weekday]
+    return min(matching or found, key=lambda d: abs((d - anchor).days)) if found else None
+
+
+def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
     weekday = _WEEKDAYS[match.group("wd").lower()]
     modifier = " ".join((match.group("wmod") or "").lower().split())
     if modifier in ("the following", "the next", "the previous"):
         anchor = story.anaphoric_anchor()
+    elif clause.reported and story.published is not None:
+        anchor = story.published  # "on Tuesday, the minister said": the present again
     else:
         anchor = story.deictic_anchor()
     if anchor is None:
@@ -490,70 +665,98 @@ def _weekday(story: _Story, match: re.Match[str], future: bool) -> dt.date | Non
         return _shift(anchor, ahead or 7)
     if modifier in ("the previous", "last", "this past", "past"):
         return _shift(anchor, -(behind or 7))
-    if story.is_retelling():
+    if anchor != story.published and story.in_retelling():
         return _shift(anchor, ahead if ahead <= 3 else -behind)
-    return _shift(anchor, ahead if future else -behind)
+    return _shift(anchor, ahead if clause.tense == "future" else -behind)
 
 
-def _resolve(text: str, match: re.Match[str], story: _Story, window_start: int) -> dt.date | None:
-    """The day a date expression names, or ``None`` when it names none."""
+def _count(match: re.Match[str], number_group: str) -> int:
+    number = match.group(number_group).lower()
+    return _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
+
+
+def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) -> tuple[dt.date | None, bool]:
+    """The day a date expression names (``None`` when it names none) and whether it tells of the story's day."""
     kind = match.lastgroup
     group = match.group
     if kind == "iso":
-        return _make_date(int(group("iy")), int(group("im")), int(group("id")))
+        return _make_date(int(group("iy")), int(group("im")), int(group("id"))), False
     if kind == "num":
         first, second = int(group("n1")), int(group("n2"))
         if first > 12 >= second:
-            return _make_date(int(group("ny")), second, first)
+            return _make_date(int(group("ny")), second, first), False
         if second > 12 >= first:
-            return _make_date(int(group("ny")), first, second)
-        return None  # 10/08/2020: day and month cannot be told apart
+            return _make_date(int(group("ny")), first, second), False
+        return None, False  # 10/08/2020: day and month cannot be told apart
     if kind in ("mdy", "dmy"):
         suffix = "1" if kind == "mdy" else "2"
         month = _MONTHS[group("m" + suffix).rstrip(".").lower()]
         day = int(group("d" + suffix))
         year = group("y" + suffix)
         if year is not None:
-            return _make_date(int(year), month, day)
-        future = _is_future(text, window_start, match.start())
-        return story.month_day(month, day, future=future)
+            return _make_date(int(year), month, day), False
+        stated = _WEEKDAY_IN_RE.match(match.group(0))
+        weekday = _WEEKDAYS[stated.group(0).lower()] if stated else None
+        shifted = _YEAR_AFTER_RE.match(text, match.end())
+        anchor = story.deictic_anchor()
+        if shifted is not None and anchor is not None:
+            return _make_date(anchor.year + _YEAR_SHIFT[shifted.group("which")], month, day), False
+        return story.month_day(month, day, clause.tense, weekday)
     if kind == "count":
-        number = group("cn").lower()
-        count = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
-        unit = 7 if group("cu").lower().startswith("week") else 1
         direction = group("cd").lower()
-        anchor = story.deictic_anchor() if direction == "ago" else story.anaphoric_anchor()
+        if direction in ("after", "before") and _COUNT_TARGET_RE.match(text, match.end()):
+            return None, False  # "ten days before the murder": counts from an event, not a day
+        count = _count(match, "cn") * _COUNT_DIRECTIONS[direction]
+        if direction == "ago":
+            anchor = story.published if clause.reported else story.deictic_anchor()
+        else:
+            anchor = story.anaphoric_anchor()
         if anchor is None:
-            return None
-        return _shift(anchor, _COUNT_DIRECTIONS[direction] * count * unit)
+            return None, False
+        unit = group("cu").lower()
+        if unit.startswith("month"):
+            return _shift_months(anchor, count), False
+        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction != "ago"
+    if kind == "ahead":
+        if clause.tense == "past" or story.published is None:
+            return None, False  # "built in two weeks": a span of time
+        unit = 7 if group("au").startswith("week") else 1
+        return _shift(story.published, _count(match, "an") * unit), False
+    if kind == "period":
+        anchor = story.deictic_anchor()
+        if anchor is None:
+            return None, False
+        step = -1 if group("pm").lower() == "last" else 1
+        if group("pu") == "month":
+            return _shift_months(anchor, step), False
+        return _shift(anchor, 7 * step), False
     if kind == "rel":
         words = " ".join(match.group(0).lower().split())
         if words in _TODAY:
-            if words in ("today", "tonight") and _CAPITALISED_BEFORE_RE.search(
+            if match.group(0)[0].isupper() and _CAPITALISED_BEFORE_RE.search(
                 text, max(0, match.start() - 30), match.start()
             ):
-                return None  # USA Today, Russia Today: names, not days
+                return None, False  # USA Today, Russia Today: names, not days
             anchor, offset = story.published or story.day, 0
         elif words in _DEICTIC:
-            anchor, offset = story.deictic_anchor(), _DEICTIC[words]
+            anchor = story.published if clause.reported and story.published else story.deictic_anchor()
+            offset = _DEICTIC[words]
         else:
             anchor, offset = story.anaphoric_anchor(), _ANAPHORIC[words]
-        return None if anchor is None else _shift(anchor, offset)
+            return (None if anchor is None else _shift(anchor, offset)), True
+        return (None if anchor is None else _shift(anchor, offset)), False
     if kind == "wday":
         if group("wmod") is None and (
             _HOLIDAY_BEFORE_RE.search(text, max(0, match.start() - 20), match.start())
             or _PAPER_AFTER_RE.match(text, match.end())
         ):
-            return None
-        return _weekday(story, match, _is_future(text, window_start, match.start()))
-    return None
+            return None, False
+        modifier = " ".join((group("wmod") or "").lower().split())
+        return _weekday(story, match, clause), modifier in ("the following", "the next", "the previous")
+    return None, False
 
 
-def _shift(day: dt.date, days: int) -> dt.date | None:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return None
+_WEEKDAY_IN_RE = re.compile(_WEEKDAY)
 
 
 def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
@@ -594,35 +797,44 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     for start, end in spans:
         while pending is not None and pending.start() < start:
             pending = next(matches, None)
-        calendar: tuple[dt.date, str] | None = None
-        relative: tuple[dt.date, str] | None = None
+        # The sentence's day: the first in its foreground, else the first in
+        # a background clause, else the first period ("last week").
+        chosen: list[tuple[dt.date, str] | None] = [None, None, None]
+        background: tuple[dt.date, str] | None = None  # a near background day, the clock's if none else
         present = False
-        window_start = start
         while pending is not None and pending.start() < end:
             match, pending = pending, next(matches, None)
             if match.end() > end:
                 continue  # runs across a sentence break: not one expression
-            if match.lastgroup == "present":
+            kind = match.lastgroup
+            if kind == "present":
                 present = True
                 continue
-            day = _resolve(text, match, story, window_start)
-            window_start = match.end()
+            clause = _read_clause(text, match.start(), match.end(), start, end)
+            day, continues = _resolve(text, match, story, clause)
             if day is None:
                 continue
             words = match.group(0)
-            if match.lastgroup in _CALENDAR_KINDS:
-                calendar = calendar or (day, words)
-            else:
-                relative = relative or (day, words)
-            story.day, story.day_text = day, words
-        chosen = calendar or relative
-        if chosen is not None:
-            result.append(DatedSentence(start, end, chosen[0], "text", chosen[1]))
+            rank = 2 if kind in ("period", "ahead") else int(clause.background)
+            chosen[rank] = chosen[rank] or (day, words)
+            if rank == 0:
+                if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
+                    story.back_to_present()
+                if clause.reported and kind in _DEICTIC_KINDS and not continues:
+                    story.retelling = False
+                story.move(day, words, confirms=continues or clause.scene or clause.tense == "past")
+            elif rank == 1 and not story.is_far(day):
+                background = background or (day, words)
+        if chosen[0] is None and background is not None:
+            story.move(*background, confirms=False)
+        best = next((c for c in chosen if c is not None), None)
+        if best is not None:
+            result.append(DatedSentence(start, end, best[0], "text", best[1]))
             continue
         if present:
-            story.day, story.day_text = None, ""
-        if story.day is not None:
-            result.append(DatedSentence(start, end, story.day, "narrative", story.day_text))
+            story.back_to_present()
+        if story.carry is not None:
+            result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
         else:
             result.append(DatedSentence(start, end, published, "published", ""))
     logger.debug("dated %d sentences (published %s)", len(result), published)
