@@ -70,6 +70,7 @@ import bisect
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geo.errors import InputError
@@ -82,8 +83,9 @@ logger = logging.getLogger(__name__)
 # as "yesterday" or "on Monday" are taken to count from the story's day.
 _RETELLING_DAYS = 31
 
-# How many characters before a date are searched for words of the future.
-_FUTURE_WINDOW = 60
+# How many sentences after the last retold day words such as "yesterday" or
+# "on Monday" still count from it; later ones count from publication again.
+_RETELLING_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,11 +364,60 @@ _PRESENT = [
 ]  # fmt: skip
 
 
+def _easter(year: int) -> dt.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of 1876)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday_offset = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday_offset) // 433
+    month = (h + weekday_offset - 7 * m + 90) // 25
+    return dt.date(year, month, (h + weekday_offset - 7 * m + 33 * month + 19) % 32)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th given weekday of a month (n = -1: the last one)."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+# Named days, as a function of the year. Those that differ between countries
+# ("Independence Day", "Labour Day") are left out; Thanksgiving, Memorial Day,
+# Labor Day and Election Day are the United States' (news agencies' usage).
+_HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "New Year's Day": lambda y: dt.date(y, 1, 1),
+    "New Year's Eve": lambda y: dt.date(y, 12, 31),
+    "Christmas Day": lambda y: dt.date(y, 12, 25),
+    "Christmas Eve": lambda y: dt.date(y, 12, 24),
+    "Boxing Day": lambda y: dt.date(y, 12, 26),
+    "Valentine's Day": lambda y: dt.date(y, 2, 14),
+    "Halloween": lambda y: dt.date(y, 10, 31),
+    "Bastille Day": lambda y: dt.date(y, 7, 14),
+    "Armistice Day": lambda y: dt.date(y, 11, 11),
+    "Veterans Day": lambda y: dt.date(y, 11, 11),
+    "Easter Sunday": _easter,
+    "Easter Monday": lambda y: _easter(y) + dt.timedelta(days=1),
+    "Good Friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "Thanksgiving Day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Memorial Day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "Labor Day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "Election Day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+}
+_HOLIDAY = "|".join(re.escape(name) for name in sorted(_HOLIDAYS, key=len, reverse=True)).replace("'", "['\u2019]")
+
+
 def _first_words() -> set[str]:
     """Every word a date expression can start with, as it may be written."""
     lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_PRESENT]}
     lower |= set(_NUMBER_WORDS) | {"the", "in"}
     words = {w for word in lower for w in (word, word.capitalize())}
+    words |= {name.split()[0] for name in _HOLIDAYS}
     return words | {w for word in [*_MONTHS, *_WEEKDAYS] for w in (word.capitalize(), word.upper())}
 
 
@@ -398,6 +449,8 @@ _DATE_RE = re.compile(
     rf"|(?P<rel>(?:{_phrases(list(_ANAPHORIC) + list(_DEICTIC))})\b)"
     # (next|last|the following) Monday
     rf"|(?P<wday>(?:(?P<wmod>{_phrases(_WEEKDAY_MODIFIERS)})\s+)?(?P<wd>{_WEEKDAY}))"
+    # (last) Thanksgiving, Christmas Day, Good Friday
+    rf"|(?P<holiday>(?:(?P<hmod>{_phrases(['last', 'next', 'this'])})\s+)?(?P<hd>{_HOLIDAY})(?![\w'\u2019]))"
     # words that bring the story back to the present
     rf"|(?P<present>(?:{_phrases(_PRESENT)})\b)"
     r")"
@@ -418,14 +471,14 @@ _CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\s+$")
 # day of writing or behind it. Futures and modals first, so that "planned to"
 # or "to be held" is not read as a past "-ed".
 _TENSE_RE = re.compile(
-    r"(?P<future>\b(?:will|shall|won't|would|must|should|going\s+to|to\s+be|to\s+begin|to\s+start"
-    r"|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected|promised\s+to|vowed\s+to"
-    r"|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?|deadline|postponed|delayed"
-    r"|next)\b|'ll\b)"
+    r"(?P<future>\b(?:(?:is|are|was|were|be|been)\s+)?(?:will|shall|won't|would|must|should|going\s+to"
+    r"|to\s+be|to\s+begin|to\s+start|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected"
+    r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
+    r"|deadline|postponed|delayed|about\s+to)\b|'ll\b)"
     r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
-    r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose|won|lost"
-    r"|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held|became"
-    r"|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
+    r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
+    r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
+    r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
     r"|(?<!\bbe )\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)"
     r"[a-z]{2,}ed\b)"
     # the present of a planned event: "The envoy meets the rebels Tuesday"
@@ -433,6 +486,8 @@ _TENSE_RE = re.compile(
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
     r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b)"
 )
+# The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
+_PAST_AUXILIARIES = frozenset({"was", "were", "had", "did"})
 # Words right before a day that put it ahead unless the clause's verb is past:
 # "by Friday", "until 9 a.m. Tuesday", "ahead of Friday's vote", "as soon as Tuesday".
 _FUTURE_BEFORE_RE = re.compile(
@@ -462,6 +517,11 @@ _SCENE_BEFORE_RE = re.compile(
     r"(?:(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly|[Ll]ater|[Ee]arlier)\s+)?"
     r"(?:(?:the\s+)?(?:night|morning|evening|afternoon|early\s+hours|hours)\s+of\s+)?$"
 )
+_PRESENT_TENSE_RE = re.compile(
+    r"(?P<present>\b(?:is|are|am|has|have|remains?|now)\b)"
+    r"|(?P<past>\b(?:was|were|had|did)\b|(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bhas )(?<!\bhave )\b[a-z]{2,}ed\b)"
+)
+_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
@@ -516,42 +576,77 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     brk = _CLAUSE_BREAK_RE.search(text, end, window_hi)
     if brk is not None:
         window_hi = brk.start()
+    before = text[window_lo:start]
+    comma_after = text.find(",", end, window_hi)
     nearest, distance = "", window_hi - window_lo
-    after_past = verb_before = False
+    auxiliary_after = False
+    verbs_before: list[re.Match[str]] = []
     for cue in _TENSE_RE.finditer(text, window_lo, window_hi):
+        kind = cue.lastgroup or ""
         if cue.end() <= start:
             gap = start - cue.end()
+            verbs_before.append(cue)
         elif cue.start() >= end:
+            if kind == _REPORTING and 0 <= comma_after < cue.start():
+                continue  # "..., Castro said.": a tag that reports the clause, not its tense
             gap = cue.start() - end
+            auxiliary_after = auxiliary_after or cue.group(0) in _PAST_AUXILIARIES
         else:
             continue  # a word of the expression itself ("next", "last")
-        kind = cue.lastgroup or ""
-        if cue.start() >= end:
-            after_past = after_past or kind in ("past", _REPORTING)
-        else:
-            verb_before = True
         if gap < distance:
             nearest, distance = kind, gap
-    before = text[window_lo:start]
-    if _FUTURE_BEFORE_RE.search(before) and not (after_past and nearest in ("past", _REPORTING)):
+    if _FUTURE_BEFORE_RE.search(before) and not auxiliary_after:
         tense = "future"
     else:
         tense = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}.get(nearest, "")
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
         _DETERMINER_BEFORE_RE.search(before) is not None and _NOUN_AFTER_RE.match(text, end, hi) is not None
     )
-    comma = before.rfind(",")
-    subordinate = _SUBORDINATE_RE.search(before, comma + 1) is not None
     scene = _opens_clause(text, lo, start)
-    # Before any verb of its clause and not opening it, a day belongs to the
-    # subject ("The bombings on Aug. 7 killed 259"): it names a known event.
-    in_subject = not verb_before and not scene
     return _Clause(
         tense=tense,
         reported=nearest == _REPORTING,
-        background=attributive or subordinate or in_subject,
+        background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
         scene=scene,
     )
+
+
+def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
+    """Whether a date sits in a background clause, given the clause's words before it.
+
+    After "since", "after", "which" ... with at most one verb between, the
+    date is in that clause ("since the war began on October 7"); two verbs
+    mean the main clause has resumed ("The man who fled was caught Thursday").
+    A date after "on" or "of" before any verb, not opening its clause, is
+    part of the subject ("The bombings on Aug. 7 killed 259").
+    """
+    comma = before.rfind(",")
+    opener = None
+    for opener in _SUBORDINATE_RE.finditer(before, comma + 1):
+        pass
+    if opener is not None:
+        verbs, last_end = 0, -10
+        for cue in verbs_before:
+            if cue.start() >= offset + opener.end():
+                verbs += cue.start() - last_end > 1  # "was announced" is one verb
+                last_end = cue.end()
+        if verbs <= 1:
+            return True
+    return not verbs_before and not scene and _PREPOSITION_BEFORE_RE.search(before) is not None
+
+
+def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
+    """Whether a sentence is in the present tense: it has a present verb and no past one.
+
+    Such a sentence in a retold story ("Kopp is now the second suspect")
+    brings the story back to the day of writing.
+    """
+    present = False
+    for cue in _PRESENT_TENSE_RE.finditer(text, start, end):
+        if cue.lastgroup == "past":
+            return False
+        present = True
+    return present
 
 
 def _opens_clause(text: str, lo: int, start: int) -> bool:
@@ -570,7 +665,7 @@ class _Story:
     ``carry`` the day that sentences naming none take (``None``: publication).
     """
 
-    __slots__ = ("published", "day", "day_text", "retelling", "carry", "carry_text")
+    __slots__ = ("published", "day", "day_text", "retelling", "carry", "carry_text", "sentence", "retold_at")
 
     def __init__(self, published: dt.date | None) -> None:
         self.published = published
@@ -579,6 +674,8 @@ class _Story:
         self.retelling = False
         self.carry: dt.date | None = None
         self.carry_text = ""
+        self.sentence = 0  # the number of the sentence being read
+        self.retold_at = 0  # the last sentence that named a retold day
 
     def is_far(self, day: dt.date) -> bool:
         return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
@@ -590,25 +687,34 @@ class _Story:
         return self.day if self.day is not None else self.published
 
     def deictic_anchor(self) -> dt.date | None:
-        return self.day if self.in_retelling() else self.published
+        """The day "yesterday" or "on Monday" counts from: a retold day only while the passage tells of it."""
+        if not self.in_retelling():
+            return self.published
+        if self.published is not None and self.sentence - self.retold_at > _RETELLING_REACH:
+            return self.published
+        return self.day
 
     def back_to_present(self) -> None:
         self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
 
-    def move(self, day: dt.date, words: str, *, confirms: bool) -> None:
+    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool) -> None:
         """Move the story to a day named in the foreground of a sentence.
 
-        A day far from publication becomes a retold time only when the
-        passage really tells of it (``confirms``: it sets a scene, or counts
-        on from the retold day); otherwise it stays the anchor of "the next
-        day" but does not move the clock of the rest of the article.
+        A day far from publication becomes a retold time, that "yesterday" or
+        "on Monday" count from, only when the passage really tells of it
+        (``confirms``: it sets a scene, or counts on from the retold day).
+        Told in the past tense (``narrated``), it dates the sentences after
+        it that name no day; otherwise it is only the anchor of "the next day".
         """
         far = self.is_far(day)
         continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
         self.day, self.day_text = day, words
-        if far and not (confirms or continuing):
+        if far and not (confirms or continuing or narrated):
+            self.retelling = False
             return
-        self.retelling = far and self.published is not None
+        self.retelling = far and self.published is not None and (confirms or continuing)
+        if self.retelling:
+            self.retold_at = self.sentence
         future = self.published is not None and day > self.published
         self.carry, self.carry_text = (None, "") if future else (day, words)
 
@@ -668,6 +774,25 @@ def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
     if anchor != story.published and story.in_retelling():
         return _shift(anchor, ahead if ahead <= 3 else -behind)
     return _shift(anchor, ahead if clause.tense == "future" else -behind)
+
+
+def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
+    """The occurrence of a named day that the tense (or "last", "next") points to."""
+    anchor = story.deictic_anchor()
+    if anchor is None:
+        return None
+    rule = _HOLIDAYS[" ".join(match.group("hd").replace("\u2019", "'").split())]
+    days = [rule(y) for y in (anchor.year - 1, anchor.year, anchor.year + 1) if dt.MINYEAR < y < dt.MAXYEAR]
+    if not days:
+        return None
+    modifier = (match.group("hmod") or "").lower()
+    past = [d for d in days if d <= anchor if not (modifier == "last" and d == anchor)]
+    ahead = [d for d in days if d >= anchor if not (modifier == "next" and d == anchor)]
+    if modifier == "last" or (clause.tense == "past" and modifier != "next"):
+        return past[-1] if past else None
+    if modifier == "next" or clause.tense == "future":
+        return ahead[0] if ahead else None
+    return min(days, key=lambda d: abs((d - anchor).days))
 
 
 def _count(match: re.Match[str], number_group: str) -> int:
@@ -730,6 +855,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         if group("pu") == "month":
             return _shift_months(anchor, step), False
         return _shift(anchor, 7 * step), False
+    if kind == "holiday":
+        return _holiday(story, match, clause), False
     if kind == "rel":
         words = " ".join(match.group(0).lower().split())
         if words in _TODAY:
@@ -742,6 +869,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             anchor = story.published if clause.reported and story.published else story.deictic_anchor()
             offset = _DEICTIC[words]
         else:
+            if words.endswith(("before", "after")) and _COUNT_TARGET_RE.match(text, match.end()):
+                return None, False  # "the day before the vote": counts from an event, not a day
             anchor, offset = story.anaphoric_anchor(), _ANAPHORIC[words]
             return (None if anchor is None else _shift(anchor, offset)), True
         return (None if anchor is None else _shift(anchor, offset)), False
@@ -795,6 +924,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     pending = next(matches, None)
     result: list[DatedSentence] = []
     for start, end in spans:
+        story.sentence += 1
         while pending is not None and pending.start() < start:
             pending = next(matches, None)
         # The sentence's day: the first in its foreground, else the first in
@@ -822,16 +952,18 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     story.back_to_present()
                 if clause.reported and kind in _DEICTIC_KINDS and not continues:
                     story.retelling = False
-                story.move(day, words, confirms=continues or clause.scene or clause.tense == "past")
+                story.move(day, words, confirms=continues or clause.scene, narrated=clause.tense == "past")
             elif rank == 1 and not story.is_far(day):
                 background = background or (day, words)
         if chosen[0] is None and background is not None:
-            story.move(*background, confirms=False)
+            story.move(*background, confirms=False, narrated=False)
         best = next((c for c in chosen if c is not None), None)
         if best is not None:
             result.append(DatedSentence(start, end, best[0], "text", best[1]))
             continue
-        if present:
+        if present or (
+            story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)
+        ):
             story.back_to_present()
         if story.carry is not None:
             result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
