@@ -526,6 +526,7 @@ _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
+_TENSES = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}
 
 _CALENDAR_KINDS = frozenset({"iso", "num", "mdy", "dmy"})
 # Kinds that count from the day of writing, so that a reporting verb next to
@@ -562,7 +563,8 @@ def _shift_months(day: dt.date, months: int) -> dt.date | None:
 class _Clause:
     """What the words around one date expression say about it."""
 
-    tense: str  # "future", "past" or "" (nothing tells)
+    tense: str  # "future", "past" or "" (nothing in the clause tells)
+    sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
     reported: bool  # the nearest tense word is a reporting verb ("said Friday")
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
@@ -598,17 +600,30 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     if _FUTURE_BEFORE_RE.search(before) and not auxiliary_after:
         tense = "future"
     else:
-        tense = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}.get(nearest, "")
+        tense = _TENSES.get(nearest, "")
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
         _DETERMINER_BEFORE_RE.search(before) is not None and _NOUN_AFTER_RE.match(text, end, hi) is not None
     )
     scene = _opens_clause(text, lo, start)
     return _Clause(
         tense=tense,
+        # Nothing near: the sentence's nearest tense word, however far
+        # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
+        sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
         reported=nearest == _REPORTING,
         background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
         scene=scene,
     )
+
+
+def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """The kind of the tense word nearest to ``text[start:end]`` anywhere in its sentence."""
+    nearest, distance = "", hi - lo
+    for cue in _TENSE_RE.finditer(text, lo, hi):
+        gap = start - cue.end() if cue.end() <= start else cue.start() - end
+        if 0 <= gap < distance:
+            nearest, distance = cue.lastgroup or "", gap
+    return nearest
 
 
 def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
@@ -773,7 +788,9 @@ def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
         return _shift(anchor, -(behind or 7))
     if anchor != story.published and story.in_retelling():
         return _shift(anchor, ahead if ahead <= 3 else -behind)
-    return _shift(anchor, ahead if clause.tense == "future" else -behind)
+    # A weekday with no tense word in its clause takes the sentence's: a
+    # day-month has the nearest occurrence to fall back on, a weekday has not.
+    return _shift(anchor, ahead if clause.sentence_tense == "future" else -behind)
 
 
 def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
