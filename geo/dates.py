@@ -579,7 +579,10 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     if brk is not None:
         window_hi = brk.start()
     before = text[window_lo:start]
-    comma_after = text.find(",", end, window_hi)
+    scene = _opens_clause(text, lo, start)
+    # "..., Castro said": a reporting verb after a comma tags the clause, unless
+    # the day opens the clause ("On Tuesday, the minister said").
+    tag_from = -1 if scene else text.find(",", end, window_hi)
     nearest, distance = "", window_hi - window_lo
     auxiliary_after = False
     verbs_before: list[re.Match[str]] = []
@@ -589,7 +592,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
             gap = start - cue.end()
             verbs_before.append(cue)
         elif cue.start() >= end:
-            if kind == _REPORTING and 0 <= comma_after < cue.start():
+            if kind == _REPORTING and 0 <= tag_from < cue.start():
                 continue  # "..., Castro said.": a tag that reports the clause, not its tense
             gap = cue.start() - end
             auxiliary_after = auxiliary_after or cue.group(0) in _PAST_AUXILIARIES
@@ -601,10 +604,10 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         tense = "future"
     else:
         tense = _TENSES.get(nearest, "")
+    determiner = _DETERMINER_BEFORE_RE.search(before) is not None or text.startswith(("the ", "The "), start)
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
-        _DETERMINER_BEFORE_RE.search(before) is not None and _NOUN_AFTER_RE.match(text, end, hi) is not None
+        determiner and _NOUN_AFTER_RE.match(text, end, hi) is not None
     )
-    scene = _opens_clause(text, lo, start)
     return _Clause(
         tense=tense,
         # Nothing near: the sentence's nearest tense word, however far
