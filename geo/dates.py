@@ -75,7 +75,7 @@ from dataclasses import dataclass
 
 from geo.errors import InputError
 
-__all__ = ["DatedSentence", "split_sentences", "date_sentences", "date_at"]
+__all__ = ["DatedSentence", "date_at", "date_sentences", "split_sentences"]
 
 logger = logging.getLogger(__name__)
 
@@ -415,7 +415,7 @@ _HOLIDAY = "|".join(re.escape(name) for name in sorted(_HOLIDAYS, key=len, rever
 def _first_words() -> set[str]:
     """Every word a date expression can start with, as it may be written."""
     lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_PRESENT]}
-    lower |= set(_NUMBER_WORDS) | {"the", "in"}
+    lower |= set(_NUMBER_WORDS) | {"the"}
     words = {w for word in lower for w in (word, word.capitalize())}
     words |= {name.split()[0] for name in _HOLIDAYS}
     return words | {w for word in [*_MONTHS, *_WEEKDAYS] for w in (word.capitalize(), word.upper())}
@@ -441,8 +441,8 @@ _DATE_RE = re.compile(
     # two days later, a week ago, two months ago
     rf"|(?P<count>(?<!for )(?<!For )(?P<cn>{_NUMBER})"
     rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?|[Mm]onths?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
-    # in two days, in a week
-    rf"|(?P<ahead>[Ii]n\s+(?P<an>{_NUMBER})[\s-]+(?P<au>days?|weeks?)\b(?!\s+(?:of|in|to|the|and)\b))"
+    # (in) two days, (in) a week: the match starts at the number, a first word
+    rf"|(?P<ahead>(?<=\b[Ii]n\s)(?P<an>{_NUMBER})[\s-]+(?P<au>days?|weeks?)\b(?!\s+(?:of|in|to|the|and)\b))"
     # last week, next month: periods, not days
     r"|(?P<period>(?P<pm>[Ll]ast|[Nn]ext)\s+(?P<pu>week|month)\b)"
     # yesterday, the next day, that same day
@@ -471,6 +471,9 @@ _CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\s+$")
 # day of writing or behind it. Futures and modals first, so that "planned to"
 # or "to be held" is not read as a past "-ed".
 _TENSE_RE = re.compile(
+    # Every tense word starts a word with a lowercase letter (or is "'ll"): checking
+    # that first spares the engine trying each alternative inside words.
+    r"(?:(?<![\w'])(?=[a-z])|(?='ll\b))(?:"
     r"(?P<future>\b(?:(?:is|are|was|were|be|been)\s+)?(?:will|shall|won't|would|must|should|going\s+to"
     r"|to\s+be|to\s+begin|to\s+start|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected"
     r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
@@ -485,6 +488,7 @@ _TENSE_RE = re.compile(
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
     r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b)"
+    r")"
 )
 # The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
 _PAST_AUXILIARIES = frozenset({"was", "were", "had", "did"})
@@ -600,7 +604,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
             continue  # a word of the expression itself ("next", "last")
         if gap < distance:
             nearest, distance = kind, gap
-    if _FUTURE_BEFORE_RE.search(before) and not auxiliary_after:
+    if _FUTURE_BEFORE_RE.search(before, max(0, len(before) - 50)) and not auxiliary_after:
         tense = "future"
     else:
         tense = _TENSES.get(nearest, "")
@@ -683,7 +687,7 @@ class _Story:
     ``carry`` the day that sentences naming none take (``None``: publication).
     """
 
-    __slots__ = ("published", "day", "day_text", "retelling", "carry", "carry_text", "sentence", "retold_at")
+    __slots__ = ("carry", "carry_text", "day", "day_text", "published", "retelling", "retold_at", "sentence")
 
     def __init__(self, published: dt.date | None) -> None:
         self.published = published

@@ -49,16 +49,16 @@ from geo.dates import DatedSentence, date_sentences
 from geo.errors import InputError
 
 __all__ = [
-    "GoldTimex",
-    "TimemlDocument",
-    "DateScores",
-    "read_timeml",
-    "read_timeml_folder",
-    "timex_kind",
-    "score_dates",
-    "evaluate_dates",
     "KINDS",
     "SIDES",
+    "DateScores",
+    "GoldTimex",
+    "TimemlDocument",
+    "evaluate_dates",
+    "read_timeml",
+    "read_timeml_folder",
+    "score_dates",
+    "timex_kind",
 ]
 
 logger = logging.getLogger(__name__)

@@ -49,8 +49,8 @@ CASES = [
     ("as soon as, with a reporting tag", "The crew could sail as soon as Sunday, the port said.", FRI,
      [(D(2025, 11, 9), "text")]),
     ("were planning to", "Farmers were planning to block the road on Monday.", FRI, [(D(2025, 11, 10), "text")]),
-    ("future tense far from the weekday", "The delegation, after a long flight over the desert, is expected "
-     "to land in the capital on Sunday morning.", FRI, [(D(2025, 11, 9), "text")]),
+    ("future tense far from the weekday", ("The delegation, after a long flight over the desert, is expected "
+     "to land in the capital on Sunday morning."), FRI, [(D(2025, 11, 9), "text")]),
     # --- ... and behind it
     ("planned, but cancelled", "A concert planned for Sunday was called off.", WED_NYE, [(D(2025, 12, 28), "text")]),
     ("past verb", "Rebels attacked the convoy on Tuesday.", WED_NYE, [(D(2025, 12, 30), "text")]),
@@ -126,8 +126,8 @@ RETELLING_CASES = [
      "On 12 March 2003, the siege began. On Friday, the walls fell. Two days later, the city surrendered.",
      [(D(2003, 3, 12), "text"), (D(2003, 3, 14), "text"), (D(2003, 3, 16), "text")]),
     ("a retelling's clock fades after sentences that name no retold day",
-     "On 12 March 2003, the siege began. The city was poor. Its walls were old. Its people were hungry. "
-     "Rain fell on Friday.",
+     ("On 12 March 2003, the siege began. The city was poor. Its walls were old. Its people were hungry. "
+      "Rain fell on Friday."),
      [(D(2003, 3, 12), "text")] + [(D(2003, 3, 12), "narrative")] * 3 + [(FRI, "text")]),
     ("a weekday of reporting returns to the present",
      "On 12 March 2003, the siege began. On Tuesday, the minister said the archive would open.",
