@@ -4,9 +4,10 @@ Every sentence gets the day of the event it describes:
 
 ``text``
     The sentence itself names a day: a calendar date ("October 8, 2020",
-    "19 September", "2020-10-08"), a word relative to the day of writing
-    ("yesterday", "on Monday", "two days ago") or a word relative to the
-    story's current day ("the next day", "three days earlier").
+    "19 September", "2020-10-08"), a named day ("Thanksgiving Day"), a word
+    relative to the day of writing ("yesterday", "on Monday", "two days ago",
+    "last week") or a word relative to the story's current day ("the next
+    day", "three days earlier").
 ``narrative``
     The sentence names no day, but an earlier sentence did; the story is
     still on that day. Paragraph breaks do not end this, because retellings
@@ -26,33 +27,75 @@ Rules, and the calls made where English is ambiguous:
   out ("Sun" is a newspaper); "Black Friday" and "the Sunday Times" are not dates.
 * Month-year ("in February 2022") and bare years ("in 2019") are background:
   they date nothing and leave the story's day alone.
-* A day and month without a year take the story's year when the story has
-  moved to another year than publication (the same day in the year before,
-  that year or the year after, whichever is closest to the story's day);
-  otherwise the latest such day on or before publication, or the first on or
-  after it when the words just before it speak of the future ("will be held
-  on December 5", "scheduled for").
+* **Tense.** The words around a date set its tense: the nearest tense word in
+  its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
+  will, would, shall, must, should, 'll, going to, to be, plans/planned,
+  scheduled, set to, expected, due, expires, deadline, postponed, and the
+  present of planned events ("meets", "opens", "is", "are"). Past: was, were,
+  had, did, a verb in -ed (not after "be"), common irregular pasts, "ago",
+  "last", and reporting verbs ("said Friday"). A reporting verb after a comma
+  ("..., Castro said") only tags its clause, unless the day opens it ("On
+  Tuesday, the minister said"). "by", "until", "ahead of", "as soon as" just
+  before a day make it future unless a past auxiliary follows ("Until Monday,
+  the bridge had been closed").
+* A day and month without a year: in a retold story (see below) the one
+  closest to the story's day; otherwise the latest on or before publication
+  when the tense is past, the first on or after it when it is future, and the
+  nearer of the two when nothing tells. A stated weekday picks the year in
+  which the date falls on it ("Saturday, April 25"); "last year", "next year"
+  or "this year" after it set the year.
+* A plain weekday is the latest one on or before publication, or the first on
+  or after it when the tense is future (a weekday with no tense word in its
+  clause takes the sentence's nearest one); after "next" or "this coming" it
+  is the first one after, after "last" the last one before.
+* Named days (New Year's Day, Christmas Day, Easter and Good Friday, and the
+  United States' Thanksgiving, Memorial Day, Labor Day, Election Day) are
+  computed for the years around publication and chosen by tense like a day
+  and month. Holidays that differ between countries are not read.
+* Periods shift from the day of writing: "last week" and "next week" by seven
+  days, "last month", "next month" and "N months ago" by calendar months (to
+  the month's last day when it is shorter), "in N days" or "in N weeks" ahead
+  (not in a past clause, where it is a span: "built in ten days"). They date
+  a sentence only when it names no day, and never move the story.
+* **Main clause.** A sentence's date is the first day in its foreground.
+  Days in the background give way: after "since", "after", "following",
+  "before", "when", "until", "which", "who" (with at most one verb between,
+  so "The man who fled was caught Thursday" still reads Thursday); a day
+  naming an event ("the Oct. 23 killing", "Wednesday's ruling"); a day after
+  "on"/"of" in the subject before any verb ("The bombings on Aug. 7 killed
+  259"). A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
-  when the reporter wrote them. Only when the story has moved more than a
-  month away from publication (a retelling, where they usually sit in quotes
-  of the time) do they count from the story's day. "Today", "tonight" and
-  "this morning" are always the publication day, so they also bring a
-  retelling back to the present. A plain weekday is the latest one on or
-  before publication (the first on or after, when future words come just
-  before it); after "next" or "this coming" it is the first one after, after
-  "last" the last one before; counted from a retold day it is the nearest one
-  (up to three days either way), since a retelling moves both ways.
+  when the reporter wrote them, except in a retelling.
+* **Retellings.** A day far from publication (over a month) becomes the
+  story's clock, that "yesterday" and "on Saturday" count from, only when the
+  passage really retells it: the day opens its clause ("On October 8, 2020,
+  ..."; "... recalled that on October 8, 2020, ...") or the next words count
+  on from it ("the next day", "two days later", a day and month within a
+  month of it). Such words count from the retold day for two sentences after
+  the last one that named a retold day; after that, from publication again.
+  A far day told in the past tense dates the dateless sentences after it
+  (``narrative``), but does not move the clock; one in a future clause or in
+  the background does neither ("The bonds are due March 1, 2011. The shares
+  fell Friday." dates the Friday from publication). A retelling ends at
+  "today", at a weekday next to a reporting verb ("On Tuesday, the minister
+  said"), and at a dateless sentence in the present tense ("The town is now a
+  museum"). Counted from a retold day, a weekday is the nearest one (up to
+  three days either way), since a retelling moves both ways.
+* "Today", "tonight" and "this morning" are always the publication day; a
+  capitalised "Today" or "Tonight" after a capitalised word is a name ("USA
+  Today"), a lowercase one is not ("Mayor Lopez today said").
 * Year numbers after a day and month are taken as the year even when they
   could be a count ("On 8 October 1500 soldiers crossed" reads as 1500).
 * Words that count from the story's day ("the next day", "the day before",
   "that same day", "two days later", "a week earlier") count from the story's
-  current day, or from publication when no day is set yet.
-* "last week", "next month", "days later", "24 hours later" are not days and
-  are ignored.
-* When a sentence names several days, the first calendar date is the
-  sentence's date (else the first relative one); the story moves to the last
-  day named, so that a following "the next day" counts from it.
+  current day, or from publication when no day is set yet. Followed by an
+  event ("ten days before the murder", "the day before the vote") they name
+  no day. "days later" and "24 hours later" are not days and are ignored.
+* The story moves to the last foreground day of a sentence, so that a
+  following "the next day" counts from it. A day after publication moves it,
+  but the sentences after it that name no day are ``published``: a plan does
+  not date the background that follows it.
 * "currently", "at present", "at the moment", "right now", "nowadays", "these
   days" and "this week" in a sentence that names no day bring the story back
   to publication: that sentence and the ones after it are ``published``.
@@ -61,7 +104,9 @@ Rules, and the calls made where English is ambiguous:
   ``datetime.date`` is used throughout, so dates before 1970 work.
 
 Everything is regular expressions compiled at import and run once over the
-whole text, with no fuzzy parsing per sentence.
+whole text (and over a short window around each date expression), with no
+fuzzy parsing per sentence. ``geo evaluate-dates`` measures the rules on
+TimeML news (see :mod:`geo.evaluate_dates`).
 """
 
 from __future__ import annotations
@@ -464,7 +509,8 @@ _PAPER_AFTER_RE = re.compile(
     r"\s+(?:Times|Telegraph|Express|Mirror|Herald|Post|Mail|Tribune|Independent|Observer|Sport"
     r"|People|Edition|Magazine|Review|School|school|League|Service)\b"
 )
-_CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\s+$")
+# A capitalised word just before, not one that ends the sentence before ("... in Paris. Today, ...").
+_CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\w\s+$")
 
 # Words that set the tense of the clause around a date expression. The
 # nearest one decides whether a weekday or a day and month lies ahead of the

@@ -97,6 +97,8 @@ CASES = [
     ("after a name", "Mayor Ortiz today opened the bridge.", FRI, [(FRI, "text")]),
     ("after a place", "In Lagos today, markets reopened.", FRI, [(FRI, "text")]),
     ("a newspaper", "Nigeria Today reported the fire.", FRI, [(FRI, "published")]),
+    ("a sentence start after a name", "The envoy left Paris. Today, talks resume in Rome.", FRI,
+     [(FRI, "published"), (FRI, "text")]),
     # --- a future day does not carry forward
     ("tomorrow, then background",
      "The council votes tomorrow. Residents oppose the plan. The next day, the mayor leaves.", FRI,
