@@ -128,6 +128,10 @@ logger = logging.getLogger(__name__)
 # as "yesterday" or "on Monday" are taken to count from the story's day.
 _RETELLING_DAYS = 31
 
+# How far (days) from a retold day a day and month without a year is still
+# taken to be in the retold time, rather than counted from publication.
+_RETOLD_SPAN_DAYS = 92
+
 # How many sentences after the last retold day words such as "yesterday" or
 # "on Monday" still count from it; later ones count from publication again.
 _RETELLING_REACH = 2
@@ -572,6 +576,9 @@ _PRESENT_TENSE_RE = re.compile(
     r"|(?P<past>\b(?:was|were|had|did)\b|(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bhas )(?<!\bhave )\b[a-z]{2,}ed\b)"
 )
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
+_SCENE_REACH = 40
+# How far (characters) the sentence is searched for a tense word when its clause has none.
+_SENTENCE_TENSE_REACH = 250
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
@@ -671,6 +678,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
 
 def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> str:
     """The kind of the tense word nearest to ``text[start:end]`` anywhere in its sentence."""
+    lo, hi = max(lo, start - _SENTENCE_TENSE_REACH), min(hi, end + _SENTENCE_TENSE_REACH)
     nearest, distance = "", hi - lo
     for cue in _TENSE_RE.finditer(text, lo, hi):
         gap = start - cue.end() if cue.end() <= start else cue.start() - end
@@ -719,9 +727,9 @@ def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
 
 def _opens_clause(text: str, lo: int, start: int) -> bool:
     """Whether a date at ``start`` opens its clause in the sentence that begins at ``lo``."""
-    before = text[lo:start]
-    # "^" matches only at the real start of the sentence, never at the search position.
-    return _SCENE_BEFORE_RE.search(before, max(0, len(before) - 40)) is not None
+    if start - lo <= _SCENE_REACH:
+        return _SCENE_BEFORE_RE.search(text[lo:start]) is not None  # "^": the sentence's start
+    return _SCENE_BEFORE_RE.search(text, start - _SCENE_REACH, start) is not None  # "^" never matches at pos
 
 
 class _Story:
@@ -733,12 +741,15 @@ class _Story:
     ``carry`` the day that sentences naming none take (``None``: publication).
     """
 
-    __slots__ = ("carry", "carry_text", "day", "day_text", "published", "retelling", "retold_at", "sentence")
+    __slots__ = (
+        "carry", "carry_text", "day", "day_dated", "day_text", "published", "retelling", "retold_at", "sentence",
+    )  # fmt: skip
 
     def __init__(self, published: dt.date | None) -> None:
         self.published = published
         self.day: dt.date | None = None
         self.day_text = ""
+        self.day_dated = False  # the story's day comes from words that name a year
         self.retelling = False
         self.carry: dt.date | None = None
         self.carry_text = ""
@@ -765,22 +776,26 @@ class _Story:
     def back_to_present(self) -> None:
         self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
 
-    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool) -> None:
+    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool) -> None:
         """Move the story to a day named in the foreground of a sentence.
 
         A day far from publication becomes a retold time, that "yesterday" or
         "on Monday" count from, only when the passage really tells of it
-        (``confirms``: it sets a scene, or counts on from the retold day).
-        Told in the past tense (``narrated``), it dates the sentences after
-        it that name no day; otherwise it is only the anchor of "the next day".
+        (``confirms``: it sets a scene, or counts on from the story's day) and
+        the time has a year on it (``dated``: the words name one, or count on
+        from a day that had one); a reporter who leaves the year out speaks of
+        this year, and counts "yesterday" from the day of writing. Told in the
+        past tense (``narrated``), a far day dates the sentences after it that
+        name no day; otherwise it is only the anchor of "the next day".
         """
         far = self.is_far(day)
         continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
-        self.day, self.day_text = day, words
+        dated = dated or (confirms and self.day_dated and self.day is not None and not self.is_far_from_story(day))
+        self.day, self.day_text, self.day_dated = day, words, dated
         if far and not (confirms or continuing or narrated):
             self.retelling = False
             return
-        self.retelling = far and self.published is not None and (confirms or continuing)
+        self.retelling = far and self.published is not None and ((confirms and dated) or continuing)
         if self.retelling:
             self.retold_at = self.sentence
         future = self.published is not None and day > self.published
@@ -794,14 +809,15 @@ class _Story:
         story, pub = self.day, self.published
         if story is not None and (pub is None or story.year != pub.year) and (self.retelling or pub is None or self.is_far(story)):
             near_story = _nearest_year(story, month, day, weekday)
-            if near_story is not None and (
-                pub is None or self.retelling or abs((near_story - story).days) <= _RETELLING_DAYS
-            ):
+            reach = _RETOLD_SPAN_DAYS if self.retelling else _RETELLING_DAYS
+            if near_story is not None and (pub is None or abs((near_story - story).days) <= reach):
                 return near_story, True
         if pub is None:
             return None, False
         if weekday is not None:
-            return _nearest_year(pub, month, day, weekday), False
+            agreeing = _nearest_year(pub, month, day, weekday)
+            if agreeing is not None and agreeing.weekday() == weekday:
+                return agreeing, False  # else the writer's weekday is wrong: the tense decides
         past = next((d for k in range(9) if (d := _make_date(pub.year - k, month, day)) and d <= pub), None)
         ahead = next((d for k in range(9) if (d := _make_date(pub.year + k, month, day)) and d >= pub), None)
         if tense == "past" or ahead is None:
@@ -818,7 +834,7 @@ def _nearest_year(anchor: dt.date, month: int, day: int, weekday: int | None) ->
         for y in (anchor.year - 1, anchor.year, anchor.year + 1)
         if dt.MINYEAR <= y <= dt.MAXYEAR and (d := _make_date(y, month, day))
     ]
-    matching = [d for d in found if weekday is None or d.weekday() == weekday]
+    matching = [d for d in found if weekday is None or (d.weekday() == weekday and abs((d - anchor).days) <= 366)]
     return min(matching or found, key=lambda d: abs((d - anchor).days)) if found else None
 
 
@@ -856,6 +872,8 @@ def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
     if not days:
         return None
     modifier = (match.group("hmod") or "").lower()
+    if anchor != story.published and not modifier:
+        return min(days, key=lambda d: abs((d - anchor).days))  # a retelling moves both ways
     past = [d for d in days if d <= anchor if not (modifier == "last" and d == anchor)]
     ahead = [d for d in days if d >= anchor if not (modifier == "next" and d == anchor)]
     if modifier == "last" or (clause.tense == "past" and modifier != "next"):
@@ -958,6 +976,10 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
 _WEEKDAY_IN_RE = re.compile(_WEEKDAY)
 
 
+def _names_a_year(match: re.Match[str]) -> bool:
+    return match.lastgroup in ("iso", "num") or bool(match.group("y1") or match.group("y2"))
+
+
 def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     """Date every sentence of an article.
 
@@ -1022,11 +1044,14 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     story.back_to_present()
                 if clause.reported and kind in _DEICTIC_KINDS and not continues:
                     story.retelling = False
-                story.move(day, words, confirms=continues or clause.scene, narrated=clause.tense == "past")
+                story.move(
+                    day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
+                    dated=_names_a_year(match),
+                )  # fmt: skip
             elif rank == 1 and not story.is_far(day):
                 background = background or (day, words)
         if chosen[0] is None and background is not None:
-            story.move(*background, confirms=False, narrated=False)
+            story.move(*background, confirms=False, narrated=False, dated=False)
         best = next((c for c in chosen if c is not None), None)
         if best is not None:
             result.append(DatedSentence(start, end, best[0], "text", best[1]))
