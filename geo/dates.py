@@ -623,6 +623,7 @@ class _Clause:
     tense: str  # "future", "past" or "" (nothing in the clause tells)
     sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
     reported: bool  # the nearest tense word is a reporting verb ("said Friday")
+    conditional: bool  # the nearest tense word is "would"
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
 
@@ -640,7 +641,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     # "..., Castro said": a reporting verb after a comma tags the clause, unless
     # the day opens the clause ("On Tuesday, the minister said").
     tag_from = -1 if scene else text.find(",", end, window_hi)
-    nearest, distance = "", window_hi - window_lo
+    nearest, distance, nearest_word = "", window_hi - window_lo, ""
     auxiliary_after = False
     verbs_before: list[re.Match[str]] = []
     for cue in _TENSE_RE.finditer(text, window_lo, window_hi):
@@ -656,7 +657,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         else:
             continue  # a word of the expression itself ("next", "last")
         if gap < distance:
-            nearest, distance = kind, gap
+            nearest, distance, nearest_word = kind, gap, cue.group(0)
     if _FUTURE_BEFORE_RE.search(before, max(0, len(before) - 50)) and not auxiliary_after:
         tense = "future"
     else:
@@ -671,6 +672,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
         sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
         reported=nearest == _REPORTING,
+        conditional=nearest_word == "would",
         background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
         scene=scene,
     )
@@ -914,7 +916,9 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         anchor = story.deictic_anchor()
         if shifted is not None and anchor is not None:
             return _make_date(anchor.year + _YEAR_SHIFT[shifted.group("which")], month, day), False
-        return story.month_day(month, day, clause.tense, weekday)
+        # "would" speaks of a future seen from the past: the day may already be behind
+        # publication ("said they would appeal by Jan. 14", published Jan. 15), so the nearer.
+        return story.month_day(month, day, "" if clause.conditional else clause.tense, weekday)
     if kind == "count":
         direction = group("cd").lower()
         if direction in ("after", "before") and _COUNT_TARGET_RE.match(text, match.end()):

@@ -36,6 +36,8 @@ CASES = [
      [(D(2024, 2, 9), "text")]),
     ("past verb across a year end", "The ferry was cancelled on December 28.", D(2026, 1, 2),
      [(D(2025, 12, 28), "text")]),
+    ("'would': a future seen from the past, so the nearer", "Officials said the ferry would sail on 3 March.",
+     D(2025, 3, 5), [(D(2025, 3, 3), "text")]),
     ("future passive two days after", "The treaty will be signed on March 3.", D(2024, 3, 5),
      [(D(2025, 3, 3), "text")]),
     # --- weekdays ahead of publication
