@@ -585,7 +585,8 @@ _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
 _TENSES = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}
 
-_CALENDAR_KINDS = frozenset({"iso", "num", "mdy", "dmy"})
+# The ranks of the days a sentence names, in the order they date it.
+_FOREGROUND, _BACKGROUND, _PERIOD = 0, 1, 2
 # Kinds that count from the day of writing, so that a reporting verb next to
 # them ("on Tuesday, the minister said") brings a retelling back to the present.
 _DEICTIC_KINDS = frozenset({"wday", "rel", "count"})
@@ -1026,7 +1027,9 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
         # The sentence's day: the first in its foreground, else the first in
         # a background clause, else the first period ("last week").
         chosen: list[tuple[dt.date, str] | None] = [None, None, None]
-        background: tuple[dt.date, str] | None = None  # a near background day, the clock's if none else
+        # A background day near publication: the story moves to it when the
+        # sentence has no foreground day.
+        background: tuple[dt.date, str] | None = None
         present = False
         while pending is not None and pending.start() < end:
             match, pending = pending, next(matches, None)
@@ -1041,9 +1044,9 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
             if day is None:
                 continue
             words = match.group(0)
-            rank = 2 if kind in ("period", "ahead") else int(clause.background)
+            rank = _PERIOD if kind in ("period", "ahead") else _BACKGROUND if clause.background else _FOREGROUND
             chosen[rank] = chosen[rank] or (day, words)
-            if rank == 0:
+            if rank == _FOREGROUND:
                 if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
                     story.back_to_present()
                 if clause.reported and kind in _DEICTIC_KINDS and not continues:
@@ -1052,9 +1055,9 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
                     dated=_names_a_year(match),
                 )  # fmt: skip
-            elif rank == 1 and not story.is_far(day):
+            elif rank == _BACKGROUND and not story.is_far(day):
                 background = background or (day, words)
-        if chosen[0] is None and background is not None:
+        if chosen[_FOREGROUND] is None and background is not None:
             story.move(*background, confirms=False, narrated=False, dated=False)
         best = next((c for c in chosen if c is not None), None)
         if best is not None:
