@@ -155,8 +155,14 @@ def _flatten(elem: ET.Element, pieces: list[str], timexes: list[GoldTimex], offs
             offset[0] += len(child.tail)
 
 
-def read_timeml_folder(folder: str | os.PathLike[str]) -> Iterator[TimemlDocument]:
-    """Every ``*.tml`` file of a folder, sorted by file name."""
+def read_timeml_folder(
+    folder: str | os.PathLike[str], on_error: Callable[[InputError], None] | None = None
+) -> Iterator[TimemlDocument]:
+    """Every ``*.tml`` file of a folder, sorted by file name.
+
+    A file that cannot be read raises :class:`InputError`, or, with
+    ``on_error``, is passed to it and skipped so that the others are read.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give a folder of TimeML .tml files")
@@ -164,7 +170,12 @@ def read_timeml_folder(folder: str | os.PathLike[str]) -> Iterator[TimemlDocumen
     if not paths:
         raise InputError(f"{folder} holds no .tml files; give a folder of TimeML documents")
     for path in paths:
-        yield read_timeml(path)
+        try:
+            yield read_timeml(path)
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
 
 
 def timex_kind(words: str) -> str:
@@ -230,11 +241,13 @@ class DateScores:
     parts: dict[str, _Part]
     seconds: float = 0.0
     misses: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # files that could not be read
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "corpus": self.corpus,
             "seconds": round(self.seconds, 3),
+            "failures": self.failures,
             **{name: part.as_dict() for name, part in self.parts.items()},
         }
 
@@ -259,6 +272,7 @@ class DateScores:
         row("precision of text dates", lambda p: p.precision)
         row("text date where no gold date", lambda p: p.spurious)
         lines.append(f"({self.seconds:.2f} s)")
+        lines.extend(f"skipped: {failure}" for failure in self.failures)
         return "\n".join(lines)
 
 
@@ -355,10 +369,21 @@ def evaluate_dates(
     *,
     keep_misses: bool = False,
 ) -> DateScores:
-    """Read a folder of TimeML files and score the date model on it (see :func:`score_dates`)."""
-    documents = list(read_timeml_folder(folder))
+    """Read a folder of TimeML files and score the date model on it (see :func:`score_dates`).
+
+    A file that cannot be read is skipped with a warning and listed in
+    ``DateScores.failures``; it takes no number in the odd and even halves.
+    """
+    failures: list[str] = []
+
+    def skip(err: InputError) -> None:
+        logger.warning("%s", err)
+        failures.append(str(err))
+
+    documents = list(read_timeml_folder(folder, on_error=skip))
     began = time.perf_counter()
     scores = score_dates(documents, date_fn, corpus=str(folder), keep_misses=keep_misses)
+    scores.failures = failures
     scores.seconds = time.perf_counter() - began
     logger.info("scored %d TimeML documents in %.2f s", len(documents), scores.seconds)
     return scores

@@ -181,6 +181,18 @@ def test_halves_take_odd_and_even_documents(tmp_path: Path) -> None:
     assert "full-day accuracy" in scores.format()
 
 
+def test_a_bad_file_is_skipped_and_named(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path, "a.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.'))
+    write(tmp_path, "b.tml", "<TimeML><TEXT>broken")
+    write(tmp_path, "c.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.'))
+    scores = evaluate_dates(tmp_path)
+    assert scores.parts["all"].documents == 2 and scores.parts["all"].full_day.right == 2
+    assert len(scores.failures) == 1 and "b.tml" in scores.failures[0]
+    assert "b.tml" in caplog.text and "skipped:" in scores.format()
+    with pytest.raises(InputError, match="b.tml"):
+        list(read_timeml_folder(tmp_path))
+
+
 def test_documents_without_text_are_counted_but_score_nothing() -> None:
     empty = TimemlDocument("empty", dt.date(2000, 1, 1), "  ", ())
     part = score_dates([empty]).parts["all"]
