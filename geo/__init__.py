@@ -28,6 +28,7 @@ __all__ = [
     "Place",
     "RulesError",
     "build_map",
+    "date_sentences",
     "parse",
     "read_articles",
 ]
@@ -39,6 +40,7 @@ _LAZY = {
     "parse": "geo.pipeline",
     "read_articles": "geo.articles",
     "build_map": "geo.render",
+    "date_sentences": "geo.dates",
 }
 
 

@@ -384,7 +384,62 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.set_defaults(func=_cmd_map)
 
 
-_EXTRA_COMMANDS: list = [_register_parse, _register_map]
+def _cmd_evaluate_dates(args: argparse.Namespace) -> int:
+    from .evaluate_dates import evaluate_dates
+
+    scores = evaluate_dates(args.folder, keep_misses=args.misses)
+    print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
+    for miss in scores.misses:
+        print(json.dumps(miss, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def _cmd_dates(args: argparse.Namespace) -> int:
+    import csv
+
+    from .articles import read_articles
+    from .dates import date_sentences
+
+    fields = ["doc", "start", "end", "date", "date_source", "date_text", "published", "sentence"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields) if args.format == "csv" else None
+    if writer is not None:
+        writer.writeheader()
+    problems = 0
+
+    def problem(p) -> None:  # noqa: ANN001
+        nonlocal problems
+        problems += 1
+        logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
+
+    for article in read_articles(args.paths, default_date=_parse_date(args.date), on_error=problem):
+        published = article.published.isoformat() if article.published else None
+        for s in date_sentences(article.text, article.published):
+            record = {
+                "doc": article.id, "start": s.start, "end": s.end, "date": s.date.isoformat() if s.date else None,
+                "date_source": s.date_source, "date_text": s.date_text, "published": published,
+                "sentence": article.text[s.start : s.end],
+            }  # fmt: skip
+            if writer is not None:
+                writer.writerow(record)
+            else:
+                print(json.dumps(record, ensure_ascii=False))
+    return 1 if problems else 0
+
+
+def _register_dates(sub) -> None:  # noqa: ANN001
+    dates = sub.add_parser("dates", help="the date of every sentence of articles, and the words that gave it")
+    dates.add_argument("paths", nargs="+", help="files, folders, or - for standard input")
+    dates.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    dates.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
+    dates.set_defaults(func=_cmd_dates)
+    ev = sub.add_parser("evaluate-dates", help="score the date model on a folder of TimeML (.tml) news files")
+    ev.add_argument("folder", help="a folder of TimeML documents, e.g. TempEval-3 AQUAINT or TimeBank")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--misses", action="store_true", help="also list every wrong full-day timex on standard error")
+    ev.set_defaults(func=_cmd_evaluate_dates)
+
+
+_EXTRA_COMMANDS: list = [_register_parse, _register_map, _register_dates]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,9 +4,10 @@ Every sentence gets the day of the event it describes:
 
 ``text``
     The sentence itself names a day: a calendar date ("October 8, 2020",
-    "19 September", "2020-10-08"), a word relative to the day of writing
-    ("yesterday", "on Monday", "two days ago") or a word relative to the
-    story's current day ("the next day", "three days earlier").
+    "19 September", "2020-10-08"), a named day ("Thanksgiving Day"), a word
+    relative to the day of writing ("yesterday", "on Monday", "two days ago",
+    "last week") or a word relative to the story's current day ("the next
+    day", "three days earlier").
 ``narrative``
     The sentence names no day, but an earlier sentence did; the story is
     still on that day. Paragraph breaks do not end this, because retellings
@@ -26,33 +27,75 @@ Rules, and the calls made where English is ambiguous:
   out ("Sun" is a newspaper); "Black Friday" and "the Sunday Times" are not dates.
 * Month-year ("in February 2022") and bare years ("in 2019") are background:
   they date nothing and leave the story's day alone.
-* A day and month without a year take the story's year when the story has
-  moved to another year than publication (the same day in the year before,
-  that year or the year after, whichever is closest to the story's day);
-  otherwise the latest such day on or before publication, or the first on or
-  after it when the words just before it speak of the future ("will be held
-  on December 5", "scheduled for").
+* **Tense.** The words around a date set its tense: the nearest tense word in
+  its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
+  will, would, shall, must, should, 'll, going to, to be, plans/planned,
+  scheduled, set to, expected, due, expires, deadline, postponed, and the
+  present of planned events ("meets", "opens", "is", "are"). Past: was, were,
+  had, did, a verb in -ed (not after "be"), common irregular pasts, "ago",
+  "last", and reporting verbs ("said Friday"). A reporting verb after a comma
+  ("..., Castro said") only tags its clause, unless the day opens it ("On
+  Tuesday, the minister said"). "by", "until", "ahead of", "as soon as" just
+  before a day make it future unless a past auxiliary follows ("Until Monday,
+  the bridge had been closed").
+* A day and month without a year: in a retold story (see below) the one
+  closest to the story's day; otherwise the latest on or before publication
+  when the tense is past, the first on or after it when it is future, and the
+  nearer of the two when nothing tells. A stated weekday picks the year in
+  which the date falls on it ("Saturday, April 25"); "last year", "next year"
+  or "this year" after it set the year.
+* A plain weekday is the latest one on or before publication, or the first on
+  or after it when the tense is future (a weekday with no tense word in its
+  clause takes the sentence's nearest one); after "next" or "this coming" it
+  is the first one after, after "last" the last one before.
+* Named days (New Year's Day, Christmas Day, Easter and Good Friday, and the
+  United States' Thanksgiving, Memorial Day, Labor Day, Election Day) are
+  computed for the years around publication and chosen by tense like a day
+  and month. Holidays that differ between countries are not read.
+* Periods shift from the day of writing: "last week" and "next week" by seven
+  days, "last month", "next month" and "N months ago" by calendar months (to
+  the month's last day when it is shorter), "in N days" or "in N weeks" ahead
+  (not in a past clause, where it is a span: "built in ten days"). They date
+  a sentence only when it names no day, and never move the story.
+* **Main clause.** A sentence's date is the first day in its foreground.
+  Days in the background give way: after "since", "after", "following",
+  "before", "when", "until", "which", "who" (with at most one verb between,
+  so "The man who fled was caught Thursday" still reads Thursday); a day
+  naming an event ("the Oct. 23 killing", "Wednesday's ruling"); a day after
+  "on"/"of" in the subject before any verb ("The bombings on Aug. 7 killed
+  259"). A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
-  when the reporter wrote them. Only when the story has moved more than a
-  month away from publication (a retelling, where they usually sit in quotes
-  of the time) do they count from the story's day. "Today", "tonight" and
-  "this morning" are always the publication day, so they also bring a
-  retelling back to the present. A plain weekday is the latest one on or
-  before publication (the first on or after, when future words come just
-  before it); after "next" or "this coming" it is the first one after, after
-  "last" the last one before; counted from a retold day it is the nearest one
-  (up to three days either way), since a retelling moves both ways.
+  when the reporter wrote them, except in a retelling.
+* **Retellings.** A day far from publication (over a month) becomes the
+  story's clock, that "yesterday" and "on Saturday" count from, only when the
+  passage really retells it: the day opens its clause ("On October 8, 2020,
+  ..."; "... recalled that on October 8, 2020, ...") or the next words count
+  on from it ("the next day", "two days later", a day and month within a
+  month of it). Such words count from the retold day for two sentences after
+  the last one that named a retold day; after that, from publication again.
+  A far day told in the past tense dates the dateless sentences after it
+  (``narrative``), but does not move the clock; one in a future clause or in
+  the background does neither ("The bonds are due March 1, 2011. The shares
+  fell Friday." dates the Friday from publication). A retelling ends at
+  "today", at a weekday next to a reporting verb ("On Tuesday, the minister
+  said"), and at a dateless sentence in the present tense ("The town is now a
+  museum"). Counted from a retold day, a weekday is the nearest one (up to
+  three days either way), since a retelling moves both ways.
+* "Today", "tonight" and "this morning" are always the publication day; a
+  capitalised "Today" or "Tonight" after a capitalised word is a name ("USA
+  Today"), a lowercase one is not ("Mayor Lopez today said").
 * Year numbers after a day and month are taken as the year even when they
   could be a count ("On 8 October 1500 soldiers crossed" reads as 1500).
 * Words that count from the story's day ("the next day", "the day before",
   "that same day", "two days later", "a week earlier") count from the story's
-  current day, or from publication when no day is set yet.
-* "last week", "next month", "days later", "24 hours later" are not days and
-  are ignored.
-* When a sentence names several days, the first calendar date is the
-  sentence's date (else the first relative one); the story moves to the last
-  day named, so that a following "the next day" counts from it.
+  current day, or from publication when no day is set yet. Followed by an
+  event ("ten days before the murder", "the day before the vote") they name
+  no day. "days later" and "24 hours later" are not days and are ignored.
+* The story moves to the last foreground day of a sentence, so that a
+  following "the next day" counts from it. A day after publication moves it,
+  but the sentences after it that name no day are ``published``: a plan does
+  not date the background that follows it.
 * "currently", "at present", "at the moment", "right now", "nowadays", "these
   days" and "this week" in a sentence that names no day bring the story back
   to publication: that sentence and the ones after it are ``published``.
@@ -61,7 +104,9 @@ Rules, and the calls made where English is ambiguous:
   ``datetime.date`` is used throughout, so dates before 1970 work.
 
 Everything is regular expressions compiled at import and run once over the
-whole text, with no fuzzy parsing per sentence.
+whole text (and over a short window around each date expression), with no
+fuzzy parsing per sentence. ``geo evaluate-dates`` measures the rules on
+TimeML news (see :mod:`geo.evaluate_dates`).
 """
 
 from __future__ import annotations
@@ -70,11 +115,12 @@ import bisect
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geo.errors import InputError
 
-__all__ = ["DatedSentence", "split_sentences", "date_sentences", "date_at"]
+__all__ = ["DatedSentence", "date_at", "date_sentences", "split_sentences"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +128,13 @@ logger = logging.getLogger(__name__)
 # as "yesterday" or "on Monday" are taken to count from the story's day.
 _RETELLING_DAYS = 31
 
-# How many characters before a date are searched for words of the future.
-_FUTURE_WINDOW = 60
+# How far (days) from a retold day a day and month without a year is still
+# taken to be in the retold time, rather than counted from publication.
+_RETOLD_SPAN_DAYS = 92
+
+# How many sentences after the last retold day words such as "yesterday" or
+# "on Monday" still count from it; later ones count from publication again.
+_RETELLING_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +403,7 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_RANGE = rf"(?:\s*[-\u2013]\s*\d{{1,2}}{_ORDINAL})?"
 _YEAR = r"[12]\d{3}(?![\d%]|[.,]\d)"
 _DAY_END = r"(?!\d|%|[.,:]\d)"
+_NUMBER = rf"(?:{_alternation(list(_NUMBER_WORDS), cased=False)}|\d{{1,3}})"
 _WEEKDAY_MODIFIERS = [
     "the following", "the next", "the previous", "this coming", "this past",
     "next", "last", "coming", "past", "this",
@@ -361,11 +413,60 @@ _PRESENT = [
 ]  # fmt: skip
 
 
+def _easter(year: int) -> dt.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of 1876)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday_offset = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday_offset) // 433
+    month = (h + weekday_offset - 7 * m + 90) // 25
+    return dt.date(year, month, (h + weekday_offset - 7 * m + 33 * month + 19) % 32)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th given weekday of a month (n = -1: the last one)."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+# Named days, as a function of the year. Those that differ between countries
+# ("Independence Day", "Labour Day") are left out; Thanksgiving, Memorial Day,
+# Labor Day and Election Day are the United States' (news agencies' usage).
+_HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "New Year's Day": lambda y: dt.date(y, 1, 1),
+    "New Year's Eve": lambda y: dt.date(y, 12, 31),
+    "Christmas Day": lambda y: dt.date(y, 12, 25),
+    "Christmas Eve": lambda y: dt.date(y, 12, 24),
+    "Boxing Day": lambda y: dt.date(y, 12, 26),
+    "Valentine's Day": lambda y: dt.date(y, 2, 14),
+    "Halloween": lambda y: dt.date(y, 10, 31),
+    "Bastille Day": lambda y: dt.date(y, 7, 14),
+    "Armistice Day": lambda y: dt.date(y, 11, 11),
+    "Veterans Day": lambda y: dt.date(y, 11, 11),
+    "Easter Sunday": _easter,
+    "Easter Monday": lambda y: _easter(y) + dt.timedelta(days=1),
+    "Good Friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "Thanksgiving Day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Memorial Day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "Labor Day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "Election Day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+}
+_HOLIDAY = "|".join(re.escape(name) for name in sorted(_HOLIDAYS, key=len, reverse=True)).replace("'", "['\u2019]")
+
+
 def _first_words() -> set[str]:
     """Every word a date expression can start with, as it may be written."""
     lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_PRESENT]}
     lower |= set(_NUMBER_WORDS) | {"the"}
     words = {w for word in lower for w in (word, word.capitalize())}
+    words |= {name.split()[0] for name in _HOLIDAYS}
     return words | {w for word in [*_MONTHS, *_WEEKDAYS] for w in (word.capitalize(), word.upper())}
 
 
@@ -386,24 +487,24 @@ _DATE_RE = re.compile(
     # (Thursday,) (the) 8(th)(-10) (of) October(,) (2020)
     rf"|(?P<dmy>(?:{_WEEKDAY},?\s+)?(?:[Tt]he\s+)?(?<![\d.,])(?P<d2>\d{{1,2}}){_ORDINAL}{_DAY_RANGE}"
     rf"\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?)"
-    # two days later, a week ago
-    rf"|(?P<count>(?<!for )(?<!For )(?P<cn>{_alternation(list(_NUMBER_WORDS), cased=False)}|\d{{1,3}})"
-    rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
+    # two days later, a week ago, two months ago
+    rf"|(?P<count>(?<!for )(?<!For )(?P<cn>{_NUMBER})"
+    rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?|[Mm]onths?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
+    # (in) two days, (in) a week: the match starts at the number, a first word
+    rf"|(?P<ahead>(?<=\b[Ii]n\s)(?P<an>{_NUMBER})[\s-]+(?P<au>days?|weeks?)\b(?!\s+(?:of|in|to|the|and)\b))"
+    # last week, next month: periods, not days
+    r"|(?P<period>(?P<pm>[Ll]ast|[Nn]ext)\s+(?P<pu>week|month)\b)"
     # yesterday, the next day, that same day
     rf"|(?P<rel>(?:{_phrases(list(_ANAPHORIC) + list(_DEICTIC))})\b)"
     # (next|last|the following) Monday
     rf"|(?P<wday>(?:(?P<wmod>{_phrases(_WEEKDAY_MODIFIERS)})\s+)?(?P<wd>{_WEEKDAY}))"
+    # (last) Thanksgiving, Christmas Day, Good Friday
+    rf"|(?P<holiday>(?:(?P<hmod>{_phrases(['last', 'next', 'this'])})\s+)?(?P<hd>{_HOLIDAY})(?![\w'\u2019]))"
     # words that bring the story back to the present
     rf"|(?P<present>(?:{_phrases(_PRESENT)})\b)"
     r")"
 )
 
-_FUTURE_RE = re.compile(
-    r"\b(?:will|shall|won't|to\s+be\s+held|scheduled|slated|set\s+(?:to|for)|expected\s+to"
-    r"|plans?\s+to|planned|upcoming)\b|'ll\b",
-    re.IGNORECASE,
-)
-_REPORTING_RE = re.compile(r"\b(?:said|says|told|announced|stated|added|reported|wrote)\b", re.IGNORECASE)
 _HOLIDAY_BEFORE_RE = re.compile(
     r"\b(?:Black|Cyber|Good|Super|Bloody|Ash|Easter|Palm|Holy|Maundy|Shrove|Whit|Giving|Fat|Low"
     r"|Mothering|Orthodox|Trinity|Passion|Manic|Blue|Girl|Man)\s+$"
@@ -412,9 +513,83 @@ _PAPER_AFTER_RE = re.compile(
     r"\s+(?:Times|Telegraph|Express|Mirror|Herald|Post|Mail|Tribune|Independent|Observer|Sport"
     r"|People|Edition|Magazine|Review|School|school|League|Service)\b"
 )
-_CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\s+$")
+# A capitalised word just before, not one that ends the sentence before ("... in Paris. Today, ...").
+_CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\w\s+$")
 
-_CALENDAR_KINDS = frozenset({"iso", "num", "mdy", "dmy"})
+# Words that set the tense of the clause around a date expression. The
+# nearest one decides whether a weekday or a day and month lies ahead of the
+# day of writing or behind it. Futures and modals first, so that "planned to"
+# or "to be held" is not read as a past "-ed".
+_TENSE_RE = re.compile(
+    # Every tense word starts a word with a lowercase letter (or is "'ll"): checking
+    # that first spares the engine trying each alternative inside words.
+    r"(?:(?<![\w'])(?=[a-z])|(?='ll\b))(?:"
+    r"(?P<future>\b(?:(?:is|are|was|were|be|been)\s+)?(?:will|shall|won't|would|must|should|going\s+to"
+    r"|to\s+be|to\s+begin|to\s+start|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected"
+    r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
+    r"|deadline|postponed|delayed|about\s+to)\b|'ll\b)"
+    r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
+    r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
+    r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
+    r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
+    r"|(?<!\bbe )\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)"
+    r"[a-z]{2,}ed\b)"
+    # the present of a planned event: "The envoy meets the rebels Tuesday"
+    r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
+    r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
+    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b)"
+    r")"
+)
+# The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
+_PAST_AUXILIARIES = frozenset({"was", "were", "had", "did"})
+# Words right before a day that put it ahead unless the clause's verb is past:
+# "by Friday", "until 9 a.m. Tuesday", "ahead of Friday's vote", "as soon as Tuesday".
+_FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as|between\s+now\s+and|from\s+now\s+(?:to|until))"
+    r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# Where a clause ends: the tense of one clause says nothing of the next.
+_CLAUSE_BREAK_RE = re.compile(r";|:\s|\s--\s|\s_\s|\s[\u2013\u2014]\s|\u2014")
+# Words that make what follows a background clause: its day is not the sentence's.
+_SUBORDINATE_RE = re.compile(
+    r"\b(?:since|after|following|before|when|whenever|until|which|who|whose|anniversary\s+of"
+    r"|aftermath\s+of)\b",
+    re.IGNORECASE,
+)
+# A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+$")
+_NOUN_AFTER_RE = re.compile(
+    r"\s+(?!(?:and|or|to|at|in|on|of|for|with|by|from|when|as|that|which|who|is|was|were|are|will"
+    r"|would|had|has|have|the|a|an|local|time|morning|afternoon|evening|night)\b)[a-z]"
+)
+_POSSESSIVE_AFTER_RE = re.compile(r"['\u2019]s?\b")
+# The start of a clause, optionally with the words that set a scene, before a date:
+# "On October 8, 2020, ...", "... recalled that on the night of October 10, ...".
+_SCENE_BEFORE_RE = re.compile(
+    r"(?:^|[,;:(]\s*|\bthat\s+|[\"'\u201c\u2018`]+\s*)"
+    r"(?:(?:[Oo]n|[Bb]y|[Ll]ate|[Ee]arly|[Ll]ater|[Ee]arlier)\s+)?"
+    r"(?:(?:the\s+)?(?:night|morning|evening|afternoon|early\s+hours|hours)\s+of\s+)?$"
+)
+_PRESENT_TENSE_RE = re.compile(
+    r"(?P<present>\b(?:is|are|am|has|have|remains?|now)\b)"
+    r"|(?P<past>\b(?:was|were|had|did)\b|(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bhas )(?<!\bhave )\b[a-z]{2,}ed\b)"
+)
+_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
+_SCENE_REACH = 40
+# How far (characters) the sentence is searched for a tense word when its clause has none.
+_SENTENCE_TENSE_REACH = 250
+_YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
+_YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+_COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
+_REPORTING = "report"
+_TENSES = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}
+
+# The ranks of the days a sentence names, in the order they date it.
+_FOREGROUND, _BACKGROUND, _PERIOD = 0, 1, 2
+# Kinds that count from the day of writing, so that a reporting verb next to
+# them ("on Tuesday, the minister said") brings a retelling back to the present.
+_DEICTIC_KINDS = frozenset({"wday", "rel", "count"})
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -424,62 +599,255 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _is_future(text: str, window_start: int, date_start: int) -> bool:
-    """Whether words of the future come just before a date, with no reporting verb between."""
-    window = text[max(window_start, date_start - _FUTURE_WINDOW) : date_start]
-    last = None
-    for last in _FUTURE_RE.finditer(window):
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _shift_months(day: dt.date, months: int) -> dt.date | None:
+    """The same day of another month, or that month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        found = _make_date(year, month + 1, min(day.day, last)) if dt.MINYEAR <= year <= dt.MAXYEAR else None
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """What the words around one date expression say about it."""
+
+    tense: str  # "future", "past" or "" (nothing in the clause tells)
+    sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
+    reported: bool  # the nearest tense word is a reporting verb ("said Friday")
+    conditional: bool  # the nearest tense word is "would"
+    background: bool  # in a subordinate clause or naming an event: not the sentence's day
+    scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
+
+
+def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
+    """Read the clause of the expression ``text[start:end]`` within the sentence ``text[lo:hi]``."""
+    window_lo, window_hi = max(lo, start - 90), min(hi, end + 90)
+    for brk in _CLAUSE_BREAK_RE.finditer(text, window_lo, start):
+        window_lo = brk.end()
+    brk = _CLAUSE_BREAK_RE.search(text, end, window_hi)
+    if brk is not None:
+        window_hi = brk.start()
+    before = text[window_lo:start]
+    scene = _opens_clause(text, lo, start)
+    # "..., Castro said": a reporting verb after a comma tags the clause, unless
+    # the day opens the clause ("On Tuesday, the minister said").
+    tag_from = -1 if scene else text.find(",", end, window_hi)
+    nearest, distance, nearest_word = "", window_hi - window_lo, ""
+    auxiliary_after = False
+    verbs_before: list[re.Match[str]] = []
+    for cue in _TENSE_RE.finditer(text, window_lo, window_hi):
+        kind = cue.lastgroup or ""
+        if cue.end() <= start:
+            gap = start - cue.end()
+            verbs_before.append(cue)
+        elif cue.start() >= end:
+            if kind == _REPORTING and 0 <= tag_from < cue.start():
+                continue  # "..., Castro said.": a tag that reports the clause, not its tense
+            gap = cue.start() - end
+            auxiliary_after = auxiliary_after or cue.group(0) in _PAST_AUXILIARIES
+        else:
+            continue  # a word of the expression itself ("next", "last")
+        if gap < distance:
+            nearest, distance, nearest_word = kind, gap, cue.group(0)
+    if _FUTURE_BEFORE_RE.search(before, max(0, len(before) - 50)) and not auxiliary_after:
+        tense = "future"
+    else:
+        tense = _TENSES.get(nearest, "")
+    determiner = _DETERMINER_BEFORE_RE.search(before) is not None or text.startswith(("the ", "The "), start)
+    attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
+        determiner and _NOUN_AFTER_RE.match(text, end, hi) is not None
+    )
+    return _Clause(
+        tense=tense,
+        # Nothing near: the sentence's nearest tense word, however far
+        # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
+        sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
+        reported=nearest == _REPORTING,
+        conditional=nearest_word == "would",
+        background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
+        scene=scene,
+    )
+
+
+def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """The kind of the tense word nearest to ``text[start:end]`` anywhere in its sentence."""
+    lo, hi = max(lo, start - _SENTENCE_TENSE_REACH), min(hi, end + _SENTENCE_TENSE_REACH)
+    nearest, distance = "", hi - lo
+    for cue in _TENSE_RE.finditer(text, lo, hi):
+        gap = start - cue.end() if cue.end() <= start else cue.start() - end
+        if 0 <= gap < distance:
+            nearest, distance = cue.lastgroup or "", gap
+    return nearest
+
+
+def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
+    """Whether a date sits in a background clause, given the clause's words before it.
+
+    After "since", "after", "which" ... with at most one verb between, the
+    date is in that clause ("since the war began on October 7"); two verbs
+    mean the main clause has resumed ("The man who fled was caught Thursday").
+    A date after "on" or "of" before any verb, not opening its clause, is
+    part of the subject ("The bombings on Aug. 7 killed 259").
+    """
+    comma = before.rfind(",")
+    opener = None
+    for opener in _SUBORDINATE_RE.finditer(before, comma + 1):
         pass
-    return last is not None and _REPORTING_RE.search(window, last.end()) is None
+    if opener is not None:
+        verbs, last_end = 0, -10
+        for cue in verbs_before:
+            if cue.start() >= offset + opener.end():
+                verbs += cue.start() - last_end > 1  # "was announced" is one verb
+                last_end = cue.end()
+        if verbs <= 1:
+            return True
+    return not verbs_before and not scene and _PREPOSITION_BEFORE_RE.search(before) is not None
+
+
+def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
+    """Whether a sentence is in the present tense: it has a present verb and no past one.
+
+    Such a sentence in a retold story ("Kopp is now the second suspect")
+    brings the story back to the day of writing.
+    """
+    present = False
+    for cue in _PRESENT_TENSE_RE.finditer(text, start, end):
+        if cue.lastgroup == "past":
+            return False
+        present = True
+    return present
+
+
+def _opens_clause(text: str, lo: int, start: int) -> bool:
+    """Whether a date at ``start`` opens its clause in the sentence that begins at ``lo``."""
+    if start - lo <= _SCENE_REACH:
+        return _SCENE_BEFORE_RE.search(text[lo:start]) is not None  # "^": the sentence's start
+    return _SCENE_BEFORE_RE.search(text, start - _SCENE_REACH, start) is not None  # "^" never matches at pos
 
 
 class _Story:
-    """The running state of one article: its publication day and the story's current day."""
+    """The running state of one article.
 
-    __slots__ = ("published", "day", "day_text")
+    ``day`` is the last day the story named in the foreground of a sentence
+    (the anchor of "the next day"); ``retelling`` whether that day is a retold
+    time far from publication that words such as "yesterday" count from;
+    ``carry`` the day that sentences naming none take (``None``: publication).
+    """
+
+    __slots__ = (
+        "carry", "carry_text", "day", "day_dated", "day_text", "published", "retelling", "retold_at", "sentence",
+    )  # fmt: skip
 
     def __init__(self, published: dt.date | None) -> None:
         self.published = published
         self.day: dt.date | None = None
         self.day_text = ""
+        self.day_dated = False  # the story's day comes from words that name a year
+        self.retelling = False
+        self.carry: dt.date | None = None
+        self.carry_text = ""
+        self.sentence = 0  # the number of the sentence being read
+        self.retold_at = 0  # the last sentence that named a retold day
+
+    def is_far(self, day: dt.date) -> bool:
+        return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
+
+    def in_retelling(self) -> bool:
+        return self.day is not None and (self.published is None or self.retelling)
 
     def anaphoric_anchor(self) -> dt.date | None:
         return self.day if self.day is not None else self.published
 
-    def is_retelling(self) -> bool:
-        if self.day is None:
-            return False
-        if self.published is None:
-            return True
-        return abs((self.day - self.published).days) > _RETELLING_DAYS
-
     def deictic_anchor(self) -> dt.date | None:
-        return self.day if self.is_retelling() else self.published
+        """The day "yesterday" or "on Monday" counts from: a retold day only while the passage tells of it."""
+        if not self.in_retelling():
+            return self.published
+        if self.published is not None and self.sentence - self.retold_at > _RETELLING_REACH:
+            return self.published
+        return self.day
 
-    def month_day(self, month: int, day: int, *, future: bool) -> dt.date | None:
-        """The year for a day and month written without one."""
+    def back_to_present(self) -> None:
+        self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
+
+    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool) -> None:
+        """Move the story to a day named in the foreground of a sentence.
+
+        A day far from publication becomes a retold time, that "yesterday" or
+        "on Monday" count from, only when the passage really tells of it
+        (``confirms``: it sets a scene, or counts on from the story's day) and
+        the time has a year on it (``dated``: the words name one, or count on
+        from a day that had one); a reporter who leaves the year out speaks of
+        this year, and counts "yesterday" from the day of writing. Told in the
+        past tense (``narrated``), a far day dates the sentences after it that
+        name no day; otherwise it is only the anchor of "the next day".
+        """
+        far = self.is_far(day)
+        continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
+        dated = dated or (confirms and self.day_dated and self.day is not None and not self.is_far_from_story(day))
+        self.day, self.day_text, self.day_dated = day, words, dated
+        if far and not (confirms or continuing or narrated):
+            self.retelling = False
+            return
+        self.retelling = far and self.published is not None and ((confirms and dated) or continuing)
+        if self.retelling:
+            self.retold_at = self.sentence
+        future = self.published is not None and day > self.published
+        self.carry, self.carry_text = (None, "") if future else (day, words)
+
+    def is_far_from_story(self, day: dt.date) -> bool:
+        return self.day is None or abs((day - self.day).days) > _RETELLING_DAYS
+
+    def month_day(self, month: int, day: int, tense: str, weekday: int | None) -> tuple[dt.date | None, bool]:
+        """The year for a day and month written without one, and whether it continues a retold time."""
         story, pub = self.day, self.published
-        if story is not None and (pub is None or story.year != pub.year):
-            found = [
-                d for y in (story.year - 1, story.year, story.year + 1) if (d := _make_date(y, month, day))
-            ]
-            return min(found, key=lambda d: abs((d - story).days)) if found else None
+        if story is not None and (pub is None or story.year != pub.year) and (self.retelling or pub is None or self.is_far(story)):
+            near_story = _nearest_year(story, month, day, weekday)
+            reach = _RETOLD_SPAN_DAYS if self.retelling else _RETELLING_DAYS
+            if near_story is not None and (pub is None or abs((near_story - story).days) <= reach):
+                return near_story, True
         if pub is None:
-            return None
-        # Eight years reach back (or forward) to a leap year for February 29.
-        step = 1 if future else -1
-        for k in range(9):
-            d = _make_date(pub.year + step * k, month, day)
-            if d is not None and (d >= pub if future else d <= pub):
-                return d
-        return None
+            return None, False
+        if weekday is not None:
+            agreeing = _nearest_year(pub, month, day, weekday)
+            if agreeing is not None and agreeing.weekday() == weekday:
+                return agreeing, False  # else the writer's weekday is wrong: the tense decides
+        past = next((d for k in range(9) if (d := _make_date(pub.year - k, month, day)) and d <= pub), None)
+        ahead = next((d for k in range(9) if (d := _make_date(pub.year + k, month, day)) and d >= pub), None)
+        if tense == "past" or ahead is None:
+            return past, False
+        if tense == "future" or past is None:
+            return ahead, False
+        return (ahead if (ahead - pub) < (pub - past) else past), False
 
 
-def _weekday(story: _Story, match: re.Match[str], future: bool) -> dt.date | None:
+def _nearest_year(anchor: dt.date, month: int, day: int, weekday: int | None) -> dt.date | None:
+    """The day and month in the year before, of or after an anchor closest to it (on the weekday, if given)."""
+    found = [
+        d
+        for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if dt.MINYEAR <= y <= dt.MAXYEAR and (d := _make_date(y, month, day))
+    ]
+    matching = [d for d in found if weekday is None or (d.weekday() == weekday and abs((d - anchor).days) <= 366)]
+    return min(matching or found, key=lambda d: abs((d - anchor).days)) if found else None
+
+
+def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
     weekday = _WEEKDAYS[match.group("wd").lower()]
     modifier = " ".join((match.group("wmod") or "").lower().split())
     if modifier in ("the following", "the next", "the previous"):
         anchor = story.anaphoric_anchor()
+    elif clause.reported and story.published is not None:
+        anchor = story.published  # "on Tuesday, the minister said": the present again
     else:
         anchor = story.deictic_anchor()
     if anchor is None:
@@ -490,70 +858,131 @@ def _weekday(story: _Story, match: re.Match[str], future: bool) -> dt.date | Non
         return _shift(anchor, ahead or 7)
     if modifier in ("the previous", "last", "this past", "past"):
         return _shift(anchor, -(behind or 7))
-    if story.is_retelling():
+    if anchor != story.published and story.in_retelling():
         return _shift(anchor, ahead if ahead <= 3 else -behind)
-    return _shift(anchor, ahead if future else -behind)
+    # A weekday with no tense word in its clause takes the sentence's: a
+    # day-month has the nearest occurrence to fall back on, a weekday has not.
+    return _shift(anchor, ahead if clause.sentence_tense == "future" else -behind)
 
 
-def _resolve(text: str, match: re.Match[str], story: _Story, window_start: int) -> dt.date | None:
-    """The day a date expression names, or ``None`` when it names none."""
+def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
+    """The occurrence of a named day that the tense (or "last", "next") points to."""
+    anchor = story.deictic_anchor()
+    if anchor is None:
+        return None
+    rule = _HOLIDAYS[" ".join(match.group("hd").replace("\u2019", "'").split())]
+    days = [rule(y) for y in (anchor.year - 1, anchor.year, anchor.year + 1) if dt.MINYEAR < y < dt.MAXYEAR]
+    if not days:
+        return None
+    modifier = (match.group("hmod") or "").lower()
+    if anchor != story.published and not modifier:
+        return min(days, key=lambda d: abs((d - anchor).days))  # a retelling moves both ways
+    past = [d for d in days if d <= anchor if not (modifier == "last" and d == anchor)]
+    ahead = [d for d in days if d >= anchor if not (modifier == "next" and d == anchor)]
+    if modifier == "last" or (clause.tense == "past" and modifier != "next"):
+        return past[-1] if past else None
+    if modifier == "next" or clause.tense == "future":
+        return ahead[0] if ahead else None
+    return min(days, key=lambda d: abs((d - anchor).days))
+
+
+def _count(match: re.Match[str], number_group: str) -> int:
+    number = match.group(number_group).lower()
+    return _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
+
+
+def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) -> tuple[dt.date | None, bool]:
+    """The day a date expression names (``None`` when it names none) and whether it tells of the story's day."""
     kind = match.lastgroup
     group = match.group
     if kind == "iso":
-        return _make_date(int(group("iy")), int(group("im")), int(group("id")))
+        return _make_date(int(group("iy")), int(group("im")), int(group("id"))), False
     if kind == "num":
         first, second = int(group("n1")), int(group("n2"))
         if first > 12 >= second:
-            return _make_date(int(group("ny")), second, first)
+            return _make_date(int(group("ny")), second, first), False
         if second > 12 >= first:
-            return _make_date(int(group("ny")), first, second)
-        return None  # 10/08/2020: day and month cannot be told apart
+            return _make_date(int(group("ny")), first, second), False
+        return None, False  # 10/08/2020: day and month cannot be told apart
     if kind in ("mdy", "dmy"):
         suffix = "1" if kind == "mdy" else "2"
         month = _MONTHS[group("m" + suffix).rstrip(".").lower()]
         day = int(group("d" + suffix))
         year = group("y" + suffix)
         if year is not None:
-            return _make_date(int(year), month, day)
-        future = _is_future(text, window_start, match.start())
-        return story.month_day(month, day, future=future)
+            return _make_date(int(year), month, day), False
+        stated = _WEEKDAY_IN_RE.match(match.group(0))
+        weekday = _WEEKDAYS[stated.group(0).lower()] if stated else None
+        shifted = _YEAR_AFTER_RE.match(text, match.end())
+        anchor = story.deictic_anchor()
+        if shifted is not None and anchor is not None:
+            return _make_date(anchor.year + _YEAR_SHIFT[shifted.group("which")], month, day), False
+        # "would" speaks of a future seen from the past: the day may already be behind
+        # publication ("said they would appeal by Jan. 14", published Jan. 15), so the nearer.
+        return story.month_day(month, day, "" if clause.conditional else clause.tense, weekday)
     if kind == "count":
-        number = group("cn").lower()
-        count = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
-        unit = 7 if group("cu").lower().startswith("week") else 1
         direction = group("cd").lower()
-        anchor = story.deictic_anchor() if direction == "ago" else story.anaphoric_anchor()
+        if direction in ("after", "before") and _COUNT_TARGET_RE.match(text, match.end()):
+            return None, False  # "ten days before the murder": counts from an event, not a day
+        count = _count(match, "cn") * _COUNT_DIRECTIONS[direction]
+        if direction == "ago":
+            anchor = story.published if clause.reported else story.deictic_anchor()
+        else:
+            anchor = story.anaphoric_anchor()
         if anchor is None:
-            return None
-        return _shift(anchor, _COUNT_DIRECTIONS[direction] * count * unit)
+            return None, False
+        unit = group("cu").lower()
+        if unit.startswith("month"):
+            return _shift_months(anchor, count), False
+        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction != "ago"
+    if kind == "ahead":
+        if clause.tense == "past" or story.published is None:
+            return None, False  # "built in two weeks": a span of time
+        unit = 7 if group("au").startswith("week") else 1
+        return _shift(story.published, _count(match, "an") * unit), False
+    if kind == "period":
+        anchor = story.deictic_anchor()
+        if anchor is None:
+            return None, False
+        step = -1 if group("pm").lower() == "last" else 1
+        if group("pu") == "month":
+            return _shift_months(anchor, step), False
+        return _shift(anchor, 7 * step), False
+    if kind == "holiday":
+        return _holiday(story, match, clause), False
     if kind == "rel":
         words = " ".join(match.group(0).lower().split())
         if words in _TODAY:
-            if words in ("today", "tonight") and _CAPITALISED_BEFORE_RE.search(
+            if match.group(0)[0].isupper() and _CAPITALISED_BEFORE_RE.search(
                 text, max(0, match.start() - 30), match.start()
             ):
-                return None  # USA Today, Russia Today: names, not days
+                return None, False  # USA Today, Russia Today: names, not days
             anchor, offset = story.published or story.day, 0
         elif words in _DEICTIC:
-            anchor, offset = story.deictic_anchor(), _DEICTIC[words]
+            anchor = story.published if clause.reported and story.published else story.deictic_anchor()
+            offset = _DEICTIC[words]
         else:
+            if words.endswith(("before", "after")) and _COUNT_TARGET_RE.match(text, match.end()):
+                return None, False  # "the day before the vote": counts from an event, not a day
             anchor, offset = story.anaphoric_anchor(), _ANAPHORIC[words]
-        return None if anchor is None else _shift(anchor, offset)
+            return (None if anchor is None else _shift(anchor, offset)), True
+        return (None if anchor is None else _shift(anchor, offset)), False
     if kind == "wday":
         if group("wmod") is None and (
             _HOLIDAY_BEFORE_RE.search(text, max(0, match.start() - 20), match.start())
             or _PAPER_AFTER_RE.match(text, match.end())
         ):
-            return None
-        return _weekday(story, match, _is_future(text, window_start, match.start()))
-    return None
+            return None, False
+        modifier = " ".join((group("wmod") or "").lower().split())
+        return _weekday(story, match, clause), modifier in ("the following", "the next", "the previous")
+    return None, False
 
 
-def _shift(day: dt.date, days: int) -> dt.date | None:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return None
+_WEEKDAY_IN_RE = re.compile(_WEEKDAY)
+
+
+def _names_a_year(match: re.Match[str]) -> bool:
+    return match.lastgroup in ("iso", "num") or bool(match.group("y1") or match.group("y2"))
 
 
 def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
@@ -592,37 +1021,54 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     pending = next(matches, None)
     result: list[DatedSentence] = []
     for start, end in spans:
+        story.sentence += 1
         while pending is not None and pending.start() < start:
             pending = next(matches, None)
-        calendar: tuple[dt.date, str] | None = None
-        relative: tuple[dt.date, str] | None = None
+        # The sentence's day: the first in its foreground, else the first in
+        # a background clause, else the first period ("last week").
+        chosen: list[tuple[dt.date, str] | None] = [None, None, None]
+        # A background day near publication: the story moves to it when the
+        # sentence has no foreground day.
+        background: tuple[dt.date, str] | None = None
         present = False
-        window_start = start
         while pending is not None and pending.start() < end:
             match, pending = pending, next(matches, None)
             if match.end() > end:
                 continue  # runs across a sentence break: not one expression
-            if match.lastgroup == "present":
+            kind = match.lastgroup
+            if kind == "present":
                 present = True
                 continue
-            day = _resolve(text, match, story, window_start)
-            window_start = match.end()
+            clause = _read_clause(text, match.start(), match.end(), start, end)
+            day, continues = _resolve(text, match, story, clause)
             if day is None:
                 continue
             words = match.group(0)
-            if match.lastgroup in _CALENDAR_KINDS:
-                calendar = calendar or (day, words)
-            else:
-                relative = relative or (day, words)
-            story.day, story.day_text = day, words
-        chosen = calendar or relative
-        if chosen is not None:
-            result.append(DatedSentence(start, end, chosen[0], "text", chosen[1]))
+            rank = _PERIOD if kind in ("period", "ahead") else _BACKGROUND if clause.background else _FOREGROUND
+            chosen[rank] = chosen[rank] or (day, words)
+            if rank == _FOREGROUND:
+                if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
+                    story.back_to_present()
+                if clause.reported and kind in _DEICTIC_KINDS and not continues:
+                    story.retelling = False
+                story.move(
+                    day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
+                    dated=_names_a_year(match),
+                )  # fmt: skip
+            elif rank == _BACKGROUND and not story.is_far(day):
+                background = background or (day, words)
+        if chosen[_FOREGROUND] is None and background is not None:
+            story.move(*background, confirms=False, narrated=False, dated=False)
+        best = next((c for c in chosen if c is not None), None)
+        if best is not None:
+            result.append(DatedSentence(start, end, best[0], "text", best[1]))
             continue
-        if present:
-            story.day, story.day_text = None, ""
-        if story.day is not None:
-            result.append(DatedSentence(start, end, story.day, "narrative", story.day_text))
+        if present or (
+            story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)
+        ):
+            story.back_to_present()
+        if story.carry is not None:
+            result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
         else:
             result.append(DatedSentence(start, end, published, "published", ""))
     logger.debug("dated %d sentences (published %s)", len(result), published)

@@ -236,9 +236,9 @@ DATE_CASES = [
       (D(2021, 5, 9), "text")]),
     ("The next day, talks resumed.", PUB, [(D(2025, 11, 8), "text")]),
     ("Fighting lasted for two days before a truce.", PUB, [(PUB, "published")]),
-    # vague spans are not days
+    # "last week" and "next month" shift from publication (issue 11); a vague "days later" is no day
     ("Last week, shells fell. Next month, talks resume. Days later, calm returned.", PUB,
-     [(PUB, "published"), (PUB, "published"), (PUB, "published")]),
+     [(D(2025, 10, 31), "text"), (D(2025, 12, 7), "text"), (PUB, "published")]),
     # the story's day carries on across paragraphs until another day is set
     ("A lead with no date.\n\nOn 2 June 2022 the bridge fell.\n\n\"It was loud.\"\n\n"
      "Crews came. On 5 June 2022 it reopened. Traffic flowed.", PUB,
@@ -252,7 +252,8 @@ DATE_CASES = [
     # several days in one sentence: the first calendar date dates it, the story moves to the last
     ("Talks began on October 8, 2020 and ended on October 9. The next day, fighting resumed.", PUB,
      [(D(2020, 10, 8), "text"), (D(2020, 10, 10), "text")]),
-    ("He said on Monday that the attack on November 1 killed five.", PUB, [(D(2025, 11, 1), "text")]),
+    # the main clause's day beats a calendar date in the clause it reports (issue 11)
+    ("He said on Monday that the attack on November 1 killed five.", PUB, [(D(2025, 11, 3), "text")]),
 ]  # fmt: skip
 
 
@@ -357,3 +358,48 @@ def test_date_at_rejects_bad_input() -> None:
         date_at(result, -1)
     with pytest.raises(InputError, match="no sentences"):
         date_at([], 0)
+
+
+# ---------------------------------------------------------------------------
+# geo.date_sentences and `geo dates`
+# ---------------------------------------------------------------------------
+
+
+def test_date_sentences_is_public() -> None:
+    import geo
+
+    assert geo.date_sentences is date_sentences
+    assert "date_sentences" in geo.__all__
+
+
+def test_geo_dates_prints_one_record_per_sentence(tmp_path, capsys) -> None:  # noqa: ANN001
+    import csv
+    import io
+    import json
+
+    from geo.cli import main
+
+    article = tmp_path / "talks.txt"
+    article.write_text(" date 2025-11-07 Envoys met in Geneva on Tuesday. Nobody spoke. Talks resume next Monday.\n")
+    assert main(["dates", str(article)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["date"], r["date_source"], r["date_text"]) for r in records] == [
+        ("2025-11-04", "text", "Tuesday"),
+        ("2025-11-04", "narrative", "Tuesday"),
+        ("2025-11-10", "text", "next Monday"),
+    ]
+    assert records[1]["sentence"] == "Nobody spoke." and records[0]["published"] == "2025-11-07"
+    assert main(["dates", str(article), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["date"] for row in rows] == ["2025-11-04", "2025-11-04", "2025-11-10"]
+    assert set(rows[0]) == {"doc", "start", "end", "date", "date_source", "date_text", "published", "sentence"}
+
+
+def test_geo_dates_reports_a_missing_file_and_goes_on(tmp_path, capsys) -> None:  # noqa: ANN001
+    from geo.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("It rained yesterday.\n")
+    assert main(["dates", str(tmp_path / "missing.txt"), str(article), "--date", "2025-11-07"]) == 1
+    out = capsys.readouterr().out
+    assert '"date": "2025-11-06"' in out

@@ -106,3 +106,36 @@ def test_blank_lines_always_end_sentences(words: list[str], breaks: list[str]) -
         piece = text[start:end]
         lines = piece.split("\n")
         assert all(line.strip() for line in lines), piece
+
+
+# Sentences that name days in every way the model reads without a year number.
+YEARLESS_FRAGMENTS = [
+    "On October 8, talks began.", "It will happen on 2 January.", "Voting closes Jan. 4.",
+    "The offer expires Nov. 21.", "They met on Saturday, April 25.", "The fair opens on Friday, May 1.",
+    "Rebels attacked on Tuesday.", "The envoy meets the rebels on Thursday.", "Staff must leave by Friday.",
+    "Yesterday it rained.", "Tomorrow it clears.", "Two days ago, shells fell.", "A week ago, the river rose.",
+    "Three months ago, the mine closed.", "Last week, prices rose.", "Next month, the bridge opens.",
+    "The plant opens in ten days.", "Talks resume next Monday.", "Talks ended last Friday.",
+    "The next day, they left.", "The day before, they met.", "Two days later, it ended.",
+    "He was rescued on Thanksgiving Day.", "Shops will close on Christmas Day.", "Pilgrims came on Good Friday.",
+    "Mayor Ortiz today opened it.", "USA Today said so.", "Since the war began on October 7, many fled.",
+    "The man who fled on Monday was caught on Wednesday.", "The Oct. 23 killing shocked the town.",
+    "Nothing happened.", "The town is now quiet.", "Currently, the road is open.",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sentences=st.lists(st.sampled_from(YEARLESS_FRAGMENTS), min_size=1, max_size=12),
+    published=st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)),
+)
+def test_no_text_date_is_more_than_a_year_away_without_a_year(sentences: list[str], published: dt.date) -> None:
+    """Without a year in the article, every date stays within a year (and the days named) of publication."""
+    text = " ".join(sentences)
+    for sentence in date_sentences(text, published):
+        assert sentence.date is not None
+        # A handful of "the next day" or "two days later" may add their days to a year, and
+        # Easter moves by up to five weeks between years (the last Good Friday may be 13 months back).
+        slack = 366 + 2 * text.count("later") + text.count("next day") + text.count("day before")
+        slack += 35 * ("Good Friday" in text)
+        assert abs((sentence.date - published).days) <= slack, (text[sentence.start : sentence.end], published)
