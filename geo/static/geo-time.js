@@ -252,19 +252,10 @@
     }
     this.tiles = tiles;
     this.countries = null;
-    if (basemap && basemap.features) {
-      var pane = map.createPane('geo-base');
-      pane.style.zIndex = 250;
-      this.countries = L.geoJSON(basemap, {
-        pane: 'geo-base',
-        renderer: L.canvas({ pane: 'geo-base', padding: 0.3 }),
-        interactive: false,
-        style: function () {
-          return { color: '#98a2b3', weight: 0.8, opacity: 1, fillColor: '#ffffff', fillOpacity: tiles ? 0 : 0.55 };
-        }
-      });
-      if (this.opts.countriesOn !== false) { this.countries.addTo(map); }
-      map.attributionControl.addAttribution('Country outlines: countryinfo');
+    // The outline basemap, its labels and the switch to it when tiles fail: geo-basemap.js.
+    if (basemap && window.GeoBasemap) {
+      this.countries = window.GeoBasemap.layer(map, basemap, { tiles: tiles });
+      if (this.countries && this.opts.countriesOn !== false) { this.countries.addTo(map); }
     }
   };
 

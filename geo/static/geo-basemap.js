@@ -1,0 +1,340 @@
+/*
+ * geo-basemap: the offline basemap of geo's maps, the switch to it when tiles
+ * fail, and the figure mode used for pictures.
+ *
+ * The basemap JSON (geo/basemap.py basemap_for) carries Natural Earth's
+ * countries as TopoJSON, decoded here with topojson-client (inlined before
+ * this file): land is filled from the countries, and borders and coasts are
+ * drawn once each as meshes, so shared borders are never doubled. Country
+ * names and, zoomed in, first-level division names are placed in their own
+ * pane under the data features, largest first, skipping any label whose box
+ * would touch one already placed.
+ *
+ * Figure mode (URL hash "figure=1", optionally "at=YYYY-MM-DD") hides every
+ * interactive control and shows a caption (title, date or span, count), a
+ * scale bar and the attribution; every map container gets
+ * data-geo-ready="1" once drawn. If the map's own script already handles
+ * figure mode (it adds the class geo-figure first), this file leaves it be.
+ *
+ * Public surface: window.GeoBasemap.layer(map, data, {tiles}) -> L.LayerGroup,
+ * GeoBasemap.labels(map) -> placed labels (text, kind, rect) for tests.
+ */
+(function () {
+  'use strict';
+  if (window.GeoBasemap) { return; }  // a second fragment on the same page
+
+  var COLORS = {
+    sea: '#d7e4ec',
+    land: '#f7f5f0',
+    border: '#a39b8f',
+    coast: '#8aa5b8'
+  };
+  var LABEL_PANE = 'geo-labels';
+  var COUNTRY_FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+  var DIVISION_FONT = 'italic 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+  var LABEL_GAP = { country: 4, division: 10 };  // px kept free around a label
+  var DIVISION_ZOOM = [6, 8];  // zoom from which level-0 / level-1 division names show
+  var TILE_WAIT_MS = 4000;     // no tile by then: the tiles are not coming
+
+  var placedByMap = new WeakMap();
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  // ------------------------------------------------------------ text metrics
+  var measureCtx = null;
+  function textWidth(text, font, spacing) {
+    if (!measureCtx) { measureCtx = document.createElement('canvas').getContext('2d'); }
+    measureCtx.font = font;
+    return measureCtx.measureText(text).width + spacing * text.length;
+  }
+
+  // Long names break at the space nearest their middle ("Central African / Rep.").
+  function lines(name) {
+    if (name.length < 14 || name.indexOf(' ') < 0) { return [name]; }
+    var mid = name.length / 2, best = -1;
+    for (var i = 0; i < name.length; i++) {
+      if (name[i] === ' ' && (best < 0 || Math.abs(i - mid) < Math.abs(best - mid))) { best = i; }
+    }
+    return [name.slice(0, best), name.slice(best + 1)];
+  }
+
+  // ------------------------------------------------------------ labels
+  var Labels = L.Layer.extend({
+    initialize: function (countries, divisions) {
+      this._countries = countries || [];
+      this._divisions = divisions || [];
+    },
+    onAdd: function (map) {
+      this._pane = map.getPane(LABEL_PANE) || map.createPane(LABEL_PANE);
+      this._pane.style.zIndex = 380;  // over the land (250), under the data (overlay pane, 400)
+      this._pane.style.pointerEvents = 'none';
+      this._box = el('div', 'geo-base-labels');
+      this._pane.appendChild(this._box);
+      map.on('zoomstart', this._hide, this);
+      map.on('zoomend moveend resize viewreset', this._update, this);
+      this._update();
+    },
+    onRemove: function (map) {
+      map.off('zoomstart', this._hide, this);
+      map.off('zoomend moveend resize viewreset', this._update, this);
+      this._pane.removeChild(this._box);
+      placedByMap['delete'](map);
+    },
+    _hide: function () { this._box.style.visibility = 'hidden'; },
+    _update: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var z = map.getZoom();
+      var size = map.getSize();
+      var centerLng = map.getCenter().lng;
+      var placed = [];
+      var box = this._box;
+      box.textContent = '';
+      box.style.visibility = '';
+      var origin = map.containerPointToLayerPoint([0, 0]);
+
+      function project(lat, lon) {
+        // Leaflet repeats the world: label the copy nearest the view.
+        lon += 360 * Math.round((centerLng - lon) / 360);
+        return map.latLngToContainerPoint([lat, lon]);
+      }
+      function free(r, gap) {
+        if (r.left < 2 || r.top < 2 || r.right > size.x - 2 || r.bottom > size.y - 2) { return false; }
+        for (var i = 0; i < placed.length; i++) {
+          var q = placed[i].rect;
+          if (r.left < q.right + gap && r.right + gap > q.left &&
+              r.top < q.bottom + gap && r.bottom + gap > q.top) { return false; }
+        }
+        return true;
+      }
+      function place(text, kind, p, font, spacing, fontPx) {
+        var ls = lines(kind === 'country' ? text.toUpperCase() : text);
+        var w = 0;
+        ls.forEach(function (l) { w = Math.max(w, textWidth(l, font, spacing)); });
+        var h = ls.length * Math.round(fontPx * 1.2);
+        var rect = { left: p.x - w / 2, right: p.x + w / 2, top: p.y - h / 2, bottom: p.y + h / 2 };
+        if (!free(rect, LABEL_GAP[kind])) { return false; }
+        var node = el('div', 'geo-base-label geo-base-' + kind + (fontPx > 11 ? ' geo-base-big' : ''));
+        ls.forEach(function (l, i) {
+          if (i) { node.appendChild(document.createElement('br')); }
+          node.appendChild(document.createTextNode(l));
+        });
+        node.style.left = Math.round(rect.left + origin.x) + 'px';
+        node.style.top = Math.round(rect.top + origin.y) + 'px';
+        node.style.width = Math.ceil(w + 1) + 'px';
+        box.appendChild(node);
+        placed.push({ text: text, kind: kind, rect: rect, node: node });
+        return true;
+      }
+
+      this._countries.forEach(function (c) {
+        // [name, lat, lon, area, west, south, east, north]
+        var p = project(c[1], c[2]);
+        if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) { return; }
+        var sw = project(c[5], c[4]), ne = project(c[7], c[6]);
+        var extent = Math.max(Math.abs(ne.x - sw.x), Math.abs(sw.y - ne.y));
+        var big = extent > 200;
+        var font = big ? COUNTRY_FONT.replace('11px', '13px') : COUNTRY_FONT;
+        var width = textWidth(lines(c[0].toUpperCase())[0], font, 1.2);
+        // A name much wider than its country would read as a label of the neighbours.
+        if (extent < 0.55 * width) { return; }
+        place(c[0], 'country', p, font, 1.2, big ? 13 : 11);
+      });
+      this._divisions.forEach(function (d) {
+        // [name, lat, lon, iso2, level]
+        if (z < DIVISION_ZOOM[d[4] ? 1 : 0]) { return; }
+        var p = project(d[1], d[2]);
+        if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
+        place(d[0], 'division', p, DIVISION_FONT, 0, 11);
+      });
+      placedByMap.set(map, placed);
+    }
+  });
+
+  // ------------------------------------------------------------ the layer
+  // Natural Earth cuts shapes at the antimeridian, so a ring or border may
+  // jump from -180 to 180; drawn as is, that is a line across the world.
+  // Each line continues past 180 instead (Chukotka east of 180, not at -175).
+  function unwrap(line) {
+    var sum = line.length ? line[0][0] : 0;
+    for (var i = 1; i < line.length; i++) {
+      var d = line[i][0] - line[i - 1][0];
+      if (d > 180 || d < -180) { line[i] = [line[i][0] - 360 * Math.round(d / 360), line[i][1]]; }
+      sum += line[i][0];
+    }
+    // A ring that starts on the far side of 180 (Russia's starts in Chukotka) comes back to this world.
+    var shift = 360 * Math.round(sum / Math.max(1, line.length) / 360);
+    if (shift) {
+      for (var j = 0; j < line.length; j++) { line[j] = [line[j][0] - shift, line[j][1]]; }
+    }
+    return line;
+  }
+
+  function unwrapGeometry(g) {
+    if (g.type === 'LineString') { unwrap(g.coordinates); }
+    else if (g.type === 'MultiLineString' || g.type === 'Polygon') { g.coordinates.forEach(unwrap); }
+    else if (g.type === 'MultiPolygon') { g.coordinates.forEach(function (p) { p.forEach(unwrap); }); }
+    return g;
+  }
+
+  function basemapLayer(map, data, opts) {
+    opts = opts || {};
+    var tj = window.topojson;
+    if (!tj || !data || !data.topology) { return null; }
+    var topo = data.topology;
+    var obj = topo.objects.countries;
+    var pane = map.getPane('geo-base') || map.createPane('geo-base');
+    pane.style.zIndex = 250;
+    var renderer = L.canvas({ pane: 'geo-base', padding: 0.3 });
+    var shapes = tj.feature(topo, obj);
+    shapes.features.forEach(function (f) { if (f.geometry) { unwrapGeometry(f.geometry); } });
+    var land = L.geoJSON(shapes, {
+      pane: 'geo-base', renderer: renderer, interactive: false,
+      style: { stroke: false, fillColor: COLORS.land, fillOpacity: 1 }
+    });
+    var borders = L.geoJSON(unwrapGeometry(tj.mesh(topo, obj, function (a, b) { return a !== b; })), {
+      pane: 'geo-base', renderer: renderer, interactive: false,
+      style: { color: COLORS.border, weight: 0.9, opacity: 1, fill: false, lineJoin: 'round' }
+    });
+    var coast = L.geoJSON(unwrapGeometry(tj.mesh(topo, obj, function (a, b) { return a === b; })), {
+      pane: 'geo-base', renderer: renderer, interactive: false,
+      style: { color: COLORS.coast, weight: 0.7, opacity: 1, fill: false, lineJoin: 'round' }
+    });
+    var labels = new Labels(data.labels, data.divisions);
+    var group = L.layerGroup([land, coast, borders, labels]);
+    var container = map.getContainer();
+    var credit = data.attribution || 'Natural Earth';
+    group.on('add', function () {
+      container.classList.add('geo-base-on');
+      map.attributionControl.addAttribution(credit);
+    });
+    group.on('remove', function () {
+      container.classList.remove('geo-base-on');
+      map.attributionControl.removeAttribution(credit);
+    });
+    if (opts.tiles) { watchTiles(map, opts.tiles, group); }
+    return group;
+  }
+
+  // Tiles that fail (no network, blocked host) leave a grey void; the
+  // outlines in the file are drawn instead, with a quiet word why.
+  function watchTiles(map, tiles, base) {
+    var loaded = 0, switched = false;
+    function fallback() {
+      if (switched || loaded > 0) { return; }
+      switched = true;
+      if (map.hasLayer(tiles)) { map.removeLayer(tiles); }
+      if (!map.hasLayer(base)) { base.addTo(map); }
+      map.getContainer().classList.add('geo-map-offline');
+      var note = el('div', 'geo-base-notice', 'Map tiles could not be loaded: showing the built-in country outlines.');
+      note.setAttribute('role', 'status');
+      var close = el('button', 'geo-base-notice-close', '\u00d7');
+      close.type = 'button';
+      close.setAttribute('aria-label', 'Dismiss');
+      close.addEventListener('click', function () { note.remove(); });
+      note.appendChild(close);
+      L.DomEvent.disableClickPropagation(note);
+      map.getContainer().appendChild(note);
+      map.fire('geobasefallback');
+    }
+    tiles.on('tileload', function () { loaded += 1; });
+    tiles.on('tileerror', function () { if (!loaded) { fallback(); } });
+    setTimeout(fallback, TILE_WAIT_MS);
+  }
+
+  // ------------------------------------------------------------ figure mode
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+    'September', 'October', 'November', 'December'];
+
+  function humanDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso || ''));
+    return m ? (+m[3]) + ' ' + MONTHS[+m[2] - 1] + ' ' + m[1] : String(iso);
+  }
+
+  function hashParams() {
+    var out = {};
+    String(window.location.hash || '').replace(/^#/, '').split('&').forEach(function (kv) {
+      var i = kv.indexOf('=');
+      if (i > 0) { out[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1)); }
+    });
+    return out;
+  }
+
+  function plural(n, word) { return n.toLocaleString('en') + ' ' + word + (n === 1 ? '' : 's'); }
+
+  function applyFigure(api, at) {
+    var map = api.map;
+    var container = map.getContainer();
+    container.classList.add('geo-figure');
+    var data = api.data || {};
+    var count = 0, line;
+    if (at) {
+      api.setTime(at);
+      api.visiblePlaces().forEach(function (p) { count += p.count || 0; });
+      line = humanDate(api.getTime() || at);
+    } else {
+      api.showAllDates();
+      (data.places || []).forEach(function (p) { count += p.count || 0; });
+      var dom = data.domain;
+      line = dom && dom.min ? (dom.min === dom.max ? humanDate(dom.min) : humanDate(dom.min) + ' \u2013 ' + humanDate(dom.max)) : 'Undated mentions';
+      if (dom && dom.min) { line = 'All dates, ' + line; }
+    }
+    var caption = el('div', 'geo-figure-caption');
+    var title = container.querySelector('.geo-title');
+    if (title && title.textContent) { caption.appendChild(el('div', 'geo-figure-title', title.textContent)); }
+    caption.appendChild(el('div', 'geo-figure-date', line));
+    caption.appendChild(el('div', 'geo-figure-count', plural(count, 'mention')));
+    container.appendChild(caption);
+    if (!container.querySelector('.leaflet-control-scale')) {
+      L.control.scale({ imperial: false, maxWidth: 140, position: 'bottomleft' }).addTo(map);
+    }
+  }
+
+  function markReady(api) {
+    var container = api.map.getContainer();
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { container.setAttribute('data-geo-ready', '1'); });
+    });
+  }
+
+  // Maps may start after this file runs (and asynchronously): look for new ones until the page settles.
+  var handled = {};
+  function sweep() {
+    var params = hashParams();
+    var figure = params.figure === '1';
+    var maps = window.geoMaps || {};
+    Object.keys(maps).forEach(function (id) {
+      var api = maps[id];
+      if (handled[id] || !api || !api.map || api.ready === false) { return; }
+      handled[id] = true;
+      var container = api.map.getContainer();
+      try {
+        if (figure && !container.classList.contains('geo-figure')) { applyFigure(api, params.at || null); }
+      } finally {
+        if (!container.hasAttribute('data-geo-ready')) { markReady(api); }
+      }
+    });
+  }
+  var sweeps = 0;
+  function keepSweeping() {
+    sweep();
+    if (++sweeps < 600) { setTimeout(keepSweeping, 100); }
+  }
+  if (document.readyState === 'complete') { keepSweeping(); } else { window.addEventListener('load', keepSweeping); }
+
+  window.GeoBasemap = {
+    layer: basemapLayer,
+    labels: function (map) {
+      return (placedByMap.get(map) || []).map(function (p) {
+        var r = p.node.getBoundingClientRect();
+        return { text: p.text, kind: p.kind, rect: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } };
+      });
+    },
+    colors: COLORS
+  };
+}());
