@@ -53,6 +53,7 @@ __all__ = [
     "WORLD_ATLAS_VERSION",
     "BASEMAP_ATTRIBUTION",
     "basemap_for",
+    "basemap_json",
     "countries",
     "country_outlines",
     "country_shape",
@@ -379,11 +380,33 @@ def basemap_for(bounds: Any = None) -> dict[str, Any]:
     >>> bm["divisions"], bm["attribution"]
     ([], 'Borders: Natural Earth')
     """
-    return copy.deepcopy(_basemap_for(_valid_bounds(bounds)))
+    return json.loads(_basemap_json(_valid_bounds(bounds)))
+
+
+def basemap_json(bounds: Any = None) -> str:
+    """:func:`basemap_for` as JSON text that is safe inside a ``<script>`` element (cached).
+
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so no name can close the element.
+
+    Examples
+    --------
+    >>> text = basemap_json(None)
+    >>> text.startswith('{"type":"geo-basemap"') and "<" not in text
+    True
+    """
+    return _basemap_json(_valid_bounds(bounds))
 
 
 @functools.lru_cache(maxsize=8)
-def _basemap_for(bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
+def _basemap_json(bounds: tuple[float, float, float, float] | None) -> str:
+    # Kept as text: a map only serialises it, and a shared cached dict could be changed by a caller.
+    text = json.dumps(_build_basemap(bounds), separators=(",", ":"), ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _build_basemap(bounds: tuple[float, float, float, float] | None) -> dict[str, Any]:
     topo, arcs = _atlas("10m"), _arcs("10m")
     scale = np.asarray(topo["transform"]["scale"], dtype=np.float64)
     shift = np.asarray(topo["transform"]["translate"], dtype=np.float64)

@@ -54,7 +54,7 @@ import folium
 from branca.element import Element, MacroElement
 
 from geo import assets
-from geo.basemap import basemap_for
+from geo.basemap import basemap_json
 from geo.errors import GeoError, InputError
 from geo.mapdata import build_map_data, to_script_json
 
@@ -177,8 +177,8 @@ def _data_blocks(data: dict[str, Any], data_id: str, basemap: str, basemap_id: s
     parts = [f'<script type="application/json" id="{data_id}">{to_script_json(data)}</script>']
     if basemap != "none":
         # Finest where the map opens; both bounds are [[south, west], [north, east]].
-        outlines = basemap_for(data.get("focus_bounds") or data.get("bounds"))
-        parts.append(f'<script type="application/json" id="{basemap_id}">{to_script_json(outlines)}</script>')
+        outlines = basemap_json(data.get("focus_bounds") or data.get("bounds"))
+        parts.append(f'<script type="application/json" id="{basemap_id}">{outlines}</script>')
     return "\n".join(parts)
 
 
