@@ -254,6 +254,28 @@ class _Label:
     lon: float
     area: float  # of the largest part, in square degrees scaled by cos(latitude)
     bbox: tuple[float, float, float, float]  # of the largest part: west, south, east, north
+    spares: tuple[float, ...]  # lat, lon, lat, lon ...: other places for the name when the view misses the main one
+
+
+#: Grid cell in degrees for a large country's spare label points (one per well-filled cell).
+_SPARE_CELL = 4.0
+
+
+def _spare_points(main: Any) -> tuple[float, ...]:
+    """Label points inside a large country away from its main one, so a regional view that shows only
+    part of Russia or Iran still names it there."""
+    w, s, e, n = main.bounds
+    if max(e - w, n - s) < 2 * _SPARE_CELL:
+        return ()
+    xs, ys = np.arange(w, e, _SPARE_CELL), np.arange(s, n, _SPARE_CELL)
+    cells = [sgeom.box(x, y, x + _SPARE_CELL, y + _SPARE_CELL) for x in xs for y in ys]
+    # A coarse copy is plenty to find well-filled cells, and cuts much faster.
+    pieces = shapely.intersection(main.simplify(0.25), np.array(cells, dtype=object))
+    full = pieces[shapely.area(pieces) >= 0.3 * _SPARE_CELL**2]
+    out: list[float] = []
+    for pt in shapely.point_on_surface(full):
+        out += [round(pt.y, 2), round(pt.x, 2)]
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -276,7 +298,9 @@ def _ne_countries() -> tuple[dict[str, Any], tuple[_Label, ...]]:
         w, s, e, n = main.bounds
         area = sum(p.area for p in parts) * float(np.cos(np.radians(point.y)))
         name = str((geom.get("properties") or {}).get("name") or iso2)
-        labels.append(_Label(name, iso2, round(point.y, 3), round(point.x, 3), round(area, 4), (w, s, e, n)))
+        labels.append(
+            _Label(name, iso2, round(point.y, 3), round(point.x, 3), round(area, 4), (w, s, e, n), _spare_points(main))
+        )
     labels.sort(key=lambda lab: -lab.area)
     return shapes, tuple(labels)
 
@@ -366,7 +390,8 @@ def basemap_for(bounds: Any = None) -> dict[str, Any]:
         "divisions": [...], "attribution": str}``. ``topology`` holds the
         object ``countries`` (properties ``name`` and ``iso2``) for
         topojson-client; ``labels`` are ``[name, lat, lon, area, west, south,
-        east, north]`` per country, largest first; ``divisions`` are
+        east, north, spares]`` per country, largest first (``spares``: a flat
+        list of other label points inside large countries); ``divisions`` are
         ``[name, lat, lon, iso2, level]`` for countries near the extent.
 
     Raises
@@ -465,7 +490,7 @@ def _build_basemap(bounds: tuple[float, float, float, float] | None) -> dict[str
         "type": "geo-basemap",
         "topology": topology,
         "labels": [
-            [lab.name, lab.lat, lab.lon, lab.area, *(round(v, 2) for v in lab.bbox)] for lab in labels
+            [lab.name, lab.lat, lab.lon, lab.area, *(round(v, 2) for v in lab.bbox), list(lab.spares)] for lab in labels
         ],
         "divisions": _divisions(near, near_codes) if near is not None else [],
         "attribution": BASEMAP_ATTRIBUTION,

@@ -132,10 +132,32 @@
         return true;
       }
 
+      // Panels over the map (controls, title, caption) hide what lies under them: keep names clear of them.
+      var frame = map.getContainer().getBoundingClientRect();
+      var covers = map.getContainer().querySelectorAll('.leaflet-control, .geo-title, .geo-figure-caption');
+      for (var ci = 0; ci < covers.length; ci++) {
+        var r = covers[ci].getBoundingClientRect();
+        if (r.width && r.height) {
+          placed.push({ obstacle: true, rect: { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top } });
+        }
+      }
+      function inView(p, inset) {
+        return p.x >= inset && p.y >= inset && p.x <= size.x - inset && p.y <= size.y - inset;
+      }
+      var middle = L.point(size.x / 2, size.y / 2);
       this._countries.forEach(function (c) {
-        // [name, lat, lon, area, west, south, east, north]
+        // [name, lat, lon, area, west, south, east, north, spares]
         var p = project(c[1], c[2]);
-        if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) { return; }
+        if (!inView(p, 20)) {
+          // Only part of a large country is in view: name it at the spare point nearest the middle.
+          var spares = c[8] || [], best = null;
+          for (var k = 0; k + 1 < spares.length; k += 2) {
+            var q = project(spares[k], spares[k + 1]);
+            if (inView(q, 60) && (!best || q.distanceTo(middle) < best.distanceTo(middle))) { best = q; }
+          }
+          if (!best) { return; }
+          p = best;
+        }
         var sw = project(c[5], c[4]), ne = project(c[7], c[6]);
         var extent = Math.max(Math.abs(ne.x - sw.x), Math.abs(sw.y - ne.y));
         var big = extent > 200;
@@ -152,7 +174,7 @@
         if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
         place(d[0], 'division', p, DIVISION_FONT, 0, 11);
       });
-      placedByMap.set(map, placed);
+      placedByMap.set(map, placed.filter(function (p) { return !p.obstacle; }));
     }
   });
 
@@ -293,6 +315,8 @@
     if (!container.querySelector('.leaflet-control-scale')) {
       L.control.scale({ imperial: false, maxWidth: 140, position: 'bottomleft' }).addTo(map);
     }
+    // The panels changed: place the names again, clear of the caption and scale bar.
+    map.eachLayer(function (layer) { if (layer instanceof Labels) { layer._update(); } });
   }
 
   function markReady(api) {
