@@ -182,3 +182,21 @@ def test_cli_bad_size_or_scale_is_an_error_naming_it(tmp_path, capsys, mentions_
     err = capsys.readouterr().err
     assert option in err and repr(value) in err
     assert not (tmp_path / "m.html").exists()
+
+
+@needs_browser
+@pytest.mark.browser
+def test_figure_of_an_online_map_without_network_waits_for_the_outlines(browser, tmp_path, data):
+    online = save_map(data, tmp_path / "online.html", title="Online")
+    page = browser.new_page(viewport={"width": 900, "height": 600})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    try:
+        page.goto(f"{online.as_uri()}#figure=1", wait_until="load")
+        page.wait_for_selector(".geo-map[data-geo-ready='1']", timeout=20000)
+        # Ready only once the tiles failed and the outlines took over: never a grey void.
+        assert page.evaluate("document.querySelector('.geo-map').classList.contains('geo-base-on')")
+        assert visible(page, ".geo-base-notice") == [] and visible(page, INTERACTIVE) == []
+    finally:
+        page.close()
+    out = save_png(online, tmp_path / "online.png", width=600, height=400)
+    assert png_size(out.read_bytes()) == (600, 400)

@@ -140,6 +140,10 @@ def test_online_map_without_network_draws_leaflet_and_the_outlines_with_a_notice
         assert notice.get_attribute("role") == "status"
         assert p.js("document.querySelectorAll('.geo-base-label').length") > 5
         assert p.js("document.querySelector('.leaflet-control-attribution').textContent").count("Natural Earth") == 1
+        # The layer panel tells the truth about what is drawn.
+        boxes = p.js("""() => Object.fromEntries([...document.querySelectorAll('.geo-layer-item')].map(
+                         (l) => [l.textContent.trim(), l.querySelector('input').checked]))""")
+        assert boxes["OpenStreetMap tiles"] is False and boxes["Countries"] is True
         # The data is drawn as well: the map did not stop at the failure.
         assert p.js("Object.values(window.geoMaps)[0].drawnCount()") > 0
         # The notice can be dismissed.

@@ -247,6 +247,12 @@
   // outlines in the file are drawn instead, with a quiet word why.
   function watchTiles(map, tiles, base) {
     var loaded = 0, switched = false;
+    // Until the first tiles arrive or the outlines replace them, a picture would show a grey void.
+    map._geoTilesPending = true;
+    function settle() {
+      if (map._geoTilesPending) { map._geoTilesPending = false; map.fire('geotilessettled'); }
+    }
+    tiles.on('load', settle);
     function fallback() {
       if (switched || loaded > 0) { return; }
       switched = true;
@@ -263,6 +269,7 @@
       L.DomEvent.disableClickPropagation(note);
       map.getContainer().appendChild(note);
       map.fire('geobasefallback');
+      settle();
     }
     tiles.on('tileload', function () { loaded += 1; });
     tiles.on('tileerror', function () { if (!loaded) { fallback(); } });
@@ -320,10 +327,14 @@
   }
 
   function markReady(api) {
-    var container = api.map.getContainer();
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () { container.setAttribute('data-geo-ready', '1'); });
-    });
+    var map = api.map;
+    var container = map.getContainer();
+    function mark() {
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { container.setAttribute('data-geo-ready', '1'); });
+      });
+    }
+    if (map._geoTilesPending) { map.once('geotilessettled', mark); } else { mark(); }
   }
 
   // Maps may start after this file runs (and asynchronously): look for new ones until the page settles.

@@ -332,12 +332,18 @@
     setCollapsed(many || !!this.opts.collapsed);
 
     var base = section('Map layers');
+    var tilesInput = null, countriesInput = null;
     if (this.tiles) {
-      checkItem(base, 'OpenStreetMap tiles', true, function (on) { self._showLayer(self.tiles, on); });
+      tilesInput = checkItem(base, 'OpenStreetMap tiles', true, function (on) { self._showLayer(self.tiles, on); });
     }
     if (this.countries) {
-      checkItem(base, 'Countries', map.hasLayer(this.countries), function (on) { self._showLayer(self.countries, on); });
+      countriesInput = checkItem(base, 'Countries', map.hasLayer(this.countries), function (on) { self._showLayer(self.countries, on); });
     }
+    // geo-basemap.js swaps failed tiles for the outlines: the boxes say so.
+    map.on('geobasefallback', function () {
+      if (tilesInput) { tilesInput.checked = map.hasLayer(self.tiles); }
+      if (countriesInput) { countriesInput.checked = map.hasLayer(self.countries); }
+    });
     this.summaryInput = checkItem(base, 'Summary (all dates)', map.hasLayer(this.summary), function (on) {
       self._showLayer(self.summary, on);
       if (on) { self._restack(); }
