@@ -257,24 +257,27 @@ class _Label:
     spares: tuple[float, ...]  # lat, lon, lat, lon ...: other places for the name when the view misses the main one
 
 
-#: Grid cell in degrees for a large country's spare label points (one per well-filled cell).
-_SPARE_CELL = 4.0
+#: Grid cells for a country's spare label points: about a third of its size, 1 to 4 degrees.
+_SPARE_CELL_MIN, _SPARE_CELL_MAX = 1.0, 4.0
 
 
 def _spare_points(main: Any) -> tuple[float, ...]:
-    """Label points inside a large country away from its main one, so a regional view that shows only
-    part of Russia or Iran still names it there."""
+    """Label points inside a country away from its main one (one per well-filled grid cell), so a
+    view that shows only part of Russia, Iran or Armenia still names it there."""
     w, s, e, n = main.bounds
-    if max(e - w, n - s) < 2 * _SPARE_CELL:
+    size = max(e - w, n - s)
+    if size < 2 * _SPARE_CELL_MIN:
         return ()
-    xs, ys = np.arange(w, e, _SPARE_CELL), np.arange(s, n, _SPARE_CELL)
-    cells = [sgeom.box(x, y, x + _SPARE_CELL, y + _SPARE_CELL) for x in xs for y in ys]
-    # A coarse copy is plenty to find well-filled cells, and cuts much faster.
-    pieces = shapely.intersection(main.simplify(0.25), np.array(cells, dtype=object))
-    full = pieces[shapely.area(pieces) >= 0.3 * _SPARE_CELL**2]
+    cell = min(_SPARE_CELL_MAX, max(_SPARE_CELL_MIN, size / 3))
+    gx, gy = np.meshgrid(np.arange(w + cell / 2, e, cell), np.arange(s + cell / 2, n, cell))
+    x, y = gx.ravel(), gy.ravel()
+    # A cell's centre counts when the name's neighbourhood around it is land of this country too.
+    inside = np.ones(len(x), dtype=bool)
+    for dx, dy in ((0, 0), (cell / 3, 0), (-cell / 3, 0), (0, cell / 4), (0, -cell / 4)):
+        inside &= shapely.contains_xy(main, x + dx, y + dy)
     out: list[float] = []
-    for pt in shapely.point_on_surface(full):
-        out += [round(pt.y, 2), round(pt.x, 2)]
+    for lon, lat in zip(x[inside], y[inside], strict=True):
+        out += [round(float(lat), 2), round(float(lon), 2)]
     return tuple(out)
 
 

@@ -335,7 +335,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 def _picture_size(text: str) -> tuple[int, int]:
     """``--size WIDTHxHEIGHT`` in CSS pixels, e.g. ``1600x1000``."""
-    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*", text)
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX\u00d7]\s*(\d{2,5})\s*", text)
     if not m:
         raise argparse.ArgumentTypeError(f"{text!r} is not a picture size; give WIDTHxHEIGHT in pixels, e.g. 1600x1000")
     return int(m.group(1)), int(m.group(2))

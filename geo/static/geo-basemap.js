@@ -64,10 +64,42 @@
   }
 
   // ------------------------------------------------------------ labels
+  // Even-odd ray casting over a country's rings (holes included), after a bounding-box test.
+  function containsPoint(shape, lon, lat) {
+    var b = shape.bbox;
+    if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) { return false; }
+    var inside = false;
+    for (var r = 0; r < shape.rings.length; r++) {
+      var ring = shape.rings[r];
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if ((yi > lat) !== (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) { inside = !inside; }
+      }
+    }
+    return inside;
+  }
+
+  function shapeIndex(features) {
+    return features.filter(function (f) { return f.geometry; }).map(function (f) {
+      var g = f.geometry;
+      var rings = g.type === 'Polygon' ? g.coordinates : [].concat.apply([], g.coordinates);
+      var b = [Infinity, Infinity, -Infinity, -Infinity];
+      rings.forEach(function (ring) {
+        ring.forEach(function (c) {
+          if (c[0] < b[0]) { b[0] = c[0]; }
+          if (c[1] < b[1]) { b[1] = c[1]; }
+          if (c[0] > b[2]) { b[2] = c[0]; }
+          if (c[1] > b[3]) { b[3] = c[1]; }
+        });
+      });
+      return { name: f.properties.name, bbox: b, rings: rings };
+    });
+  }
   var Labels = L.Layer.extend({
-    initialize: function (countries, divisions) {
+    initialize: function (countries, divisions, shapes) {
       this._countries = countries || [];
       this._divisions = divisions || [];
+      this._shapes = shapes || [];
     },
     onAdd: function (map) {
       this._pane = map.getPane(LABEL_PANE) || map.createPane(LABEL_PANE);
@@ -167,6 +199,31 @@
         if (extent < 0.55 * width) { return; }
         place(c[0], 'country', p, font, 1.2, big ? 13 : 11);
       });
+      // A country that fills much of the view but whose label points all lie outside it (Armenia at
+      // zoom 9) is named where it is: at the first probe of a 3x3 grid that falls inside it.
+      var named = {};
+      placed.forEach(function (p) { if (p.kind === 'country') { named[p.text] = true; } });
+      var shapes = this._shapes;
+      [[0.5, 0.5], [0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75], [0.5, 0.25], [0.5, 0.75], [0.25, 0.5], [0.75, 0.5]].forEach(function (f) {
+        var pt = L.point(f[0] * size.x, f[1] * size.y);
+        function inside(sh, p) {
+          var ll = map.containerPointToLatLng(p);
+          var lon = ll.lng - 360 * Math.round(ll.lng / 360);
+          return containsPoint(sh, lon, ll.lat) || containsPoint(sh, lon + 360, ll.lat);
+        }
+        for (var i = 0; i < shapes.length; i++) {
+          var sh = shapes[i];
+          if (named[sh.name] || !inside(sh, pt)) { continue; }
+          // The whole name must lie in the country, not astride a border.
+          var font = COUNTRY_FONT.replace('11px', '13px');
+          var half = textWidth(lines(sh.name.toUpperCase())[0], font, 1.2) / 2 + 6;
+          var within = [[-half, -10], [half, -10], [-half, 10], [half, 10]].every(function (d) {
+            return inside(sh, L.point(pt.x + d[0], pt.y + d[1]));
+          });
+          if (within && place(sh.name, 'country', pt, font, 1.2, 13)) { named[sh.name] = true; }
+          break;
+        }
+      });
       this._divisions.forEach(function (d) {
         // [name, lat, lon, iso2, level]
         if (z < DIVISION_ZOOM[d[4] ? 1 : 0]) { return; }
@@ -227,7 +284,7 @@
       pane: 'geo-base', renderer: renderer, interactive: false,
       style: { color: COLORS.coast, weight: 0.7, opacity: 1, fill: false, lineJoin: 'round' }
     });
-    var labels = new Labels(data.labels, data.divisions);
+    var labels = new Labels(data.labels, data.divisions, shapeIndex(shapes.features));
     var group = L.layerGroup([land, coast, borders, labels]);
     var container = map.getContainer();
     var credit = data.attribution || 'Natural Earth';
