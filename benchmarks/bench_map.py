@@ -216,8 +216,10 @@ def timedimension_page(rows: list[dict], window_days: int, title: str) -> str:
 #: Page-side drivers: how to tell the first features are drawn, how to step the slider to a day.
 DRIVERS = {
     "geo": {
-        "ready": "() => { const m = window.geoMaps && Object.values(window.geoMaps)[0]; return !!m && m.drawnCount() > 0; }",
-        "span": "() => { const m = Object.values(window.geoMaps)[0]; return [m.isoToDay(m.data.domain.min), m.isoToDay(m.data.domain.max)]; }",
+        "ready": """() => { const m = window.geoMaps && Object.values(window.geoMaps)[0];
+                      return !!m && m.drawnCount() > 0; }""",
+        "span": """() => { const m = Object.values(window.geoMaps)[0];
+                     return [m.isoToDay(m.data.domain.min), m.isoToDay(m.data.domain.max)]; }""",
         "step": """(day) => new Promise((resolve) => {
                      const m = Object.values(window.geoMaps)[0]; const t0 = performance.now();
                      m.setTime(m.dayToIso(day));
@@ -225,12 +227,14 @@ DRIVERS = {
                    })""",
     },
     "timedimension": {
-        "ready": "() => { const l = window.__tdLayer; return !!l && !!l._currentLayer && Object.keys(l._currentLayer._layers).length > 0; }",
+        "ready": """() => { const l = window.__tdLayer;
+                      return !!l && !!l._currentLayer && Object.keys(l._currentLayer._layers).length > 0; }""",
         "span": """() => { const t = window.__tdMap.timeDimension.getAvailableTimes();
                      return [Math.floor(t[0] / 864e5) + 719163, Math.floor(t[t.length - 1] / 864e5) + 719163]; }""",
         "step": """(day) => new Promise((resolve) => {
                      const td = window.__tdMap.timeDimension; const t0 = performance.now();
-                     td.once('timeload', () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0))));
+                     const done = () => resolve(performance.now() - t0);
+                     td.once('timeload', () => requestAnimationFrame(() => requestAnimationFrame(done)));
                      td.setCurrentTime((day - 719163) * 864e5);
                    })""",
     },

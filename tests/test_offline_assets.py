@@ -20,7 +20,7 @@ from geo.render import CHROMIUM_PATH, build_map, embed_fragment, save_map
 FETCH = re.compile(
     r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//"""
     r"""|url\(\s*["']?\s*(?:https?:)?//|@import""",
-    re.I,
+    re.IGNORECASE,
 )
 # A tiny valid PNG to stand in for map tiles.
 TILE_PNG = base64.b64decode(
