@@ -6,7 +6,7 @@ pinned in ``package.json`` and installed by ``npm ci``. TopoJSON stores each
 border once as an *arc* shared by the two countries on either side, so the
 basemap of a map is made by simplifying arcs, never polygons: neighbours keep
 a common border whatever the tolerance. :func:`basemap_for` simplifies each
-arc by how near it lies to the data -- 200 m to 2 km (by the extent's size) in
+arc by how near it lies to the data -- 200 m to 5 km (by the extent's size) in
 and around the data's extent, 5 km beyond, 25 km for the rest of the world -- so a regional story
 gets 1:10m borders where the reader looks and a small file overall.
 
@@ -78,7 +78,7 @@ WORLD_ATLAS_VERSION = "2.0.2"
 BASEMAP_ATTRIBUTION = "Borders: Natural Earth"
 
 #: Arc tolerances in degrees: near the data, around it, and elsewhere.
-_FINE_MIN, _FINE_MAX = 0.002, 0.02
+_FINE_MIN, _FINE_MAX = 0.002, 0.05
 _MID_TOLERANCE = 0.05
 _COARSE_TOLERANCE = 0.25
 
