@@ -220,6 +220,8 @@ DRIVERS = {
                       return !!m && m.drawnCount() > 0; }""",
         "span": """() => { const m = Object.values(window.geoMaps)[0];
                      return [m.isoToDay(m.data.domain.min), m.isoToDay(m.data.domain.max)]; }""",
+        "label": """(day) => { const m = Object.values(window.geoMaps)[0]; m.setTime(m.dayToIso(day));
+                      return document.querySelector('.geo-date').textContent; }""",
         "step": """(day) => new Promise((resolve) => {
                      const m = Object.values(window.geoMaps)[0]; const t0 = performance.now();
                      m.setTime(m.dayToIso(day));
@@ -231,6 +233,10 @@ DRIVERS = {
                       return !!l && !!l._currentLayer && Object.keys(l._currentLayer._layers).length > 0; }""",
         "span": """() => { const t = window.__tdMap.timeDimension.getAvailableTimes();
                      return [Math.floor(t[0] / 864e5) + 719163, Math.floor(t[t.length - 1] / 864e5) + 719163]; }""",
+        "label": """(day) => new Promise((resolve) => {
+                      const td = window.__tdMap.timeDimension;
+                      td.once('timeload', () => resolve(document.querySelector('.timecontrol-date').textContent.trim()));
+                      td.setCurrentTime((day - 719163) * 864e5); })""",
         "step": """(day) => new Promise((resolve) => {
                      const td = window.__tdMap.timeDimension; const t0 = performance.now();
                      const done = () => resolve(performance.now() - t0);
@@ -241,8 +247,9 @@ DRIVERS = {
 }
 
 
-def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.0) -> dict:
-    """First features, mean slider step and JS heap of one page in headless Chromium (fresh profile)."""
+def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.0, timezone: str | None = None) -> dict:
+    """First features, mean slider step and JS heap of one page in headless Chromium (fresh profile),
+    and the date label the slider shows for the middle day of the span (in ``timezone``)."""
     from playwright.sync_api import sync_playwright
 
     js = DRIVERS[driver]
@@ -251,6 +258,7 @@ def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.
         ctx = pw.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM_PATH, headless=True,
             args=[a for a in CHROMIUM_ARGS if a != "--headless"], viewport={"width": 1400, "height": 900},
+            timezone_id=timezone,
         )  # fmt: skip
         try:
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
@@ -264,6 +272,8 @@ def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.
             lo, hi = page.evaluate(js["span"])
             days = [lo + (hi - lo) * (i + 1) // (steps + 1) for i in range(steps)]
             step_ms = [page.evaluate(js["step"], d) for d in days]
+            middle = (lo + hi) // 2
+            label = (dt.date.fromordinal(middle).isoformat(), page.evaluate(js["label"], middle))
             cdp = ctx.new_cdp_session(page)
             cdp.send("HeapProfiler.collectGarbage")
             heap_mb = cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
@@ -271,7 +281,8 @@ def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.
                 raise RuntimeError(f"{path}: page errors: " + "; ".join(errors[:3]))
         finally:
             ctx.close()
-    return {"first_s": first_s, "step_ms": sum(step_ms) / len(step_ms), "step_max_ms": max(step_ms), "heap_mb": heap_mb}
+    return {"first_s": first_s, "step_ms": sum(step_ms) / len(step_ms), "step_max_ms": max(step_ms), "heap_mb": heap_mb,
+            "label": label}  # fmt: skip
 
 
 def compare_with_timedimension(rows: list[dict], data: dict, ours: Path, ours_build_s: float, out: Path, browser: bool) -> None:
@@ -287,11 +298,15 @@ def compare_with_timedimension(rows: list[dict], data: dict, ours: Path, ours_bu
     ]
     if browser:
         a, b = page_figures(ours, "geo"), page_figures(theirs, "timedimension")
+        # The same day, shown to a reader in New York: the day must not move with the time zone.
+        a_ny = page_figures(ours, "geo", steps=1, timezone="America/New_York")["label"]
+        b_ny = page_figures(theirs, "timedimension", steps=1, timezone="America/New_York")["label"]
         rows_out += [
             ("first features (s)", a["first_s"], b["first_s"], "{:.2f}"),
             ("slider step, mean (ms)", a["step_ms"], b["step_ms"], "{:.0f}"),
             ("slider step, worst (ms)", a["step_max_ms"], b["step_max_ms"], "{:.0f}"),
             ("JS heap after GC (MB)", a["heap_mb"], b["heap_mb"], "{:.0f}"),
+            (f"{a_ny[0]} shown in New York", a_ny[1], b_ny[1], "{}"),
         ]
     print()
     print(f"{'same mentions, same run':26} {'geo map':>12} {'TimestampedGeoJson':>20}")
