@@ -220,6 +220,16 @@ def test_labels_are_drawn_without_overlaps(browser, caucasus_map, where, tmp_pat
                })"""
         )
         assert len(rendered) == len(labels) and overlapping(rendered) == []
+        # Nor does any name hide under a panel (zoom buttons, layers, time control, legend, title).
+        panels = page.evaluate(
+            """() => [...document.querySelectorAll('.leaflet-control, .geo-title')].map((n) => {
+                 const r = n.getBoundingClientRect();
+                 return {text: n.className, rect: {left: r.left, top: r.top, right: r.right, bottom: r.bottom}};
+               }).filter((p) => p.rect.right > p.rect.left)"""
+        )
+        assert len(panels) >= 4
+        hidden = [(lab["text"], panel["text"]) for lab in labels for panel in panels if overlapping([lab, panel])]
+        assert hidden == []
         page.screenshot(path=str(tmp_path / "labels.png"))
         assert errors == []
     finally:
