@@ -185,3 +185,22 @@ def test_jupyter_output_draws_with_no_network(browser, data):
         assert all("tile.openstreetmap" in u for u in p.foreign)
     finally:
         p.page.close()
+
+
+@needs_browser
+@pytest.mark.browser
+def test_fragment_draws_on_a_page_with_an_amd_loader(browser, data, tmp_path):
+    # Report pages and classic notebooks often carry RequireJS: a UMD library would register with it
+    # instead of defining its global, and the map would find no L or topojson.
+    page_file = tmp_path / "report.html"
+    amd = "<script>window.define = function () {}; window.define.amd = {};</script>"
+    page_file.write_text(f"<!DOCTYPE html><html><head>{amd}</head><body><h1>Report</h1>"
+                         f"{embed_fragment(data, offline=True)}</body></html>", encoding="utf-8")  # fmt: skip
+    p = Page(browser).open(page_file)
+    try:
+        assert p.js("typeof L") == "object" and p.js("typeof topojson") == "object"
+        p.page.wait_for_selector(".geo-map[data-geo-ready='1']")
+        assert p.js("document.querySelectorAll('.geo-base-label').length") > 5
+        assert p.errors == [] and p.foreign == []
+    finally:
+        p.page.close()
