@@ -13,8 +13,10 @@
  * Figure mode (URL hash "figure=1", optionally "at=YYYY-MM-DD") hides every
  * interactive control and shows a caption (title, date or span, count), a
  * scale bar and the attribution; every map container gets
- * data-geo-ready="1" once drawn. If the map's own script already handles
- * figure mode (it adds the class geo-figure first), this file leaves it be.
+ * data-geo-ready="1" once drawn (and, online, once the tiles arrived or the
+ * outlines replaced them: map._geoTilesPending, event 'geotilessettled').
+ * A map script that handles figure mode and readiness itself (its API has
+ * isFigure(), or it sets the class geo-figure first) is left to do so.
  *
  * Public surface: window.GeoBasemap.layer(map, data, {tiles}) -> L.LayerGroup,
  * GeoBasemap.labels(map) -> placed labels (text, kind, rect) for tests.
@@ -404,6 +406,7 @@
       var api = maps[id];
       if (handled[id] || !api || !api.map || api.ready === false) { return; }
       handled[id] = true;
+      if (typeof api.isFigure === 'function') { return; }  // the map's own script does both
       var container = api.map.getContainer();
       try {
         if (figure && !container.classList.contains('geo-figure')) { applyFigure(api, params.at || null); }
