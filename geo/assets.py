@@ -1,18 +1,18 @@
 """Locate and load the browser assets a map needs.
 
-Two kinds of assets:
+Two kinds of assets, both always inlined, online or offline, so a map
+never depends on a CDN to draw (online maps only add tiles):
 
-* Our own script and style sheet (``geo/static/geo-time.js`` and
-  ``geo-time.css``), shipped inside the package and always inlined.
-* Leaflet, from the npm package pinned in the repository's ``package.json``
-  (installed into ``<repo>/node_modules`` by ``npm ci``, which the setup
-  script runs). Offline maps inline it; online maps reference folium's
-  default pinned CDN build instead, so a ``pip``-installed ``geo`` without
-  ``node_modules`` can still write online maps.
+* Our own scripts and style sheets (``geo/static/geo-time.*`` and
+  ``geo-basemap.*``), shipped inside the package.
+* Leaflet, topojson-client and Natural Earth's outlines (``world-atlas``),
+  from the npm packages pinned in the repository's ``package.json`` and
+  ``package-lock.json`` (installed into ``<repo>/node_modules`` by ``npm ci``,
+  which the setup script runs).
 
-The Leaflet install is searched in ``<repo>/node_modules`` first, then in
-the directory named by the ``GEO_ASSETS_DIR`` environment variable (a
-``node_modules``-style directory that contains ``leaflet/dist``).
+npm packages are searched in ``<repo>/node_modules`` first, then in the
+directory named by the ``GEO_ASSETS_DIR`` environment variable (a
+``node_modules``-style directory).
 
 Examples
 --------
@@ -36,12 +36,13 @@ from geo.errors import GeoError
 
 __all__ = [
     "LEAFLET_VERSION",
+    "TOPOJSON_CLIENT_VERSION",
     "ASSETS_ENV",
     "SETUP_HINT",
     "find_assets_dir",
     "leaflet_js",
     "leaflet_css",
-    "leaflet_urls",
+    "topojson_js",
     "static_text",
     "inline_script",
     "inline_style",
@@ -52,13 +53,16 @@ logger = logging.getLogger(__name__)
 #: The Leaflet version pinned in package.json; offline maps refuse any other.
 LEAFLET_VERSION = "1.9.4"
 
+#: The topojson-client version pinned in package.json (decodes the basemap in the page).
+TOPOJSON_CLIENT_VERSION = "3.1.0"
+
 #: Environment variable naming a node_modules-style directory to search.
 ASSETS_ENV = "GEO_ASSETS_DIR"
 
 #: What to tell the user when the npm assets are missing.
 SETUP_HINT = (
     "run `npm ci` in the repository root (the setup script does this), or point "
-    f"{ASSETS_ENV} at a node_modules directory holding leaflet@{LEAFLET_VERSION}"
+    f"{ASSETS_ENV} at a node_modules directory holding the packages pinned in package.json"
 )
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +122,7 @@ def find_assets_dir(package: str = "leaflet", version: str = LEAFLET_VERSION) ->
             )
         return pkg_dir
     raise GeoError(
-        f"offline map assets: {package}@{version} was not found (looked in {', '.join(looked)}); {SETUP_HINT}"
+        f"map assets: {package}@{version} was not found (looked in {', '.join(looked)}); {SETUP_HINT}"
     )
 
 
@@ -171,22 +175,17 @@ def leaflet_css() -> str:
     return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
 
 
-def leaflet_urls() -> tuple[str, str]:
-    """Return folium's pinned CDN URLs for Leaflet's script and style sheet.
-
-    Used by online maps only, so they work without ``node_modules``.
+@functools.lru_cache(maxsize=2)
+def topojson_js() -> str:
+    """Return topojson-client's minified script (defines ``window.topojson``), ready to inline.
 
     Examples
     --------
-    >>> js, css = leaflet_urls()
-    >>> js.endswith("leaflet.js") and css.endswith("leaflet.css")
+    >>> "topojson" in topojson_js()
     True
     """
-    import folium
-
-    js = dict(folium.Map.default_js)["leaflet"]
-    css = dict(folium.Map.default_css)["leaflet_css"]
-    return js, css
+    text = _read(find_assets_dir("topojson-client", TOPOJSON_CLIENT_VERSION) / "dist" / "topojson-client.min.js")
+    return re.sub(r"//# sourceMappingURL=\S+\s*$", "", text)
 
 
 @functools.lru_cache(maxsize=8)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -360,10 +361,31 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if args.embed:
         save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
         print(f"wrote {args.embed}", file=sys.stderr)
-    if args.png:
-        save_png(out, args.png, at=args.at)
-        print(f"wrote {args.png}", file=sys.stderr)
+    if args.png or args.pdf:
+        width, height = args.size
+        save_png(out, args.png, at=args.at, width=width, height=height, scale=args.scale, pdf_path=args.pdf)
+        for written in (args.png, args.pdf):
+            if written:
+                print(f"wrote {written}", file=sys.stderr)
     return 0
+
+
+def _picture_size(text: str) -> tuple[int, int]:
+    """``--size WIDTHxHEIGHT`` in CSS pixels, e.g. ``1600x1000``."""
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX\u00d7]\s*(\d{2,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a picture size; give WIDTHxHEIGHT in pixels, e.g. 1600x1000")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _picture_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.25 <= value <= 8:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pixel density; give a number from 0.25 to 8, e.g. 2")
+    return value
 
 
 def _register_map(sub) -> None:  # noqa: ANN001
@@ -374,8 +396,13 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--offline", action="store_true", help="inline every script and style; country outlines as basemap, no tiles")
     mp.add_argument("--basemap", choices=["osm", "countries", "none"], help="base layer (default: osm online, countries offline)")
     mp.add_argument("--title", help="title shown on the map")
-    mp.add_argument("--png", metavar="FILE", help="also write a picture of the map")
-    mp.add_argument("--at", metavar="DATE", help="with --png: the slider date to show (YYYY-MM-DD)")
+    mp.add_argument("--png", metavar="FILE", help="also write a figure of the map for a report (no controls)")
+    mp.add_argument("--pdf", metavar="FILE", help="also write the figure as a one-page PDF")
+    mp.add_argument("--at", metavar="DATE", help="with --png/--pdf: the date to show (YYYY-MM-DD; default every date)")
+    mp.add_argument("--size", type=_picture_size, default=(1400, 900), metavar="WxH",
+                    help="with --png/--pdf: figure size in CSS pixels (default 1400x900)")  # fmt: skip
+    mp.add_argument("--scale", type=_picture_scale, default=1.0, metavar="N",
+                    help="with --png: device pixels per CSS pixel, e.g. 2 for print (default 1)")  # fmt: skip
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
     mp.add_argument("--roles", metavar="LIST", help="parse only mentions of these roles, e.g. place,actor")

@@ -16,10 +16,12 @@ Entry points (the ``geo map`` command calls these):
   into a report page (several may share a page),
 * :func:`save_png` -> a picture of a saved map, taken with headless Chromium.
 
-Online maps (the default) load Leaflet from folium's pinned CDN URL and
-OpenStreetMap tiles. ``offline=True`` inlines every script and style sheet
-(Leaflet comes from the npm package pinned in ``package.json``) and draws the
-country outlines instead of tiles, so the file makes no network request.
+Every map inlines Leaflet, topojson-client and our own scripts (from the npm
+packages pinned in ``package.json``), so no page is ever blank for want of a
+CDN. Online maps (the default) add OpenStreetMap tiles and carry the outline
+basemap too, which switches on by itself when the tiles fail to load.
+``offline=True`` draws Natural Earth's outlines instead of tiles, so the file
+makes no network request at all.
 
 Examples
 --------
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import html
 import logging
 import os
@@ -51,7 +54,7 @@ import folium
 from branca.element import Element, MacroElement
 
 from geo import assets
-from geo.basemap import country_outlines
+from geo.basemap import basemap_json
 from geo.errors import GeoError, InputError
 from geo.mapdata import build_map_data, to_script_json
 
@@ -173,20 +176,43 @@ def _js_options(title: str | None, basemap: str, basemap_id: str) -> dict[str, A
 def _data_blocks(data: dict[str, Any], data_id: str, basemap: str, basemap_id: str) -> str:
     parts = [f'<script type="application/json" id="{data_id}">{to_script_json(data)}</script>']
     if basemap != "none":
-        parts.append(
-            f'<script type="application/json" id="{basemap_id}">{to_script_json(country_outlines())}</script>'
-        )
+        # Finest where the map opens; both bounds are [[south, west], [north, east]].
+        outlines = basemap_json(data.get("focus_bounds") or data.get("bounds"))
+        parts.append(f'<script type="application/json" id="{basemap_id}">{outlines}</script>')
     return "\n".join(parts)
+
+
+def _asset_tags(*, guard: bool) -> list[tuple[str, str]]:
+    """The (name, HTML) of every inlined asset, in page order: libraries, then our code.
+
+    With ``guard``, for fragments pasted into a page, a library the page
+    already has (from an earlier fragment) is kept and not defined again: a
+    second Leaflet would replace ``window.L`` under the first map.
+    """
+
+    def library(global_name: str, code: str) -> str:
+        # Undefined define/module/exports: the UMD wrapper sets the global even on a page with an AMD loader.
+        body = f"(function (define, module, exports) {{\n{code}\n}}).call(window);"
+        return f"if (!window.{global_name}) {{\n{body}\n}}" if guard else body
+
+    return [
+        ("leaflet_css_inline", assets.inline_style(assets.leaflet_css())),
+        ("leaflet_js_inline", assets.inline_script(library("L", assets.leaflet_js()))),
+        ("topojson_js_inline", assets.inline_script(library("topojson", assets.topojson_js()))),
+        ("geo_time_css", assets.inline_style(assets.static_text("geo-time.css"))),
+        ("geo_basemap_css", assets.inline_style(assets.static_text("geo-basemap.css"))),
+        ("geo_basemap_js", assets.inline_script(assets.static_text("geo-basemap.js"))),
+        ("geo_time_js", assets.inline_script(assets.static_text("geo-time.js"))),
+    ]
 
 
 class TimeMap(folium.Map):
     """A folium map that draws geo's time-stamped mentions.
 
-    Build it with :func:`build_map`. Its JavaScript and CSS needs are declared
-    as data, like any folium element: online it links Leaflet from folium's
-    pinned CDN URL; offline (``offline=True``) nothing is linked and every
-    asset is inlined when the map is rendered. Our own script and style sheet
-    are always inlined. folium's jQuery, Bootstrap and icon fonts are not
+    Build it with :func:`build_map`. Nothing is linked: Leaflet,
+    topojson-client and our own scripts and style sheets are inlined when the
+    map is rendered, online or offline, and in Jupyter too (``_repr_html_``
+    renders the same page). folium's jQuery, Bootstrap and icon fonts are not
     needed and not loaded.
 
     Attributes
@@ -225,23 +251,13 @@ class TimeMap(folium.Map):
 
     def _set_offline(self, offline: bool) -> None:
         self.offline = bool(offline)
-        if self.offline:
-            self.default_js = []
-            self.default_css = []
-        else:
-            js, css = assets.leaflet_urls()
-            self.default_js = [("leaflet", js)]
-            self.default_css = [("leaflet_css", css)]
+        # folium's CDN links (Leaflet 1.9.3, jQuery, Bootstrap): never; the pinned assets are inlined.
+        self.default_js = []
+        self.default_css = []
 
     def inline_assets(self) -> list[tuple[str, str]]:
         """Return the (name, HTML) of every inlined asset, in page order."""
-        out: list[tuple[str, str]] = []
-        if self.offline:
-            out.append(("leaflet_css_inline", assets.inline_style(assets.leaflet_css())))
-            out.append(("leaflet_js_inline", assets.inline_script(assets.leaflet_js())))
-        out.append(("geo_time_css", assets.inline_style(assets.static_text("geo-time.css"))))
-        out.append(("geo_time_js", assets.inline_script(assets.static_text("geo-time.js"))))
-        return out
+        return _asset_tags(guard=False)
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
@@ -272,8 +288,9 @@ def build_map(
         How long each mention stays visible, e.g. ``"P7D"``; default from the
         data's span (see :func:`geo.mapdata.default_window_days`).
     offline : bool, optional
-        Inline every asset and use no tiles, so the saved file works with no
-        network. Needs ``npm ci`` to have been run in the repository.
+        Use no tiles, so the saved file makes no network request. Online or
+        not, every asset is inlined (needs ``npm ci`` to have been run in the
+        repository).
     basemap : {"osm", "countries", "none"}, optional
         Base layer; default "osm" online, "countries" (outlines) offline.
 
@@ -297,8 +314,7 @@ def build_map(
     '1965-03-01'
     """
     data = _as_data(mentions, window)
-    if offline:
-        assets.find_assets_dir()  # fail now, with the setup hint, not at save time
+    assets.find_assets_dir()  # fail now, with the setup hint, not at save time
     return TimeMap(data, title=title, offline=offline, basemap=basemap)
 
 
@@ -336,7 +352,6 @@ def _ensure_map(m_or_mentions: Any, offline: bool | None, **build: Any) -> TimeM
             )
         if offline is not None and bool(offline) != m_or_mentions.offline:
             if offline:
-                assets.find_assets_dir()
                 m_or_mentions.basemap = _resolve_basemap(
                     "countries" if m_or_mentions.basemap == "osm" else m_or_mentions.basemap, True
                 )
@@ -436,20 +451,7 @@ def embed_fragment(
     map_id, data_id, base_id = f"geo-map-{uid}", f"geo-data-{uid}", f"geo-basemap-{uid}"
     safe_height = html.escape(str(height), quote=True)
     parts = [f'<div class="geo-embed" style="position:relative;width:100%;height:{safe_height}">']
-    if m.offline:
-        parts.append(assets.inline_style(assets.leaflet_css()))
-        guarded = "if (!window.L) {\n" + assets.leaflet_js() + "\n}"
-        parts.append(assets.inline_script(guarded))
-    else:
-        js, css = assets.leaflet_urls()
-        parts.append(f'<link rel="stylesheet" href="{html.escape(css, quote=True)}"/>')
-        # A second copy of Leaflet would replace window.L under the first
-        # map; keep whichever copy the page had first.
-        parts.append("<script>window.__geoPrevL = window.L;</script>")
-        parts.append(f'<script src="{html.escape(js, quote=True)}"></script>')
-        parts.append("<script>if (window.__geoPrevL) { window.L = window.__geoPrevL; }</script>")
-    parts.append(assets.inline_style(assets.static_text("geo-time.css")))
-    parts.append(assets.inline_script(assets.static_text("geo-time.js")))
+    parts.extend(tag for _, tag in _asset_tags(guard=True))
     parts.append(f'<div id="{map_id}" style="position:absolute;inset:0"></div>')
     parts.append(_data_blocks(m.geo_data, data_id, m.basemap, base_id))
     options = to_script_json(_js_options(m.title, m.basemap, base_id))
@@ -492,39 +494,82 @@ def _chromium() -> str:
     return exe
 
 
+#: Largest picture side in device pixels (Chromium's own limit for a screenshot is 16384).
+MAX_PICTURE_PX = 16384
+
+
+def _figure_date(at: Any) -> str | None:
+    import datetime as dt
+
+    if at is None:
+        return None
+    if isinstance(at, dt.datetime):
+        at = at.date()
+    if isinstance(at, dt.date):
+        return at.isoformat()
+    try:
+        return dt.date.fromisoformat(str(at)[:10]).isoformat()
+    except ValueError as err:
+        raise InputError(f"at={at!r} is not a date; give a datetime.date or 'YYYY-MM-DD'") from err
+
+
+def _output_path(path: str | os.PathLike[str], what: str) -> Path:
+    dest = Path(path)
+    if not dest.parent.is_dir():
+        raise InputError(f"{path}: directory {dest.parent} does not exist; create it first")
+    if dest.exists() and not dest.is_file():
+        raise InputError(f"{path}: exists and is not a regular file; give a file name for the {what}")
+    return dest
+
+
 def save_png(
     html_path: str | os.PathLike[str],
-    png_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str] | None,
     *,
     at: Any = None,
     width: int = 1400,
     height: int = 900,
+    scale: float = 1.0,
+    pdf_path: str | os.PathLike[str] | None = None,
     timeout: float = 60.0,
-) -> Path:
-    """Take a picture of a saved map with headless Chromium.
+) -> Path | None:
+    """Draw a saved map as a figure for a report, with headless Chromium.
+
+    The page is opened in figure mode (URL hash ``figure=1``): no zoom
+    buttons, slider, layer panel or popups, but the title, the date (or the
+    whole span), the mention count, the legend, the labels, a scale bar and
+    the attribution.
 
     Parameters
     ----------
     html_path : str or path-like
         A file written by :func:`save_map`.
-    png_path : str or path-like
-        Destination ``.png``; written atomically.
+    png_path : str or path-like or None
+        Destination ``.png``, written atomically; ``None`` with ``pdf_path``
+        writes only the PDF.
     at : datetime.date or ISO str, optional
-        Slider date to show; default the map's first date.
+        The date to show; default every date at once (the summary).
     width, height : int, optional
-        Viewport size in CSS pixels.
+        Picture size in CSS pixels.
+    scale : float, optional
+        Device pixels per CSS pixel: ``width=1600, height=1000, scale=2``
+        gives a 3200x2000 picture, sharp in print.
+    pdf_path : str or path-like, optional
+        Also write a one-page PDF of the same figure (Chromium's printing;
+        text and outlines stay vector where Chromium draws them so).
     timeout : float, optional
         Seconds to wait for the page and the map.
 
     Returns
     -------
-    pathlib.Path
-        The written picture.
+    pathlib.Path or None
+        The written picture (``None`` when only a PDF was asked for).
 
     Raises
     ------
     InputError
-        If ``html_path`` does not exist or ``at`` is not a date.
+        If ``html_path`` does not exist, ``at`` is not a date, or a size is
+        not positive or too large.
     GeoError
         If Playwright or Chromium is missing, or the map fails to draw
         (the message carries the page's error).
@@ -532,102 +577,134 @@ def save_png(
     Examples
     --------
     >>> save_png("/tmp/geo-doctest-map.html", "/tmp/geo-doctest-map.png",
-    ...          at="2023-09-17").suffix  # doctest: +SKIP
+    ...          width=1600, height=1000, scale=2).suffix  # doctest: +SKIP
     '.png'
     """
-    import datetime as dt
-
     src = Path(html_path).resolve()
     if not src.is_file():
         raise InputError(f"{html_path}: no such map file; write it with save_map first")
-    when: str | None = None
-    if at is not None:
-        if isinstance(at, dt.datetime):
-            at = at.date()
-        if isinstance(at, dt.date):
-            when = at.isoformat()
-        else:
-            try:
-                when = dt.date.fromisoformat(str(at)[:10]).isoformat()
-            except ValueError as err:
-                raise InputError(f"at={at!r} is not a date; give a datetime.date or 'YYYY-MM-DD'") from err
-    dest = Path(png_path)
-    if not dest.parent.is_dir():
-        raise InputError(f"{png_path}: directory {dest.parent} does not exist; create it first")
+    when = _figure_date(at)
+    width, height, scale = int(width), int(height), float(scale)
+    if width <= 0 or height <= 0 or not scale > 0:
+        raise InputError(f"picture size {width}x{height} at scale {scale}: every value must be positive")
+    if max(width, height) * scale > MAX_PICTURE_PX:
+        raise InputError(
+            f"picture size {width}x{height} at scale {scale:g} is {width * scale:.0f}x{height * scale:.0f} pixels; "
+            f"Chromium draws at most {MAX_PICTURE_PX} a side: lower --size or --scale"
+        )
+    if png_path is None and pdf_path is None:
+        raise InputError("save_png: give png_path, pdf_path or both")
+    dest = _output_path(png_path, "picture") if png_path is not None else None
+    pdf = _output_path(pdf_path, "PDF") if pdf_path is not None else None
     exe = _chromium()
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
         raise GeoError("save_png needs Playwright's Python package: pip install playwright") from err
 
-    args = (src, dest, when, int(width), int(height), float(timeout), exe, str(html_path))
+    job = _Shot(src, dest, pdf, when, width, height, scale, float(timeout), exe, str(html_path))
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        errors = _screenshot(*args)
+        errors = _screenshot(job)
     else:
         # Playwright's sync API refuses to run inside an event loop (Jupyter
         # has one); a worker thread has none.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            errors = pool.submit(_screenshot, *args).result()
+            errors = pool.submit(_screenshot, job).result()
     if errors:
         logger.warning("save_png: the page reported errors: %s", "; ".join(errors))
     return dest
 
 
-def _screenshot(
-    src: Path, dest: Path, when: str | None, width: int, height: int, timeout: float, exe: str, html_path: str
-) -> list[str]:
-    """Open ``src`` in headless Chromium and write the picture to ``dest``."""
+@dataclasses.dataclass(frozen=True)
+class _Shot:
+    src: Path
+    png: Path | None
+    pdf: Path | None
+    when: str | None
+    width: int
+    height: int
+    scale: float
+    timeout: float
+    exe: str
+    html_path: str
+
+    def url(self) -> str:
+        fragment = "figure=1" + (f"&at={self.when}" if self.when else "")
+        return f"{self.src.as_uri()}#{fragment}"
+
+
+def _temp_beside(dest: Path) -> str:
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp" + dest.suffix)
+    os.close(fd)
+    return tmp
+
+
+def _screenshot(job: _Shot) -> list[str]:
+    """Open the map in figure mode in headless Chromium and write the picture and/or PDF."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
+    ms = job.timeout * 1000
     profile = tempfile.mkdtemp(prefix="geo-chromium-")
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp.png")
-    os.close(fd)
+    temps = {dest: _temp_beside(dest) for dest in (job.png, job.pdf) if dest is not None}
     try:
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
                 profile,
-                executable_path=exe,
+                executable_path=job.exe,
                 headless=True,
                 args=CHROMIUM_ARGS,
-                viewport={"width": width, "height": height},
+                viewport={"width": job.width, "height": job.height},
+                device_scale_factor=job.scale,
             )
             try:
                 page = ctx.pages[0] if ctx.pages else ctx.new_page()
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
-                page.goto(src.as_uri(), wait_until="load", timeout=timeout * 1000)
+                page.goto(job.url(), wait_until="load", timeout=ms)
                 try:
+                    # Every map container says when it is drawn (geo-basemap.js, or the map's own script).
                     page.wait_for_function(
-                        "window.geoMaps && Object.keys(window.geoMaps).length > 0", timeout=timeout * 1000
+                        """() => { const maps = document.querySelectorAll('.geo-map');
+                                   return maps.length > 0 && [...maps].every((m) => m.dataset.geoReady === '1'); }""",
+                        timeout=ms,
                     )
                 except PlaywrightError as err:
                     detail = "; ".join(errors) or str(err).splitlines()[0]
                     raise GeoError(
-                        f"{html_path}: the map did not start ({detail}); if it is an online map and this "
-                        "machine has no network, save it with offline=True"
+                        f"{job.html_path}: the map did not start ({detail}); save it again with this "
+                        "version of geo (save_map), which inlines everything the page needs"
                     ) from err
-                if when is not None:
-                    page.evaluate("(d) => Object.values(window.geoMaps).forEach((m) => m.setTime(d))", when)
-                else:
-                    page.evaluate("() => Object.values(window.geoMaps).forEach((m) => m.showAllDates())")
                 try:
-                    page.wait_for_load_state("networkidle", timeout=min(timeout, 10) * 1000)
+                    page.wait_for_load_state("networkidle", timeout=min(job.timeout, 10) * 1000)
                 except PlaywrightError:
                     logger.debug("save_png: network still busy (tiles?); taking the picture anyway")
                 # Leaflet's canvas redraws on the next animation frame.
                 page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-                page.screenshot(path=tmp, full_page=False)
+                if job.png is not None:
+                    page.screenshot(path=temps[job.png], full_page=False)
+                if job.pdf is not None:
+                    page.emulate_media(media="screen")
+                    page.pdf(
+                        path=temps[job.pdf],
+                        width=f"{job.width}px",
+                        height=f"{job.height}px",
+                        print_background=True,
+                        page_ranges="1",
+                        margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                    )
             finally:
                 ctx.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
+        for dest, tmp in temps.items():
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, dest)
     except PlaywrightError as err:
-        raise GeoError(f"save_png: Chromium failed on {html_path}: {str(err).splitlines()[0]}") from err
+        raise GeoError(f"save_png: Chromium failed on {job.html_path}: {str(err).splitlines()[0]}") from err
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for tmp in temps.values():
+            if os.path.exists(tmp):
+                os.unlink(tmp)
         shutil.rmtree(profile, ignore_errors=True)
     return errors

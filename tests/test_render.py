@@ -77,11 +77,12 @@ def test_title_is_escaped(offline_html):
     assert "<title>Story &lt;b&gt;</title>" in offline_html
 
 
-def test_online_html_links_pinned_leaflet_and_tiles(data):
+def test_online_html_inlines_pinned_leaflet_and_only_adds_tiles(data):
+    # Issue 15: an online map without network must not be blank, so nothing but tiles comes from outside.
     html = build_map(data).get_root().render()
-    js, css = assets.leaflet_urls()
-    assert f'<script src="{js}"></script>' in html
-    assert re.search(r"leaflet@\d+\.\d+\.\d+", js)
+    assert not EXTERNAL_REF.search(html), EXTERNAL_REF.search(html)
+    assert "<script src" not in html and "<link" not in html
+    assert f'.version="{assets.LEAFLET_VERSION}"' in html
     assert "tile.openstreetmap" in html
     assert "GeoTime.attach(" in html
 

@@ -252,19 +252,10 @@
     }
     this.tiles = tiles;
     this.countries = null;
-    if (basemap && basemap.features) {
-      var pane = map.createPane('geo-base');
-      pane.style.zIndex = 250;
-      this.countries = L.geoJSON(basemap, {
-        pane: 'geo-base',
-        renderer: L.canvas({ pane: 'geo-base', padding: 0.3 }),
-        interactive: false,
-        style: function () {
-          return { color: '#98a2b3', weight: 0.8, opacity: 1, fillColor: '#ffffff', fillOpacity: tiles ? 0 : 0.55 };
-        }
-      });
-      if (this.opts.countriesOn !== false) { this.countries.addTo(map); }
-      map.attributionControl.addAttribution('Country outlines: countryinfo');
+    // The outline basemap, its labels and the switch to it when tiles fail: geo-basemap.js.
+    if (basemap && window.GeoBasemap) {
+      this.countries = window.GeoBasemap.layer(map, basemap, { tiles: tiles });
+      if (this.countries && this.opts.countriesOn !== false) { this.countries.addTo(map); }
     }
   };
 
@@ -341,12 +332,18 @@
     setCollapsed(many || !!this.opts.collapsed);
 
     var base = section('Map layers');
+    var tilesInput = null, countriesInput = null;
     if (this.tiles) {
-      checkItem(base, 'OpenStreetMap tiles', true, function (on) { self._showLayer(self.tiles, on); });
+      tilesInput = checkItem(base, 'OpenStreetMap tiles', true, function (on) { self._showLayer(self.tiles, on); });
     }
     if (this.countries) {
-      checkItem(base, 'Countries', map.hasLayer(this.countries), function (on) { self._showLayer(self.countries, on); });
+      countriesInput = checkItem(base, 'Countries', map.hasLayer(this.countries), function (on) { self._showLayer(self.countries, on); });
     }
+    // geo-basemap.js swaps failed tiles for the outlines: the boxes say so.
+    map.on('geobasefallback', function () {
+      if (tilesInput) { tilesInput.checked = map.hasLayer(self.tiles); }
+      if (countriesInput) { countriesInput.checked = map.hasLayer(self.countries); }
+    });
     this.summaryInput = checkItem(base, 'Summary (all dates)', map.hasLayer(this.summary), function (on) {
       self._showLayer(self.summary, on);
       if (on) { self._restack(); }
