@@ -10,7 +10,8 @@ Two kinds of assets:
   default pinned CDN build instead, so a ``pip``-installed ``geo`` without
   ``node_modules`` can still write online maps.
 
-The Leaflet install is searched in ``<repo>/node_modules`` first, then in
+The Leaflet install is searched in :func:`geo.resources.node_modules_dir`
+first (the copy a wheel carries, else ``<repo>/node_modules``), then in
 the directory named by the ``GEO_ASSETS_DIR`` environment variable (a
 ``node_modules``-style directory that contains ``leaflet/dist``).
 
@@ -29,10 +30,10 @@ import json
 import logging
 import os
 import re
-from importlib import resources
 from pathlib import Path
 
 from geo.errors import GeoError
+from geo.resources import node_modules_dir, static_file
 
 __all__ = [
     "LEAFLET_VERSION",
@@ -61,12 +62,11 @@ SETUP_HINT = (
     f"{ASSETS_ENV} at a node_modules directory holding leaflet@{LEAFLET_VERSION}"
 )
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg"}
 
 
 def _candidates() -> list[Path]:
-    dirs = [_REPO_ROOT / "node_modules"]
+    dirs = [node_modules_dir()]
     env = os.environ.get(ASSETS_ENV, "").strip()
     if env:
         dirs.append(Path(env).expanduser())
@@ -204,7 +204,7 @@ def static_text(name: str) -> str:
     True
     """
     try:
-        return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
+        return static_file(name).read_text(encoding="utf-8")
     except (OSError, FileNotFoundError) as err:
         raise GeoError(
             f"geo/static/{name} is missing from the installed package ({err}); "
