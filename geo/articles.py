@@ -5,7 +5,8 @@ files with an unknown extension:
 
 - plain text (``.txt``, ``.text``, ``.md``, ``.markdown``): one article per
   file, with an optional ``date YYYY-MM-DD`` header in front of the body;
-- HTML (``.html``, ``.htm``): tags stripped, ``<title>`` kept as the title;
+- HTML (``.html``, ``.htm``), and web pages in an ``html`` column of the record
+  formats: the article's own text, title, URL and date (:mod:`geo.html_reader`);
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line;
 - CSV and TSV (``.csv``, ``.tsv``): a header row, then one article per record;
 - Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow.
@@ -40,6 +41,7 @@ from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError
+from .html_reader import HTML_COLUMN, read_page, record_from_page
 from .model import Article
 
 __all__ = ["STDIN", "SUFFIXES", "ArticleProblem", "article_from_text", "parse_article_text", "read_articles"]
@@ -612,10 +614,11 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
     if bad:
         run.report(label, text.count("\n", 0, bad.start()) + 1, _undecodable_message(run))
         text = _ESCAPED.sub("\ufffd", text)
-    title = ""
+    title = url = ""
     meta_date: dt.date | None = None
     if fmt == "html":
-        text, title, meta_date = _html_to_text(text)
+        page = read_page(text, fallback=_html_to_text)
+        text, title, url, meta_date = page.text, page.title, page.url, page.published
     published, start, problem, line = _split_header(text)
     if problem is not None:
         run.report(label, line, _header_message(problem, run.default_date))
@@ -632,6 +635,7 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
         text=body,
         published=published or meta_date or run.default_date,
         title=title,
+        url=url,
         source=label,
     )
 
@@ -841,7 +845,9 @@ def _read_csv(
     if not first_line:
         run.report(label, None, "the file is empty; nothing to read")
         return
-    delimiter = _csv_delimiter(first_line.strip("\r\n"), delimiters, run.text_column)
+    delimiter = _csv_delimiter(first_line.strip("\r\n"), delimiters, run.text_column) or _csv_delimiter(
+        first_line.strip("\r\n"), delimiters, HTML_COLUMN
+    )
     if delimiter is None:
         shown = first_line.strip()[:200]
         run.report(
@@ -869,7 +875,7 @@ def _read_csv(
             continue
         if header is None:
             header = [name.strip() for name in row]
-            wanted = {run.text_column, run.date_column, "id", "title", "url"}
+            wanted = {run.text_column, run.date_column, "id", "title", "url", HTML_COLUMN}
             positions = {name: header.index(col) for name in wanted if (col := _resolve(header, name)) is not None}
             continue
         if len(row) != len(header):
@@ -898,9 +904,9 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
     except (pa.ArrowException, OSError) as err:
         run.report(label, None, f"not a readable Parquet file ({err}); check that it is complete", fatal=True)
         return
-    wanted = {run.text_column, run.date_column, "id", "title", "url"}
+    wanted = {run.text_column, run.date_column, "id", "title", "url", HTML_COLUMN}
     columns = {name: _resolve(names, name) for name in wanted}
-    if columns[run.text_column] is None:
+    if columns[run.text_column] is None and columns[HTML_COLUMN] is None:
         run.report(
             label,
             None,
@@ -924,6 +930,9 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
 
 
 def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
+    if record.get(run.text_column) is None and record.get(HTML_COLUMN) is not None:  # a saved web page
+        fields = record_from_page(record.get, text_column=run.text_column, date_column=run.date_column, fallback=_html_to_text)
+        record = _DictRecord(fields)
     text = record.get(run.text_column)
     if isinstance(text, bytes):
         text = text.decode(run.encoding_name, "replace")
