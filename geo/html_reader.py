@@ -129,6 +129,7 @@ def read_page(page: str | bytes, *, url: str | None = None, fallback: Fallback |
     """
     import htmldate
     import trafilatura
+    from trafilatura.settings import Document
 
     document = trafilatura.bare_extraction(
         page,
@@ -139,7 +140,7 @@ def read_page(page: str | bytes, *, url: str | None = None, fallback: Fallback |
     )
     text = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
     layout, page_title, page_date = fallback(text) if fallback is not None else ("", "", None)
-    if document is not None and document.text and document.text.strip():
+    if isinstance(document, Document) and document.text and document.text.strip():
         return WebPage(
             text=(_in_page_layout(document.text, layout) if layout else None) or _paragraphs(document.text),
             title=_title(page_title, (document.title or "").strip()),

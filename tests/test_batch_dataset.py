@@ -22,7 +22,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "news.jsonl"
     lines = [
         json.dumps({"id": f"a{i}", "date": f"2024-03-{i + 1:02d}", "text": f"Floods hit {a}. Aid came from {b}."})
-        for i, (a, b) in enumerate(zip(CITIES, CITIES[3:] + CITIES[:3]))
+        for i, (a, b) in enumerate(zip(CITIES, CITIES[3:] + CITIES[:3], strict=True))
     ]
     lines.insert(3, "{not JSON")  # a failure, so the errors file has a line
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -30,9 +30,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def batch_folder(corpus: Path, full_gazetteer, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: ANN001
+def batch_folder(corpus: Path, full_gazetteer, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("batch") / "out"
-    summary = run_batch([corpus], out, gazetteer_path=full_gazetteer.path, progress=False, jobs=1, part_size=5, batch_size=2)
+    summary = run_batch(
+        [corpus], out, gazetteer_path=full_gazetteer.path, progress=False, jobs=1, part_size=5, batch_size=2
+    )
     assert summary.failures == 1 and summary.parts >= 2
     return out
 
@@ -84,14 +86,16 @@ def test_read_mentions_reads_only_the_columns_and_rows_asked_for(batch_folder: P
 
 
 def test_a_folder_of_the_old_layout_is_resumed_under_the_new_names(
-    batch_folder: Path, corpus: Path, full_gazetteer, tmp_path: Path  # noqa: ANN001
+    batch_folder: Path, corpus: Path, full_gazetteer, tmp_path: Path
 ) -> None:
     import pandas
 
     old = tmp_path / "old"
     shutil.copytree(batch_folder, old)
     (old / ERRORS_NAME).rename(old / "errors.jsonl")  # what older versions wrote
-    summary = run_batch([corpus], old, gazetteer_path=full_gazetteer.path, progress=False, jobs=1, part_size=5, batch_size=2)
+    summary = run_batch(
+        [corpus], old, gazetteer_path=full_gazetteer.path, progress=False, jobs=1, part_size=5, batch_size=2
+    )
     assert summary.skipped == len(CITIES) and summary.failures == 1
     assert not (old / "errors.jsonl").exists()
     assert len((old / ERRORS_NAME).read_text(encoding="utf-8").splitlines()) == 1

@@ -107,13 +107,15 @@ def magazine(title: str, paragraphs: list[str], head: str = "") -> str:
 TEMPLATES: dict[str, Callable[..., str]] = {"news_site": news_site, "blog_layout": blog_layout, "magazine": magazine}
 
 
-def _names(geoparser, text: str) -> set[str]:  # noqa: ANN001
+def _names(geoparser, text: str) -> set[str]:
     return {m.place.name for m in geoparser.parse_text(text)}
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize("body", BODIES)
-def test_a_templated_page_gives_the_places_of_its_body_only(geoparser, tmp_path: Path, template: str, body: str) -> None:  # noqa: ANN001
+def test_a_templated_page_gives_the_places_of_its_body_only(
+    geoparser, tmp_path: Path, template: str, body: str
+) -> None:
     title, paragraphs = BODIES[body]
     path = tmp_path / "page.html"
     path.write_text(TEMPLATES[template](title, paragraphs), encoding="utf-8")
@@ -126,7 +128,7 @@ def test_a_templated_page_gives_the_places_of_its_body_only(geoparser, tmp_path:
         assert f"\n\n{paragraph}" in article.text
 
 
-def test_the_hand_written_reader_alone_keeps_the_template(geoparser) -> None:  # noqa: ANN001
+def test_the_hand_written_reader_alone_keeps_the_template(geoparser) -> None:
     """What the body-only reading is for: all the page's text names the site's places too."""
     from geo.articles import _html_to_text
 
@@ -209,7 +211,12 @@ def test_an_html_column_in_json_lines(tmp_path: Path) -> None:
     problems: list = []
     first, second, third = read_articles([path], on_error=problems.append)
     assert problems == []
-    assert (first.id, first.title, first.url, first.published) == ("q1", title, "https://desk.example/quake", dt.date(2019, 4, 16))
+    assert (first.id, first.title, first.url, first.published) == (
+        "q1",
+        title,
+        "https://desk.example/quake",
+        dt.date(2019, 4, 16),
+    )
     assert "Jajarkot" in first.text and "Most read" not in first.text and "Tokyo" not in first.text
     assert (second.title, second.url, second.published) == ("Own title", "https://mine.example/q", dt.date(2020, 1, 2))
     assert third.text == "Rain in Lagos."
@@ -226,14 +233,17 @@ def test_an_html_column_in_csv_without_a_text_column(tmp_path: Path) -> None:
     articles = list(read_articles([path], on_error=problems.append))
     assert problems == []
     assert [a.id for a in articles] == list(BODIES)
-    for article, (title, paragraphs) in zip(articles, BODIES.values()):
+    for article, (title, paragraphs) in zip(articles, BODIES.values(), strict=True):
         assert article.title == title and article.published == dt.date(2019, 4, 16)
         assert paragraphs[1] in article.text and "Related stories" not in article.text
 
 
 def test_an_empty_page_in_a_record_is_reported_not_fatal(tmp_path: Path) -> None:
     path = tmp_path / "pages.jsonl"
-    rows = [{"id": "e", "html": "<html><body><script>x()</script></body></html>"}, {"id": "ok", "text": "Snow in Oslo."}]
+    rows = [
+        {"id": "e", "html": "<html><body><script>x()</script></body></html>"},
+        {"id": "ok", "text": "Snow in Oslo."},
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     problems: list = []
     articles = list(read_articles([path], on_error=problems.append))

@@ -135,7 +135,7 @@ def test_the_installed_package_finds_its_data_inside_itself(venv: tuple[Path, st
 
 def test_the_installed_command_parses_the_seeds_and_draws_an_offline_map(
     venv: tuple[Path, str], full_gazetteer, tmp_path: Path, clean_env
-) -> None:  # noqa: ANN001
+) -> None:
     bin_dir, _ = venv
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -143,15 +143,21 @@ def test_the_installed_command_parses_the_seeds_and_draws_an_offline_map(
     shutil.copyfile(full_gazetteer.path, index)
     built_at = index.stat().st_mtime_ns
 
-    _run([bin_dir / "geo", "parse", SEEDS, "--format", "jsonl", "-o", "seeds.jsonl", "--cache-dir", cache],
-         cwd=tmp_path, env=clean_env)
+    _run(
+        [bin_dir / "geo", "parse", SEEDS, "--format", "jsonl", "-o", "seeds.jsonl", "--cache-dir", cache],
+        cwd=tmp_path,
+        env=clean_env,
+    )
     assert index.stat().st_mtime_ns == built_at, "the installed package rebuilt the index: its curated files differ"
     mentions = [json.loads(line) for line in (tmp_path / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
     names = {m["name"] for m in mentions}
     assert {"Hadrut", "Lachin Corridor"} <= names
 
-    _run([bin_dir / "geo", "map", SEEDS, "-o", "seeds.html", "--offline", "--cache-dir", cache],
-         cwd=tmp_path, env=clean_env)
+    _run(
+        [bin_dir / "geo", "map", SEEDS, "-o", "seeds.html", "--offline", "--cache-dir", cache],
+        cwd=tmp_path,
+        env=clean_env,
+    )
     page = (tmp_path / "seeds.html").read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", page)  # nothing fetched
     leaflet = (ROOT / "node_modules" / "leaflet" / "dist" / "leaflet.js").read_text(encoding="utf-8")
