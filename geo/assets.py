@@ -33,7 +33,7 @@ import re
 from pathlib import Path
 
 from geo.errors import GeoError
-from geo.resources import node_modules_dir, static_file
+from geo.resources import CHECKOUT, node_modules_dir, static_file
 
 __all__ = [
     "LEAFLET_VERSION",
@@ -62,11 +62,12 @@ SETUP_HINT = (
     f"{ASSETS_ENV} at a node_modules directory holding leaflet@{LEAFLET_VERSION}"
 )
 
+_REPO_ROOT = CHECKOUT  # whose node_modules is searched when the package carries no copy
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg"}
 
 
 def _candidates() -> list[Path]:
-    dirs = [node_modules_dir()]
+    dirs = [node_modules_dir(_REPO_ROOT)]
     env = os.environ.get(ASSETS_ENV, "").strip()
     if env:
         dirs.append(Path(env).expanduser())

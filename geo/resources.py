@@ -46,9 +46,12 @@ def curated_dir() -> Path:
     return _shipped("_curated") or CHECKOUT / "gazetteer"
 
 
-def node_modules_dir() -> Path:
-    """The ``node_modules``-style folder holding the pinned browser packages (Leaflet)."""
-    return _shipped("_node_modules") or CHECKOUT / "node_modules"
+def node_modules_dir(checkout: Path = CHECKOUT) -> Path:
+    """The ``node_modules``-style folder holding the pinned browser packages (Leaflet).
+
+    The copy the installed package carries, else ``checkout/node_modules``.
+    """
+    return _shipped("_node_modules") or checkout / "node_modules"
 
 
 def leaflet_dir() -> Path:
