@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -112,6 +113,21 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+@functools.cache
+def _quiet_libraries() -> None:
+    """Keep trafilatura's and htmldate's per-page complaints off the user's terminal.
+
+    Both log each page they find nothing in ("empty HTML tree", "discarding data") as errors and
+    warnings; here that is an ordinary outcome, which the fallback reader handles and geo reports
+    itself when a page is empty. Levels an application set are kept (importing trafilatura sets
+    htmldate's to WARNING, which counts as unset).
+    """
+    for name, default in (("trafilatura", logging.NOTSET), ("htmldate", logging.WARNING)):
+        library = logging.getLogger(name)
+        if library.level in (logging.NOTSET, default):
+            library.setLevel(logging.CRITICAL)
+
+
 def read_page(page: str | bytes, *, url: str | None = None, fallback: Fallback | None = None) -> WebPage:
     """The article of one web page.
 
@@ -130,6 +146,8 @@ def read_page(page: str | bytes, *, url: str | None = None, fallback: Fallback |
     import htmldate
     import trafilatura
     from trafilatura.settings import Document
+
+    _quiet_libraries()
 
     document = trafilatura.bare_extraction(
         page,

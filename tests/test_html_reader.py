@@ -249,3 +249,17 @@ def test_an_empty_page_in_a_record_is_reported_not_fatal(tmp_path: Path) -> None
     articles = list(read_articles([path], on_error=problems.append))
     assert [a.id for a in articles] == ["ok"]
     assert len(problems) == 1 and problems[0].line == 1 and "empty" in problems[0].message
+
+
+def test_pages_with_nothing_in_them_raise_no_library_noise(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    path = tmp_path / "pages.jsonl"
+    rows = [{"id": "a", "html": ""}, {"id": "b", "html": "<<<>>>"}, {"id": "c", "html": "<html></html>"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    problems: list = []
+    with caplog.at_level(logging.DEBUG):
+        articles = list(read_articles([path], on_error=problems.append))
+    assert [a.text for a in articles] == ["<<<>>>"]  # read whole by the fallback: it is all the page has
+    assert [p.line for p in problems] == [1, 3]  # the empty ones, reported by geo itself
+    assert not [r for r in caplog.records if r.name.split(".")[0] in {"trafilatura", "htmldate"}]
