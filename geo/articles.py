@@ -931,8 +931,8 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
 
 def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
     if record.get(run.text_column) is None and record.get(HTML_COLUMN) is not None:  # a saved web page
-        fields = record_from_page(record.get, text_column=run.text_column, date_column=run.date_column, fallback=_html_to_text)
-        record = _DictRecord(fields)
+        columns = {"text_column": run.text_column, "date_column": run.date_column}
+        record = _DictRecord(record_from_page(record.get, **columns, fallback=_html_to_text))
     text = record.get(run.text_column)
     if isinstance(text, bytes):
         text = text.decode(run.encoding_name, "replace")
