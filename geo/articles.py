@@ -5,7 +5,8 @@ files with an unknown extension:
 
 - plain text (``.txt``, ``.text``, ``.md``, ``.markdown``): one article per
   file, with an optional ``date YYYY-MM-DD`` header in front of the body;
-- HTML (``.html``, ``.htm``): tags stripped, ``<title>`` kept as the title;
+- HTML (``.html``, ``.htm``), and web pages in an ``html`` column of the record
+  formats: the article's own text, title, URL and date (:mod:`geo.html_reader`);
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line;
 - CSV and TSV (``.csv``, ``.tsv``): a header row, then one article per record;
 - Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow.
@@ -51,6 +52,7 @@ from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError
+from .html_reader import HTML_COLUMN, read_page, record_from_page
 from .model import Article
 
 __all__ = [
@@ -811,10 +813,11 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
     if bad:
         run.report(label, text.count("\n", 0, bad.start()) + 1, _undecodable_message(run))
         text = _ESCAPED.sub("\ufffd", text)
-    title = ""
+    title = url = ""
     meta_date: dt.date | None = None
     if fmt == "html":
-        text, title, meta_date = _html_to_text(text)
+        page = read_page(text, fallback=_html_to_text)
+        text, title, url, meta_date = page.text, page.title, page.url, page.published
     published, start, problem, line = _split_header(text)
     if problem is not None:
         run.report(label, line, _header_message(problem, run.default_date))
@@ -832,6 +835,7 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
         text=run.characters(body, f"text of article {ident!r}", label, None),
         published=published or meta_date or run.default_date,
         title=run.characters(title, f"title of article {ident!r}", label, None),
+        url=run.characters(url, f"URL of article {ident!r}", label, None),
         source=label,
         origin=_file_origin(label),
     )
@@ -1042,7 +1046,9 @@ def _read_csv(
     if not first_line:
         run.report(label, None, "the file is empty; nothing to read")
         return
-    delimiter = _csv_delimiter(first_line.strip("\r\n"), delimiters, run.text_column)
+    delimiter = _csv_delimiter(first_line.strip("\r\n"), delimiters, run.text_column) or _csv_delimiter(
+        first_line.strip("\r\n"), delimiters, HTML_COLUMN
+    )
     if delimiter is None:
         shown = first_line.strip()[:200]
         run.report(
@@ -1061,7 +1067,7 @@ def _read_csv(
             continue
         if header is None:
             header = [name.strip() for name in row]
-            wanted = set(run.wanted_columns.values())
+            wanted = set(run.wanted_columns.values()) | {HTML_COLUMN}
             positions = {name: header.index(col) for name in wanted if (col := _resolve(header, name)) is not None}
             continue
         if len(row) != len(header):
@@ -1165,9 +1171,9 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
     except (pa.ArrowException, OSError) as err:
         run.report(label, None, f"not a readable Parquet file ({err}); check that it is complete", fatal=True)
         return
-    wanted = set(run.wanted_columns.values())
+    wanted = set(run.wanted_columns.values()) | {HTML_COLUMN}
     columns = {name: _resolve(names, name) for name in wanted}
-    if columns[run.text_column] is None:
+    if columns[run.text_column] is None and columns[HTML_COLUMN] is None:
         run.report(
             label,
             None,
@@ -1195,6 +1201,9 @@ def _file_origin(label: str) -> str:
 
 
 def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
+    if record.get(run.text_column) is None and record.get(HTML_COLUMN) is not None:  # a saved web page
+        columns = {"text_column": run.text_column, "date_column": run.date_column}
+        record = _DictRecord(record_from_page(record.get, **columns, fallback=_html_to_text))
     text = record.get(run.text_column)
     if isinstance(text, bytes):
         text = text.decode(run.encoding_name, "replace")

@@ -10,8 +10,9 @@ never depends on a CDN to draw (online maps only add tiles):
   ``package-lock.json`` (installed into ``<repo>/node_modules`` by ``npm ci``,
   which the setup script runs).
 
-npm packages are searched in ``<repo>/node_modules`` first, then in the
-directory named by the ``GEO_ASSETS_DIR`` environment variable (a
+The npm packages are searched in :func:`geo.resources.node_modules_dir`
+first (the copy a wheel carries, else ``<repo>/node_modules``), then in
+the directory named by the ``GEO_ASSETS_DIR`` environment variable (a
 ``node_modules``-style directory).
 
 Examples
@@ -29,10 +30,10 @@ import json
 import logging
 import os
 import re
-from importlib import resources
 from pathlib import Path
 
 from geo.errors import GeoError
+from geo.resources import CHECKOUT, node_modules_dir, static_file
 
 __all__ = [
     "LEAFLET_VERSION",
@@ -65,12 +66,12 @@ SETUP_HINT = (
     f"{ASSETS_ENV} at a node_modules directory holding the packages pinned in package.json"
 )
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_REPO_ROOT = CHECKOUT  # whose node_modules is searched when the package carries no copy
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg"}
 
 
 def _candidates() -> list[Path]:
-    dirs = [_REPO_ROOT / "node_modules"]
+    dirs = [node_modules_dir(_REPO_ROOT)]
     env = os.environ.get(ASSETS_ENV, "").strip()
     if env:
         dirs.append(Path(env).expanduser())
@@ -203,7 +204,7 @@ def static_text(name: str) -> str:
     True
     """
     try:
-        return (resources.files("geo") / "static" / name).read_text(encoding="utf-8")
+        return static_file(name).read_text(encoding="utf-8")
     except (OSError, FileNotFoundError) as err:
         raise GeoError(
             f"geo/static/{name} is missing from the installed package ({err}); "

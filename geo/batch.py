@@ -8,7 +8,13 @@ as GeoParquet parts into an output folder as it goes::
       part-000001.parquet     mentions of one group of articles (GeoParquet, gazetteer stamp)
       part-000002.parquet
       _manifest.sqlite        which article (by content hash) is in which part
-      errors.jsonl            this run's failed articles and input problems, one JSON object a line
+      _errors.jsonl           this run's failed articles and input problems, one JSON object a line
+
+Everything beside the parts starts with ``_`` or ``.``, which Parquet readers skip, so the
+folder is a Parquet dataset: ``pandas.read_parquet(OUT)``, ``geopandas.read_parquet(OUT)``,
+``dask.dataframe.read_parquet(OUT)`` and DuckDB's ``read_parquet('OUT/*.parquet')`` read it
+directly (between a crash and the next run the folder may hold one orphan part, see below;
+:func:`read_mentions` reads only the parts the manifest lists).
 
 Exactness under crashes
 -----------------------
@@ -42,13 +48,14 @@ parts stay readable.
 
 Failures
 --------
-An article whose processing raises is written to ``errors.jsonl`` with the
+An article whose processing raises is written to ``_errors.jsonl`` with the
 reason, and the run goes on; so is every input problem reported by
 :func:`geo.articles.read_articles` (a malformed line, a missing file). A worker
 process that dies (out of memory, a crash in native code) is replaced; the
 articles it held are retried one by one so that only the culprit is recorded
 as failed. Failed articles are not in the manifest, so the next run retries
-them; ``errors.jsonl`` is rewritten by every run.
+them; ``_errors.jsonl`` is rewritten by every run (a folder of an older version,
+which named it ``errors.jsonl``, has it renamed when resumed).
 
 Each article has a time budget (``article_timeout``, 60 s by default). One that
 runs over is stopped inside its worker (local or Dask) and recorded in
@@ -119,6 +126,7 @@ from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
 if TYPE_CHECKING:
     import geopandas
     import pyarrow
+    import pyarrow.compute
 
     from .articles import ArticleProblem
     from .rules import Rules
@@ -141,8 +149,10 @@ PART_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, "url", "source")
 #: The manifest's file name inside the output folder.
 MANIFEST_NAME = "_manifest.sqlite"
 
-#: The failures file's name inside the output folder.
-ERRORS_NAME = "errors.jsonl"
+#: The failures file's name inside the output folder (``_`` first: Parquet readers skip it).
+ERRORS_NAME = "_errors.jsonl"
+# What older versions named it; renamed when such a folder is resumed.
+_LEGACY_ERRORS_NAME = "errors.jsonl"
 
 _LOCK_NAME = ".geo-batch.lock"
 _PART_PATTERN = re.compile(r"^part-(\d+)\.parquet$")
@@ -181,7 +191,7 @@ class BatchSummary:
     mentions : int
         Mentions written by this run.
     failures : int
-        Lines written to ``errors.jsonl``: articles that failed plus input problems.
+        Lines written to ``_errors.jsonl``: articles that failed plus input problems.
     seconds : float
         Wall-clock time of the run.
     rate : float
@@ -241,7 +251,7 @@ class _Outcome:
     """A batch's result: the rows of the articles that worked, and the failures."""
 
     done: list[tuple[bytes, int]] = field(default_factory=list)  # (key, mentions)
-    failed: list[dict[str, Any]] = field(default_factory=list)  # errors.jsonl records
+    failed: list[dict[str, Any]] = field(default_factory=list)  # _errors.jsonl records
     failed_keys: list[bytes] = field(default_factory=list)
     table: pyarrow.Table | None = None
 
@@ -900,7 +910,7 @@ def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None
 
 
 class _Errors:
-    """``errors.jsonl``: rewritten by each run, one line per failure, flushed as it goes."""
+    """``_errors.jsonl``: rewritten by each run, one line per failure, flushed as it goes."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -1125,6 +1135,9 @@ class _DaskEngine:
         self.cluster = None
         self.own_client = True
         if dask_local:
+            # distributed sets its loggers to INFO when imported; this cluster's chatter follows this
+            # process's level instead (WARNING unless the command line says --verbose).
+            logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
             # Read when the scheduler, the nannies (which hand it to their worker processes) and the
             # client are made: set for this cluster only, not for the caller's other Dask work.
             with dask.config.set(_LOCAL_CLUSTER_CONFIG):
@@ -1222,7 +1235,7 @@ def run_batch(
     paths : path or iterable of paths
         Files and folders in any format :func:`geo.articles.read_articles` reads.
     out_dir : path
-        Output folder; created if missing. Holds parts, the manifest and ``errors.jsonl``.
+        Output folder; created if missing. Holds parts, the manifest and ``_errors.jsonl``.
     gazetteer_path : path, optional
         The gazetteer index file; default: the cached index, built on first use.
         On Dask it must exist at this same path on every worker.
@@ -1441,6 +1454,10 @@ def _prepare_folder(out: Path, manifest: _Manifest) -> None:
             path.unlink()
         elif path.name.startswith(".part-") and path.name.endswith(".tmp"):
             path.unlink(missing_ok=True)
+        elif path.name == _LEGACY_ERRORS_NAME and known and path.is_file() and not path.is_symlink():
+            # An older version's failures file (the folder has our parts, so it is ours): this run
+            # rewrites it under the name Parquet readers skip.
+            path.replace(out / ERRORS_NAME)
     for name, number in known.items():
         if not (out / name).exists():
             n = manifest.forget_part(number)
@@ -1651,12 +1668,18 @@ def _manifest_stamp(out: Path) -> dict[str, Any] | None:
     return json.loads(row[0]) if row else None
 
 
-def read_mentions(out_dir: str | os.PathLike[str], *, columns: list[str] | None = None) -> geopandas.GeoDataFrame:
+def read_mentions(
+    out_dir: str | os.PathLike[str],
+    *,
+    columns: list[str] | None = None,
+    filter: pyarrow.compute.Expression | None = None,  # noqa: A002 - pyarrow.dataset's own name
+) -> geopandas.GeoDataFrame:
     """All mentions of a batch output folder as one GeoDataFrame.
 
-    Reads the parts the manifest lists, in order. For outputs larger than
-    memory, read the parts one at a time (:func:`part_paths`) or with
-    ``pyarrow.dataset``.
+    Reads the parts the manifest lists, in order, as one ``pyarrow.dataset``
+    (never an orphan part of a crashed run), with only the columns and rows
+    asked for. For outputs larger than memory, read the parts one at a time
+    (:func:`part_paths`) or scan ``pyarrow.dataset.dataset(part_paths(OUT))``.
 
     Parameters
     ----------
@@ -1664,6 +1687,9 @@ def read_mentions(out_dir: str | os.PathLike[str], *, columns: list[str] | None 
         A folder written by :func:`run_batch`.
     columns : list of str, optional
         Only these columns (``geometry`` is always read).
+    filter : pyarrow.compute.Expression, optional
+        Only the rows it selects, e.g. ``pyarrow.compute.field("country") == "UA"``;
+        row groups whose statistics rule it out are not read.
 
     Returns
     -------
@@ -1677,18 +1703,19 @@ def read_mentions(out_dir: str | os.PathLike[str], *, columns: list[str] | None 
     >>> mentions.groupby("name").size().nlargest(3)  # doctest: +SKIP
     """
     import geopandas
-    import pandas
+    import pyarrow.dataset
 
     paths = part_paths(out_dir)
     wanted = None if columns is None else [c for c in columns if c != "geometry"] + ["geometry"]
-    frames = [geopandas.read_parquet(p, columns=wanted) for p in paths]
-    frames = [f for f in frames if len(f)]
-    if frames:
-        frame = geopandas.GeoDataFrame(pandas.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    if paths:
+        dataset = pyarrow.dataset.dataset([str(p) for p in paths], format="parquet")
+        frame = dataset.to_table(columns=wanted, filter=filter).to_pandas()
+        shapes = geopandas.GeoSeries.from_wkb(frame.pop("geometry"), crs="EPSG:4326")
+        mentions = geopandas.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326")
     else:
         names = list(PART_COLUMNS) if wanted is None else wanted[:-1]
-        frame = geopandas.GeoDataFrame(
+        mentions = geopandas.GeoDataFrame(
             {c: [] for c in names}, geometry=geopandas.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326"
         )
-    frame.attrs["gazetteer"] = _manifest_stamp(Path(out_dir))
-    return frame
+    mentions.attrs["gazetteer"] = _manifest_stamp(Path(out_dir))
+    return mentions

@@ -38,6 +38,7 @@ from .curated import curated_files, hash_files, read_aliases, read_curated_dir
 from .errors import CuratedDataError, IndexCorruptError, InputError
 from .model import Place
 from .names import name_key
+from .resources import curated_dir
 from .sources import read_installed_sources, source_versions
 
 __all__ = [
@@ -114,7 +115,7 @@ def default_curated_dirs(extra: Iterable[str | os.PathLike[str]] | None = None) 
     """The project's ``gazetteer/`` folder plus the user's (option or ``GEO_CURATED``)."""
     dirs: list[Path] = []
     env_dir = os.environ.get("GEO_GAZETTEER_DIR")
-    project = Path(env_dir) if env_dir else Path(__file__).resolve().parent.parent / "gazetteer"
+    project = Path(env_dir) if env_dir else curated_dir()
     if project.is_dir():
         dirs.append(project)
     else:

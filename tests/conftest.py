@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite.
 
-- ``full_gazetteer``: the real index, built once per session into a temporary
-  cache folder (about half a minute), so no test depends on a user's cache.
+- ``full_gazetteer``: the real index, built on the first run (about a minute under
+  load) into the checkout's ``.cache/test-gazetteer/`` and reused by later runs while
+  the sources, curated files and build code are unchanged; never the user's cache.
 - ``geoparser``: a :class:`geo.pipeline.Geoparser` over it.
 - ``tiny_records`` / ``tiny_gazetteer``: a fifteen-place fixture index that
   builds in well under a second, for tests that only need ranking, filters and
@@ -12,10 +13,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_tiny_records() -> list[dict[str, Any]]:
@@ -87,12 +95,54 @@ def tiny_gazetteer(tiny_index: Path):  # noqa: ANN201 - geo.gazetteer.Gazetteer,
     gaz.close()
 
 
+def _build_code_digest() -> str:
+    """A hash of the geo modules an index build imports (the sources and curated files are in the stamp)."""
+    listing = subprocess.run(
+        [sys.executable, "-c", _LIST_BUILD_MODULES], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    digest = hashlib.sha256()
+    for name in listing:
+        digest.update(name.encode() + b"\0" + Path(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Run in a fresh interpreter: in this one the test modules have imported every geo module.
+_LIST_BUILD_MODULES = (
+    "import sys, geo.gazetteer\n"
+    "print(*sorted(m.__file__ for n, m in list(sys.modules.items())"
+    " if n.partition('.')[0] == 'geo' and getattr(m, '__file__', None)))"
+)
+
+
+def full_index_dir() -> Path:
+    """Where the suite keeps the real index between sessions.
+
+    ``GEO_TEST_CACHE_DIR`` if set, else ``.cache/test-gazetteer/<hash of the build code>`` in the
+    checkout (git-ignored; never the user's own cache). The index's stamp already covers the
+    source packages and curated files; the folder name covers the code that builds it, so an
+    edit to the build code gets a fresh index, and the folders of earlier code are removed.
+    """
+    env = os.environ.get("GEO_TEST_CACHE_DIR")
+    if env:
+        return Path(env)
+    parent = ROOT / ".cache" / "test-gazetteer"
+    folder = parent / _build_code_digest()
+    if parent.is_dir():
+        for old in parent.iterdir():
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def full_gazetteer(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """The real index from the installed sources and ``gazetteer/``, built once per session."""
+def full_gazetteer():  # noqa: ANN201
+    """The real index from the installed sources and ``gazetteer/``: built once, then reused by every session.
+
+    Tests that change an index copy it first; none writes to this one.
+    """
     from geo.gazetteer import Gazetteer
 
-    gaz = Gazetteer.open(cache_dir=tmp_path_factory.mktemp("gazcache"))
+    gaz = Gazetteer.open(cache_dir=full_index_dir())
     yield gaz
     gaz.close()
 

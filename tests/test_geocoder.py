@@ -12,7 +12,7 @@ from geo.geometry import haversine_km
 
 
 @pytest.fixture(scope="module")
-def coder(full_gazetteer):  # noqa: ANN001, ANN201
+def coder(full_gazetteer):
     return geo.LocalGazetteer(gazetteer=full_gazetteer)
 
 
@@ -66,11 +66,11 @@ def test_reverse_finds_the_nearest_place(coder) -> None:
     assert loc.raw["distance_km"] < 2
     locs = coder.reverse((55.75, 37.62), exactly_one=False, limit=3)
     assert len(locs) == 3
-    assert [l.raw["distance_km"] for l in locs] == sorted(l.raw["distance_km"] for l in locs)
+    assert [loc.raw["distance_km"] for loc in locs] == sorted(loc.raw["distance_km"] for loc in locs)
 
 
 @pytest.mark.parametrize("query", ["55.75", None, ("north", "east")])
-def test_reverse_refuses_what_is_not_a_point(coder, query) -> None:  # noqa: ANN001
+def test_reverse_refuses_what_is_not_a_point(coder, query) -> None:
     with pytest.raises(InputError, match="not a \\(latitude, longitude\\) pair"):
         coder.reverse(query)
 
@@ -88,8 +88,57 @@ def test_geopandas_geocode_uses_the_local_gazetteer(full_gazetteer) -> None:
 
 
 @pytest.mark.parametrize("query", ["55.75, 37.62", [55.75, 37.62]])
-def test_reverse_takes_the_point_forms_geopy_takes(coder, query) -> None:  # noqa: ANN001
+def test_reverse_takes_the_point_forms_geopy_takes(coder, query) -> None:
     from geopy.point import Point
 
-    assert coder.reverse(query).raw["id"] == coder.reverse(Point(55.75, 37.62)).raw["id"] == coder.reverse((55.75, 37.62)).raw["id"]
+    ids = {coder.reverse(form).raw["id"] for form in (query, Point(55.75, 37.62), (55.75, 37.62))}
+    assert len(ids) == 1
     assert coder.reverse(query).raw["country"] == "RU"
+
+
+# -- geopy's conventions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["geocode", "reverse"])
+def test_exactly_one_is_keyword_only_as_in_geopy(coder, method: str) -> None:
+    import inspect
+
+    from geopy.geocoders import Nominatim
+
+    ours = inspect.signature(getattr(geo.LocalGazetteer, method)).parameters["exactly_one"]
+    theirs = inspect.signature(getattr(Nominatim, method)).parameters["exactly_one"]
+    assert ours.kind is theirs.kind is inspect.Parameter.KEYWORD_ONLY
+    query = "Moscow" if method == "geocode" else (55.75, 37.62)
+    with pytest.raises(TypeError):
+        getattr(coder, method)(query, False)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.geocode("  "), "is empty"),
+        (lambda c: c.reverse("north"), "not a \\(latitude, longitude\\) pair"),
+        (lambda c: c.reverse((95.0, 10.0)), "outside the globe"),  # raised by the gazetteer itself
+    ],
+)
+def test_bad_queries_are_geopy_query_errors_too(coder, call, message: str) -> None:
+    from geopy.exc import GeocoderQueryError, GeopyError
+
+    from geo.geocoder import LocalGazetteerQueryError
+
+    for caught in (GeopyError, GeocoderQueryError, LocalGazetteerQueryError, InputError, ValueError):
+        with pytest.raises(caught, match=message):
+            call(coder)
+
+
+def test_a_missing_curated_folder_is_a_geopy_configuration_error(tmp_path, monkeypatch) -> None:
+    from geopy.exc import ConfigurationError, GeopyError
+
+    from geo.errors import CuratedDataError
+
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv("GEO_CURATED", str(missing))
+    for caught in (GeopyError, ConfigurationError, CuratedDataError, ValueError):
+        with pytest.raises(caught, match="no-such-folder"):
+            geo.LocalGazetteer(tmp_path / "g.sqlite")
+    assert not (tmp_path / "g.sqlite").exists()
