@@ -10,6 +10,8 @@ from __future__ import annotations
 __all__ = [
     "GeoError",
     "InputError",
+    "InputTypeError",
+    "OutputError",
     "GazetteerError",
     "CuratedDataError",
     "IndexCorruptError",
@@ -23,6 +25,14 @@ class GeoError(Exception):
 
 class InputError(GeoError, ValueError):
     """An article, query or option is malformed."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument of the Python API has the wrong type (``geo.parse(None)``, ``geocode(123)``)."""
+
+
+class OutputError(InputError, OSError):
+    """An output cannot be written: a folder or device named as a file, a read-only folder, a full disk."""
 
 
 class GazetteerError(GeoError, RuntimeError):

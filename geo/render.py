@@ -51,6 +51,7 @@ import folium
 from branca.element import Element, MacroElement
 
 from geo import assets
+from geo.atomicio import check_output, write_bytes, write_text
 from geo.basemap import country_outlines
 from geo.errors import GeoError, InputError
 from geo.mapdata import build_map_data, to_script_json
@@ -303,27 +304,8 @@ def build_map(
 
 
 def _atomic_write(path: str | os.PathLike[str], text: str) -> Path:
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{target}: directory {parent} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(err, OSError):
-            raise GeoError(f"{target}: cannot write ({err}); check the directory is writable and has space") from err
-        raise
-    logger.debug("wrote %s (%d bytes)", target, len(text))
+    target = write_text(path, text)
+    logger.debug("wrote %s (%d characters)", target, len(text))
     return target
 
 
@@ -364,7 +346,8 @@ def save_map(
 
     The HTML goes to a temporary file in the same directory, which then
     replaces ``path`` in one step, so a reader never sees half a file and a
-    failed write leaves the old file untouched.
+    failed write leaves the old file untouched (:mod:`geo.atomicio`). A
+    symlink is written through; a device or FIFO gets the HTML as a stream.
 
     Parameters
     ----------
@@ -552,8 +535,7 @@ def save_png(
             except ValueError as err:
                 raise InputError(f"at={at!r} is not a date; give a datetime.date or 'YYYY-MM-DD'") from err
     dest = Path(png_path)
-    if not dest.parent.is_dir():
-        raise InputError(f"{png_path}: directory {dest.parent} does not exist; create it first")
+    check_output(dest)  # before Chromium starts: a folder, socket or read-only folder fails at once
     exe = _chromium()
     try:
         import playwright.sync_api  # noqa: F401
@@ -584,8 +566,6 @@ def _screenshot(
 
     errors: list[str] = []
     profile = tempfile.mkdtemp(prefix="geo-chromium-")
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp.png")
-    os.close(fd)
     try:
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
@@ -619,15 +599,12 @@ def _screenshot(
                     logger.debug("save_png: network still busy (tiles?); taking the picture anyway")
                 # Leaflet's canvas redraws on the next animation frame.
                 page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-                page.screenshot(path=tmp, full_page=False)
+                picture = page.screenshot(full_page=False)
             finally:
                 ctx.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
     except PlaywrightError as err:
         raise GeoError(f"save_png: Chromium failed on {html_path}: {str(err).splitlines()[0]}") from err
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         shutil.rmtree(profile, ignore_errors=True)
+    write_bytes(dest, picture)
     return errors
