@@ -92,7 +92,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import GazetteerError, GeoError, InputError, OutputError
+from .errors import GazetteerError, GeoError, IndexCorruptError, InputError, OutputError
 from .model import Article
 from .pipeline import RECORD_FIELDS, mention_record
 
@@ -324,6 +324,8 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     for key, article in tasks:
         try:
             rows = _article_rows(parser, article, spec.stamp_hash)
+        except IndexCorruptError:
+            raise  # the run stops with the index named: every other article would fail the same way
         except Exception as err:  # noqa: BLE001 - one bad article never sinks the batch
             outcome.failed.append(_failure(article, err))
             outcome.failed_keys.append(key)
@@ -1051,7 +1053,6 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _open_index(path: str | os.PathLike[str] | None) -> Any:
-    from .errors import IndexCorruptError
     from .gazetteer import Gazetteer
 
     if path is None:

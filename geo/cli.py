@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GeoError
+from .errors import GeoError, IndexCorruptError
 
 __all__ = ["main"]
 
@@ -64,7 +64,7 @@ def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     print(f"index:   {info['path']} ({info['size_mb']} MB, built {info['built']})")
-    print(f"places:  {info['places']:,}   names: {info['names']:,}")
+    print(f"places:  {info['places']:,}   names: {info['names']:,}   pages checked: {info['integrity']}")
     print("sources:")
     for package, version in info["stamp"]["sources"].items():
         print(f"  {package} {version}")
@@ -349,6 +349,8 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
             try:
                 # Lines and areas travel with the record so the map draws them as such.
                 records = [{**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article)]
+            except IndexCorruptError:
+                raise  # every other article would fail the same way
             except Exception as err:  # one bad article never loses the others
                 logger.warning("article %s (%s) failed: %s", article.id, article.source, err)
                 found.failed.append(f"article {article.id} ({article.source}): {err}")

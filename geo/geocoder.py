@@ -14,7 +14,7 @@ from typing import Any
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .errors import InputError
+from .errors import InputError, InputTypeError
 from .gazetteer import Candidate, Gazetteer
 
 __all__ = ["LocalGazetteer"]
@@ -92,7 +92,12 @@ class LocalGazetteer(Geocoder):
 
         ``timeout`` is accepted for geopy compatibility; a local lookup needs none.
         """
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str):
+            raise InputTypeError(
+                f"geocode query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+                + (" (use reverse() for coordinates)" if isinstance(query, (int, float, tuple, list)) else "")
+            )
+        if not query.strip():
             raise InputError(f"geocode query {query!r} is empty; give a place name such as 'Moscow'")
         cands = self.gazetteer.lookup(query, country=country_codes, limit=1 if exactly_one else limit, demonyms=demonyms)
         if not cands:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .atomicio import atomic_open, atomic_path, check_not_input, check_output
-from .errors import InputError
+from .errors import IndexCorruptError, InputError
 from .model import Article
 
 __all__ = [
@@ -79,6 +79,8 @@ def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -
     for article in articles:
         try:
             mentions = parser.parse_article(article)
+        except IndexCorruptError:
+            raise  # not this article's fault: every other one would fail the same way
         except Exception as err:  # one bad article never loses the others
             stats.failures += 1
             logger.warning("article %s (%s) failed: %s", article.id, article.source or "input", err, exc_info=logger.isEnabledFor(logging.DEBUG))
