@@ -62,9 +62,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Temporary names: .TARGET.HOST-PID-RANDOM.tmpSUFFIX. The host and PID say whose it is, so a
-# later run removes those of dead processes on this machine and never a live writer's. The
-# target's suffix is kept because some writers (GeoPackage) check it.
+# Temporary names: .TARGET.HOST-PID-RANDOM.tmp (plus the target's suffix when a writer checks it,
+# as GeoPackage's does). The host and PID say whose it is, so a later run removes those of dead
+# processes on this machine and never a live writer's.
 _HOST = f"{zlib.crc32(socket.gethostname().encode()):08x}"
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]{8}\.tmp(?:\.[^.]*)?$")
 _NAME_MAX = 120  # of the target's name inside a temporary name, so it stays under the 255-byte limit
@@ -290,7 +290,7 @@ def _about_output(err: OSError, *paths: Path) -> bool:
 
 @contextlib.contextmanager
 def atomic_path(
-    target: str | os.PathLike[str], *, streamable: bool = True, parents: bool = False
+    target: str | os.PathLike[str], *, streamable: bool = True, parents: bool = False, keep_suffix: bool = False
 ) -> Iterator[Path]:
     """A temporary path to write; on success it becomes ``target`` in one step.
 
@@ -304,6 +304,9 @@ def atomic_path(
         a device or FIFO target is then refused.
     parents : bool
         Create missing parent folders (else a missing folder is an error).
+    keep_suffix : bool
+        End the temporary name with the target's suffix, for writers that
+        choose the format by it (GeoPackage).
 
     Raises
     ------
@@ -320,7 +323,7 @@ def atomic_path(
     folder = Path(tempfile.gettempdir()) if resolved.kind == "stream" else resolved.path.parent
     _sweep_once(folder)
     try:
-        tmp = _new_temporary(folder, resolved.path.name, resolved.path.suffix)
+        tmp = _new_temporary(folder, resolved.path.name, resolved.path.suffix if keep_suffix else "")
     except OSError as err:
         raise OutputError(_message(resolved.named, err)) from err
     try:
@@ -413,7 +416,7 @@ def check_output(target: str | os.PathLike[str], *, streamable: bool = True, par
         return
     _sweep_once(resolved.path.parent)
     try:
-        tmp = _new_temporary(resolved.path.parent, resolved.path.name, resolved.path.suffix)
+        tmp = _new_temporary(resolved.path.parent, resolved.path.name, "")
     except OSError as err:
         raise OutputError(_message(resolved.named, err)) from err
     _discard(tmp)

@@ -31,9 +31,9 @@ from typing import Any
 
 from filelock import FileLock
 
-from .atomicio import atomic_path, check_output, write_text
+from .atomicio import atomic_path, check_output
 from .curated import check_references, curated_files, hash_files, read_aliases, read_curated_dir
-from .errors import CuratedDataError, GeoError, IndexCorruptError, InputError, InputTypeError
+from .errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
 from .model import Place
 from .names import name_key
 from .sources import read_installed_sources, source_versions
@@ -343,35 +343,37 @@ def build_index(
     return path
 
 
-def _verified_marker(path: Path) -> Path:
-    return path.with_name(f".{path.name}.verified")
+# An extended attribute on the index says "checked whole as it is now": size, mtime and inode, so
+# an edit, a copy or an unfinished write makes the next open check every page again. No extra file;
+# where the file system or the permissions allow no attribute, every open checks.
+_VERIFIED_ATTR = "user.geo.verified"
 
 
-def _fingerprint(path: Path) -> str:
+def _fingerprint(path: Path) -> bytes:
     st = path.stat()
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}".encode()
 
 
 def _mark_verified(path: Path) -> None:
     """Record that the index, as it is now, is whole: later opens skip the page check until it changes."""
     try:
-        write_text(_verified_marker(path), _fingerprint(path))
-    except (GeoError, OSError) as err:  # a read-only cache: each open checks the pages again, that is all
+        os.setxattr(path, _VERIFIED_ATTR, _fingerprint(path))
+    except (AttributeError, OSError) as err:  # not Linux, a file system without user attributes, a read-only index
         logger.debug("cannot record that %s is verified: %s", path, err)
 
 
 def _is_verified(path: Path) -> bool:
     try:
-        return _verified_marker(path).read_text(encoding="ascii") == _fingerprint(path)
-    except OSError:
+        return os.getxattr(path, _VERIFIED_ATTR) == _fingerprint(path)
+    except (AttributeError, OSError):
         return False
 
 
 def _forget_verified(path: Path) -> None:
     try:
-        _verified_marker(path).unlink(missing_ok=True)
-    except OSError as err:
-        logger.debug("cannot remove %s: %s", _verified_marker(path), err)
+        os.removexattr(path, _VERIFIED_ATTR)
+    except (AttributeError, OSError) as err:
+        logger.debug("cannot clear the verified mark of %s: %s", path, err)
 
 
 def _check_index(path: Path, *, pages: bool | None = None) -> dict[str, Any]:
@@ -433,11 +435,17 @@ class Gazetteer:
     ) -> Gazetteer:
         """Open the index, building it first if it is missing, stale or corrupt.
 
+        A damaged index at the cached default path is rebuilt; one at a path
+        the caller named is not (it may be a build from a GeoNames dump that
+        took hours): that is an :class:`IndexCorruptError` saying how to
+        rebuild it, unless ``rebuild``.
+
         Examples
         --------
         >>> Gazetteer.open().lookup("Türkiye")[0].place.name  # doctest: +SKIP
         'Turkey'
         """
+        named = path is not None
         if path is None:
             path = Path(cache_dir) if cache_dir else default_cache_dir()
             path = path / INDEX_NAME
@@ -445,7 +453,7 @@ class Gazetteer:
         curated_dirs = default_curated_dirs(curated)
         wanted = _stamp(curated_dirs, None)
         if not rebuild:
-            found = cls._valid_stamp(path)
+            found = cls._valid_stamp(path, rebuild_hint=named)
             if found is not None and _same_build(found, wanted):
                 return cls(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -462,12 +470,16 @@ class Gazetteer:
         return cls(path)
 
     @staticmethod
-    def _valid_stamp(path: Path) -> dict[str, Any] | None:
+    def _valid_stamp(path: Path, *, rebuild_hint: bool = False) -> dict[str, Any] | None:
+        """The stamp of an intact index, or None to build it; ``rebuild_hint``: a damaged one is an error instead."""
         if not path.exists():
             return None
         try:
             return _check_index(path)
         except IndexCorruptError as err:
+            if rebuild_hint:
+                detail = str(err).split("; it will be rebuilt")[0]
+                raise IndexCorruptError(f"{detail}; rebuild it with 'geo gazetteer build --index {path}'") from err
             logger.warning("%s", err)
             return None
 

@@ -151,7 +151,7 @@ def write_mentions(
             json.dump(data, sink, ensure_ascii=False)
             sink.write("\n")
     elif fmt == "gpkg":
-        with atomic_path(out, streamable=False, parents=True) as tmp:  # type: ignore[arg-type]
+        with atomic_path(out, streamable=False, parents=True, keep_suffix=True) as tmp:  # type: ignore[arg-type]
             frame.to_file(tmp, driver="GPKG", layer="mentions")
             _gpkg_stamp(tmp, parser.gazetteer.stamp)
     else:
