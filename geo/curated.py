@@ -199,7 +199,7 @@ def read_curated_file(path: Path) -> list[dict[str, Any]]:
         raise CuratedDataError(f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 and build again") from err
     except json.JSONDecodeError as err:
         raise CuratedDataError(
-            f"{path}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg}); fix the file and build again"
+            f"{path}: line {err.lineno}, column {err.colno}: not valid UTF-8 JSON ({err.msg}); fix the file and build again"
         ) from err
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise CuratedDataError(f"{path}: must be a GeoJSON FeatureCollection with a 'features' list; fix the file and build again")

@@ -394,9 +394,10 @@ def _check_index(path: Path, *, pages: bool | None = None) -> dict[str, Any]:
             rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('stamp', 'complete')").fetchall())
             check = pages if pages is not None else not _is_verified(path)
             if check:
-                found = [row[0] for row in con.execute("PRAGMA quick_check(5)")]
+                found = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
                 if found != ["ok"]:
-                    raise IndexCorruptError(f"gazetteer index {path} is corrupt ({'; '.join(found)}); it will be rebuilt")
+                    detail = "; ".join(line for row in found for line in row.splitlines() if not line.startswith("***"))
+                    raise IndexCorruptError(f"gazetteer index {path} is corrupt ({detail}); it will be rebuilt")
         finally:
             con.close()
     except sqlite3.DatabaseError as err:
