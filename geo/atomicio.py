@@ -111,17 +111,38 @@ def _kind_of(mode: int) -> str:
     return "special file"
 
 
+_DESCRIPTOR = re.compile(r"^/(?:proc/[^/]+|dev)/fd/\d+$")
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether ``path`` leads, by symlinks, to an open file descriptor (``/dev/stdout``, ``/proc/self/fd/3``).
+
+    Such a name means "the file I was handed", which may be opened for appending by the shell
+    (``>> log``): it is written in place, never replaced by a rename.
+    """
+    current = str(path.absolute())
+    for _ in range(40):  # the kernel's own limit on symlink hops
+        if _DESCRIPTOR.match(current):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False
+
+
 def _resolve(target: str | os.PathLike[str], *, streamable: bool, parents: bool) -> _Target:
     named = Path(target)
     if str(target) == "":
         raise InputError("the output path is empty; give a file name")
-    path = Path(os.path.realpath(named))  # a symlink is written through, its target replaced
     try:
-        st = os.stat(path)
+        st = os.stat(named)  # through symlinks, and through /dev/stdout's link to a pipe
     except FileNotFoundError:
         st = None
     except OSError as err:
         raise OutputError(_message(named, err)) from err
+    path = Path(os.path.realpath(named))  # a symlink is written through: the rename goes beside its target
     if st is None:
         if not path.parent.is_dir():
             if not parents:
@@ -133,9 +154,9 @@ def _resolve(target: str | os.PathLike[str], *, streamable: bool, parents: bool)
         return _Target(named, path, "new", 0o666 & ~_umask())
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"cannot write {named}: it is a folder; give a file name, e.g. {named / ('out' + (named.suffix or '.txt'))}")
-    if stat.S_ISREG(st.st_mode):
+    if stat.S_ISREG(st.st_mode) and not _names_a_descriptor(named):
         return _Target(named, path, "file", stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid))
-    what = _kind_of(st.st_mode)
+    what = "file given as an open descriptor" if stat.S_ISREG(st.st_mode) else _kind_of(st.st_mode)
     if stat.S_ISSOCK(st.st_mode):
         raise OutputError(f"cannot write {named}: it is a {what}, not a file; give a file name")
     if not streamable:
@@ -143,7 +164,8 @@ def _resolve(target: str | os.PathLike[str], *, streamable: bool, parents: bool)
             f"cannot write {named}: it is a {what}, not a regular file, and this format is read by seeking in the "
             "file, so it cannot be streamed; give a regular file name"
         )
-    return _Target(named, path, "stream")
+    # Opened by the name given: the kernel follows /dev/stdout to its pipe, which realpath cannot name.
+    return _Target(named, named, "stream")
 
 
 def _message(named: Path, err: OSError) -> str:
@@ -330,7 +352,7 @@ def atomic_path(
         with _removed_on_signal(tmp):
             yield tmp
             if resolved.kind == "stream":
-                with open(tmp, "rb") as source, open(resolved.path, "wb") as sink:
+                with open(tmp, "rb") as source, open(resolved.path, "ab") as sink:
                     shutil.copyfileobj(source, sink, 1 << 20)
             else:
                 _commit(tmp, resolved)
@@ -380,7 +402,8 @@ def atomic_open(
     resolved = _resolve(target, streamable=True, parents=parents)
     if resolved.kind == "stream":
         try:
-            with open(resolved.path, mode, encoding=encoding, newline=newline, errors=errors) as handle:
+            # Append mode: no truncation, so "geo ... -o /dev/stdout >> log" keeps the log's start.
+            with open(resolved.path, mode.replace("w", "a"), encoding=encoding, newline=newline, errors=errors) as handle:
                 yield handle
         except OSError as err:
             if isinstance(err, OutputError) or not _about_output(err, resolved.path, resolved.named):

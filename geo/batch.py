@@ -1042,7 +1042,7 @@ def _check_out_dir(out: Path) -> None:
     from .atomicio import check_output
 
     if out.exists() and not out.is_dir():
-        raise InputError(f"output folder {out} is a file; give a folder (it is created if missing)")
+        raise InputError(f"output folder {out} is a file, not a folder; give a folder for the batch output (it is created if missing)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

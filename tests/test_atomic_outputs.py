@@ -428,3 +428,17 @@ def test_write_bytes_returns_the_path_as_named(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "r.png")
     assert write_bytes(link, b"\x89PNG") == link
     assert time.time() - (tmp_path / "r.png").stat().st_mtime < 60
+
+
+def test_dev_stdout_redirected_to_a_file_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("first\n")
+    script = "from geo.atomicio import write_text; write_text('/dev/stdout', 'second\\n')"
+    with log.open("a") as handle:  # the shell's ">> log.txt"
+        subprocess.run([sys.executable, "-c", script], stdout=handle, check=True)
+    assert log.read_text() == "first\nsecond\n"
+    inode = log.stat().st_ino
+    with log.open("w") as handle:  # "> log.txt"
+        subprocess.run([sys.executable, "-c", script], stdout=handle, check=True)
+    assert log.read_text() == "second\n" and log.stat().st_ino == inode
+    assert entries(tmp_path) == ["log.txt"]
