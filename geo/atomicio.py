@@ -43,7 +43,7 @@ import stat
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -58,6 +58,7 @@ __all__ = [
     "check_output",
     "check_not_input",
     "remove_stale_temporaries",
+    "file_kind",
 ]
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ def _umask() -> int:
     return mask
 
 
-def _kind_of(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file or folder is, for messages ("FIFO (named pipe)", "character device")."""
     if stat.S_ISFIFO(mode):
         return "FIFO (named pipe)"
     if stat.S_ISCHR(mode):
@@ -156,7 +158,7 @@ def _resolve(target: str | os.PathLike[str], *, streamable: bool, parents: bool)
         raise OutputError(f"cannot write {named}: it is a folder; give a file name, e.g. {named / ('out' + (named.suffix or '.txt'))}")
     if stat.S_ISREG(st.st_mode) and not _names_a_descriptor(named):
         return _Target(named, path, "file", stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid))
-    what = "file given as an open descriptor" if stat.S_ISREG(st.st_mode) else _kind_of(st.st_mode)
+    what = "file given as an open descriptor" if stat.S_ISREG(st.st_mode) else file_kind(st.st_mode)
     if stat.S_ISSOCK(st.st_mode):
         raise OutputError(f"cannot write {named}: it is a {what}, not a file; give a file name")
     if not streamable:
@@ -307,7 +309,7 @@ def _removed_on_signal(tmp: Path) -> Iterator[None]:
 
 def _about_output(err: OSError, *paths: Path) -> bool:
     """Whether an OSError raised while writing is about the output (not, say, an input read meanwhile)."""
-    return err.filename is None or str(err.filename) in {str(p) for p in paths} or err.errno in _FULL | _DENIED
+    return err.filename is None or str(err.filename) in {str(p) for p in paths} or err.errno in _FULL
 
 
 @contextlib.contextmanager
@@ -446,9 +448,15 @@ def check_output(target: str | os.PathLike[str], *, streamable: bool = True, par
 
 
 def check_not_input(
-    outputs: Iterable[str | os.PathLike[str] | None], inputs: Iterable[str | os.PathLike[str]]
+    outputs: Iterable[str | os.PathLike[str] | None],
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    reads: Callable[[Path], bool] | None = None,
 ) -> None:
     """Refuse an output that is one of the inputs (the same file, by any name or link).
+
+    ``reads``, when given, says whether a file found in an input folder is
+    read as input (by its name): an existing output there is an input too.
 
     Raises
     ------
@@ -459,6 +467,7 @@ def check_not_input(
     for output in outputs:
         if output is None or not os.path.isfile(output):
             continue
+        real = Path(os.path.realpath(output))
         for item in inputs:
             try:
                 same = os.path.samefile(output, item)
@@ -468,3 +477,10 @@ def check_not_input(
                 raise InputError(
                     f"the output {output} is the input {item}: writing it would destroy the input; give another output path"
                 )
+            if reads is not None and os.path.isdir(item):
+                inside = real.relative_to(os.path.realpath(item)) if real.is_relative_to(os.path.realpath(item)) else None
+                if inside is not None and not any(part.startswith(".") for part in inside.parts) and reads(real):
+                    raise InputError(
+                        f"the output {output} is inside the input folder {item} and is read from it as an input: "
+                        "writing it would destroy that input; write the output elsewhere"
+                    )

@@ -1039,10 +1039,11 @@ def run_batch(
 
 def _check_out_dir(out: Path) -> None:
     """Make the output folder, and fail now (before the index opens or anything is parsed) if it cannot be written."""
-    from .atomicio import check_output
+    from .atomicio import check_output, file_kind
 
     if out.exists() and not out.is_dir():
-        raise InputError(f"output folder {out} is a file, not a folder; give a folder for the batch output (it is created if missing)")
+        kind = "a file" if out.is_file() else f"a {file_kind(out.stat().st_mode)}"
+        raise InputError(f"output folder {out} is {kind}, not a folder; give a folder for the batch output (it is created if missing)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -201,9 +201,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         return exit_code(parsed=summary.articles + summary.skipped, failures=failed, unreadable=summary.unreadable)
     if args.output:
         from .atomicio import check_not_input, check_output
+        from .output import read_as_article
 
         # Before the index opens or anything is parsed.
-        check_not_input([args.output], args.paths)
+        check_not_input([args.output], args.paths, reads=read_as_article)
         check_output(args.output, streamable=args.format not in {"gpkg", "parquet"}, parents=True)
     parser = _geoparser(args)
     stats = write_mentions(
@@ -362,6 +363,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from .atomicio import check_not_input, check_output
+    from .output import read_as_article
     from .render import save_embed, save_map, save_png
 
     outputs = [args.output, args.embed, args.png]
@@ -371,14 +373,13 @@ def _cmd_map(args: argparse.Namespace) -> int:
             if Path(first).resolve() == Path(second).resolve():
                 raise GeoError(f"{first} is given as two outputs (-o, --embed, --png); give each its own file")
     # Before anything is parsed: an output that is an input, a folder, or in a read-only folder.
-    check_not_input(outputs, args.paths)
+    check_not_input(outputs, args.paths, reads=read_as_article)
     for out in named:
         check_output(out, parents=out == args.output)
     found = _map_mentions(args)
     if not found.records:
-        if found.failed and found.unreadable == len(found.failed) and not found.articles:
-            raise GeoError(f"nothing could be read from {', '.join(args.paths)}: {'; '.join(found.failed)}")
-        raise GeoError(f"no place mentions found in {', '.join(args.paths)}; check the inputs (geo parse shows what is found)")
+        unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.articles else ""
+        raise GeoError(f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)")
     records = found.records
     out = Path(args.output)
     save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)

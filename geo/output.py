@@ -73,6 +73,13 @@ def _text_sink(out: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         yield handle
 
 
+def read_as_article(path: Path) -> bool:
+    """Whether a file of this name, found in an input folder, is read as articles."""
+    from .articles import SUFFIXES
+
+    return Path(path.name.lower().removesuffix(".gz")).suffix in SUFFIXES
+
+
 def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -> Iterator[tuple[dict[str, Any], Any]]:
     from .pipeline import mention_record
 
@@ -115,7 +122,7 @@ def write_mentions(
     paths = list(paths)
     if out is not None:
         # Before any parsing: a bad output path fails in a second, not after the whole input.
-        check_not_input([out], paths)
+        check_not_input([out], paths, reads=read_as_article)
         check_output(out, streamable=fmt not in _SEEKABLE, parents=True)
     stats = WriteStats()
 

@@ -230,6 +230,23 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
     assert article.read_text() == "text"
 
 
+def test_an_existing_output_read_from_an_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / ".hidden").mkdir(parents=True)
+    for name in ("old.jsonl", "picture.png", ".hidden/x.jsonl"):
+        (folder / name).write_text("x")
+    (folder / ".cache.jsonl").write_text("x")
+
+    def reads(path: Path) -> bool:
+        return path.suffix == ".jsonl"
+
+    with pytest.raises(InputError, match=f"inside the input folder {folder}"):
+        check_not_input([folder / "old.jsonl"], [folder], reads=reads)
+    unread = [folder / "picture.png", folder / ".cache.jsonl", folder / ".hidden" / "x.jsonl", folder / "new.jsonl"]
+    check_not_input(unread, [folder], reads=reads)
+    check_not_input([folder / "old.jsonl"], [folder])  # without a reader's rule, only the same file counts
+
+
 # -- stale temporaries ------------------------------------------------------------------------------
 
 

@@ -264,8 +264,12 @@ def test_map_outputs_must_differ_and_must_not_be_inputs(cache, articles, tmp_pat
     assert main(["map", str(articles), "-o", str(out), "--embed", str(out), *cache]) == 2
     assert "given as two outputs" in error_line(capsys.readouterr().err)
     assert main(["map", str(articles), "-o", str(articles / "suez.txt"), *cache]) == 2
-    assert "is the input" in error_line(capsys.readouterr().err)
+    assert f"is inside the input folder {articles} and is read from it" in error_line(capsys.readouterr().err)
     assert (articles / "suez.txt").read_text(encoding="utf-8") == SUEZ
+    # A map left in the article folder by an earlier run would be read as an article (HTML): refused too.
+    (articles / "map.html").write_text("<html><body>old map</body></html>")
+    assert main(["parse", str(articles), "-o", str(articles / "map.html"), *cache]) == 2
+    assert "input folder" in error_line(capsys.readouterr().err)
 
 
 def test_map_of_a_batch_folder_draws_committed_parts_only(cache, articles, tmp_path, capsys) -> None:
