@@ -306,7 +306,7 @@ class _MapInputs:
     """Mention records for ``geo map``, and what could not be read or parsed."""
 
     records: list[dict] = field(default_factory=list)
-    articles: int = 0
+    read: int = 0  # tables and articles read
     failed: list[str] = field(default_factory=list)  # "article id (source): error"
     unreadable: int = 0
 
@@ -334,7 +334,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
             raise GeoError(f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)")
         frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
         found.records.extend(frame.to_dict("records"))
-        found.articles += 1
+        found.read += 1
     if articles:
         from .articles import read_articles
 
@@ -357,7 +357,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
                 found.failed.append(f"article {article.id} ({article.source}): {err}")
                 continue
             found.records.extend(records)
-            found.articles += 1
+            found.read += 1
     return found
 
 
@@ -378,7 +378,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         check_output(out, parents=out == args.output)
     found = _map_mentions(args)
     if not found.records:
-        unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.articles else ""
+        unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.read else ""
         raise GeoError(f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)")
     records = found.records
     out = Path(args.output)
@@ -393,7 +393,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if found.failed:
         shown = found.failed[:10] + ([f"... and {len(found.failed) - 10} more"] if len(found.failed) > 10 else [])
         print(f"geo: {len(found.failed)} input(s) failed and are not on the map:\n  " + "\n  ".join(shown), file=sys.stderr)
-    return exit_code(parsed=found.articles, failures=len(found.failed), unreadable=found.unreadable)
+    return exit_code(parsed=found.read, failures=len(found.failed), unreadable=found.unreadable)
 
 
 def _register_map(sub) -> None:  # noqa: ANN001

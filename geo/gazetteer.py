@@ -4,8 +4,10 @@ The index is built on first use into a cache directory (``GEO_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/geo``, else ``~/.cache/geo``), stamped with the versions of the
 source packages and a hash of the curated files, and rebuilt when either
 changes. Builds take a file lock and write to a temporary file that is renamed
-into place, so two processes starting at once never see a half-written index;
-a truncated or corrupt index is detected and rebuilt.
+into place (:mod:`geo.atomicio`), so two processes starting at once never see a
+half-written index. An index whose file changed since it was last verified is
+checked page by page; a damaged cached index is rebuilt, a damaged index named
+by path (or met at query time) is an error that says how to rebuild it.
 
 Examples
 --------
@@ -698,6 +700,7 @@ class Gazetteer:
         try:
             _check_index(self.path, pages=True)
         except IndexCorruptError as err:
+            _forget_verified(self.path)  # so the next open checks it again (and rebuilds a cached index)
             detail = str(err).split("; it will be rebuilt")[0]
             raise IndexCorruptError(f"{detail}; rebuild it with 'geo gazetteer build --index {self.path}'") from err
         meta = dict(self._rows("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')"))
