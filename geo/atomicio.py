@@ -51,14 +51,14 @@ from typing import IO, Any
 from .errors import InputError, OutputError
 
 __all__ = [
-    "atomic_path",
     "atomic_open",
+    "atomic_path",
+    "check_not_input",
+    "check_output",
+    "file_kind",
+    "remove_stale_temporaries",
     "write_bytes",
     "write_text",
-    "check_output",
-    "check_not_input",
-    "remove_stale_temporaries",
-    "file_kind",
 ]
 
 logger = logging.getLogger(__name__)

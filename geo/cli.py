@@ -352,7 +352,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
                 records = [{**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article)]
             except IndexCorruptError:
                 raise  # every other article would fail the same way
-            except Exception as err:  # one bad article never loses the others
+            except Exception as err:  # noqa: BLE001 - one bad article never loses the others
                 logger.warning("article %s (%s) failed: %s", article.id, article.source, err)
                 found.failed.append(f"article {article.id} ({article.source}): {err}")
                 continue

@@ -24,15 +24,15 @@ from .errors import CuratedDataError
 from .sources import record
 
 __all__ = [
-    "read_curated_dir",
-    "curated_files",
-    "hash_files",
-    "read_aliases",
-    "check_references",
-    "feature_codes",
-    "country_codes",
     "GEOMETRY_TYPES",
     "ID_PREFIX",
+    "check_references",
+    "country_codes",
+    "curated_files",
+    "feature_codes",
+    "hash_files",
+    "read_aliases",
+    "read_curated_dir",
 ]
 
 logger = logging.getLogger(__name__)

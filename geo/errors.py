@@ -8,13 +8,13 @@ Subclasses also inherit the builtin exception they mean, so callers that catch
 from __future__ import annotations
 
 __all__ = [
+    "CuratedDataError",
+    "GazetteerError",
     "GeoError",
+    "IndexCorruptError",
     "InputError",
     "InputTypeError",
     "OutputError",
-    "GazetteerError",
-    "CuratedDataError",
-    "IndexCorruptError",
     "RulesError",
 ]
 

@@ -34,15 +34,21 @@ from typing import Any
 from filelock import FileLock
 
 from .atomicio import atomic_path, check_output
-from .curated import check_references, curated_files, hash_files, read_aliases, read_curated_dir
+from .curated import (
+    check_references,
+    curated_files,
+    hash_files,
+    read_aliases,
+    read_curated_dir,
+)
 from .errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
 from .model import Place
 from .names import name_key
 from .sources import read_installed_sources, source_versions
 
 __all__ = [
-    "Gazetteer",
     "Candidate",
+    "Gazetteer",
     "build_index",
     "default_cache_dir",
     "default_curated_dirs",

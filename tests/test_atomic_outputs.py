@@ -8,6 +8,7 @@ setpriv, or plain permissions when not root).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,15 +41,13 @@ def entries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def with_umask(mask: int):  # noqa: ANN201
-    class _Umask:
-        def __enter__(self) -> None:
-            self.old = os.umask(mask)
-
-        def __exit__(self, *exc: object) -> None:
-            os.umask(self.old)
-
-    return _Umask()
+@contextlib.contextmanager
+def with_umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 # -- regular files ----------------------------------------------------------------------------------
@@ -148,9 +148,8 @@ def test_a_device_node_is_written_in_place_not_replaced(tmp_path: Path) -> None:
         pytest.skip(f"device nodes do not work here: {err}")
     write_text(node, "into the device\n")
     assert stat.S_ISCHR(node.stat().st_mode)
-    with pytest.raises(OutputError, match="character device.*seeking"):
-        with atomic_path(node, streamable=False):
-            pass
+    with pytest.raises(OutputError, match="character device.*seeking"), atomic_path(node, streamable=False):
+        pass
     assert stat.S_ISCHR(node.stat().st_mode) and entries(tmp_path) == ["null"]
 
 
@@ -186,9 +185,8 @@ def test_a_fifo_gets_the_stream_and_stays_a_fifo(tmp_path: Path) -> None:
 def test_a_seeking_format_refuses_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.parquet"
     os.mkfifo(fifo)
-    with pytest.raises(OutputError, match=r"pipe\.parquet: it is a FIFO.*regular file"):
-        with atomic_path(fifo, streamable=False):
-            raise AssertionError("not reached")
+    with pytest.raises(OutputError, match=r"pipe\.parquet: it is a FIFO.*regular file"), atomic_path(fifo, streamable=False):
+        raise AssertionError("not reached")
     with pytest.raises(OutputError, match="FIFO"):
         check_output(fifo, streamable=False)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
@@ -352,7 +350,7 @@ def test_a_python_sigterm_handler_still_runs_and_the_temporary_goes(tmp_path: Pa
         """
     )
     target = tmp_path / "out.txt"
-    assert subprocess.run([sys.executable, "-c", script, str(target)]).returncode == 7
+    assert subprocess.run([sys.executable, "-c", script, str(target)], check=False).returncode == 7
     assert entries(tmp_path) == []
 
 
@@ -375,7 +373,7 @@ def test_a_file_size_limit_is_one_clear_error_and_leaves_nothing(tmp_path: Path)
     )
     target = tmp_path / "big.bin"
     target.write_bytes(b"old")
-    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True, check=False)
     assert done.returncode == 2, done.stderr
     assert f"cannot write {target}" in done.stdout and "file-size limit" in done.stdout
     assert "Traceback" not in done.stderr
@@ -383,7 +381,7 @@ def test_a_file_size_limit_is_one_clear_error_and_leaves_nothing(tmp_path: Path)
 
 
 @pytest.fixture
-def read_only_folder(tmp_path: Path):  # noqa: ANN201
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     """A folder nobody can write to, root included: a read-only bind mount, else permission bits."""
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -393,7 +391,7 @@ def read_only_folder(tmp_path: Path):  # noqa: ANN201
         yield folder
         folder.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True)
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"as root, a read-only folder needs a read-only bind mount, which failed: {mounted.stderr!r}")
     try:
@@ -431,6 +429,7 @@ def test_a_folder_an_unprivileged_user_cannot_write(tmp_path_factory: pytest.Tem
             text=True,
             env=env,
             cwd=base,
+            check=False,
         )
         assert done.returncode == 1
         assert f"OutputError: cannot write {base / 'old.txt'} (Permission denied)" in done.stderr

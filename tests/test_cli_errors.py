@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,7 @@ def test_a_full_disk_is_one_message_and_the_old_output_stays(full_gazetteer, tmp
         text=True,
         preexec_fn=small_files,
         timeout=300,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     line = error_line(done.stderr)
@@ -185,7 +187,7 @@ def test_a_full_disk_is_one_message_and_the_old_output_stays(full_gazetteer, tmp
 
 
 @pytest.fixture
-def read_only(tmp_path: Path):  # noqa: ANN201
+def read_only(tmp_path: Path) -> Iterator[Path]:
     """A folder not even root can write: a read-only bind mount as root, permission bits otherwise."""
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -194,7 +196,8 @@ def read_only(tmp_path: Path):  # noqa: ANN201
         yield folder
         folder.chmod(0o755)
         return
-    if shutil.which("mount") is None or subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True).returncode:
+    bind = ["mount", "--bind", "-o", "ro", str(folder), str(folder)]
+    if shutil.which("mount") is None or subprocess.run(bind, capture_output=True, check=False).returncode:
         pytest.skip("as root, a read-only folder needs a read-only bind mount, which this machine does not allow")
     try:
         yield folder

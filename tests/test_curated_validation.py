@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 import geo.gazetteer
-from geo.curated import check_references, country_codes, curated_files, feature_codes, read_aliases, read_curated_dir
+from geo.curated import (
+    check_references,
+    country_codes,
+    curated_files,
+    feature_codes,
+    read_aliases,
+    read_curated_dir,
+)
 from geo.errors import CuratedDataError, RulesError
 from geo.gazetteer import build_index, default_curated_dirs
 from geo.rules import load_rules
