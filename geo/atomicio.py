@@ -234,17 +234,30 @@ def _sweep_once(folder: Path) -> None:
     remove_stale_temporaries(folder)
 
 
-def _new_temporary(folder: Path, name: str, suffix: str) -> Path:
-    while True:
-        tmp = folder / f".{name[:_NAME_MAX]}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp{suffix}"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        with _state_lock:
-            _live.add(str(tmp))
-        return tmp
+def _temporary_name(folder: Path, name: str, suffix: str) -> Path:
+    """A fresh temporary name, registered as this process's before the file exists.
+
+    Named first, created second: a signal between the two finds a name to
+    remove and no file, never a file it does not know of.
+    """
+    with _state_lock:
+        while True:
+            tmp = folder / f".{name[:_NAME_MAX]}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp{suffix}"
+            if str(tmp) not in _live:
+                _live.add(str(tmp))
+                return tmp
+
+
+def _create(tmp: Path) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileExistsError:
+        # The name carries this process's PID and is not one of its live temporaries:
+        # a dead process that had the same PID left it.
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, 0o600)
+    os.close(fd)
 
 
 def _discard(tmp: Path) -> None:
@@ -346,12 +359,10 @@ def atomic_path(
     resolved = _resolve(target, streamable=streamable, parents=parents)
     folder = Path(tempfile.gettempdir()) if resolved.kind == "stream" else resolved.path.parent
     _sweep_once(folder)
-    try:
-        tmp = _new_temporary(folder, resolved.path.name, resolved.path.suffix if keep_suffix else "")
-    except OSError as err:
-        raise OutputError(_message(resolved.named, err)) from err
+    tmp = _temporary_name(folder, resolved.path.name, resolved.path.suffix if keep_suffix else "")
     try:
         with _removed_on_signal(tmp):
+            _create(tmp)
             yield tmp
             if resolved.kind == "stream":
                 with open(tmp, "rb") as source, open(resolved.path, "ab") as sink:
@@ -440,11 +451,13 @@ def check_output(target: str | os.PathLike[str], *, streamable: bool = True, par
     if resolved.kind == "stream":
         return
     _sweep_once(resolved.path.parent)
+    tmp = _temporary_name(resolved.path.parent, resolved.path.name, "")
     try:
-        tmp = _new_temporary(resolved.path.parent, resolved.path.name, "")
+        _create(tmp)
     except OSError as err:
         raise OutputError(_message(resolved.named, err)) from err
-    _discard(tmp)
+    finally:
+        _discard(tmp)
 
 
 def check_not_input(

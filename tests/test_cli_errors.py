@@ -285,3 +285,48 @@ def test_map_of_a_batch_folder_draws_committed_parts_only(cache, articles, tmp_p
     html = tmp_path / "m.html"
     assert main(["map", str(out_dir), "-o", str(html), "--offline", *cache]) == 0
     assert f"({committed} mentions)" in capsys.readouterr().err
+
+
+# -- a real geo parse killed while it writes -------------------------------------------------------------
+
+
+def _parse_until_writing(full_gazetteer, tmp_path: Path, out: Path) -> subprocess.Popen[bytes]:
+    """Start ``geo parse`` on many articles and return once its temporary output exists."""
+    import time
+
+    news = tmp_path / "news.jsonl"
+    lines = [json.dumps({"id": f"a{i}", "text": f"Talks in Vienna and Cairo went on for day {i}. {DANUBE}"}) for i in range(3000)]
+    news.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geo", "parse", str(news), "-o", str(out), "--cache-dir", str(full_gazetteer.path.parent)],
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not [n for n in names(tmp_path) if n.startswith(f".{out.name}.")]:
+        assert proc.poll() is None, "geo parse ended before it wrote anything"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_geo_parse_killed_mid_write_keeps_the_old_output(full_gazetteer, tmp_path, sig) -> None:
+    import signal
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n")
+    proc = _parse_until_writing(full_gazetteer, tmp_path, out)
+    proc.send_signal(getattr(signal, sig))
+    code = proc.wait(60)
+    assert out.read_text() == "old\n"
+    leftovers = [n for n in names(tmp_path) if n.startswith(".out.jsonl.")]
+    if sig == "SIGKILL":
+        assert code == -signal.SIGKILL and len(leftovers) == 1
+        # The next run writing there removes the dead run's temporary.
+        small = tmp_path / "small.txt"
+        small.write_text(SUEZ, encoding="utf-8")
+        assert main(["parse", str(small), "-o", str(out), "--cache-dir", str(full_gazetteer.path.parent)]) == 0
+        assert not [n for n in names(tmp_path) if n.startswith(".out.jsonl.")]
+    else:
+        assert code == (-signal.SIGTERM if sig == "SIGTERM" else 130)
+        assert leftovers == []
