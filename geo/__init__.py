@@ -9,7 +9,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import CuratedDataError, GazetteerError, GeoError, IndexCorruptError, InputError, RulesError
+from .errors import (
+    CuratedDataError,
+    GazetteerError,
+    GeoError,
+    IndexCorruptError,
+    InputError,
+    InputTypeError,
+    OutputError,
+    RulesError,
+)
 from .model import Article, Mention, Place
 
 __version__ = "0.1.0"
@@ -23,8 +32,10 @@ __all__ = [
     "Geoparser",
     "IndexCorruptError",
     "InputError",
+    "InputTypeError",
     "LocalGazetteer",
     "Mention",
+    "OutputError",
     "Place",
     "RulesError",
     "build_map",

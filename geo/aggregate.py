@@ -100,6 +100,9 @@ def aggregate(
     InputError
         An unknown period, a path that is neither a batch folder nor a
         mention file, or records without place columns.
+    OutputError
+        ``out`` cannot be written (a folder, a read-only folder, a full
+        disk, or a device or FIFO for Parquet), or is the input itself.
 
     Examples
     --------
@@ -115,6 +118,13 @@ def aggregate(
 
     if by not in PERIODS:
         raise InputError(f"by={by!r} is not a period; choose one of {', '.join(PERIODS)}")
+    if out is not None:
+        from .atomicio import check_not_input, check_output
+
+        # Before reading: a bad output path fails at once, and never overwrites the input.
+        if isinstance(mentions_or_dir, (str, os.PathLike)):
+            check_not_input([out], [mentions_or_dir])
+        check_output(out, streamable=Path(out).suffix.lower() == ".csv", parents=True)
     from .roles import parse_roles
 
     wanted = parse_roles(roles)
@@ -271,15 +281,12 @@ def _keys(partials: list[pandas.DataFrame], by: str) -> list[str]:
 
 
 def _write(table: pandas.DataFrame, path: Path) -> None:
-    from .output import atomic_path
+    from .atomicio import atomic_open, atomic_path
 
-    try:
-        with atomic_path(path) as tmp:
-            if path.suffix.lower() == ".csv":
-                table.to_csv(tmp, index=False)
-            else:
-                table.to_parquet(tmp, index=False)
-    except OSError as err:
-        raise InputError(
-            f"cannot write {path} ({err.strerror or err}); check the folder exists and is writable"
-        ) from err
+    if path.suffix.lower() == ".csv":
+        # CSV streams into a device or FIFO too; Parquet's readers seek, so it needs a regular file.
+        with atomic_open(path, "w", encoding="utf-8", newline="", parents=True) as handle:
+            table.to_csv(handle, index=False)
+    else:
+        with atomic_path(path, streamable=False, parents=True) as tmp:
+            table.to_parquet(tmp, index=False)

@@ -118,7 +118,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import GazetteerError, GeoError, InputError
+from .errors import GazetteerError, GeoError, IndexCorruptError, InputError, OutputError
 from .limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
 from .model import Article
 from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
@@ -192,6 +192,12 @@ class BatchSummary:
         Mentions written by this run.
     failures : int
         Lines written to ``_errors.jsonl``: articles that failed plus input problems.
+    unreadable : int
+        Of ``failures``, input problems that lost a whole source or the rest of it
+        (a missing file, an unreadable one, a truncated archive).
+    warnings : int
+        Of ``failures``, input problems that lost no whole source (a record
+        skipped or read with a fallback); they do not make the run fail.
     seconds : float
         Wall-clock time of the run.
     rate : float
@@ -206,6 +212,8 @@ class BatchSummary:
     skipped: int = 0
     mentions: int = 0
     failures: int = 0
+    unreadable: int = 0
+    warnings: int = 0
     seconds: float = 0.0
     rate: float = 0.0
     parts: int = 0
@@ -378,6 +386,8 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
             outcome.failed.append(_timeout_failure(article, spec.article_timeout))
             outcome.failed_keys.append(key)
             continue
+        except IndexCorruptError:
+            raise  # the run stops with the index named: every other article would fail the same way
         except Exception as err:  # noqa: BLE001 - one bad article never sinks the batch
             outcome.failed.append(_failure(article, err))
             outcome.failed_keys.append(key)
@@ -805,20 +815,6 @@ _OPTION_NAMES = {
 # -- writing parts -------------------------------------------------------------------------------
 
 
-def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:  # directories cannot be opened on some platforms; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 class _PartWriter:
     """Collects batch results and commits them as parts: file first, manifest second."""
 
@@ -832,10 +828,6 @@ class _PartWriter:
         self.mentions = 0
         self.started = time.monotonic()
         self.parts_written = 0
-        # mkstemp makes files private (0600); parts are data to share, so give them the usual umask mode.
-        mask = os.umask(0)
-        os.umask(mask)
-        self.mode = 0o666 & ~mask
 
     def add(self, outcome: _Outcome) -> list[bytes]:
         """Buffer a batch; returns the keys committed if this made a part."""
@@ -862,20 +854,14 @@ class _PartWriter:
         name = f"part-{number:06d}.parquet"
         table = pa.concat_tables(tables) if tables else _part_schema().empty_table()
         target = self.out_dir / name
-        try:
-            from .output import atomic_path
+        from .atomicio import atomic_path
 
-            with atomic_path(target) as tmp:
+        try:
+            # Fsynced and renamed, the folder fsynced, before the manifest names it: a listed part is always whole.
+            with atomic_path(target, streamable=False) as tmp:
                 _write_part(table, tmp, self.stamp)
-                os.chmod(tmp, self.mode)
-                # On disk before the manifest names it: a part the manifest lists is always whole.
-                _fsync_path(tmp)
-            _fsync_path(self.out_dir, directory=True)
-        except OSError as err:
-            raise InputError(
-                f"cannot write {target} ({err.strerror or err}); free disk space or fix the folder's permissions, "
-                "then run the same command again: finished parts are kept"
-            ) from err
+        except OutputError as err:
+            raise OutputError(f"{err}; then run the same command again: finished parts are kept") from err
         self.manifest.commit_part(number, name, keys, mentions)
         logger.debug("committed %s: %d articles, %d mentions", name, len(keys), mentions)
         self.parts_written += 1
@@ -921,6 +907,8 @@ class _Errors:
                 f"cannot write {path} ({err.strerror or err}); check the output folder's permissions"
             ) from err
         self.count = 0
+        self.unreadable = 0
+        self.warnings = 0
 
     def write(self, record: dict[str, Any]) -> None:
         # ensure_ascii: ids and messages may hold lone surrogates, which UTF-8 cannot carry.
@@ -929,6 +917,10 @@ class _Errors:
         self.count += 1
 
     def problem(self, problem: ArticleProblem) -> None:
+        if problem.fatal:
+            self.unreadable += 1
+        else:
+            self.warnings += 1
         self.write(
             {
                 "stage": "read",
@@ -1335,6 +1327,8 @@ def run_batch(
             default_date = dt.date.fromisoformat(default_date)
         except ValueError as err:
             raise InputError(f"default date {default_date!r} is not an ISO date; write it as YYYY-MM-DD") from err
+    out = Path(out_dir)
+    _check_out_dir(out)
     gazetteer = _open_index(gazetteer_path)
     if rules is not None and not isinstance(rules, RulesClass):
         rules = load_rules(rules, gazetteer=gazetteer)
@@ -1363,10 +1357,6 @@ def run_batch(
     digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).digest()
     gazetteer.close()
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"output folder {out} is a file; give a folder (it is created if missing)")
-    out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out / _LOCK_NAME))
     try:
         lock.acquire(timeout=0)
@@ -1397,8 +1387,23 @@ def run_batch(
     return summary
 
 
+def _check_out_dir(out: Path) -> None:
+    """Make the output folder, and fail now (before the index opens or anything is parsed) if it cannot be written."""
+    from .atomicio import check_output, file_kind
+
+    if out.exists() and not out.is_dir():
+        kind = "a file" if out.is_file() else f"a {file_kind(out.stat().st_mode)}"
+        raise InputError(f"output folder {out} is {kind}, not a folder; give a folder for the batch output (it is created if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(
+            f"cannot create the output folder {out} ({err.strerror or err}); give a folder in a writable place"
+        ) from err
+    check_output(out / ERRORS_NAME)
+
+
 def _open_index(path: str | os.PathLike[str] | None) -> Any:
-    from .errors import IndexCorruptError
     from .gazetteer import Gazetteer
 
     if path is None:
@@ -1452,7 +1457,8 @@ def _prepare_folder(out: Path, manifest: _Manifest) -> None:
         if _PART_PATTERN.match(path.name) and path.name not in known:
             logger.info("deleting %s: written by a run that stopped before recording it; its articles are redone", path)
             path.unlink()
-        elif path.name.startswith(".part-") and path.name.endswith(".tmp"):
+        elif path.name.startswith(".part-") and ".tmp" in path.name:
+            # A part being written when its run was killed: only a run holding the folder's lock writes parts.
             path.unlink(missing_ok=True)
         elif path.name == _LEGACY_ERRORS_NAME and known and path.is_file() and not path.is_symlink():
             # An older version's failures file (the folder has our parts, so it is ours): this run
@@ -1557,6 +1563,8 @@ def _run_locked(
         writer.flush()
         summary.parts = writer.parts_written
         summary.failures = errors.count
+        summary.unreadable = errors.unreadable
+        summary.warnings = errors.warnings
     finally:
         if counter is not None:
             counter.stop()

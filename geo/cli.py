@@ -8,13 +8,32 @@ import logging
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GeoError
+from .errors import GeoError, IndexCorruptError
 
 __all__ = ["main"]
 
 logger = logging.getLogger(__name__)
+
+
+# Exit codes, the same for geo parse (batch or not) and geo map.
+EXIT_OK = 0
+EXIT_FAILED = 1  # the output is written, but some articles or inputs failed (each one named on stderr)
+EXIT_USAGE = 2  # nothing done: a usage or input error (bad option, no readable input, unwritable output)
+
+
+def exit_code(*, parsed: int, failures: int, unreadable: int) -> int:
+    """The exit status of a run that parsed ``parsed`` articles.
+
+    ``failures`` are articles that failed plus inputs lost whole; ``unreadable``
+    the latter alone. Nothing read at all, because every input was unreadable,
+    is an input error; some failures among good articles, a partial success.
+    """
+    if failures and not parsed and failures == unreadable:
+        return EXIT_USAGE
+    return EXIT_FAILED if failures else EXIT_OK
 
 
 def _gazetteer_from(args: argparse.Namespace):  # noqa: ANN202 - avoids importing the index for --help
@@ -46,7 +65,7 @@ def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     print(f"index:   {info['path']} ({info['size_mb']} MB, built {info['built']})")
-    print(f"places:  {info['places']:,}   names: {info['names']:,}")
+    print(f"places:  {info['places']:,}   names: {info['names']:,}   pages checked: {info['integrity']}")
     print("sources:")
     for package, version in info["stamp"]["sources"].items():
         print(f"  {package} {version}")
@@ -193,7 +212,15 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             **_reading(args),
         )
         print(summary, file=sys.stderr)
-        return 1 if summary.failures else 0
+        failed = summary.failures - summary.warnings
+        return exit_code(parsed=summary.articles + summary.skipped, failures=failed, unreadable=summary.unreadable)
+    if args.output:
+        from .atomicio import check_not_input, check_output
+        from .output import read_as_article
+
+        # Before the index opens or anything is parsed.
+        check_not_input([args.output], args.paths, reads=read_as_article)
+        check_output(args.output, streamable=args.format not in {"gpkg", "parquet"}, parents=True)
     parser = _geoparser(args)
     stats = write_mentions(
         parser,
@@ -208,7 +235,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         + (f" -> {args.output}" if args.output else ""),
         file=sys.stderr,
     )
-    return 1 if stats.failures else 0
+    return exit_code(parsed=stats.articles, failures=stats.failures, unreadable=stats.unreadable)
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
@@ -216,7 +243,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
-    table = aggregate(args.source, by=args.by, out=args.output, roles=args.roles)
+    table = aggregate(args.source, by=args.by, out=args.output, roles=args.roles)  # checks the output first
     print(f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}", file=sys.stderr)
     return 0
 
@@ -312,16 +339,30 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     ev.set_defaults(func=_cmd_evaluate)
 
 
-def _map_mentions(args: argparse.Namespace) -> list[dict]:
+@dataclass
+class _MapInputs:
+    """Mention records for ``geo map``, and what could not be read or parsed."""
+
+    records: list[dict] = field(default_factory=list)
+    read: int = 0  # tables and articles read
+    failed: list[str] = field(default_factory=list)  # "article id (source): error"
+    unreadable: int = 0
+
+
+def _map_mentions(args: argparse.Namespace) -> _MapInputs:
     """Mention records for ``geo map``: parsed from articles, or read from Parquet tables of mentions or aggregates."""
     from .pipeline import mention_record
 
+    found = _MapInputs()
     tables = [p for p in args.paths if p.endswith(".parquet") and Path(p).is_file()]
-    for folder in [p for p in args.paths if Path(p).is_dir() and (Path(p) / "_manifest.sqlite").exists()]:
-        tables.extend(str(part) for part in sorted(Path(folder).glob("part-*.parquet")))  # a batch run's output
-        args.paths = [p for p in args.paths if p != folder]
-    articles = [p for p in args.paths if p not in tables]
-    records: list[dict] = []
+    batch_dirs = [p for p in args.paths if Path(p).is_dir() and (Path(p) / "_manifest.sqlite").exists()]
+    if batch_dirs:
+        from .batch import part_paths
+
+        for folder in batch_dirs:
+            # Only the parts the manifest committed: an orphan left by a crash is not drawn twice.
+            tables.extend(str(part) for part in part_paths(folder))
+    articles = [p for p in args.paths if p not in tables and p not in batch_dirs]
     for table in tables:
         import pandas as pd
 
@@ -330,7 +371,8 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
         if missing:
             raise GeoError(f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)")
         frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
-        records.extend(frame.to_dict("records"))
+        found.records.extend(frame.to_dict("records"))
+        found.read += 1
     if articles:
         from .articles import read_articles
 
@@ -338,24 +380,46 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
 
         def problem(p) -> None:  # noqa: ANN001
             logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
+            if p.fatal:
+                found.failed.append(f"{p.source}{f':{p.line}' if p.line else ''}: {p.message}")
+                found.unreadable += 1
 
         for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem, **_reading(args)):
             try:
                 # Lines and areas travel with the record so the map draws them as such.
-                records.extend({**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article))
-            except Exception as err:  # one bad article never loses the others
-                logger.warning("article %s failed: %s", article.id, err)
-    return records
+                records = [{**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article)]
+            except IndexCorruptError:
+                raise  # every other article would fail the same way
+            except Exception as err:  # noqa: BLE001 - one bad article never loses the others
+                logger.warning("article %s (%s) failed: %s", article.id, article.source, err)
+                found.failed.append(f"article {article.id} ({article.source}): {err}")
+                continue
+            found.records.extend(records)
+            found.read += 1
+    return found
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
+    from .atomicio import check_not_input, check_output
+    from .output import read_as_article
     from .render import save_embed, save_map, save_png
 
-    records = _map_mentions(args)
-    if not records:
-        raise GeoError(f"no place mentions found in {', '.join(args.paths)}; check the inputs (geo parse shows what is found)")
+    outputs = [args.output, args.embed, args.png, args.pdf]
+    named = [o for o in outputs if o]
+    for i, first in enumerate(named):
+        for second in named[i + 1 :]:
+            if Path(first).resolve() == Path(second).resolve():
+                raise GeoError(f"{first} is given as two outputs (-o, --embed, --png, --pdf); give each its own file")
+    # Before anything is parsed: an output that is an input, a folder, or in a read-only folder.
+    check_not_input(outputs, args.paths, reads=read_as_article)
+    for out in named:
+        check_output(out, parents=out == args.output)
+    found = _map_mentions(args)
+    if not found.records:
+        unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.read else ""
+        raise GeoError(f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)")
+    records = found.records
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
     save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
     print(f"wrote {out} ({len(records)} mentions)", file=sys.stderr)
     if args.embed:
@@ -367,7 +431,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
         for written in (args.png, args.pdf):
             if written:
                 print(f"wrote {written}", file=sys.stderr)
-    return 0
+    if found.failed:
+        shown = found.failed[:10] + ([f"... and {len(found.failed) - 10} more"] if len(found.failed) > 10 else [])
+        print(f"geo: {len(found.failed)} input(s) failed and are not on the map:\n  " + "\n  ".join(shown), file=sys.stderr)
+    return exit_code(parsed=found.read, failures=len(found.failed), unreadable=found.unreadable)
 
 
 def _picture_size(text: str) -> tuple[int, int]:
@@ -474,15 +541,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        # The first use builds the index (about a minute): say so, and how it goes.
+        logging.getLogger("geo.gazetteer").setLevel(logging.INFO)
     try:
         return int(args.func(args) or 0)
     except GeoError as err:
         print(f"geo: error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OSError as err:
+        # What no check above foresaw (a file vanishing, a device error): one line, not a traceback.
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"geo: error: {where}{err.strerror or err}; check the path and run again (-vv shows details)", file=sys.stderr)
+        logger.debug("details", exc_info=True)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

