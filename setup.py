@@ -1,8 +1,8 @@
-"""Build hook: ship the pinned npm packages (Leaflet) inside the wheel as ``geo/_node_modules``.
+"""Build hook: ship the pinned npm packages (Leaflet, topojson-client, world-atlas) inside the wheel as ``geo/_node_modules``.
 
 They are installed by ``npm ci`` from ``package-lock.json`` and not committed, so the build copies
 them from ``node_modules``: each dependency of ``package.json`` with its ``package.json``, licence
-and ``dist/`` (source maps and unminified copies left out). An sdist carries the same files, so a wheel built from it
+and ``dist/`` (source maps and unminified copies left out), or a data package's countries topologies. An sdist carries the same files, so a wheel built from it
 needs no npm. Everything else about the package is in ``pyproject.toml``.
 """
 
@@ -44,6 +44,8 @@ def npm_files() -> list[Path]:
         files.append(manifest)
         files.extend(sorted(package.glob("LICENSE*")))
         files.extend(sorted(p for p in (package / "dist").rglob("*") if p.is_file() and _shipped(p)))
+        # Data packages keep their files at the top (world-atlas: countries-50m.json ...).
+        files.extend(sorted(p for p in package.glob("countries-*.json")))
     return files
 
 
