@@ -12,7 +12,7 @@ Skipped, with the reason, when Playwright or /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import re
 import shutil
@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
+from geo.mapdata import features as grouped
+from geo.mapdata import read_page_payload
 from geo.render import CHROMIUM_PATH
 
 pytestmark = pytest.mark.browser
@@ -38,7 +40,7 @@ if not os.access(CHROMIUM_PATH, os.X_OK):
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 DAY = "2023-09-19"  # Azerbaijan's offensive, told by the 2023 article
 MAP = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
-_DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
+_DATA_RE = re.compile(r'<script type="[^"]+" id="geo-data-[^"]+" data-encoding="([^"]+)">(.*?)</script>', re.DOTALL)
 
 HOSTILE_TITLE = "Rally <img src=x onerror=alert(2)> on Saturday."
 HOSTILE_SENTENCE = 'Protesters in Yerevan held signs reading <script>alert(1)</script> and "quoted" `tick` </div> all day.'
@@ -54,7 +56,7 @@ def build_map(full_gazetteer, inputs: list[Path], out: Path) -> Path:
 def map_data(path: Path) -> dict:
     blocks = _DATA_RE.findall(path.read_text(encoding="utf-8"))
     assert len(blocks) == 1
-    return json.loads(blocks[0])
+    return read_page_payload(*blocks[0])
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +70,29 @@ def seeds_data(seeds_file) -> dict:
 
 
 def features(data: dict) -> list[dict]:
-    return data["features"]["features"]
+    """The mentions grouped by place, class and day, as ``{"properties": {...}}`` items."""
+    return [{"id": g["id"], "properties": g} for g in grouped(data)]
 
 
-def expected_ids(data: dict, day: str, docs: set[int] | None = None) -> set[str]:
-    """Ids of the features visible on ``day`` by the data's own rule: date <= day < until."""
+def mention_names(data: dict, ids) -> set[str]:
+    ms, tg = data["mentions"], data["targets"]
+    return {data["places"][tg["place"][ms["target"][i]]]["name"] for i in ids}
+
+
+def expected_ids(data: dict, day: str | None, docs: set[int] | None = None) -> set[int]:
+    """Indices of the mentions visible on ``day`` by the data's own rule: day <= it < day + window (None: all)."""
+    ms, win = data["mentions"], data["window"]["days"]
+    d = None if day is None else dt.date.fromisoformat(day).toordinal()
     return {
-        f["id"]
-        for f in features(data)
-        if f["properties"]["date"] is None or f["properties"]["date"] <= day < f["properties"]["until"]
-        if docs is None or any(d in docs for d, _ in f["properties"]["docs"])
+        i
+        for i, start in enumerate(ms["day"])
+        if d is None or not start or start <= d < start + win
+        if docs is None or ms["doc"][i] in docs
     }
+
+
+def article_ids(data: dict, index: int) -> list[int]:
+    return [i for i, doc in enumerate(data["mentions"]["doc"]) if doc == index]
 
 
 class Watched:
@@ -143,7 +157,7 @@ def seeds_page(browser, seeds_file):
 
 def test_loads_with_no_error_and_no_request_off_the_machine(seeds_page) -> None:
     w = seeds_page
-    assert w.page.locator(".geo-title").inner_text() == "Seeds: Karabakh talks, 2020-2025"
+    assert w.page.locator(".geo-title-text").inner_text() == "Seeds: Karabakh talks, 2020-2025"
     assert w.page.locator(".geo-error").count() == 0
     w.set_time(DAY)
     zoom = w.js(f"{MAP}.map.getZoom()")
@@ -167,17 +181,21 @@ def test_slider_runs_from_2020_to_2025(seeds_page, seeds_data) -> None:
     assert w.page.locator(".geo-range").inner_text() == f"{lo} \u2192 {hi}"
 
 
-def test_first_frame_shows_the_places_of_the_first_date(seeds_page, seeds_data) -> None:
+def test_first_frame_shows_every_mention_then_the_first_date(seeds_page, seeds_data) -> None:
     w = seeds_page
+    assert w.js(f"{MAP}.getTime()") is None
+    assert w.page.locator(".geo-date").inner_text() == "All dates"
+    everything = expected_ids(seeds_data, None)
+    assert w.ids() == everything and w.names() == mention_names(seeds_data, everything)
+    assert w.page.locator(".geo-count").inner_text().startswith(f"{len(everything)} mention")
     first = seeds_data["domain"]["min"]
-    assert w.js(f"{MAP}.getTime()") == first
+    assert w.js(f"{MAP}.nextEvent()") == first  # the first event from "all dates"
     assert w.page.locator(".geo-date").inner_text() == first
-    wanted = {f["id"] for f in features(seeds_data) if f["properties"]["date"] == first}
+    wanted = {i for i, d in enumerate(seeds_data["mentions"]["day"]) if d == dt.date.fromisoformat(first).toordinal()}
     assert wanted and w.ids() == wanted
     # "on October 8, 2020, the Russian side persistently proposed holding negotiations with Armenia"
     assert w.names() == {"Russia", "Armenia"}
-    total = sum(f["properties"]["count"] for f in features(seeds_data) if f["id"] in wanted)
-    assert w.page.locator(".geo-count").inner_text().startswith(f"{total} mention")
+    assert w.page.locator(".geo-count").inner_text().startswith(f"{len(wanted)} mention")
 
 
 def test_hook_to_2023_09_19_shows_karabakh_and_hides_2025(seeds_page, seeds_data) -> None:
@@ -185,7 +203,7 @@ def test_hook_to_2023_09_19_shows_karabakh_and_hides_2025(seeds_page, seeds_data
     assert w.set_time(DAY) == DAY
     assert "Nagorno-Karabakh" in w.names()
     assert w.ids() == expected_ids(seeds_data, DAY)
-    dated_2025 = {f["id"] for f in features(seeds_data) if (f["properties"]["date"] or "").startswith("2025")}
+    dated_2025 = {i for i, d in enumerate(seeds_data["mentions"]["day"]) if d and dt.date.fromordinal(d).year == 2025}
     # The 2025-11-08 article's lead ("the Moscow meeting", "Azerbaijan's Foreign Minister") is dated on publication.
     lead = {f["properties"]["name"] for f in features(seeds_data) if f["properties"]["date"] == "2025-11-08"}
     assert {"Moscow", "Azerbaijan"} <= lead
@@ -287,9 +305,10 @@ _SWEEP = f"""(ids) => {{
 
 def test_an_article_layer_off_hides_it_at_every_slider_position(seeds_page, seeds_data) -> None:
     w = seeds_page
+    w.page.locator(".geo-layers-toggle").click()  # the panel opens collapsed
     for index, article in enumerate(seeds_data["articles"]):
-        own = [f["id"] for f in features(seeds_data) if any(d == index for d, _ in f["properties"]["docs"])]
-        others = {f["id"] for f in features(seeds_data)} - set(own)
+        own = article_ids(seeds_data, index)
+        others = set(range(len(seeds_data["mentions"]["day"]))) - set(own)
         days_on, _ = w.js(_SWEEP, own)
         assert days_on > 0, article["id"]  # visible somewhere before the toggle, so the check below can fail
         box = w.page.locator(f".geo-layers input[data-doc='{article['id']}']")

@@ -238,7 +238,10 @@
     this.playing = null;
     this.drawn = new Map();  // key -> {layer, kind, count, subdued}
     this.groups = [];
-    this.renderer = L.canvas({ padding: 0.3, tolerance: 3 });
+    // Areas on a canvas of their own: a marker changing then does not redraw every country outline.
+    map.createPane('geo-areas').style.zIndex = 390;
+    this.areaRenderer = L.canvas({ pane: 'geo-areas', padding: 0.1, tolerance: 3 });
+    this.renderer = L.canvas({ padding: 0.1, tolerance: 3 });
     this.popup = null;
     this.highlight = null;
     var hash = readHash();
@@ -347,6 +350,7 @@
   // Recompute which mentions pass the filters; the timeline and summary follow.
   GeoMap.prototype._applyFilters = function () {
     for (var i = 0; i < this.n; i++) { this.pass[i] = this._passes(i) ? 1 : 0; }
+    this._undated = null;
     this._computeBins();
     this._updateSummary();
     if (this.t !== undefined) { this.render(); }
@@ -1052,8 +1056,10 @@
   GeoMap.prototype._drawTimeline = function () {
     var c = this.timeline;
     if (!c || !this.bins) { return; }
-    var w = c.clientWidth, h = c.clientHeight;
-    if (!w || !h) { return; }
+    // Its size is read when the box changes (_watchSize), not on every frame: reading it forces a layout.
+    if (!this.timelineSize) { this.timelineSize = [c.clientWidth, c.clientHeight]; }
+    var w = this.timelineSize[0], h = this.timelineSize[1];
+    if (!w || !h) { this.timelineSize = null; return; }
     var dpr = window.devicePixelRatio || 1;
     if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
       c.width = Math.round(w * dpr);
@@ -1276,18 +1282,49 @@
   };
 
   // ------------------------------------------------------------ what is shown
+  // Undated mentions are shown at every date: their counts per target are
+  // summed once per change of filters, not at every step of the slider.
+  GeoMap.prototype._undatedTotals = function () {
+    if (this._undated) { return this._undated; }
+    var counts = new Float64Array(this.nT), places = new Float64Array(this.nT), touched = [];
+    var placeRole = this.codes.role.indexOf('place');
+    var start = this.sorted ? this.firstUndated : 0;
+    for (var i = start; i < this.n; i++) {
+      if (this.mDay[i] || !this.pass[i]) { continue; }
+      var t = this.mTarget[i], w = this.weight(i);
+      if (!counts[t]) { touched.push(t); }
+      counts[t] += w;
+      if (this.mRole[i] === placeRole) { places[t] += w; }
+    }
+    this._undated = { counts: counts, places: places, touched: touched };
+    return this._undated;
+  };
+
   GeoMap.prototype._visibleGroups = function () {
     var counts = this.counts, placeCounts = this.placeCounts;
     var touched = [];
     var self = this;
     var placeRole = this.codes.role.indexOf('place');
-    this._eachShown(this.t, function (i) {
+    var add = function (i) {
       var t = self.mTarget[i];
       var w = self.weight(i);
       if (!counts[t]) { touched.push(t); }
       counts[t] += w;
       if (self.mRole[i] === placeRole) { placeCounts[t] += w; }
-    });
+    };
+    if (this.t !== null && this.sorted) {
+      if (this.undatedOn) {
+        var u = this._undatedTotals();
+        counts.set(u.counts);
+        placeCounts.set(u.places);
+        touched = u.touched.slice();
+      }
+      var i = lowerBound(this.mDay, 0, this.firstUndated, this.t - this.win + 1);
+      var end = lowerBound(this.mDay, i, this.firstUndated, this.t + 1);
+      for (; i < end; i++) { if (this.pass[i]) { add(i); } }
+    } else {
+      this._eachShown(this.t, add);
+    }
     var groups = touched.map(function (t) {
       var g = {
         key: 'g' + t, t: t, place: self.tPlace[t], cls: self.tClass[t], shape: self.tShape[t],
@@ -1345,12 +1382,14 @@
         created = true;
       }
       entry.layer._geoItem = item;
-      if (entry.count !== item.group.count || entry.subdued !== item.group.subdued) {
-        if (entry.count !== item.group.count && item.kind === 'point') { created = true; }  // sizes changed: restack
-        entry.count = item.group.count;
-        entry.subdued = item.group.subdued;
+      // Restyle (and redraw) only when the look changes, not with every count.
+      var look = self._look(item);
+      if (entry.look !== look) {
+        if (item.kind === 'point' && entry.look !== undefined) { created = true; }  // sizes changed: restack
+        entry.look = look;
         self._restyle(entry.layer, item);
       }
+      entry.count = item.group.count;
     });
     if (created) { this._restack(); }
     if (this.countLabel) {
@@ -1368,9 +1407,17 @@
     var map = this.map;
     var z = map.getZoom();
     var cells = new Map();
+    // Grid cells of every target at this zoom, computed once per zoom.
+    if (this._cellsZoom !== z) {
+      this._cellsZoom = z;
+      this._cellOf = this.tLatLng.map(function (ll) {
+        var p = map.project(ll, z);
+        return Math.floor(p.x / CLUSTER_CELL_PX) + ':' + Math.floor(p.y / CLUSTER_CELL_PX);
+      });
+    }
+    var cellOf = this._cellOf;
     points.forEach(function (g) {
-      var p = map.project(g.latlng, z);
-      var k = Math.floor(p.x / CLUSTER_CELL_PX) + ':' + Math.floor(p.y / CLUSTER_CELL_PX);
+      var k = cellOf[g.t];
       var c = cells.get(k);
       if (!c) { c = { key: k, groups: [], count: 0, lat: 0, lon: 0 }; cells.set(k, c); }
       c.groups.push(g);
@@ -1402,7 +1449,10 @@
     } else if (item.kind === 'shape') {
       var geom = this.shapes[g.shape];
       var isLine = /LineString/.test(geom.type);
-      layer = L.geoJSON(geom, { renderer: this.renderer, interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued) });
+      layer = L.geoJSON(geom, {
+        pane: isLine ? 'overlayPane' : 'geo-areas', renderer: isLine ? this.renderer : this.areaRenderer,
+        interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued)
+      });
       layer._geoIsLine = isLine;
       layer._geoArea = this._shapeArea(g.t);
     } else {
@@ -1423,6 +1473,15 @@
     var b = this._shapeBounds(t);
     var mid = (b.getNorth() + b.getSouth()) / 2 * Math.PI / 180;
     return Math.max(1e-9, (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()) * Math.cos(mid));
+  };
+
+  GeoMap.prototype._look = function (item) {
+    var g = item.group;
+    if (item.kind === 'shape') {
+      var st = shapeStyle(g.cls, g.count, /LineString/.test((this.shapes[g.shape] || {}).type || ''), g.subdued);
+      return (st.fillOpacity || 0).toFixed(2) + '|' + (st.weight || 0).toFixed(1) + '|' + g.subdued;
+    }
+    return (item.kind === 'cluster' ? Math.min(34, 8 + 2 * Math.sqrt(g.count)) : radius(g.count)).toFixed(1) + '|' + g.subdued;
   };
 
   GeoMap.prototype._restyle = function (layer, item) {
@@ -1724,9 +1783,9 @@
   GeoMap.prototype._placeLabels = function () {
     var pane = this.labelsPane;
     if (!pane) { return; }
-    while (pane.firstChild) { pane.removeChild(pane.firstChild); }
+    var out = [];
     this.labelBoxes = [];
-    if (!this.labelsOn || this.clustered === undefined) { return; }
+    if (!this.labelsOn || this.clustered === undefined) { this._setLabels(out); return; }
     var map = this.map;
     var size = map.getSize();
     var self = this;
@@ -1762,12 +1821,28 @@
       seen[g.place] = true;
       placed.push(box);
       var lp = map.containerPointToLayerPoint([box.x, box.y]);
-      var div = el('div', 'geo-label geo-label-' + g.cls + (g.subdued ? ' geo-label-subdued' : ''), name);
-      div.style.transform = 'translate(' + Math.round(lp.x) + 'px,' + Math.round(lp.y) + 'px)';
-      div.style.width = w + 'px';
-      pane.appendChild(div);
+      out.push({ text: name, cls: 'geo-label geo-label-' + g.cls + (g.subdued ? ' geo-label-subdued' : ''),
+        x: Math.round(lp.x), y: Math.round(lp.y), w: w });
       self.labelBoxes.push({ text: name, place: g.place });
     }
+    this._setLabels(out);
+  };
+
+  // Replace the label elements only when the labels changed: DOM changes cost a layout each frame.
+  GeoMap.prototype._setLabels = function (labels) {
+    var key = labels.map(function (l) { return l.text + '@' + l.x + ',' + l.y + ' ' + l.cls; }).join('|');
+    if (key === this._labelsKey) { return; }
+    this._labelsKey = key;
+    var pane = this.labelsPane;
+    while (pane.firstChild) { pane.removeChild(pane.firstChild); }
+    var frag = document.createDocumentFragment();
+    labels.forEach(function (l) {
+      var div = el('div', l.cls, l.text);
+      div.style.transform = 'translate(' + l.x + 'px,' + l.y + 'px)';
+      div.style.width = l.w + 'px';
+      frag.appendChild(div);
+    });
+    pane.appendChild(frag);
   };
 
   // ------------------------------------------------------------ caption (figure mode and title)
@@ -1793,6 +1868,7 @@
       self.container.classList.toggle('geo-narrow', narrow);
       self.container.classList.toggle('geo-mid', !narrow && w < 900);
       self.container.classList.toggle('geo-short', h < 480);
+      self.timelineSize = null;
       if (narrow && !was && self.setLayersCollapsed) { self.setLayersCollapsed(true); }
       if ((w < 900 || h < 560) && self.setLegendCollapsed && !self._legendSized) { self.setLegendCollapsed(true); }
       self._legendSized = true;
@@ -1891,10 +1967,11 @@
   };
 
   GeoMap.prototype._saveHash = function () {
-    if (this.figure || this.restoring || this.t === undefined) { return; }
+    if (this.figure || this.t === undefined) { return; }
     var self = this;
     clearTimeout(this._hashTimer);
     this._hashTimer = setTimeout(function () {
+      if (self.playing) { self._saveHash(); return; }  // once playback stops
       var raw = (window.location.hash || '').replace(/^#/, '');
       if (raw && raw.indexOf('=') < 0) { return; }  // the host page's own anchor: leave it
       var params = new URLSearchParams(raw);
@@ -1903,7 +1980,7 @@
       Object.keys(s).forEach(function (k) { params.set(self.hashPrefix + k, s[k]); });
       var text = params.toString();
       if (text !== raw) { history.replaceState(history.state, '', '#' + text); }
-    }, 200);
+    }, 400);
   };
 
   GeoMap.prototype._restoreFilters = function (params) {
