@@ -882,7 +882,7 @@ class _Builder:
 
 #: The first view holds the mentions nearest the story's centre that make up this share of them,
 #: and whatever else lies within :data:`_CORE_MARGIN` times their distance.
-_CORE_SHARE = 0.8
+_CORE_SHARE = 0.9
 _CORE_MARGIN = 1.5
 
 #: Playback steps offered (days), and how many frames with something to show one playback aims at.
@@ -893,7 +893,7 @@ _PLAYBACK_FRAMES = 120
 def _robust_bounds(spots: list[tuple[float, float, float, float, int]]) -> list[list[float]] | None:
     """Bounds of where most mentions are, leaving far-off few out.
 
-    Around the weighted median point, the distance within which 80 % of the
+    Around the weighted median point, the distance within which 90 % of the
     mentions lie, times 1.5, decides what is kept: a story about the Caucasus
     that mentions Washington once opens on the Caucasus; a story told on two
     continents in equal parts opens on both.

@@ -2118,6 +2118,10 @@
         var r = self.container.getBoundingClientRect();
         return { x: r.left + p.x, y: r.top + p.y };
       },
+      placeLatLng: function (name) {
+        var g = self._groupByName(name);
+        return g ? g.latlng : null;
+      },
       openPopup: function (name) {
         var g = self._groupByName(name);
         if (!g) { return false; }
