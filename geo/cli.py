@@ -304,7 +304,10 @@ def _map_mentions(args: argparse.Namespace) -> list[dict]:
         for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem):
             try:
                 # Lines and areas travel with the record so the map draws them as such.
-                records.extend({**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article))
+                records.extend(
+                    {**mention_record(m), "geometry": m.place.geometry, "url": article.url}  # popups link the article
+                    for m in parser.parse_article(article)
+                )
             except Exception as err:  # one bad article never loses the others
                 logger.warning("article %s failed: %s", article.id, err)
     return records
@@ -318,10 +321,11 @@ def _cmd_map(args: argparse.Namespace) -> int:
         raise GeoError(f"no place mentions found in {', '.join(args.paths)}; check the inputs (geo parse shows what is found)")
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+    save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap, at=args.at)
     print(f"wrote {out} ({len(records)} mentions)", file=sys.stderr)
     if args.embed:
-        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap,
+                   at=args.at)
         print(f"wrote {args.embed}", file=sys.stderr)
     if args.png:
         save_png(out, args.png, at=args.at)
@@ -338,7 +342,7 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--basemap", choices=["osm", "countries", "none"], help="base layer (default: osm online, countries offline)")
     mp.add_argument("--title", help="title shown on the map")
     mp.add_argument("--png", metavar="FILE", help="also write a picture of the map")
-    mp.add_argument("--at", metavar="DATE", help="with --png: the slider date to show (YYYY-MM-DD)")
+    mp.add_argument("--at", metavar="DATE", help="the date the map (and --png) opens on (YYYY-MM-DD; default: all dates)")
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
     _add_parse_options(mp)

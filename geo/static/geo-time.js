@@ -450,6 +450,8 @@
 
   GeoMap.prototype._updateSummary = function () {
     var self = this;
+    this.summaryStale = !this.summaryOn;  // built when switched on, not for every filter change
+    if (this.summaryStale) { this.summary.clearLayers(); return; }
     var per = new Float64Array(this.places.length);
     var art = this.places.map(function () { return null; });
     for (var i = 0; i < this.n; i++) {
@@ -563,6 +565,7 @@
     }
     this.summaryInput = checkItem(base, 'Summary (all dates)', this.summaryOn, function (on) {
       self.summaryOn = on;
+      if (on && self.summaryStale) { self._updateSummary(); }
       self._showLayer(self.summary, on);
       if (on) { self._restack(); }
       self._saveHash();
@@ -766,7 +769,7 @@
         b.appendChild(el('span', 'geo-result-name', pl.name));
         b.appendChild(el('span', 'geo-muted', ' ' + [pl.country_name || pl.country, plural(pl.count, 'mention')].filter(Boolean).join(' \u00b7 ')));
         b.setAttribute('role', 'option');
-        b.addEventListener('click', function () { results.hidden = true; self.selectPlace(idx); });
+        b.addEventListener('click', function (e) { L.DomEvent.stopPropagation(e); results.hidden = true; self.selectPlace(idx); });
         li.appendChild(b);
         results.appendChild(li);
       });
@@ -874,8 +877,8 @@
       sw.style.setProperty('--geo-c', COLORS[g.cls] || COLORS.other);
       b.appendChild(sw);
       b.appendChild(el('span', 'geo-list-name', pl.name));
-      b.appendChild(el('span', 'geo-muted', ' ' + plural(g.count, 'mention') + ' \u00b7 ' + (CLASS_LABELS[g.cls] || g.cls)));
-      b.addEventListener('click', function () { self._openPopup(L.latLng(g.latlng), [{ group: g }], 0, true); });
+      b.appendChild(el('span', 'geo-muted', plural(g.count, 'mention') + ' \u00b7 ' + (CLASS_LABELS[g.cls] || g.cls)));
+      b.addEventListener('click', function (e) { L.DomEvent.stopPropagation(e); self._openPopup(L.latLng(g.latlng), [{ group: g }], 0, true); });
       li.appendChild(b);
       ul.appendChild(li);
     });
@@ -1590,11 +1593,13 @@
   GeoMap.prototype._openPopup = function (latlng, hits, index, focus) {
     var self = this;
     var w = this.container.clientWidth, h = this.container.clientHeight;
+    var top = this.titleBox && this.titleBox.offsetTop < h / 2 ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
     var popup = L.popup({
       maxWidth: Math.max(200, Math.min(400, w - 48)),
       minWidth: Math.min(260, w - 48),
       maxHeight: Math.max(160, Math.round(h * 0.62)),
-      autoPanPadding: [16, 16],
+      autoPanPaddingTopLeft: [16, top],
+      autoPanPaddingBottomRight: [16, 16],
       className: 'geo-popup-wrap'
     });
     this.popupState = { hits: hits, index: index, latlng: latlng };
@@ -1625,10 +1630,12 @@
         var sw = el('span', 'geo-swatch geo-swatch-' + cls);
         sw.style.setProperty('--geo-c', hit.summary ? '#8895a7' : (COLORS[cls] || COLORS.other));
         b.appendChild(sw);
-        b.appendChild(el('span', null, self._hitName(hit)));
-        b.appendChild(el('span', 'geo-muted', ' ' + (hit.summary ? 'summary' : (CLASS_LABELS[cls] || cls))));
+        b.appendChild(el('span', 'geo-here-name', self._hitName(hit)));
+        b.appendChild(el('span', 'geo-muted', (hit.summary ? 'summary' : (CLASS_LABELS[cls] || cls))));
         if (i === st.index) { b.setAttribute('aria-current', 'true'); }
-        b.addEventListener('click', function () {
+        b.addEventListener('click', function (e) {
+          // The button is replaced below; Leaflet would then no longer see it came from the popup.
+          L.DomEvent.stopPropagation(e);
           st.index = i;
           self.popup.setContent(self._popupContent());
         });
