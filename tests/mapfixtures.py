@@ -136,7 +136,7 @@ def open_map_page(browser: Any, url: str, *, count: int = 1, viewport: tuple[int
     page.wait_for_function(
         f"document.querySelectorAll('[data-geo-ready=\"1\"]').length >= {count}"
         f" && window.geoMaps && Object.keys(window.geoMaps).length >= {count}",
-        timeout=30000,
+        timeout=60000,  # generous: the machine may be busy
     )
     return w
 

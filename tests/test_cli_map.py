@@ -8,7 +8,6 @@ script reads it.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import struct
@@ -17,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
+from geo.mapdata import read_page_payload
 from geo.render import CHROMIUM_PATH
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
+_DATA_RE = re.compile(r'<script type="[^"]+" id="geo-data-[^"]+" data-encoding="([^"]+)">(.*?)</script>', re.DOTALL)
 
 try:
     import playwright.sync_api  # noqa: F401
@@ -42,7 +42,7 @@ def map_data(html_text: str) -> dict:
     """The map data embedded in a page or fragment (exactly one block expected)."""
     blocks = _DATA_RE.findall(html_text)
     assert len(blocks) == 1, f"{len(blocks)} data blocks"
-    return json.loads(blocks[0])
+    return read_page_payload(*blocks[0])
 
 
 def run_map(capsys: pytest.CaptureFixture[str], cache_dir: str, *args: str) -> tuple[int, str]:
