@@ -195,14 +195,18 @@
     };
   }
 
-  function shapeStyle(cls, count, isLine, subdued) {
+  var DASHED_AREAS_MAX = 40;  // more dashed outlines than this redraw too slowly on a canvas
+
+  // `plain`: many areas are drawn, so none is dashed.
+  function shapeStyle(cls, count, isLine, subdued, plain) {
     var c = COLORS[cls] || COLORS.other;
+    var dashed = !plain && (cls === 'demonym' || subdued);
     if (isLine) {
       return { color: c, weight: Math.min(9, 3 + Math.log(count) * 1.5), opacity: subdued ? 0.45 : 0.9, fill: false, dashArray: subdued ? '4 6' : null };
     }
     return {
       color: c, weight: cls === 'demonym' ? 2 : 1.6, opacity: subdued ? 0.5 : 0.95,
-      dashArray: cls === 'demonym' || subdued ? '6 4' : null,
+      dashArray: dashed ? '6 4' : null,
       fillColor: c, fillOpacity: (subdued ? 0.4 : 1) * Math.min(0.4, 0.12 + 0.05 * Math.log(1 + count))
     };
   }
@@ -1358,10 +1362,12 @@
     var wanted = new Map();
     var points = [];
     var total = 0;
+    var nAreas = 0;
     groups.forEach(function (g) {
       total += g.count;
-      if (g.shape) { wanted.set(g.key, { kind: 'shape', group: g }); } else { points.push(g); }
+      if (g.shape) { wanted.set(g.key, { kind: 'shape', group: g }); nAreas += 1; } else { points.push(g); }
     });
+    this.manyAreas = nAreas > DASHED_AREAS_MAX;
     this.clustered = points.length > CLUSTER_MIN_GROUPS;
     if (this.clustered) {
       this._cluster(points, wanted);
@@ -1454,7 +1460,7 @@
       var isLine = /LineString/.test(geom.type);
       layer = L.geoJSON(geom, {
         pane: isLine ? 'overlayPane' : 'geo-areas', renderer: isLine ? this.renderer : this.areaRenderer,
-        interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued)
+        interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued, this.manyAreas)
       });
       layer._geoIsLine = isLine;
       layer._geoArea = this._shapeArea(g.t);
@@ -1481,8 +1487,8 @@
   GeoMap.prototype._look = function (item) {
     var g = item.group;
     if (item.kind === 'shape') {
-      var st = shapeStyle(g.cls, g.count, /LineString/.test((this.shapes[g.shape] || {}).type || ''), g.subdued);
-      return (st.fillOpacity || 0).toFixed(2) + '|' + (st.weight || 0).toFixed(1) + '|' + g.subdued;
+      var st = shapeStyle(g.cls, g.count, /LineString/.test((this.shapes[g.shape] || {}).type || ''), g.subdued, this.manyAreas);
+      return Math.round((st.fillOpacity || 0) * 25) + '|' + (st.weight || 0).toFixed(1) + '|' + g.subdued + '|' + st.dashArray;
     }
     return (item.kind === 'cluster' ? Math.min(34, 8 + 2 * Math.sqrt(g.count)) : radius(g.count)).toFixed(1) + '|' + g.subdued;
   };
@@ -1492,7 +1498,7 @@
     if (item.kind === 'cluster') {
       layer.setRadius(Math.min(34, 8 + 2 * Math.sqrt(g.count)));
     } else if (item.kind === 'shape') {
-      layer.setStyle(shapeStyle(g.cls, g.count, layer._geoIsLine, g.subdued));
+      layer.setStyle(shapeStyle(g.cls, g.count, layer._geoIsLine, g.subdued, this.manyAreas));
     } else {
       var st = pointStyle(g.cls, g.count, g.subdued);
       layer.setStyle(st);
@@ -1840,16 +1846,18 @@
     var key = labels.map(function (l) { return l.text + '@' + l.x + ',' + l.y + ' ' + l.cls; }).join('|');
     if (key === this._labelsKey) { return; }
     this._labelsKey = key;
+    // Reuse the elements: moving one is cheaper than making a new one on every frame of playback.
     var pane = this.labelsPane;
-    while (pane.firstChild) { pane.removeChild(pane.firstChild); }
-    var frag = document.createDocumentFragment();
-    labels.forEach(function (l) {
-      var div = el('div', l.cls, l.text);
+    var nodes = pane.children;
+    labels.forEach(function (l, i) {
+      var div = nodes[i];
+      if (!div) { div = el('div'); pane.appendChild(div); }
+      if (div.className !== l.cls) { div.className = l.cls; }
+      if (div.textContent !== l.text) { div.textContent = l.text; }
       div.style.transform = 'translate(' + l.x + 'px,' + l.y + 'px)';
       div.style.width = l.w + 'px';
-      frag.appendChild(div);
     });
-    pane.appendChild(frag);
+    while (nodes.length > labels.length) { pane.removeChild(pane.lastChild); }
   };
 
   // ------------------------------------------------------------ caption (figure mode and title)
