@@ -710,7 +710,7 @@
   GeoMap.prototype._buildTitle = function () {
     var box = el('div', 'geo-title geo-ui');
     if (this.opts.title) { box.appendChild(el('div', 'geo-title-text', this.opts.title)); } else { box.classList.add('geo-untitled'); }
-    this.caption = el('div', 'geo-caption');
+    this.caption = el('div', 'geo-caption', '\u00a0');  // a line tall already, for the first fit
     box.appendChild(this.caption);
     L.DomEvent.disableClickPropagation(box);
     this.container.appendChild(box);
@@ -1166,12 +1166,14 @@
 
   // The first view: where most mentions are (mapdata leaves far outliers out of focus_bounds).
   GeoMap.prototype._fit = function () {
+    this.map.invalidateSize(false);  // the box may have been laid out after Leaflet measured it
     var b = this.data.focus_bounds || this.data.bounds;
     if (b && isFinite(b[0][0])) {
       var bounds = L.latLngBounds(b);
       // Keep the story clear of the title above and the time control below.
       var time = this.timeControl && this.timeControl.getContainer();
-      var below = (time ? time.offsetHeight : 0) + 16;
+      var legend = this.legend && this.legend.getContainer();
+      var below = Math.max(time ? time.offsetHeight : 0, legend ? legend.offsetHeight + 24 : 0) + 16;
       var above = this.titleBox ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
       var size = this.map.getSize();
       if (above + below > size.y * 0.6) { above = below = Math.round(size.y * 0.1); }
@@ -1896,7 +1898,7 @@
     if (window.ResizeObserver) {
       this.resizeObserver = new ResizeObserver(function () {
         apply();
-        self.map.invalidateSize({ pan: false });
+        self.map.invalidateSize({ pan: true, animate: false });  // keeps the centre
         self._placeLabels();
       });
       this.resizeObserver.observe(this.container);
