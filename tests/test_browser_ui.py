@@ -138,6 +138,8 @@ def test_the_wheel_scrolls_the_report_until_the_map_is_clicked_or_ctrl_is_held(b
         w.page.keyboard.up("Control")
         w.page.wait_for_function(f"(z) => {MAP}.map.getZoom() > z", arg=zoom)
         # After a click in the map the wheel zooms too, and the page stays put.
+        w.page.wait_for_function(f"() => !{MAP}.map._animatingZoom")  # the Ctrl zoom has settled
+        w.page.wait_for_timeout(300)
         zoom = w.js(f"{MAP}.map.getZoom()")
         w.js(f"() => {MAP}.setFilters({{kinds: {{city: false, area: false, line: false, demonym: false}}}})")
         w.page.mouse.click(cx, cy)  # on the map, nothing drawn there now: no popup in the way
