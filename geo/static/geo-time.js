@@ -1462,7 +1462,8 @@
       var isLine = /LineString/.test(geom.type);
       layer = L.geoJSON(geom, {
         pane: isLine ? 'overlayPane' : 'geo-areas', renderer: isLine ? this.renderer : this.areaRenderer,
-        interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued, this.manyAreas)
+        interactive: false, style: shapeStyle(g.cls, g.count, isLine, g.subdued, this.manyAreas),
+        smoothFactor: 2  // outlines simplified to 2 px at each zoom: fewer vertices to redraw per frame
       });
       layer._geoIsLine = isLine;
       layer._geoArea = this._shapeArea(g.t);
