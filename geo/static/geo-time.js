@@ -1171,9 +1171,13 @@
     if (b && isFinite(b[0][0])) {
       var bounds = L.latLngBounds(b);
       // Keep the story clear of the title above and the time control below.
-      var time = this.timeControl && this.timeControl.getContainer();
-      var legend = this.legend && this.legend.getContainer();
-      var below = Math.max(time ? time.offsetHeight : 0, legend ? legend.offsetHeight + 24 : 0) + 16;
+      // Below: as far up as the controls at the bottom reach (in a small box the legend sits above the time control).
+      var box = this.container.getBoundingClientRect();
+      var below = 16;
+      [this.timeControl, this.legend].forEach(function (c) {
+        var r = c && c.getContainer().getBoundingClientRect();
+        if (r && r.height) { below = Math.max(below, box.bottom - r.top + 12); }
+      });
       var above = this.titleBox ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
       var size = this.map.getSize();
       if (above + below > size.y * 0.6) { above = below = Math.round(size.y * 0.1); }
