@@ -8,6 +8,7 @@ script reads it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -148,3 +149,20 @@ def test_a_parquet_of_mentions_can_be_mapped(tmp_path, capsys, cache_dir) -> Non
     assert t["domain"] == a["domain"]
     assert [x["id"] for x in t["articles"]] == [x["id"] for x in a["articles"]]
     assert sorted(p["name"] for p in t["places"]) == sorted(p["name"] for p in a["places"])
+
+
+def test_an_articles_url_and_the_at_date_reach_the_map(tmp_path, capsys, cache_dir) -> None:
+    source = tmp_path / "news.jsonl"
+    source.write_text(
+        json.dumps({"id": "a1", "title": "Talks", "url": "https://news.example.org/a1", "date": "2023-09-19",
+                    "text": "Officials met in Yerevan on Tuesday."}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "news.html"
+    code, err = run_map(capsys, cache_dir, str(source), "-o", str(out), "--at", "2023-09-19")
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    data = map_data(page)
+    assert data["articles"][0]["url"] == "https://news.example.org/a1"
+    assert data["articles"][0]["source"] == "news.example.org"
+    assert '"at":"2023-09-19"' in page  # the map opens on that date
