@@ -935,7 +935,7 @@
     var track = el('div', 'geo-track');
     var timeline = el('canvas', 'geo-timeline');
     timeline.setAttribute('role', 'img');
-    timeline.setAttribute('aria-label', 'Mentions per ' + 'step over time; click to go to a date');
+    timeline.setAttribute('aria-label', 'Mentions over time; click or drag to go to a date');
     this.timeline = timeline;
     track.appendChild(timeline);
     track.appendChild(slider);
@@ -1914,7 +1914,6 @@
   // In a page that scrolls (a report) or inside a frame, the wheel scrolls
   // the page until the map is clicked; Ctrl + wheel always zooms.
   GeoMap.prototype._gateWheel = function () {
-    var self = this;
     var box = this.container;
     var active = false;
     var hint = el('div', 'geo-wheel-hint geo-ui', 'Click the map or hold Ctrl to zoom with the wheel');
@@ -1937,7 +1936,6 @@
     box.addEventListener('mouseleave', function () { active = false; });
     document.addEventListener('pointerdown', function (e) { if (!box.contains(e.target)) { active = false; } });
     this.wheelActive = function () { return active; };
-    void self;
   };
 
   GeoMap.prototype._markReady = function () {
