@@ -387,7 +387,10 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
         for article in read_articles(articles, default_date=_parse_date(args.date), on_error=problem, **_reading(args)):
             try:
                 # Lines and areas travel with the record so the map draws them as such.
-                records = [{**mention_record(m), "geometry": m.place.geometry} for m in parser.parse_article(article)]
+                records = [
+                    {**mention_record(m), "geometry": m.place.geometry, "url": article.url}  # popups link the article
+                    for m in parser.parse_article(article)
+                ]
             except IndexCorruptError:
                 raise  # every other article would fail the same way
             except Exception as err:  # noqa: BLE001 - one bad article never loses the others
@@ -420,10 +423,11 @@ def _cmd_map(args: argparse.Namespace) -> int:
         raise GeoError(f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)")
     records = found.records
     out = Path(args.output)
-    save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+    save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap, at=args.at)
     print(f"wrote {out} ({len(records)} mentions)", file=sys.stderr)
     if args.embed:
-        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap)
+        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap,
+                   at=args.at)
         print(f"wrote {args.embed}", file=sys.stderr)
     if args.png or args.pdf:
         width, height = args.size
@@ -465,7 +469,8 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--title", help="title shown on the map")
     mp.add_argument("--png", metavar="FILE", help="also write a figure of the map for a report (no controls)")
     mp.add_argument("--pdf", metavar="FILE", help="also write the figure as a one-page PDF")
-    mp.add_argument("--at", metavar="DATE", help="with --png/--pdf: the date to show (YYYY-MM-DD; default every date)")
+    mp.add_argument("--at", metavar="DATE",
+                    help="the date the map opens on, and --png/--pdf show (YYYY-MM-DD; default every date)")  # fmt: skip
     mp.add_argument("--size", type=_picture_size, default=(1400, 900), metavar="WxH",
                     help="with --png/--pdf: figure size in CSS pixels (default 1400x900)")  # fmt: skip
     mp.add_argument("--scale", type=_picture_scale, default=1.0, metavar="N",

@@ -12,51 +12,59 @@ decided here, in plain Python that tests can check:
   (``date`` + the window). The slider moves in steps of one day (``P1D``).
 * Mentions without a date fall back to the article's published date; with
   neither they join the *undated* group, which is visible at every time.
-* Mentions are aggregated by (place, drawing class, day): one feature per
-  place and day carries the count per article and at most
-  :data:`MAX_SNIPPETS` sample sentences, so 100,000 mentions stay a few tens
-  of megabytes. Sentences are stored once in ``data["sentences"]``.
+* Every mention is kept, in columns (``data["mentions"]``: one list per field,
+  one value per mention, in time order with undated mentions last), so the
+  page can filter by article, kind, country, role and confidence and still
+  quote every sentence. Repeated strings are stored once: sentences in
+  ``data["sentences"]``, date phrases in ``data["strings"]``, date sources
+  and roles in ``data["codes"]``; places once in ``data["places"]`` and what
+  is drawn for them (place + drawing class) once in ``data["targets"]``.
+  :func:`page_payload` compresses large maps for the page.
 * A demonym ("Azerbaijani") is drawn as its country's outline, or at the
   country's reference point when no outline is known, never as a point on the
   capital the gazetteer may have resolved it to.
 
-Shape of the result (optional keys are marked; they are left out when empty
-to keep large maps small)::
+Shape of the result (optional keys are marked)::
 
     {
-      "type": "geo-time-map", "version": 1,
+      "type": "geo-time-map", "version": 2,
       "domain": {"min": "1965-03-01", "max": "2025-11-08", "step": "P1D"} | None,
       "window": {"days": 30, "iso": "P30D", "source": "default" | "given"},
-      "features": {"type": "FeatureCollection", "features": [
-          {"type": "Feature", "id": "f0",
-           "geometry": {"type": "Point", "coordinates": [lon, lat]},   # anchor
-           "properties": {"place": 0, "name": "Baku", "class": "city",
-                          "date": "2023-09-17" | None, "until": "2023-09-24" | None,
-                          "count": 3,
-                          "docs": [[article_index, count], ...],
-                          "snippets": [{"s": sentence_index, "a": 10, "b": 14,
-                                        "doc": article_index, "source": "text",
-                                        "date_text": "...", "score": 0.93}, ...],
-                          "shape": "s0" | "country:AZ"}}, ...]},   # lines/areas only
+      "playback": {"step_days": 7},              # default playback step
+      "mentions": {                              # columns, one value per mention
+          "target": [...],     # index into targets
+          "day": [...],        # date.toordinal(), 0 = undated
+          "doc": [...],        # index into articles
+          "count": [...],      # optional: weight of aggregated rows (absent = all 1)
+          "score": [...],      # confidence x 1000, -1 unknown
+          "sentence": [...],   # index into sentences, -1 none
+          "a": [...], "b": [...],   # UTF-16 offsets of the mention in its sentence, -1 unknown
+          "source": [...],     # index into codes.source ("text", "narrative", "published")
+          "date_text": [...],  # index into strings, -1 none
+          "role": [...]},      # index into codes.role ("place", "actor", "affiliation", "name")
+      "targets": {"place": [...], "class": [...], "shape": [key | None, ...], "lat": [...], "lon": [...]},
+      "codes": {"source": [...], "role": [...]},
+      "strings": [...], "sentences": [...],
       "shapes": {"s0": GeoJSON geometry, "country:AZ": ...},  # lines and areas
-      "sentences": ["...", ...],
-      "articles": [{"id", "title", "published", "date", "label", "count"}, ...],
+      "articles": [{"id", "title", "published", "date", "label", "count",
+                    "url"?, "source"?}, ...],
       "places": [{"key", "id", "name", "country", "country_name", "feature",
                   "class", "lat", "lon", "count", "articles", "first", "last",
                   "undated"}, ...],
       "bounds": [[south, west], [north, east]] | None,
-      "stats": {"mentions", "features", "places", "articles", "undated", "skipped"},
+      "focus_bounds": [[south, west], [north, east]] | None,   # robust first view
+      "stats": {"mentions", "features" (place+class+day groups), "rows", "places",
+                "articles", "undated", "skipped"},
     }
 
-A snippet's event date is its feature's ``date`` (features are per day);
-``date_text`` and ``score`` are left out when unknown.
-``a``/``b`` in a snippet are UTF-16 offsets of the mention in its sentence,
-the unit JavaScript strings use, so the highlight is right for any script.
-A feature's geometry is its anchor point; lines and areas name their full
-geometry in ``shapes`` so that it is stored once, not once per day.
+A mention is visible from its day up to, not including, day + window.
+``a``/``b`` are UTF-16 offsets, the unit JavaScript strings use, so the
+highlight is right for any script. :func:`features` regroups the columns by
+place, class and day for reading.
 
 Strings are kept as written (not HTML-escaped): they are data. Use
-:func:`to_script_json` to embed the dict in an HTML ``<script>`` block.
+:func:`to_script_json` or :func:`page_payload` to embed the dict in an HTML
+``<script>`` block.
 
 Examples
 --------
@@ -66,7 +74,7 @@ Examples
 ...      "date": "2023-09-17", "sentence": "Talks in Baku.", "start": 9, "end": 13,
 ...      "sentence_start": 0}
 ... ])
->>> data["domain"]["min"], data["features"]["features"][0]["properties"]["class"]
+>>> data["domain"]["min"], data["targets"]["class"][data["mentions"]["target"][0]]
 ('2023-09-17', 'city')
 """
 
@@ -93,15 +101,15 @@ __all__ = [
     "to_script_json",
     "iso_to_day",
     "day_to_iso",
+    "features",
+    "page_payload",
+    "read_page_payload",
+    "playback_step_days",
     "CLASSES",
-    "MAX_SNIPPETS",
     "MAX_WINDOW_DAYS",
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Sample sentences kept per feature (place + day); the count keeps the rest.
-MAX_SNIPPETS = 3
 
 #: The default window never exceeds this many days.
 MAX_WINDOW_DAYS = 90
@@ -167,13 +175,18 @@ def day_to_iso(day: int) -> str:
 
 
 def _is_missing(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int:  # the usual cells, answered first: this runs for every cell
+        return False
     if value is None:
         return True
+    if kind is float:
+        return math.isnan(value)
     if isinstance(value, float) and math.isnan(value):
         return True
     # pandas' NaT and NA are singletons whose type names are stable; checking
     # the name keeps pandas an optional import here.
-    return type(value).__name__ in ("NaTType", "NAType")
+    return kind.__name__ in ("NaTType", "NAType")
 
 
 def _to_date(value: Any, field: str, where: str) -> dt.date | None:
@@ -323,6 +336,8 @@ def _text(value: Any) -> str:
     if _is_missing(value):
         return ""
     s = value if isinstance(value, str) else str(value)
+    if s.isascii():
+        return s
     # Lone surrogates (from broken decoders upstream) cannot be written as
     # UTF-8 and would make saving the map fail; replace them.
     try:
@@ -486,27 +501,22 @@ class _Place:
         self.index = -1
 
 
-class _Agg:
-    __slots__ = ("place", "cls", "day", "count", "docs", "snippets", "shape", "lat", "lon")
-
-    def __init__(self, place: _Place, cls: str, day: int | None, shape: str | None, lat: float, lon: float) -> None:
-        self.place = place
-        self.cls = cls
-        self.day = day
-        self.count = 0
-        self.docs: Counter[str] = Counter()
-        self.snippets: list[tuple[float, int, dict[str, Any]]] = []
-        self.shape = shape
-        self.lat = lat
-        self.lon = lon
+#: Columns of ``data["mentions"]``, one value per mention row.
+_MENTION_COLUMNS = ("target", "day", "doc", "count", "score", "sentence", "a", "b", "source", "date_text", "role")
 
 
 class _Builder:
     def __init__(self) -> None:
         self.places: dict[str, _Place] = {}
-        self.aggs: dict[tuple[str, str, int | None], _Agg] = {}
+        self.targets: dict[tuple[str, str], int] = {}
+        self.target_rows: list[tuple[_Place, str, str | None, float, float]] = []
+        self.columns: dict[str, list[int]] = {name: [] for name in _MENTION_COLUMNS}
         self.articles: dict[str, dict[str, Any]] = {}
         self.sentences: dict[str, int] = {}
+        self.strings: dict[str, int] = {}
+        self.codes: dict[str, dict[str, int]] = {"source": {}, "role": {}}
+        self.classes: dict[tuple[str, str], str] = {}
+        self.dates: dict[str, dt.date | None] = {}
         self.shapes: dict[str, dict[str, Any]] = {}
         self.shape_bounds: dict[str, tuple[float, float, float, float]] = {}
         self.demonym_draw: dict[str, tuple[_Place, str | None, float, float] | None] = {}
@@ -514,7 +524,6 @@ class _Builder:
         self.skipped = 0
         self.skipped_demonyms: Counter[str] = Counter()
         self.undated = 0
-        self.order = 0
 
     # -- places and shapes
 
@@ -526,6 +535,8 @@ class _Builder:
 
     def _place(self, row: Mapping[str, Any], where: str) -> _Place | None:
         gid = _text(_get(row, "id")).strip()
+        if gid and gid in self.places:  # the usual case: a place seen before
+            return self.places[gid]
         name = _text(_get(row, "name")).strip() or _text(_get(row, "text")).strip()
         lat = _float(_get(row, "lat"), "lat", where)
         lon = _float(_get(row, "lon"), "lon", where)
@@ -649,8 +660,10 @@ class _Builder:
             logger.debug("%s skipped: no lat/lon and no geometry (unresolved place)", where)
             return
         kind = _text(_get(row, "kind")).strip().lower() or "toponym"
-        gtype = place.geom.geom_type if place.geom is not None else "Point"
-        cls = draw_class(kind, place.feature, gtype)
+        cls = self.classes.get((place.key, kind))
+        if cls is None:
+            gtype = place.geom.geom_type if place.geom is not None else "Point"
+            cls = self.classes[(place.key, kind)] = draw_class(kind, place.feature, gtype)
         shape, lat, lon = place.shape_key, place.lat, place.lon
         if cls == "demonym":
             target = self._demonym_target(place)
@@ -660,77 +673,90 @@ class _Builder:
                 return
             place, shape, lat, lon = target
 
-        date = _to_date(_get(row, "date"), "date", where)
-        published = _to_date(_get(row, "published"), "published", where)
+        date = self._date(_get(row, "date"), "date", where)
+        published = self._date(_get(row, "published"), "published", where)
         source = _text(_get(row, "date_source")).strip() or "text"
         date_text = _text(_get(row, "date_text")).strip()
         if date is None and published is not None:
             date, source, date_text = published, "published", ""
         elif date is None:
             source, date_text = "", ""
-        day = date.toordinal() if date is not None else None
+        day = date.toordinal() if date is not None else 0
 
         art = self.articles.get(doc)
         if art is None:
             art = self.articles[doc] = {
                 "id": doc, "title": "", "published": None, "first": None, "count": 0, "order": len(self.articles),
+                "url": "", "source": "",
             }  # fmt: skip
         if not art["title"]:
             art["title"] = _text(_get(row, "title")).strip()
         if art["published"] is None and published is not None:
             art["published"] = published
-        if day is not None and (art["first"] is None or day < art["first"]):
+        if not art["url"]:
+            art["url"] = _safe_url(_text(_get(row, "url")).strip())
+        if not art["source"]:
+            art["source"] = _text(_get(row, "source")).strip()
+        if day and (art["first"] is None or day < art["first"]):
             art["first"] = day
         art["count"] += weight
 
         place.count += weight
         place.docs.add(doc)
         place.classes[cls] += weight
-        if day is None:
+        if not day:
             place.undated += weight
             self.undated += weight
         else:
             place.first = day if place.first is None else min(place.first, day)
             place.last = day if place.last is None else max(place.last, day)
 
-        key = (place.key, cls, day)
-        agg = self.aggs.get(key)
-        if agg is None:
-            agg = self.aggs[key] = _Agg(place, cls, day, shape, lat, lon)
-        agg.count += weight
-        agg.docs[doc] += weight
+        tkey = (place.key, cls)
+        target_index = self.targets.get(tkey)
+        if target_index is None:
+            target_index = self.targets[tkey] = len(self.targets)
+            self.target_rows.append((place, cls, shape, lat, lon))
         score = _float(_get(row, "score"), "score", where)
-        if score is not None:
-            score = min(1.0, max(0.0, score))
-
-        # Keep the best-scored sentences; ties keep the earliest seen.
-        rank = (score if score is not None else -1.0, -self.order)
-        self.order += 1
-        snippets = agg.snippets
-        if len(snippets) >= MAX_SNIPPETS and rank <= min(s[:2] for s in snippets):
-            return
         text = _text(_get(row, "text"))
         sentence, a, b = _snippet_parts(row, text)
-        if any(s[2]["_sentence"] == sentence and s[2]["_a"] == a for s in snippets):
-            return
-        snippet = {
-            "_sentence": sentence, "_a": a, "_b": b, "_doc": doc, "source": source,
-            "date_text": date_text, "score": None if score is None else round(score, 3),
-        }  # fmt: skip
-        snippets.append((rank[0], rank[1], snippet))
-        if len(snippets) > MAX_SNIPPETS:
-            snippets.remove(min(snippets, key=lambda s: s[:2]))
+        a16 = b16 = -1
+        if a is not None and b is not None:
+            a16 = _utf16_len(sentence[:a])
+            b16 = a16 + _utf16_len(sentence[a:b])
+        role = _text(_get(row, "role")).strip().lower() or "place"
+        cols = self.columns
+        cols["target"].append(target_index)
+        cols["day"].append(day)
+        cols["doc"].append(art["order"])
+        cols["count"].append(weight)
+        cols["score"].append(-1 if score is None else round(min(1.0, max(0.0, score)) * 1000))
+        cols["sentence"].append(self._code(self.sentences, sentence) if sentence else -1)
+        cols["a"].append(a16)
+        cols["b"].append(b16)
+        cols["source"].append(self._code(self.codes["source"], source))
+        cols["date_text"].append(self._code(self.strings, date_text) if date_text else -1)
+        cols["role"].append(self._code(self.codes["role"], role))
+
+    def _date(self, value: Any, field: str, where: str) -> dt.date | None:
+        if type(value) is not str:
+            return _to_date(value, field, where)
+        date = self.dates.get(value)  # a few thousand distinct dates among 100,000 rows
+        if date is None:
+            date = self.dates[value] = _to_date(value, field, where)
+        return date
 
     # -- output
 
-    def _sentence_index(self, sentence: str) -> int:
-        idx = self.sentences.get(sentence)
+    @staticmethod
+    def _code(table: dict[str, int], value: str) -> int:
+        idx = table.get(value)
         if idx is None:
-            idx = self.sentences[sentence] = len(self.sentences)
+            idx = table[value] = len(table)
         return idx
 
     def result(self, window: int | None) -> dict[str, Any]:
-        days = [a.day for a in self.aggs.values() if a.day is not None]
+        cols = self.columns
+        days = [d for d in cols["day"] if d]
         lo, hi = (min(days), max(days)) if days else (None, None)
         given = window is not None
         win = window if window is not None else default_window_days((hi - lo) if days else 0)
@@ -740,22 +766,27 @@ class _Builder:
             return (d is None, d or 0, a["title"].casefold(), a["id"])
 
         arts = sorted(self.articles.values(), key=art_key)
-        doc_index = {a["id"]: i for i, a in enumerate(arts)}
+        doc_remap = [0] * len(arts)
         articles = []
-        for a in arts:
+        for i, a in enumerate(arts):
+            doc_remap[a["order"]] = i
             d = a["published"] or (dt.date.fromordinal(a["first"]) if a["first"] else None)
             title = a["title"] or a["id"]
             short = title if len(title) <= 80 else title[:79].rstrip() + "\u2026"
-            articles.append(
-                {
-                    "id": a["id"],
-                    "title": title,
-                    "published": a["published"].isoformat() if a["published"] else None,
-                    "date": d.isoformat() if d else None,
-                    "label": f"{short} ({d.isoformat() if d else 'undated'})",
-                    "count": a["count"],
-                }
-            )
+            art: dict[str, Any] = {
+                "id": a["id"],
+                "title": title,
+                "published": a["published"].isoformat() if a["published"] else None,
+                "date": d.isoformat() if d else None,
+                "label": f"{short} ({d.isoformat() if d else 'undated'})",
+                "count": a["count"],
+            }
+            source = a["source"] or _url_host(a["url"])
+            if a["url"]:
+                art["url"] = a["url"]
+            if source:
+                art["source"] = source
+            articles.append(art)
 
         places = sorted(self.places.values(), key=lambda p: (-p.count, p.name.casefold(), p.key))
         places = [p for p in places if p.count]
@@ -781,102 +812,220 @@ class _Builder:
                 }
             )
 
-        far = dt.date.max.toordinal()
-        aggs = sorted(
-            self.aggs.values(),
-            key=lambda g: (g.day is None, g.day or 0, g.place.index, g.cls),
-        )
-        features = []
+        targets: dict[str, list[Any]] = {"place": [], "class": [], "shape": [], "lat": [], "lon": []}
+        weights = [0] * len(self.target_rows)
+        for t, w in zip(cols["target"], cols["count"], strict=True):
+            weights[t] += w
         used_shapes: set[str] = set()
         south = west = math.inf
-        focus = (math.inf, math.inf, -math.inf, -math.inf)
         north = east = -math.inf
-        for n, g in enumerate(aggs):
-            fid = f"f{n}"
-            snippets = []
-            for _, _, s in sorted(g.snippets, key=lambda s: (-s[0], -s[1])):
-                sentence = s["_sentence"]
-                a16 = b16 = None
-                if s["_a"] is not None:
-                    a16 = _utf16_len(sentence[: s["_a"]])
-                    b16 = a16 + _utf16_len(sentence[s["_a"] : s["_b"]])
-                snip: dict[str, Any] = {
-                    "s": self._sentence_index(sentence),
-                    "a": a16,
-                    "b": b16,
-                    "doc": doc_index[s["_doc"]],
-                    "source": s["source"],
-                }
-                # Optional keys are left out when empty: at 100,000 mentions
-                # every byte per snippet is 0.1 MB of HTML.
-                if s["date_text"]:
-                    snip["date_text"] = s["date_text"]
-                if s["score"] is not None:
-                    snip["score"] = s["score"]
-                snippets.append(snip)
-            until = None
-            if g.day is not None:
-                until = dt.date.fromordinal(min(far, g.day + win)).isoformat()
+        spots: list[tuple[float, float, float, float, int]] = []  # s, w, n, e, weight: where the story is
+        for (place, cls, shape, lat, lon), weight in zip(self.target_rows, weights, strict=True):
+            targets["place"].append(place.index)
+            targets["class"].append(cls)
+            targets["shape"].append(shape)
+            targets["lat"].append(lat)
+            targets["lon"].append(lon)
             small = True
-            if g.shape:
-                used_shapes.add(g.shape)
-                w, s_, e, n_ = self.shape_bounds[g.shape]
+            if shape:
+                used_shapes.add(shape)
+                w, s_, e, n_ = self.shape_bounds[shape]
                 south, west, north, east = min(south, s_), min(west, w), max(north, n_), max(east, e)
                 small = (e - w) < _FOCUS_MAX_DEGREES and (n_ - s_) < _FOCUS_MAX_DEGREES
                 if small:
-                    focus = (min(focus[0], s_), min(focus[1], w), max(focus[2], n_), max(focus[3], e))
-            south, west = min(south, g.lat), min(west, g.lon)
-            north, east = max(north, g.lat), max(east, g.lon)
+                    spots.append((s_, w, n_, e, weight))
+            south, west = min(south, lat), min(west, lon)
+            north, east = max(north, lat), max(east, lon)
             if small:
-                focus = (min(focus[0], g.lat), min(focus[1], g.lon), max(focus[2], g.lat), max(focus[3], g.lon))
-            props: dict[str, Any] = {
-                "place": g.place.index,
-                "name": g.place.name,
-                "class": g.cls,
-                "date": dt.date.fromordinal(g.day).isoformat() if g.day is not None else None,
-                "until": until,
-                "count": g.count,
-                "docs": sorted([doc_index[d], c] for d, c in g.docs.items()),
-                "snippets": snippets,
-            }
-            if g.shape:
-                props["shape"] = g.shape
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": fid,
-                    "geometry": {"type": "Point", "coordinates": [g.lon, g.lat]},
-                    "properties": props,
-                }
-            )
+                spots.append((lat, lon, lat, lon, weight))
+
+        # Mentions in time order, undated last: the page finds a date's mentions by bisection.
+        order = sorted(range(len(cols["day"])), key=lambda i: (not cols["day"][i], cols["day"][i]))
+        mentions = {name: [values[i] for i in order] for name, values in cols.items()}
+        mentions["doc"] = [doc_remap[d] for d in mentions["doc"]]
+        if all(w == 1 for w in mentions["count"]):
+            del mentions["count"]  # one mention a row: the usual case, 100,000 fewer numbers
 
         return {
             "type": "geo-time-map",
-            "version": 1,
+            "version": 2,
             "domain": (
                 {"min": dt.date.fromordinal(lo).isoformat(), "max": dt.date.fromordinal(hi).isoformat(), "step": "P1D"}
                 if days
                 else None
             ),
             "window": {"days": win, "iso": f"P{win}D", "source": "given" if given else "default"},
-            "features": {"type": "FeatureCollection", "features": features},
+            "playback": {"step_days": playback_step_days(days, win)},
+            "mentions": mentions,
+            "targets": targets,
+            "codes": {"source": list(self.codes["source"]), "role": list(self.codes["role"])},
+            "strings": list(self.strings),
             "shapes": {k: v for k, v in self.shapes.items() if k in used_shapes},
             "sentences": list(self.sentences),
             "articles": articles,
             "places": out_places,
-            "bounds": [[south, west], [north, east]] if features else None,
-            # Where the story happens: the places and small areas, not the whole countries
-            # and continents also named, which would zoom the first view out to the world.
-            "focus_bounds": [[focus[0], focus[1]], [focus[2], focus[3]]] if focus[0] <= focus[2] else None,
+            "bounds": [[south, west], [north, east]] if self.target_rows else None,
+            # Where the story happens: the places and small areas, not the whole countries and
+            # continents also named, nor a few far-off mentions that would zoom the first view out.
+            "focus_bounds": _robust_bounds(spots),
             "stats": {
                 "mentions": self.mentions,
-                "features": len(features),
+                "features": len(set(zip(mentions["target"], mentions["day"], strict=True))),  # place+class+day
+                "rows": len(mentions["day"]),
                 "places": len(out_places),
                 "articles": len(articles),
                 "undated": self.undated,
                 "skipped": self.skipped,
             },
         }
+
+
+#: The first view holds the mentions nearest the story's centre that make up this share of them,
+#: and whatever else lies within :data:`_CORE_MARGIN` times their distance.
+_CORE_SHARE = 0.9
+_CORE_MARGIN = 1.5
+
+#: Playback steps offered (days), and how many frames with something to show one playback aims at.
+PLAYBACK_STEPS = (1, 7, 30, 365)
+_PLAYBACK_FRAMES = 120
+
+
+def _robust_bounds(spots: list[tuple[float, float, float, float, int]]) -> list[list[float]] | None:
+    """Bounds of where most mentions are, leaving far-off few out.
+
+    Around the weighted median point, the distance within which 90 % of the
+    mentions lie, times 1.5, decides what is kept: a story about the Caucasus
+    that mentions Washington once opens on the Caucasus; a story told on two
+    continents in equal parts opens on both.
+    """
+    if not spots:
+        return None
+
+    def median(values: list[tuple[float, int]]) -> float:
+        values = sorted(values)
+        half, run = sum(w for _, w in values) / 2, 0
+        for v, w in values:
+            run += w
+            if run >= half:
+                return v
+        return values[-1][0]
+
+    centres = [((s[0] + s[2]) / 2, (s[1] + s[3]) / 2, s[4]) for s in spots]
+    lat0 = median([(c[0], c[2]) for c in centres])
+    lon0 = median([(c[1], c[2]) for c in centres])
+    shrink = math.cos(math.radians(lat0))
+    dist = [math.hypot(c[0] - lat0, (c[1] - lon0) * shrink) for c in centres]
+    by_dist = sorted(range(len(spots)), key=dist.__getitem__)
+    total, run, reach = sum(s[4] for s in spots), 0, 0.0
+    for i in by_dist:
+        run += spots[i][4]
+        reach = dist[i]
+        if run >= total * _CORE_SHARE:
+            break
+    kept = [spots[i] for i in by_dist if dist[i] <= reach * _CORE_MARGIN + 1e-9]
+    return [
+        [min(s[0] for s in kept), min(s[1] for s in kept)],
+        [max(s[2] for s in kept), max(s[3] for s in kept)],
+    ]
+
+
+def playback_step_days(days: list[int], window: int) -> int:
+    """Default playback step: the shortest of :data:`PLAYBACK_STEPS` that shows the story in about
+    120 frames with something on the map (empty stretches are skipped when playing).
+
+    Examples
+    --------
+    >>> playback_step_days([], 7), playback_step_days([738000, 738001], 3)
+    (1, 1)
+    >>> playback_step_days(list(range(738000, 740000, 3)), 30)
+    30
+    """
+    if not days:
+        return 1
+    covered = 0
+    end = -math.inf
+    for d in sorted(set(days)):  # days on which something is visible: the union of [day, day + window)
+        start = max(d, end)
+        end = max(end, d + window)
+        covered += max(0, end - start)
+    for step in PLAYBACK_STEPS:
+        if covered / step <= _PLAYBACK_FRAMES:
+            return step
+    return PLAYBACK_STEPS[-1]
+
+
+_SAFE_URL_RE = re.compile(r"^(https?://|/|\./|\.\./)", re.IGNORECASE)
+
+
+def _safe_url(url: str) -> str:
+    """The article URL if a reader can follow it safely (http(s) or relative), else ''."""
+    return url if url and _SAFE_URL_RE.match(url) and not any(c.isspace() for c in url) else ""
+
+
+def _url_host(url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def features(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The mentions of map data grouped by place, drawing class and day, in time order (undated last).
+
+    A reading aid for scripts and tests: each item has ``id``, ``place``,
+    ``name``, ``class``, ``date``, ``until`` (``date`` + window), ``count``,
+    ``docs`` (``[[article_index, count], ...]``), ``snippets`` (every
+    mention's ``{"s", "a", "b", "doc", "source", "date_text", "score",
+    "role"}``, best score first; ``s`` indexes ``data["sentences"]``, ``a``/``b``
+    are UTF-16 offsets or None) and ``shape`` for lines and areas.
+    """
+    ms, tg = data["mentions"], data["targets"]
+    win = data["window"]["days"]
+    far = dt.date.max.toordinal()
+    groups: dict[tuple[int, int], dict[str, Any]] = {}
+    n = len(ms["day"])
+    counts = ms.get("count") or [1] * n
+    for i in range(n):
+        day, t = ms["day"][i], ms["target"][i]
+        g = groups.get((day, t))
+        if g is None:
+            place = data["places"][tg["place"][t]]
+            g = groups[(day, t)] = {
+                "place": tg["place"][t], "name": place["name"], "class": tg["class"][t],
+                "date": day_to_iso(day) if day else None,
+                "until": day_to_iso(min(far, day + win)) if day else None,
+                "lat": tg["lat"][t], "lon": tg["lon"][t], "count": 0, "docs": Counter(), "snippets": [],
+            }  # fmt: skip
+            if tg["shape"][t]:
+                g["shape"] = tg["shape"][t]
+        g["count"] += counts[i]
+        g["docs"][ms["doc"][i]] += counts[i]
+        if ms["sentence"][i] >= 0:
+            snip: dict[str, Any] = {
+                "s": ms["sentence"][i],
+                "a": ms["a"][i] if ms["a"][i] >= 0 else None,
+                "b": ms["b"][i] if ms["b"][i] >= 0 else None,
+                "doc": ms["doc"][i],
+                "source": data["codes"]["source"][ms["source"][i]],
+                "role": data["codes"]["role"][ms["role"][i]],
+            }
+            if ms["date_text"][i] >= 0:
+                snip["date_text"] = data["strings"][ms["date_text"][i]]
+            if ms["score"][i] >= 0:
+                snip["score"] = ms["score"][i] / 1000
+            g["snippets"].append(snip)
+    out = []
+    for (day, _t), g in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0], kv[1]["place"], kv[1]["class"])):
+        g["docs"] = sorted([d, c] for d, c in g["docs"].items())
+        g["snippets"].sort(key=lambda s: -s.get("score", -1.0))
+        g["id"] = f"f{len(out)}"
+        out.append(g)
+    return out
 
 
 def build_map_data(mentions: Any, *, window: str | dt.timedelta | int | None = None) -> dict[str, Any]:
@@ -921,10 +1070,8 @@ def build_map_data(mentions: Any, *, window: str | dt.timedelta | int | None = N
     ...      "country": "FR", "lat": 48.85, "lon": 2.35, "date": "2025-01-01"},
     ... ]
     >>> d = build_map_data(rows, window="P7D")
-    >>> [f["properties"]["date"] for f in d["features"]["features"]]
-    ['1965-03-01', '2025-01-01']
-    >>> d["features"]["features"][0]["properties"]["until"]
-    '1965-03-08'
+    >>> [(f["date"], f["until"]) for f in features(d)]
+    [('1965-03-01', '1965-03-08'), ('2025-01-01', '2025-01-08')]
     """
     days = parse_window(window)
     builder = _Builder()
@@ -942,13 +1089,8 @@ def build_map_data(mentions: Any, *, window: str | dt.timedelta | int | None = N
     return data
 
 
-_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+#: Characters written as \\uXXXX escapes inside a <script> element (see :func:`to_script_json`).
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def to_script_json(data: Any) -> str:
@@ -968,4 +1110,53 @@ def to_script_json(data: Any) -> str:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError as err:
         raise InputError(f"map data cannot be written as JSON: {err}; remove NaN or infinite numbers") from err
-    return text.translate(_SCRIPT_ESCAPES)
+    # str.replace per character is many times faster than str.translate on tens of megabytes.
+    for raw, escaped in _SCRIPT_ESCAPES:
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
+
+
+#: Maps whose JSON is longer than this are compressed in the page.
+COMPRESS_ABOVE_CHARS = 256_000
+
+
+def page_payload(data: Any) -> tuple[str, str]:
+    """Return ``(encoding, text)`` to put the map data in a ``<script>`` block.
+
+    Small maps are plain JSON (``"json"``, see :func:`to_script_json`); large
+    ones are gzip-compressed and base64-encoded (``"gzip-base64"``), which the
+    page decodes with the browser's own ``DecompressionStream``: 100,000
+    mentions take a few megabytes instead of tens. Either text is safe inside
+    a ``<script>`` element.
+
+    Examples
+    --------
+    >>> page_payload({"a": 1})
+    ('json', '{"a":1}')
+    >>> enc, text = page_payload({"s": "x" * 300_000})
+    >>> enc, len(text) < 2000, read_page_payload(enc, text) == {"s": "x" * 300_000}
+    ('gzip-base64', True, True)
+    """
+    text = to_script_json(data)
+    if len(text) <= COMPRESS_ABOVE_CHARS:
+        return "json", text
+    import base64
+    import zlib
+
+    # Level 3: most of level 6's gain in a third of its time (tens of megabytes of JSON).
+    packer = zlib.compressobj(3, zlib.DEFLATED, 31)  # wbits 31: a gzip stream
+    packed = packer.compress(text.encode("utf-8")) + packer.flush()
+    return "gzip-base64", base64.b64encode(packed).decode("ascii")
+
+
+def read_page_payload(encoding: str, text: str) -> Any:
+    """Decode what :func:`page_payload` wrote (for scripts and tests reading a saved map)."""
+    if encoding == "json":
+        return json.loads(text)
+    if encoding == "gzip-base64":
+        import base64
+        import gzip
+
+        return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+    raise InputError(f"map data encoding {encoding!r} is not known; expected 'json' or 'gzip-base64'")

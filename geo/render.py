@@ -57,7 +57,7 @@ from geo import assets
 from geo.atomicio import check_output, write_bytes, write_text
 from geo.basemap import basemap_json
 from geo.errors import GeoError, InputError
-from geo.mapdata import build_map_data, to_script_json
+from geo.mapdata import build_map_data, page_payload, to_script_json
 
 __all__ = [
     "TimeMap",
@@ -145,28 +145,30 @@ class _Raw(Element):
 class _GeoTimeLayer(MacroElement):
     """Carries the map data as JSON and starts geo-time on the folium map."""
 
-    def __init__(self, data: dict[str, Any], *, title: str | None, basemap: str) -> None:
+    def __init__(self, data: dict[str, Any], *, title: str | None, basemap: str, at: str | None = None) -> None:
         super().__init__()
         self._name = "GeoTimeLayer"
         self.data = data
         self.title = title
         self.basemap = basemap
+        self.at = at
         self.data_id = f"geo-data-{self._id}"
         self.basemap_id = f"geo-basemap-{self._id}"
 
     def render(self, **kwargs: Any) -> None:
         # Not MacroElement.render: that would push the data through Jinja.
         figure = self.get_root()
-        options = to_script_json(_js_options(self.title, self.basemap, self.basemap_id))
+        options = to_script_json(_js_options(self.title, self.basemap, self.basemap_id, self.at))
         blocks = _data_blocks(self.data, self.data_id, self.basemap, self.basemap_id)
         figure.html.add_child(_Raw(blocks), name=self.get_name())
         call = f"GeoTime.attach({self._parent.get_name()}, {to_script_json(self.data_id)}, {options});"
         figure.script.add_child(_Raw(call), name=self.get_name())
 
 
-def _js_options(title: str | None, basemap: str, basemap_id: str) -> dict[str, Any]:
+def _js_options(title: str | None, basemap: str, basemap_id: str, at: str | None = None) -> dict[str, Any]:
     return {
         "title": title or None,
+        "at": at,
         "basemapId": basemap_id if basemap != "none" else None,
         "countriesOn": basemap == "countries",
         "tiles": _tiles_option() if basemap == "osm" else None,
@@ -175,7 +177,10 @@ def _js_options(title: str | None, basemap: str, basemap_id: str) -> dict[str, A
 
 
 def _data_blocks(data: dict[str, Any], data_id: str, basemap: str, basemap_id: str) -> str:
-    parts = [f'<script type="application/json" id="{data_id}">{to_script_json(data)}</script>']
+    # Large maps are compressed (geo.mapdata.page_payload); the page decodes them itself.
+    encoding, payload = page_payload(data)
+    kind = "application/json" if encoding == "json" else "application/octet-stream"
+    parts = [f'<script type="{kind}" id="{data_id}" data-encoding="{encoding}">{payload}</script>']
     if basemap != "none":
         # Finest where the map opens; both bounds are [[south, west], [north, east]].
         outlines = basemap_json(data.get("focus_bounds") or data.get("bounds"))
@@ -232,6 +237,7 @@ class TimeMap(folium.Map):
         offline: bool = False,
         basemap: str | None = None,
         height: str = "100%",
+        at: Any = None,
     ) -> None:
         super().__init__(
             location=None,
@@ -245,7 +251,8 @@ class TimeMap(folium.Map):
         self.title = title
         self.basemap = _resolve_basemap(basemap, offline)
         self._set_offline(offline)
-        self.geo_layer = _GeoTimeLayer(data, title=title, basemap=self.basemap)
+        self.at = initial_date(at)
+        self.geo_layer = _GeoTimeLayer(data, title=title, basemap=self.basemap, at=self.at)
         self.add_child(self.geo_layer, name="geo_time")
         if title:
             self.get_root().title = html.escape(title)
@@ -268,6 +275,28 @@ class TimeMap(folium.Map):
             figure.header.add_child(_Raw(tag), name=name)
 
 
+def initial_date(at: Any) -> str | None:
+    """The first date a map shows: ``None`` (every date), or an ISO date from a date or string.
+
+    Examples
+    --------
+    >>> initial_date("2023-09-19"), initial_date(None), initial_date("all")
+    ('2023-09-19', None, None)
+    """
+    import datetime as dt
+
+    if at is None or (isinstance(at, str) and at.strip().lower() in ("", "all")):
+        return None
+    if isinstance(at, dt.datetime):
+        at = at.date()
+    if isinstance(at, dt.date):
+        return at.isoformat()
+    try:
+        return dt.date.fromisoformat(str(at).strip()[:10]).isoformat()
+    except ValueError as err:
+        raise InputError(f"at={at!r} is not a date; give a datetime.date, 'YYYY-MM-DD' or 'all'") from err
+
+
 def build_map(
     mentions: Any,
     *,
@@ -275,6 +304,7 @@ def build_map(
     window: Any = None,
     offline: bool = False,
     basemap: str | None = None,
+    at: Any = None,
 ) -> TimeMap:
     """Build a time-stamped interactive map of place mentions.
 
@@ -294,6 +324,9 @@ def build_map(
         repository).
     basemap : {"osm", "countries", "none"}, optional
         Base layer; default "osm" online, "countries" (outlines) offline.
+    at : datetime.date or ISO str, optional
+        The date the map opens on; default every date at once (the slider
+        then plays from the first date). A permalink's ``#at=`` overrides it.
 
     Returns
     -------
@@ -316,7 +349,7 @@ def build_map(
     """
     data = _as_data(mentions, window)
     assets.find_assets_dir()  # fail now, with the setup hint, not at save time
-    return TimeMap(data, title=title, offline=offline, basemap=basemap)
+    return TimeMap(data, title=title, offline=offline, basemap=basemap, at=at)
 
 
 def _atomic_write(path: str | os.PathLike[str], text: str) -> Path:
@@ -356,6 +389,7 @@ def save_map(
     title: str | None = None,
     window: Any = None,
     basemap: str | None = None,
+    at: Any = None,
 ) -> Path:
     """Write a map as one standalone HTML file, atomically.
 
@@ -373,7 +407,7 @@ def save_map(
     offline : bool, optional
         Inline every asset and use no tiles. ``None`` keeps a built map's
         setting (online for mentions).
-    title, window, basemap
+    title, window, basemap, at
         As in :func:`build_map`; only with mentions, not with a built map.
 
     Returns
@@ -387,7 +421,7 @@ def save_map(
     ...          "/tmp/geo-doctest-paris.html", offline=True).suffix
     '.html'
     """
-    m = _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap)
+    m = _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap, at=at)
     return _atomic_write(path, m.get_root().render())
 
 
@@ -399,6 +433,7 @@ def embed_fragment(
     window: Any = None,
     basemap: str | None = None,
     height: str = "600px",
+    at: Any = None,
 ) -> str:
     """Return an HTML fragment (a div and its scripts) to paste into a page.
 
@@ -412,7 +447,7 @@ def embed_fragment(
         A map from :func:`build_map`, or anything it accepts.
     offline : bool, optional
         Inline every asset (``None`` keeps a built map's setting).
-    title, window, basemap
+    title, window, basemap, at
         As in :func:`build_map`; only with mentions.
     height : str, optional
         CSS height of the map box, e.g. ``"600px"``.
@@ -429,7 +464,7 @@ def embed_fragment(
     >>> frag.count('class="geo-embed"')
     1
     """
-    m = _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap)
+    m = _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap, at=at)
     uid = uuid.uuid4().hex[:12]
     map_id, data_id, base_id = f"geo-map-{uid}", f"geo-data-{uid}", f"geo-basemap-{uid}"
     safe_height = html.escape(str(height), quote=True)
@@ -437,7 +472,7 @@ def embed_fragment(
     parts.extend(tag for _, tag in _asset_tags(guard=True))
     parts.append(f'<div id="{map_id}" style="position:absolute;inset:0"></div>')
     parts.append(_data_blocks(m.geo_data, data_id, m.basemap, base_id))
-    options = to_script_json(_js_options(m.title, m.basemap, base_id))
+    options = to_script_json(_js_options(m.title, m.basemap, base_id, m.at))
     parts.append(assets.inline_script(f'GeoTime.create("{map_id}", "{data_id}", {options});'))
     parts.append("</div>")
     return "\n".join(parts)
@@ -452,6 +487,7 @@ def save_embed(
     window: Any = None,
     basemap: str | None = None,
     height: str = "600px",
+    at: Any = None,
 ) -> Path:
     """Write :func:`embed_fragment` to ``path``, atomically.
 
@@ -462,7 +498,7 @@ def save_embed(
     'geo-doctest-frag.html'
     """
     frag = embed_fragment(
-        m_or_mentions, offline=offline, title=title, window=window, basemap=basemap, height=height
+        m_or_mentions, offline=offline, title=title, window=window, basemap=basemap, height=height, at=at
     )
     return _atomic_write(path, frag)
 

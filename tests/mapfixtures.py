@@ -88,3 +88,59 @@ def story() -> list[dict[str, Any]]:
         mention("lisbon", "Lisbon 2025", "Lisbon", "2267057", "PPLC", "PT", 38.7167, -9.1333, "2025-11-08",
                 "A summit in Lisbon \U0001f389 opened.", published="2025-11-08"),
     ]  # fmt: skip
+
+
+class Watched:
+    """A browser page plus everything it did that a test may want to fail on."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.foreign: list[str] = []
+
+    def js(self, expr: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expr, arg)
+
+    def check_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], self.dialogs
+        assert self.foreign == [], self.foreign
+
+
+def open_map_page(browser: Any, url: str, *, count: int = 1, viewport: tuple[int, int] = (1200, 800)) -> Watched:
+    """Open ``url`` (a ``file:`` URI, with any #hash) and wait until ``count`` maps are drawn.
+
+    Every request that is not ``file:`` or ``data:`` is refused and recorded.
+    """
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    w = Watched(page)
+    page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: w.errors.append(str(e)))
+
+    def on_dialog(d: Any) -> None:
+        w.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            w.foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-geo-ready=\"1\"]').length >= {count}"
+        f" && window.geoMaps && Object.keys(window.geoMaps).length >= {count}",
+        timeout=60000,  # generous: the machine may be busy
+    )
+    return w
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    """Whether two {x, y, w, h} boxes share any area."""
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]

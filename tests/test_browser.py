@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mapfixtures import HOSTILE_SENTENCE, story
 
-from geo.mapdata import build_map_data
+from geo.mapdata import build_map_data, features
 from geo.render import CHROMIUM_PATH, embed_fragment, save_map, save_png
 
 pytestmark = pytest.mark.browser
@@ -106,13 +106,33 @@ def names_at(w: Watched, day: str | None = None, map_id: str | None = None) -> s
     )
 
 
-def test_loads_and_first_frame_shows_the_first_date(story_page):
+def open_layers(page) -> None:
+    """Open the layers and filters panel (collapsed at first) as a person would."""
+    toggle = page.locator(".geo-layers-toggle").first
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+ALL_PLACES = {"Paris", "Boston", "New York City", "Washington", "United States", "Baku", "Azerbaijan",
+              "Lachin Corridor", "Istanbul", "Tbilisi", "Lisbon"}  # fmt: skip
+
+
+def test_first_view_shows_every_date_and_plays_from_the_first(story_page):
     w = story_page
-    assert w.js("window.geoMaps[Object.keys(window.geoMaps)[0]].getTime()") == "1965-03-01"
-    assert names_at(w) == {"Paris", "Tbilisi"}  # Tbilisi is undated: always shown
+    m = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
+    assert w.js(f"{m}.getTime()") is None and w.js(f"{m}.isAllDates()")
+    assert names_at(w) == ALL_PLACES
+    assert w.page.locator(".geo-date").inner_text() == "All dates"
+    assert w.js(f"{m}.drawnCount()") == len(ALL_PLACES)
+    assert w.page.locator(".geo-title-text").inner_text() == "Story"
+    assert "All dates" in w.page.locator(".geo-caption").inner_text()
+    # The slider waits at the first date; a step forward starts the story there.
+    assert w.js("GeoTime.dayToIso(+document.querySelector('.geo-slider').value)") == "1965-03-01"
+    w.page.locator(".geo-forward").click()
     assert w.page.locator(".geo-date").inner_text() == "1965-03-01"
-    assert w.js("window.geoMaps[Object.keys(window.geoMaps)[0]].drawnCount()") == 2
-    assert w.page.locator(".geo-title").inner_text() == "Story"
+    assert names_at(w) == {"Paris", "Tbilisi"}  # Tbilisi is undated: always shown
+    w.page.locator(".geo-all-dates").click()
+    assert names_at(w) == ALL_PLACES
 
 
 def test_slider_dates_order_1965_2001_2025(story_page):
@@ -132,8 +152,9 @@ def test_slider_dates_order_1965_2001_2025(story_page):
 def test_toggling_an_article_layer_hides_it_at_every_time(story_page, story_data):
     w = story_page
     sept = story_data["articles"].index(next(a for a in story_data["articles"] if a["id"] == "sept"))
-    sept_ids = {f["id"] for f in story_data["features"]["features"] if any(d == sept for d, _ in f["properties"]["docs"])}
-    days = sorted({f["properties"]["date"] for f in story_data["features"]["features"] if f["properties"]["date"]})
+    sept_ids = {i for i, d in enumerate(story_data["mentions"]["doc"]) if d == sept}
+    days = sorted({f["date"] for f in features(story_data) if f["date"]})
+    open_layers(w.page)
     label = w.page.locator(".geo-layers label", has_text="Nine-eleven")
     assert "<script>alert(1)</script>" in label.inner_text()  # escaped in the layer control too
     checkbox = label.locator("input")
@@ -151,6 +172,7 @@ def test_toggling_an_article_layer_hides_it_at_every_time(story_page, story_data
 
 def test_undated_layer_toggle(story_page):
     w = story_page
+    open_layers(w.page)
     w.page.locator(".geo-layers label", has_text="Undated mentions").locator("input").click()
     assert names_at(w, "1965-03-01") == {"Paris"}
 
@@ -182,6 +204,7 @@ def test_dom_controls_step_play_loop_and_keyboard(story_page):
     page = w.page
     speed = page.locator(".geo-speed")
     speed.select_option("1")
+    page.locator(".geo-forward").click()  # from all dates to the first
     page.locator(".geo-forward").click()
     assert page.locator(".geo-date").inner_text() == "1965-03-02"
     page.locator(".geo-back").click()

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
+from geo.mapdata import read_page_payload
 from geo.render import CHROMIUM_PATH
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_DATA_RE = re.compile(r'<script type="application/json" id="geo-data-[^"]+">(.*?)</script>', re.DOTALL)
+_DATA_RE = re.compile(r'<script type="[^"]+" id="geo-data-[^"]+" data-encoding="([^"]+)">(.*?)</script>', re.DOTALL)
 
 try:
     import playwright.sync_api  # noqa: F401
@@ -42,7 +43,7 @@ def map_data(html_text: str) -> dict:
     """The map data embedded in a page or fragment (exactly one block expected)."""
     blocks = _DATA_RE.findall(html_text)
     assert len(blocks) == 1, f"{len(blocks)} data blocks"
-    return json.loads(blocks[0])
+    return read_page_payload(*blocks[0])
 
 
 def run_map(capsys: pytest.CaptureFixture[str], cache_dir: str, *args: str) -> tuple[int, str]:
@@ -148,3 +149,20 @@ def test_a_parquet_of_mentions_can_be_mapped(tmp_path, capsys, cache_dir) -> Non
     assert t["domain"] == a["domain"]
     assert [x["id"] for x in t["articles"]] == [x["id"] for x in a["articles"]]
     assert sorted(p["name"] for p in t["places"]) == sorted(p["name"] for p in a["places"])
+
+
+def test_an_articles_url_and_the_at_date_reach_the_map(tmp_path, capsys, cache_dir) -> None:
+    source = tmp_path / "news.jsonl"
+    source.write_text(
+        json.dumps({"id": "a1", "title": "Talks", "url": "https://news.example.org/a1", "date": "2023-09-19",
+                    "text": "Officials met in Yerevan on Tuesday."}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "news.html"
+    code, err = run_map(capsys, cache_dir, str(source), "-o", str(out), "--at", "2023-09-19")
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    data = map_data(page)
+    assert data["articles"][0]["url"] == "https://news.example.org/a1"
+    assert data["articles"][0]["source"] == "news.example.org"
+    assert '"at":"2023-09-19"' in page  # the map opens on that date

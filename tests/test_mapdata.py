@@ -11,19 +11,22 @@ from mapfixtures import HOSTILE_SENTENCE, HOSTILE_TITLE, mention, story
 
 from geo.errors import InputError
 from geo.mapdata import (
-    MAX_SNIPPETS,
     build_map_data,
     day_to_iso,
     default_window_days,
     draw_class,
+    features,
     iso_to_day,
+    page_payload,
     parse_window,
+    playback_step_days,
+    read_page_payload,
     to_script_json,
 )
 
 
 def feats(data):
-    return [f["properties"] for f in data["features"]["features"]]
+    return features(data)
 
 
 def by_name(data, name):
@@ -148,7 +151,7 @@ def test_missing_doc_is_an_error():
         build_map_data([row])
 
 
-def test_aggregates_by_place_and_day_with_capped_snippets():
+def test_aggregates_by_place_and_day_keeping_every_sentence():
     rows = [
         mention(f"doc{i % 4}", f"T{i % 4}", "Baku", "587084", "PPLC", "AZ", 40.38, 49.89, "2023-09-17",
                 f"Sentence {i} about Baku.", score=i / 100)
@@ -158,11 +161,12 @@ def test_aggregates_by_place_and_day_with_capped_snippets():
     data = build_map_data(rows)
     baku = by_name(data, "Baku")
     assert [p["count"] for p in baku] == [50, 1]
-    assert len(baku[0]["snippets"]) == MAX_SNIPPETS
+    # Every mention keeps its sentence (a popup can quote each of them), each sentence stored once.
+    assert len(baku[0]["snippets"]) == 50
+    assert len({s["s"] for s in baku[0]["snippets"]}) == 50
     assert sum(c for _, c in baku[0]["docs"]) == 50
     assert len(baku[0]["docs"]) == 4
-    # The best-scored sentences are kept, best first.
-    assert [s["score"] for s in baku[0]["snippets"]] == [0.49, 0.48, 0.47]
+    assert [s["score"] for s in baku[0]["snippets"][:3]] == [0.49, 0.48, 0.47]
     summary = next(p for p in data["places"] if p["name"] == "Baku")
     assert (summary["count"], summary["first"], summary["last"], summary["articles"]) == (51, "2023-09-17", "2023-09-18", 4)
 
@@ -224,8 +228,7 @@ def test_demonym_is_drawn_on_the_country_not_the_capital():
     assert len(azeri) == 1
     assert azeri[0]["name"] == "Azerbaijan"
     assert data["shapes"]["country:AZ"]["type"] in ("Polygon", "MultiPolygon")
-    feature = next(f for f in data["features"]["features"] if f["properties"] is azeri[0])
-    lon, lat = feature["geometry"]["coordinates"]
+    lat, lon = azeri[0]["lat"], azeri[0]["lon"]
     assert (round(lat, 3), round(lon, 3)) != (40.378, 49.892)  # not Baku
     # The capital's own count in the summary excludes the demonym.
     baku = next(p for p in data["places"] if p["name"] == "Baku")
@@ -333,7 +336,7 @@ def test_articles_are_layers_ordered_by_date_with_labels():
 def test_empty_input_gives_an_empty_map():
     data = build_map_data([])
     assert data["domain"] is None and data["bounds"] is None
-    assert data["features"]["features"] == []
+    assert feats(data) == [] and data["mentions"]["day"] == []
 
 
 def test_large_input_stays_small(tmp_path):
@@ -349,3 +352,55 @@ def test_large_input_stays_small(tmp_path):
     assert data["stats"]["features"] <= 4000
     assert sum(p["count"] for p in feats(data)) == 20000
     assert len(to_script_json(data)) < 20000 * 120
+    # In the page the repeated text compresses: far below the JSON.
+    encoding, text = page_payload(data)
+    assert encoding == "gzip-base64" and len(text) < len(to_script_json(data)) / 4
+    assert read_page_payload(encoding, text) == data
+
+
+def test_the_first_view_leaves_out_a_far_single_mention():
+    caucasus = [
+        mention(f"d{i}", "T", f"P{i}", f"p{i}", "PPL", "AM", 40.0 + i * 0.05, 44.5 + i * 0.05, "2023-09-19", f"In P{i}.")
+        for i in range(30)
+    ]  # fmt: skip
+    far = mention("d0", "T", "Washington", "w", "PPLC", "US", 38.9, -77.0, "2023-09-19", "In Washington.")
+    data = build_map_data([*caucasus, far])
+    (south, west), (north, east) = data["focus_bounds"]
+    assert west > 40 and south >= 40.0 and north <= 41.5  # the Caucasus only
+    assert data["bounds"][0][1] == -77.0  # still on the map
+    # Two halves of a story far apart both stay in view.
+    halves = caucasus[:15] + [
+        mention(f"u{i}", "T", f"U{i}", f"u{i}", "PPL", "US", 38.0, -77.0 - i * 0.1, "2023-09-19", f"In U{i}.")
+        for i in range(15)
+    ]  # fmt: skip
+    (south, west), (north, east) = build_map_data(halves)["focus_bounds"]
+    assert west < -77 and east > 44
+
+
+def test_playback_step_follows_the_density_of_dates():
+    assert playback_step_days([iso_to_day("2023-09-17"), iso_to_day("2023-09-19")], 3) == 1
+    # Five years of daily news: a week a step would be 260 frames; a month is about 60.
+    daily = list(range(iso_to_day("2020-01-01"), iso_to_day("2025-01-01")))
+    assert playback_step_days(daily, 30) == 30
+    # Two short bursts years apart: only the days with something to show count.
+    bursts = list(range(iso_to_day("2020-10-01"), iso_to_day("2020-10-10"))) + [iso_to_day("2025-11-08")]
+    assert playback_step_days(bursts, 7) == 1
+    data = build_map_data(story(), window="P3D")
+    assert data["playback"]["step_days"] in (1, 7)
+
+
+def test_url_source_and_role_reach_the_map_data():
+    rows = [
+        {**mention("a", "T", "Baku", "1", "PPLC", "AZ", 40.0, 49.0, "2020-01-01", "In Baku."),
+         "url": "https://www.example.org/news/1", "role": "place"},
+        {**mention("b", "T", "Baku", "1", "PPLC", "AZ", 40.0, 49.0, "2020-01-02", "Baku said."),
+         "url": "javascript:alert(1)", "source": "wire", "role": "Actor"},
+        mention("c", "T", "Baku", "1", "PPLC", "AZ", 40.0, 49.0, "2020-01-03", "In Baku again."),
+    ]  # fmt: skip
+    data = build_map_data(rows)
+    arts = {a["id"]: a for a in data["articles"]}
+    assert arts["a"]["url"] == "https://www.example.org/news/1" and arts["a"]["source"] == "example.org"
+    assert "url" not in arts["b"] and arts["b"]["source"] == "wire"  # a script URL is never a link
+    assert "url" not in arts["c"] and "source" not in arts["c"]
+    roles = [data["codes"]["role"][r] for r in data["mentions"]["role"]]
+    assert roles == ["place", "actor", "place"]  # no role given: a place

@@ -11,7 +11,7 @@ from mapfixtures import story
 
 from geo import assets
 from geo.errors import GeoError, InputError
-from geo.mapdata import build_map_data
+from geo.mapdata import build_map_data, to_script_json
 from geo.render import TimeMap, build_map, embed_fragment, save_embed, save_map
 
 # Things that make a browser fetch: script/link/img sources and CSS urls or
@@ -57,7 +57,9 @@ def test_offline_html_inlines_leaflet_and_our_code_once(offline_html):
 
 
 def test_data_is_embedded_as_escaped_json(offline_html):
-    blocks = re.findall(r'<script type="application/json" id="(geo-data-[0-9a-f]+)">(.*?)</script>', offline_html, re.S)
+    blocks = re.findall(
+        r'<script type="application/json" id="(geo-data-[0-9a-f]+)" data-encoding="json">(.*?)</script>', offline_html, re.S
+    )
     assert len(blocks) == 1
     body = blocks[0][1]
     assert "<" not in body and ">" not in body and "&" not in body
@@ -198,3 +200,31 @@ def test_inline_script_cannot_be_closed_early():
     tag = assets.inline_script("var a = '</SCRIPT><b>'; var c = '<!--';")
     assert tag.lower().count("</script") == 1
     assert "<!--" not in tag
+
+
+def test_large_maps_are_compressed_in_the_page_and_decode_to_the_same_data(tmp_path):
+    from geo.mapdata import read_page_payload
+
+    rows = [
+        {"doc": f"d{i % 300}", "title": f"Article {i % 300}", "name": f"P{i % 50}", "id": str(i % 50),
+         "feature": "PPL", "country": "FR", "lat": 40 + (i % 50) / 10, "lon": (i % 50) / 10,
+         "date": "2020-01-01", "text": f"P{i % 50}", "sentence": f"Sentence {i} names P{i % 50} </script>."}
+        for i in range(5000)
+    ]  # fmt: skip
+    data = build_map_data(rows)
+    page = save_map(data, tmp_path / "big.html", offline=True).read_text(encoding="utf-8")
+    found = re.findall(r'<script type="([^"]+)" id="geo-data-[0-9a-f]+" data-encoding="([^"]+)">(.*?)</script>', page, re.S)
+    assert len(found) == 1
+    kind, encoding, payload = found[0]
+    assert (kind, encoding) == ("application/octet-stream", "gzip-base64")
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", payload)  # nothing in it can end the script element
+    assert read_page_payload(encoding, payload) == data
+    assert len(payload) < len(to_script_json(data)) / 3
+
+
+def test_initial_date_option_reaches_the_page(data):
+    html_text = build_map(data, offline=True, at="2001-09-09").get_root().render()
+    assert '"at":"2001-09-09"' in html_text
+    assert '"at":null' in build_map(data, offline=True).get_root().render()
+    with pytest.raises(InputError, match="at='9 Sept'"):
+        build_map(data, at="9 Sept")
