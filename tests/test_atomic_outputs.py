@@ -283,7 +283,13 @@ _WRITER = textwrap.dedent(
 
 
 def _start_writer(target: Path, *extra: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(target), *extra], stdout=subprocess.PIPE, text=True)
+    # SIG_DFL as a terminal's Ctrl-C expects: a shell starts background jobs with SIGINT ignored, inherited.
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(target), *extra],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
     return proc
 

@@ -290,6 +290,13 @@ def test_map_of_a_batch_folder_draws_committed_parts_only(cache, articles, tmp_p
 # -- a real geo parse killed while it writes -------------------------------------------------------------
 
 
+def _default_signals() -> None:
+    """Ctrl-C as a terminal sends it: a shell starts background jobs with SIGINT ignored, and children inherit that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _parse_until_writing(full_gazetteer, tmp_path: Path, out: Path) -> subprocess.Popen[bytes]:
     """Start ``geo parse`` on many articles and return once its temporary output exists."""
     import time
@@ -300,6 +307,7 @@ def _parse_until_writing(full_gazetteer, tmp_path: Path, out: Path) -> subproces
     proc = subprocess.Popen(
         [sys.executable, "-m", "geo", "parse", str(news), "-o", str(out), "--cache-dir", str(full_gazetteer.path.parent)],
         stderr=subprocess.DEVNULL,
+        preexec_fn=_default_signals,
     )
     deadline = time.monotonic() + 120
     while not [n for n in names(tmp_path) if n.startswith(f".{out.name}.")]:

@@ -147,7 +147,7 @@ def test_bad_picture_options_are_errors_naming_them(tmp_path, map_file, kwargs, 
 
 def test_a_directory_is_never_replaced_by_the_picture(tmp_path, map_file):
     (tmp_path / "pics").mkdir()
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(InputError, match="is a folder; give a file name"):
         save_png(map_file, tmp_path / "pics")
     assert (tmp_path / "pics").is_dir()
 

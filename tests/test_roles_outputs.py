@@ -161,11 +161,11 @@ def test_map_roles_filter_and_records(cache, article_dir, tmp_path, capsys):
     from geo.cli import _map_mentions, build_parser
 
     args = build_parser().parse_args(["map", str(article_dir), "-o", str(tmp_path / "m.html"), "--roles", "place", *cache])
-    records = _map_mentions(args)
+    records = _map_mentions(args).records
     assert records and {r["role"] for r in records} == {"place"} and all(r["role_cue"] for r in records)
     # The records the map reads carry every role when no filter is given.
     args = build_parser().parse_args(["map", str(article_dir), "-o", str(tmp_path / "m.html"), *cache])
-    assert {r["role"] for r in _map_mentions(args)} >= {"place", "actor", "affiliation"}
+    assert {r["role"] for r in _map_mentions(args).records} >= {"place", "actor", "affiliation"}
     assert main(["map", str(article_dir), "-o", str(tmp_path / "events.html"), "--roles", "place", *cache]) == 0
     html = (tmp_path / "events.html").read_text(encoding="utf-8")
     # The name's sentence ("The Battle of Dien Bien Phu ...") holds no place: nothing of it is drawn.
