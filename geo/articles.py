@@ -708,6 +708,10 @@ def _read_head(binary: BinaryIO) -> bytes:
     return head
 
 
+#: Byte pairs needed before a NUL pattern alone says UTF-16 (without a byte-order mark).
+_UTF16_MIN_PAIRS = 8
+
+
 def _codec_of(head: bytes, run: _Run) -> str | None:
     """The codec to decode a stream beginning with ``head``; ``None`` when it is binary, not text."""
     if not run.sniff_encoding:
@@ -719,7 +723,8 @@ def _codec_of(head: bytes, run: _Run) -> str | None:
                 return codec
         # ASCII-range text in UTF-16 has a NUL in every other byte: at odd offsets little-endian, even big-endian.
         pairs = len(head) // 2
-        if pairs >= 2:
+        # A few bytes tell nothing: there valid UTF-8 (a NUL is valid UTF-8 too) wins.
+        if pairs >= _UTF16_MIN_PAIRS or (pairs >= 2 and not _decodes(head, "utf-8")):
             even_nuls = head[0 : 2 * pairs : 2].count(0)
             odd_nuls = head[1 : 2 * pairs : 2].count(0)
             if odd_nuls >= 0.3 * pairs and even_nuls <= 0.02 * pairs:
