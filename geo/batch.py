@@ -144,7 +144,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Columns of every part, before ``geometry``: the mention record plus where the article came from.
-PART_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, "url", "source")
+PART_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, "source")  # RECORD_FIELDS ends with the article's url
 
 #: The manifest's file name inside the output folder.
 MANIFEST_NAME = "_manifest.sqlite"
@@ -535,7 +535,6 @@ def _article_rows(parser: Any, article: Article, gazetteer: str) -> dict[str, li
         record = mention_record(m)
         for name in RECORD_FIELDS:
             rows[name].append(record[name])
-        rows["url"].append(article.url)
         rows["source"].append(source)
         drawn = bool(m.place.geometry) and m.kind == "toponym"
         cache_key = (gazetteer, m.place.id, drawn)

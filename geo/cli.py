@@ -388,7 +388,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
             try:
                 # Lines and areas travel with the record so the map draws them as such.
                 records = [
-                    {**mention_record(m), "geometry": m.place.geometry, "url": article.url}  # popups link the article
+                    {**mention_record(m), "geometry": m.place.geometry}  # lines and areas drawn as such
                     for m in parser.parse_article(article)
                 ]
             except IndexCorruptError:

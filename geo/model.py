@@ -59,6 +59,7 @@ class Mention:
     sentence_start: int = 0  # offset of ``sentence`` in the article body
     role: str = "place"  # "place", "actor", "affiliation" or "name" (see geo.roles)
     role_cue: str = ""  # the cue that decided the role ("subject of 'said'", "after 'in'")
+    url: str = ""  # the article's address, when its input gives one (popups link to it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ RECORD_FIELDS = (
     "published",
     "sentence",
     "sentence_start",
+    "url",
 )
 
 
@@ -195,6 +196,7 @@ class Geoparser:
                     title=title,
                     role=role.role,
                     role_cue=role.cue,
+                    url=article.url,
                 )
             )
         return mentions
@@ -325,6 +327,7 @@ def mention_record(m: Mention) -> dict[str, Any]:
         "published": m.published.isoformat() if m.published else None,
         "sentence": m.sentence,
         "sentence_start": m.sentence_start,
+        "url": m.url,
     }
 
 

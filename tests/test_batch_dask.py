@@ -22,7 +22,7 @@ KEPT_MESSAGES = 16
 
 
 def records(frame) -> list[dict]:  # noqa: ANN001
-    rows = frame[list(RECORD_FIELDS) + ["url", "source"]].to_dict("records")
+    rows = frame[[*RECORD_FIELDS, "source"]].to_dict("records")
     return sorted(rows, key=lambda r: (r["doc"], r["start"], r["end"], r["id"]))
 
 
