@@ -251,6 +251,9 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import ANNOTATES_DEMONYMS, Prediction, corpus_format, evaluate, evaluate_gold_spans
 
+    if args.dates:  # the date model on a folder of TimeML news, as `geo evaluate-dates` does
+        args.folder, args.misses = args.corpus, False
+        return _cmd_evaluate_dates(args)
     if args.no_demonyms:
         args.demonyms = "off"
     if args.demonyms == "auto":
@@ -330,6 +333,8 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     ev = sub.add_parser("evaluate", help="score the geoparser on an annotated corpus (LGL, GeoVirus, TR-News, GeoWebNews)")
     ev.add_argument("corpus")
     ev.add_argument("--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)")
+    ev.add_argument("--dates", action="store_true",
+                    help="CORPUS is a folder of TimeML (.tml) news: score the date model (as geo evaluate-dates)")  # fmt: skip
     ev.add_argument("--limit", type=int, help="first N articles only")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--demonyms", choices=["auto", "on", "off"], default="auto",

@@ -212,6 +212,14 @@ def test_cli_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(err.strip().splitlines()[-1])["words"] == "Aug. 7"
 
 
+def test_geo_evaluate_dates_flag_scores_the_same_as_the_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "a.tml", tml("1998-08-14", BODY))
+    assert main(["evaluate-dates", str(tmp_path), "--json"]) == 0
+    by_subcommand = json.loads(capsys.readouterr().out)
+    assert main(["evaluate", "--dates", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == by_subcommand
+
+
 def test_cli_names_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate-dates", str(tmp_path / "nowhere")]) == 2
     assert "nowhere is not a folder" in capsys.readouterr().err
