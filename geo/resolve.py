@@ -53,14 +53,31 @@ _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
 _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # Words that say what kind of place a name is: "the state of Washington", "Zaire province",
-# "the city of Sao Paulo". Lowercase only: "Ohio State" and "Kansas City" are names of their own.
+# "the city of Sao Paulo". Lowercase here: "Ohio State" and "Kansas City" are names of their own.
+# Lowercase "region" is left out: "the Houston region" is the area around the city.
 _DESIGNATED_KIND = {
-    "state": "division", "province": "division", "region": "division", "oblast": "division",
-    "governorate": "division", "prefecture": "division", "county": "county", "city": "town",
-    "town": "town", "village": "town",
+    "state": "division", "province": "division", "oblast": "division", "governorate": "division",
+    "prefecture": "division", "district": "area", "county": "county", "city": "town", "town": "town",
+    "village": "town",
 }
+# Division words that follow a name capitalised, as part of a name the gazetteer lacks in full
+# ("Mwanza Region", "Kasur District", "Idlib Governorate"); State and City are left out on purpose.
+_DIVISION_WORDS_AFTER = {
+    "Region": "area", "Province": "division", "District": "area", "County": "county",
+    "Governorate": "division", "Oblast": "division", "Prefecture": "division",
+}
+_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
-_DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_DESIGNATED_KIND) + r")\b")
+_NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)[A-Z][\w'’-]*\s+$")
+_DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
+# Feature codes each kind of designation fits, most fitting first: a county is a second-level
+# division in the US and the UK and a first-level one in Kenya; the first tier some candidate
+# of the name holds is the one the designation lifts.
+_DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
+    "division": (frozenset({"ADM1", "ADM1H"}), frozenset({"ADM2"})),
+    "county": (frozenset({"ADM2"}), frozenset({"ADM1", "ADM1H"})),
+    "area": (frozenset({"ADM1", "ADM1H", "ADM2"}),),
+}
 _NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
@@ -231,20 +248,24 @@ def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
 
 
 def _designated(text: str, span: Span) -> str | None:
-    """The kind of place the words around a name give it ("division", "county", "town"), if any."""
+    """The kind of place the words around a name give it ("division", "area", "county", "town"), if any."""
     before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
-    if before is not None:
+    # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place it is.
+    if before is not None and not _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start()):
         return _DESIGNATED_KIND[before.group(1)]
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
-    return _DESIGNATED_KIND[after.group(1)] if after is not None else None
+    return _KIND_AFTER[after.group(1)] if after is not None else None
 
 
-def _fits_designation(place: Place, designated: str) -> bool:
-    if designated == "division":
-        return place.feature_code in {"ADM1", "ADM1H"}
-    if designated == "county":
-        return place.feature_code == "ADM2"
-    return place.feature_class == "P"
+def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
+    """For each candidate, whether it is the kind of place the designation names."""
+    if designated == "town":
+        return [c.place.feature_class == "P" for c in cands]
+    for codes in _DESIGNATION_TIERS[designated]:
+        fits = [c.place.feature_code in codes for c in cands]
+        if any(fits):
+            return fits
+    return [False] * len(cands)
 
 
 def _place_kind(place: Place) -> tuple[str, str] | None:
@@ -435,7 +456,8 @@ class Resolver:
                 evidence = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
-                for place, score, country, division, below_division, point_like, point in fixed[id(cands)]:
+                fits_designation = _designation_fits(cands, designated) if designated is not None else None
+                for k, (place, score, country, division, below_division, point_like, point) in enumerate(fixed[id(cands)]):
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
                         score += w_qualifier
@@ -455,13 +477,14 @@ class Resolver:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
-                    if designated is not None and _fits_designation(place, designated):
+                    if fits_designation is not None and fits_designation[k]:
                         score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
                         score += w_list_peer
                     scores.append(score)
                     evidence.append(score - country_bonus)
-                _prefer_namesake_city(cands, scores)
+                if designated is None:  # "Idlib governorate" is the division, whatever its city
+                    _prefer_namesake_city(cands, scores)
                 ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
                 # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
                 # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.

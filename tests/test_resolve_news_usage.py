@@ -1,0 +1,61 @@
+"""How news writes places: the words around a name that say its level (table-driven, invented sentences).
+
+Each case names the words of one mention and the kind of feature it must resolve
+to; the counter-examples use the same names without a cue and must keep their
+usual reading.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.model import Place
+
+
+def _place(geoparser, text: str, words: str) -> Place:
+    mentions = [m for m in geoparser.parse_text(text) if m.text == words]
+    assert mentions, f"{words!r} not resolved in {text!r}"
+    return mentions[0].place
+
+
+def _level(place: Place) -> str:
+    if place.feature_class == "P":
+        return "town"
+    return {"ADM1": "division", "ADM1H": "division", "ADM2": "county"}.get(place.feature_code, place.feature_code)
+
+
+# (text, words, country, level)
+LEVEL_CASES = [
+    # a capitalised division word after the name, where the gazetteer lacks the phrase in full
+    ("Rains flooded Mbeya Region last week.", "Mbeya", "TZ", "division"),
+    ("Officials in Machakos County said the road was closed.", "Machakos", "KE", "division"),
+    ("Farmers in Kisumu District protested on Monday.", "Kisumu", "KE", "division"),
+    ("Wildfires spread across Kastamonu Province overnight.", "Kastamonu", "TR", "division"),
+    # a lowercase one, after or before the name, beats a division's namesake city
+    ("The governor of Kirkuk governorate resigned.", "Kirkuk", "IQ", "division"),
+    ("The province of Ica was hit by floods.", "Ica", "PE", "division"),
+    # counter-examples: no cue, the city; "the X district of Y" is a part of the city Y
+    ("Traders in Mbeya said prices rose.", "Mbeya", "TZ", "town"),
+    ("A bomb exploded in Kirkuk on Sunday.", "Kirkuk", "IQ", "town"),
+    ("The Kisumu market reopened.", "Kisumu", "KE", "town"),
+    ("Shops opened again in the Karrada district of Baghdad.", "Baghdad", "IQ", "town"),
+    ("Mbeya Region asked for aid; the city of Mbeya was spared.", "Mbeya", "TZ", "division"),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "country", "level"), LEVEL_CASES)
+def test_cue_words_pick_the_level(geoparser, text: str, words: str, country: str, level: str) -> None:
+    place = _place(geoparser, text, words)
+    assert (place.country, _level(place)) == (country, level), place
+
+
+def test_city_of_after_a_division_mention_is_the_city(geoparser) -> None:
+    text = "Mbeya Region asked for aid; the city of Mbeya was spared."
+    mentions = [m for m in geoparser.parse_text(text) if m.text == "Mbeya"]
+    assert [_level(m.place) for m in mentions] == ["division", "town"]
+
+
+def test_lowercase_region_is_the_area_around_a_city(geoparser) -> None:
+    # "the Nairobi region" is loose talk for the area around the city, not a named division.
+    place = _place(geoparser, "Schools in the Nairobi region closed.", "Nairobi")
+    assert (place.country, _level(place)) == ("KE", "town")
