@@ -261,6 +261,7 @@ def _write_index(
             kinds_of.setdefault(key, set()).add(kind)
         demonym_keys = sorted(k for k, kinds in kinds_of.items() if "demonym" in kinds)
         abbreviation_keys = sorted(k for k, kinds in kinds_of.items() if kinds == {"abbr"})
+        abbreviated_keys = sorted(k for k, kinds in kinds_of.items() if "abbr" in kinds and kinds != {"abbr"})
         meta = {
             "stamp": json.dumps(stamp, sort_keys=True),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -270,6 +271,7 @@ def _write_index(
             "common_words": "\n".join(f"{k}\t{z}" for k, z in sorted(common.items())),
             "demonym_keys": "\n".join(demonym_keys),
             "abbreviation_keys": "\n".join(abbreviation_keys),
+            "abbreviated_keys": "\n".join(abbreviated_keys),
             "complete": "1",
         }
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -522,6 +524,10 @@ class Gazetteer:
         """Name keys that are only ever abbreviations ("calif", "pa", "id")."""
         return frozenset(self._meta_lines("abbreviation_keys"))
 
+    def abbreviated_keys(self) -> frozenset[str]:
+        """Name keys that are an abbreviation and also another place's name ("mo": Missouri and Mo, Norway)."""
+        return frozenset(self._meta_lines("abbreviated_keys"))
+
     def demonym_keys(self) -> frozenset[str]:
         """Name keys that are demonyms of a country ("russian", "azerbaijani")."""
         if self._demonym_keys is None:
@@ -694,7 +700,7 @@ class Gazetteer:
 
     def info(self) -> dict[str, Any]:
         """Sources, versions, counts and the index path."""
-        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')").fetchall())
+        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys', 'abbreviated_keys')").fetchall())
         kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
         return {
             "path": str(self.path),

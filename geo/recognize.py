@@ -88,6 +88,7 @@ class Span:
     sentence_initial: bool = False
     common: bool = False  # the word is also a common English word ("Union", "Drug")
     given_name: bool = False  # the word is also a given name ("Kristina", "Lincoln")
+    abbreviation: bool = False  # written as an abbreviation ("Ont.", "Mo.", "B.C."): means what it abbreviates
 
 
 def tokenize(text: str) -> list[Token]:
@@ -177,6 +178,7 @@ class Recognizer:
         ignored: Collection[str] = (),
         pinned: Collection[str] = (),
         abbreviation_keys: Collection[str] = (),
+        abbreviated_keys: Collection[str] = (),
         common_words: Mapping[str, float] | None = None,
     ) -> None:
         self.keys = keys
@@ -185,6 +187,9 @@ class Recognizer:
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
         self.abbreviations = frozenset(abbreviation_keys)
+        # Keys that abbreviate one place and name another ("mo": Missouri, and Mo in Norway):
+        # the abbreviation only where written as one.
+        self.abbreviated = frozenset(abbreviated_keys)
         self.common_words = common_words or {}
         self.given_names = lexicons.given_names()
         self.titles = {name_key(t) for t in lexicons.person_titles()}
@@ -334,6 +339,14 @@ class Recognizer:
             return None
         pinned = key in self.pinned
         single = i == j
+        # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
+        written_abbreviated = (
+            (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
+            or text.startswith(".", last.end)
+            or last.text.endswith(".")
+            or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+        )
+        abbreviation = written_abbreviated and single and (key in self.abbreviations or key in self.abbreviated)
         if not pinned:
             country_acronym = first.all_caps and key.replace(" ", "") in _COUNTRY_ACRONYMS  # "US" is not "Us"
             if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
@@ -344,11 +357,11 @@ class Recognizer:
                 and first.all_caps
                 and len(first.text.replace(".", "")) <= 4
                 and key.replace(" ", "") not in _COUNTRY_ACRONYMS
-                and key not in self.abbreviations
+                and not abbreviation
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
-            if single and len(key.replace(" ", "")) <= 2 and key not in self.abbreviations and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
+            if single and len(key.replace(" ", "")) <= 2 and not abbreviation and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
                 return None
             # Part of a person's name: after a given name or a title, or before a surname.
             if i > 0 and self._is_person_start(tokens, i - 1, text):
@@ -357,14 +370,8 @@ class Recognizer:
                 return None
             if single and key in surnames:
                 return None
-            # An abbreviation ("Ind.", "Pa.", "ID") only counts written as one: with its period,
-            # or in capitals after a comma ("Moscow, ID").
-            if key in self.abbreviations and not (
-                (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
-                or text.startswith(".", last.end)
-                or last.text.endswith(".")
-                or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
-            ):
+            # An abbreviation only counts written as one.
+            if key in self.abbreviations and not written_abbreviated:
                 return None
             # A name that opens an organisation, a street, a newspaper or a team, also through
             # one modifier word ("Louisiana State University", "Boston City Hospital").
@@ -385,12 +392,14 @@ class Recognizer:
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
             if single and i in initial and first.key in lowercase_words:
                 return None
-        end = last.end
+        # "Ont." is the mention with its period (which may close the sentence as well).
+        end = last.end + 1 if abbreviation and text.startswith(".", last.end) else last.end
         # A word the document also uses for a disease ("Marburg kills slowly") needs the evidence
         # a common word needs: a prominent place (Wuhan) keeps its mentions, a small one does not.
         common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
         given = single and first.text in self.given_names
         return Span(
-            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common, given_name=given
+            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common,
+            given_name=given, abbreviation=abbreviation,
         )
 

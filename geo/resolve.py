@@ -257,6 +257,16 @@ def _designated(text: str, span: Span) -> str | None:
     return _KIND_AFTER[after.group(1)] if after is not None else None
 
 
+def _written_abbreviated(text: str, span: Span) -> bool:
+    """Whether a span is written as an abbreviation: with its period, or in capitals after a comma ("Moscow, ID")."""
+    words = span.text
+    return (
+        words.endswith(".")
+        or text.startswith(".", span.end)
+        or (len(words) <= 3 and words.isupper() and text[max(0, span.start - 2) : span.start] == ", ")
+    )
+
+
 def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
     """For each candidate, whether it is the kind of place the designation names."""
     if designated == "town":
@@ -333,12 +343,18 @@ class Resolver:
         self.rules = rules or Rules()
         self.demonyms = demonyms
 
-    def _candidates(self, span: Span) -> tuple[list[Candidate], str]:
+    def _candidates(self, span: Span, abbreviated: bool = False) -> tuple[list[Candidate], str]:
         pinned = self.rules.pinned_place(span.key, self.gazetteer)
         if pinned is not None:
             return [Candidate(pinned, "name", 20.0)], "toponym"
         cands = self.gazetteer.candidates(span.key)
         names = [c for c in cands if c.match != "demonym"]
+        # "Springfield, Mo." is Missouri; "Mo" alone, where a place has that name, is not.
+        abbreviations = [c for c in names if c.match == "abbr"]
+        if abbreviated and abbreviations:
+            names = abbreviations
+        elif abbreviations and len(abbreviations) < len(names):
+            names = [c for c in names if c.match != "abbr"]
         demonyms = [c for c in cands if c.match == "demonym"]
         countries = self.rules.preferred_countries(span.key)
         if countries:
@@ -355,12 +371,12 @@ class Resolver:
         """
         self.gazetteer.prefetch(span.key for span in spans)
         # One candidate list per name (and demonym reading), shared by its spans.
-        by_name: dict[tuple[str, bool], tuple[list[Candidate], str]] = {}
+        by_name: dict[tuple[str, bool, bool], tuple[list[Candidate], str]] = {}
         options = []
         for span in spans:
-            name = (span.key, span.demonym)
+            name = (span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span))
             if name not in by_name:
-                by_name[name] = self._candidates(span)
+                by_name[name] = self._candidates(span, name[2])
             options.append(by_name[name])
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:

@@ -59,3 +59,39 @@ def test_lowercase_region_is_the_area_around_a_city(geoparser) -> None:
     # "the Nairobi region" is loose talk for the area around the city, not a named division.
     place = _place(geoparser, "Schools in the Nairobi region closed.", "Nairobi")
     assert (place.country, _level(place)) == ("KE", "town")
+
+
+# (text, words as the mention is written, place name)
+ABBREVIATION_CASES = [
+    ("Crews cleared snow in Sudbury, Ont., on Tuesday.", "Ont.", "Ontario"),
+    ("The mill in Prince George, B.C. closed.", "B.C.", "British Columbia"),
+    ("A storm hit Moose Jaw, Sask. overnight.", "Sask.", "Saskatchewan"),
+    ("Voters in Thompson, Man. went to the polls.", "Man.", "Manitoba"),
+    ("Lawyers in Sherbrooke, Que. disagreed.", "Que.", "Quebec"),
+    ("The fair in Joplin, Mo. drew crowds.", "Mo.", "Missouri"),
+    ("Rain fell on Wagga Wagga, N.S.W. all week.", "N.S.W.", "New South Wales"),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "name"), ABBREVIATION_CASES)
+def test_province_and_state_abbreviations_are_mentions(geoparser, text: str, words: str, name: str) -> None:
+    assert _place(geoparser, text, words).name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "admin1"),
+    [
+        ("The fair in Joplin, Mo. drew crowds.", "Joplin", "Missouri"),
+        ("Voters in Portage la Prairie, Man. went to the polls.", "Portage la Prairie", "Manitoba"),
+        ("Flooding in Paris, Ont. closed a bridge.", "Paris", "Ontario"),
+    ],
+)
+def test_abbreviation_qualifies_the_town_before_it(geoparser, text: str, town: str, admin1: str) -> None:
+    place = _place(geoparser, text, town)
+    assert place.admin1 == admin1, place
+
+
+def test_abbreviation_that_is_also_a_name_needs_its_period(geoparser) -> None:
+    # "Man" without a period is no abbreviation of Manitoba.
+    text = "The Old Man and the sea; Man is a town in western Ivory Coast."
+    assert all(m.place.name != "Manitoba" for m in geoparser.parse_text(text))
