@@ -195,6 +195,7 @@ class Recognizer:
         self.titles = {name_key(t) for t in lexicons.person_titles()}
         self.organisation_words = {name_key(w) for w in lexicons.organisation_words()}
         self.not_place = {name_key(w) for w in lexicons.not_place_words()}
+        self.feature_words = {name_key(w) for w in lexicons.feature_words()}
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -386,6 +387,16 @@ class Recognizer:
                     and self._joined(text, nxt, tokens[j + 2])
                 ):
                     return None
+            # "Line of Control": a feature word opening an "X of Y" phrase the gazetteer does not know.
+            if (
+                single
+                and first.key in self.feature_words
+                and j + 2 < len(tokens)
+                and tokens[j + 1].key == "of"
+                and tokens[j + 2].capitalised
+                and self._joined(text, last, tokens[j + 1])
+            ):
+                return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
             if self._pathogen_at(tokens, j, text):
                 return None

@@ -23,9 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import lexicons
 from .gazetteer import Candidate, Gazetteer
 from .geometry import EARTH_RADIUS_KM
 from .model import Place
+from .names import name_key
 from .recognize import Span
 from .rules import Rules
 
@@ -78,6 +80,9 @@ _DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
     "county": (frozenset({"ADM2"}), frozenset({"ADM1", "ADM1H"})),
     "area": (frozenset({"ADM1", "ADM1H", "ADM2"}),),
 }
+_AFTER_THE = re.compile(r"\bthe\s+$")
+# The capitalised word right after a name, in the same phrase.
+_NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
@@ -342,13 +347,17 @@ class Resolver:
         self.gazetteer = gazetteer
         self.rules = rules or Rules()
         self.demonyms = demonyms
+        self._feature_keys = frozenset(name_key(w) for w in lexicons.feature_words())
 
-    def _candidates(self, span: Span, abbreviated: bool = False) -> tuple[list[Candidate], str]:
+    def _candidates(self, span: Span, abbreviated: bool = False, feature: bool = False) -> tuple[list[Candidate], str]:
         pinned = self.rules.pinned_place(span.key, self.gazetteer)
         if pinned is not None:
             return [Candidate(pinned, "name", 20.0)], "toponym"
         cands = self.gazetteer.candidates(span.key)
         names = [c for c in cands if c.match != "demonym"]
+        # "the White House", "Chatham House": a feature, never a town (nor "Chatham County") of that name.
+        if feature:
+            names = [c for c in names if c.place.feature_class != "P" and c.match != "short"]
         # "Springfield, Mo." is Missouri; "Mo" alone, where a place has that name, is not.
         abbreviations = [c for c in names if c.match == "abbr"]
         if abbreviated and abbreviations:
@@ -371,12 +380,12 @@ class Resolver:
         """
         self.gazetteer.prefetch(span.key for span in spans)
         # One candidate list per name (and demonym reading), shared by its spans.
-        by_name: dict[tuple[str, bool, bool], tuple[list[Candidate], str]] = {}
+        by_name: dict[tuple[str, bool, bool, bool], tuple[list[Candidate], str]] = {}
         options = []
         for span in spans:
-            name = (span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span))
+            name = (span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span), self._names_feature(text, span))
             if name not in by_name:
-                by_name[name] = self._candidates(span, name[2])
+                by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
@@ -514,6 +523,24 @@ class Resolver:
             outcome = decided[case]
             resolved.append(None if outcome is None else Resolved(span, cands[outcome[0]].place, kind, outcome[1]))
         return resolved
+
+    def _names_feature(self, text: str, span: Span) -> bool:
+        """Whether a name is part of the name of a feature that is no town of that name.
+
+        Either it is the start of a longer capitalised name the gazetteer lacks, whose last
+        word is a feature word ("Corn Belt", "Chatham House": an area such as a state keeps
+        its reading, "Texas Forest Service"), or, after "the", it ends in one and the phrase
+        goes no further ("the White House", "the Great Lakes"; not "the Delta Police").
+        """
+        after = _NEXT_WORD.match(text, span.end)
+        if after is not None and name_key(after.group(1)) in self._feature_keys:
+            return True
+        last_word = span.key.rpartition(" ")[2]
+        return (
+            last_word in self._feature_keys
+            and after is None
+            and _AFTER_THE.search(text, max(0, span.start - 5), span.start) is not None
+        )
 
     @staticmethod
     def _fits(place: Place, qualifier: Place) -> bool:

@@ -95,3 +95,52 @@ def test_abbreviation_that_is_also_a_name_needs_its_period(geoparser) -> None:
     # "Man" without a period is no abbreviation of Manitoba.
     text = "The Old Man and the sea; Man is a town in western Ivory Coast."
     assert all(m.place.name != "Manitoba" for m in geoparser.parse_text(text))
+
+
+def _texts(geoparser, text: str) -> list[str]:
+    return [m.text for m in geoparser.parse_text(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_short"),
+    [
+        # a known name, then a feature word the gazetteer does not know the phrase with
+        ("Drought hurt farmers across the Wheat Belt this year.", "Wheat"),
+        ("Tennis fans packed Flushing Meadows.", "Flushing"),
+        ("A report by Lancaster House staff was leaked.", "Lancaster"),
+        ("Hikers were lost in the Ozark Mountains.", "Ozark"),
+        # a feature word opening an "X of Y" name
+        ("Shelling was reported along the Line of Contact overnight.", "Line"),
+        # after "the", a name ending in a feature word is that feature or nothing
+        ("Tornadoes are common on the Plains.", "Plains"),
+    ],
+)
+def test_long_names_cut_short_are_not_the_shorter_names_town(geoparser, text: str, cut_short: str) -> None:
+    for m in geoparser.parse_text(text):
+        if m.text == cut_short:
+            assert m.place.feature_class != "P", m.place
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "feature_class"),
+    [
+        ("Aides at the White House declined to comment.", "White House", "S"),
+        ("Ice covered the Great Lakes in February.", "Great Lakes", "H"),
+    ],
+)
+def test_landmarks_after_the_are_the_feature(geoparser, text: str, words: str, feature_class: str) -> None:
+    assert _place(geoparser, text, words).feature_class == feature_class
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "code_start"),
+    [
+        # counter-examples: the name itself is meant
+        ("She grew up in White House, Tennessee.", "White House", "PPL"),
+        ("The Minnesota House passed the bill.", "Minnesota", "ADM1"),
+        ("The Texas Forest Service issued a warning.", "Texas", "ADM1"),
+        ("Crime fell in the Las Vegas Valley last year.", "Las Vegas", "PPL"),
+    ],
+)
+def test_names_whose_place_is_meant_keep_it(geoparser, text: str, words: str, code_start: str) -> None:
+    assert _place(geoparser, text, words).feature_code.startswith(code_start)
