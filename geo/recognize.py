@@ -403,8 +403,7 @@ class Recognizer:
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
             if single and i in initial and first.key in lowercase_words:
                 return None
-        # "Ont." is the mention with its period (which may close the sentence as well).
-        end = last.end + 1 if abbreviation and text.startswith(".", last.end) else last.end
+        end = last.end
         # A word the document also uses for a disease ("Marburg kills slowly") needs the evidence
         # a common word needs: a prominent place (Wuhan) keeps its mentions, a small one does not.
         common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
