@@ -209,6 +209,13 @@ class Recognizer:
             return True
         return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
 
+    @classmethod
+    def _joined_in_name(cls, text: str, left: Token, right: Token) -> bool:
+        """Whether two adjacent tokens may belong to one name, also through an initial ("W. Va.", "N. Korea")."""
+        if cls._joined(text, left, right):
+            return True
+        return len(left.text) == 1 and left.capitalised and bool(_ABBR_GAP.fullmatch(text[left.end : right.start]))
+
     def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
         """Token i is a given name or a title directly followed by a capitalised word."""
         tok = tokens[i]
@@ -293,7 +300,7 @@ class Recognizer:
             match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined(text, tokens[last], tokens[last + 1]) and (
+            while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined_in_name(text, tokens[last], tokens[last + 1]) and (
                 tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS or tokens[last + 1].text == "s"
             ):
                 last += 1
@@ -345,6 +352,7 @@ class Recognizer:
             (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
             or text.startswith(".", last.end)
             or last.text.endswith(".")
+            or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
             or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
         )
         abbreviation = written_abbreviated and single and (key in self.abbreviations or key in self.abbreviated)

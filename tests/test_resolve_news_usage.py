@@ -144,3 +144,19 @@ def test_landmarks_after_the_are_the_feature(geoparser, text: str, words: str, f
 )
 def test_names_whose_place_is_meant_keep_it(geoparser, text: str, words: str, code_start: str) -> None:
     assert _place(geoparser, text, words).feature_code.startswith(code_start)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "name"),
+    [
+        ("A mine near Beckley, W. Va. closed.", "W. Va", "West Virginia"),
+        ("Envoys met N. Korea's delegation.", "N. Korea", "North Korea"),
+    ],
+)
+def test_abbreviations_through_an_initial(geoparser, text: str, words: str, name: str) -> None:
+    assert _place(geoparser, text, words).name == name
+
+
+def test_initials_of_a_person_stay_apart_from_places(geoparser) -> None:
+    # "W. Bush" is no name the gazetteer holds; "W" alone is an initial.
+    assert _texts(geoparser, "George W. Bush spoke in Ohio.") == ["Ohio"]
