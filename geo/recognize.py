@@ -51,6 +51,11 @@ _DISEASE_ADJECTIVES = frozenset(
 )
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
+# Verbs of speech after or before a person's full name ("Ama Kumasi said", "said Ama Kumasi").
+_SPEECH_VERBS = frozenset("said says told added wrote explained noted stated insisted argued recalled warned".split())
+# Between a quoted name and its verb: a space, or an age between commas ("Ama Kumasi, 45, said").
+_SPEAKER_BEFORE_VERB = re.compile(r"(?:,\s*\d{1,3},)?\s{1,2}")
+_NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 # Gaps that may sit between the words of one name.
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
 _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
@@ -183,6 +188,7 @@ class Recognizer:
     ) -> None:
         self.keys = keys
         self.demonym_keys = demonym_keys
+        self.demonym_keys_set = frozenset(demonym_keys)
         self.demonyms = demonyms
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
@@ -260,6 +266,40 @@ class Recognizer:
                     names.add(tokens[k].key)
         return names
 
+    def _speakers(self, tokens: list[Token], text: str) -> set[str]:
+        """Surname keys of people quoted by a full name ("Asaad Hassan said", "said Ama Kumasi").
+
+        A given name the list lacks still makes a person when the two words are quoted as
+        one: the first is no place name and the pair is not one either. The surname is then
+        the person for the whole document, as after a known given name.
+        """
+        names: set[str] = set()
+        for v, verb in enumerate(tokens):
+            if verb.capitalised or verb.key not in _SPEECH_VERBS:
+                continue
+            if v >= 2 and _SPEAKER_BEFORE_VERB.fullmatch(text[tokens[v - 1].end : verb.start]):
+                pair = (v - 2, v - 1)
+                if v >= 3 and tokens[v - 3].capitalised and self._joined(text, tokens[v - 3], tokens[v - 2]):
+                    pair = None  # three capitalised words: an organisation or a place as often as a person
+            elif v + 2 < len(tokens) and _NAME_GAP.fullmatch(text[verb.end : tokens[v + 1].start]):
+                # "said Ama Kumasi." or "said Ama Kumasi, a trader": the name ends there
+                # (not "said Environment Canada meteorologist ...").
+                pair = (v + 1, v + 2) if _NAME_ENDS.match(text, tokens[v + 2].end) else None
+            else:
+                continue
+            if pair is None:
+                continue
+            given, surname = tokens[pair[0]], tokens[pair[1]]
+            if not (given.capitalised and surname.capitalised and self._joined(text, given, surname)):
+                continue
+            if given.all_caps or surname.all_caps or given.key in self.keys or name_key(f"{given.text} {surname.text}") in self.keys:
+                continue
+            words = {given.key, surname.key}
+            if words & (self.not_place | self.titles | self.organisation_words | self.demonym_keys_set):
+                continue
+            names.add(surname.key)
+        return names
+
     def _pathogen_at(self, tokens: list[Token], j: int, text: str) -> bool:
         """Whether a pathogen word follows token j, directly or after up to two disease adjectives
         ("Marburg virus", "Marburg haemorrhagic fever", "Simian immunodeficiency virus")."""
@@ -287,7 +327,7 @@ class Recognizer:
         if not tokens:
             return []
         initial = self._initial_tokens(tokens, text, sentence_starts)
-        surnames = self._surnames(tokens, text)
+        surnames = self._surnames(tokens, text) | self._speakers(tokens, text)
         pathogens = self._pathogen_keys(tokens, capitalised, text)
         spans: list[Span] = []
         n = len(tokens)

@@ -160,3 +160,35 @@ def test_abbreviations_through_an_initial(geoparser, text: str, words: str, name
 def test_initials_of_a_person_stay_apart_from_places(geoparser) -> None:
     # "W. Bush" is no name the gazetteer holds; "W" alone is an initial.
     assert _texts(geoparser, "George W. Bush spoke in Ohio.") == ["Ohio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surname"),
+    [
+        # a full name quoted with a verb of speech, its given name unknown to the lexicon
+        ("Zorbek Kumasi said prices fell. Later Kumasi added that rain helped.", "Kumasi"),
+        ("Zorbek Kumasi, 52, said prices fell. Kumasi added that rain helped.", "Kumasi"),
+        ('"We lost the harvest," said Tevita Cardigan. Cardigan farms near the coast.', "Cardigan"),
+    ],
+)
+def test_a_quoted_full_name_makes_its_surname_the_person(geoparser, text: str, surname: str) -> None:
+    assert surname not in _texts(geoparser, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # counter-examples: a place before a verb of speech, or inside an organisation's name
+        ("Officials in Kumasi said the market reopened.", "Kumasi"),
+        ('"It will rain," said Environment Canada forecaster Jo Lee.', "Canada"),
+        ("New Delhi said the talks would resume.", "New Delhi"),
+    ],
+)
+def test_places_before_a_verb_of_speech_stay(geoparser, text: str, place: str) -> None:
+    assert place in _texts(geoparser, text)
+
+
+def test_defence_forces_named_after_a_country_are_no_mention_of_it(geoparser) -> None:
+    text = "Troops of the Kenya Defence Forces patrolled Garissa."
+    assert "Kenya" not in _texts(geoparser, text)
+    assert "Garissa" in _texts(geoparser, text)
