@@ -700,7 +700,12 @@ class Gazetteer:
 
     def info(self) -> dict[str, Any]:
         """Sources, versions, counts and the index path."""
-        meta = dict(self._con.execute("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys', 'abbreviated_keys')").fetchall())
+        meta = dict(
+            self._con.execute(
+                "SELECT key, value FROM meta WHERE key NOT IN "
+                "('keys', 'common_words', 'demonym_keys', 'abbreviation_keys', 'abbreviated_keys')"
+            ).fetchall()
+        )
         kinds = dict(self._con.execute("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code").fetchall())
         return {
             "path": str(self.path),

@@ -188,7 +188,6 @@ class Recognizer:
     ) -> None:
         self.keys = keys
         self.demonym_keys = demonym_keys
-        self.demonym_keys_set = frozenset(demonym_keys)
         self.demonyms = demonyms
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
@@ -202,6 +201,8 @@ class Recognizer:
         self.organisation_words = {name_key(w) for w in lexicons.organisation_words()}
         self.not_place = {name_key(w) for w in lexicons.not_place_words()}
         self.feature_words = {name_key(w) for w in lexicons.feature_words()}
+        # Words that are no part of a person's name (for names quoted with a verb of speech).
+        self.not_name_words = frozenset(self.not_place | self.titles | self.organisation_words | set(demonym_keys))
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -215,11 +216,9 @@ class Recognizer:
             return True
         return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
 
-    @classmethod
-    def _joined_in_name(cls, text: str, left: Token, right: Token) -> bool:
-        """Whether two adjacent tokens may belong to one name, also through an initial ("W. Va.", "N. Korea")."""
-        if cls._joined(text, left, right):
-            return True
+    @staticmethod
+    def _joined_by_initial(text: str, left: Token, right: Token) -> bool:
+        """Whether an initial and its period join the next word into one name ("W. Va.", "N. Korea")."""
         return len(left.text) == 1 and left.capitalised and bool(_ABBR_GAP.fullmatch(text[left.end : right.start]))
 
     def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
@@ -274,8 +273,9 @@ class Recognizer:
         the person for the whole document, as after a known given name.
         """
         names: set[str] = set()
-        for v, verb in enumerate(tokens):
-            if verb.capitalised or verb.key not in _SPEECH_VERBS:
+        for v in [v for v, tok in enumerate(tokens) if tok.key in _SPEECH_VERBS]:
+            verb = tokens[v]
+            if verb.capitalised:
                 continue
             if v >= 2 and _SPEAKER_BEFORE_VERB.fullmatch(text[tokens[v - 1].end : verb.start]):
                 pair = (v - 2, v - 1)
@@ -294,8 +294,7 @@ class Recognizer:
                 continue
             if given.all_caps or surname.all_caps or given.key in self.keys or name_key(f"{given.text} {surname.text}") in self.keys:
                 continue
-            words = {given.key, surname.key}
-            if words & (self.not_place | self.titles | self.organisation_words | self.demonym_keys_set):
+            if given.key in self.not_name_words or surname.key in self.not_name_words:
                 continue
             names.add(surname.key)
         return names
@@ -340,7 +339,9 @@ class Recognizer:
             match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined_in_name(text, tokens[last], tokens[last + 1]) and (
+            while last + 1 < n and last + 1 - i < _MAX_TOKENS and (
+                self._joined(text, tokens[last], tokens[last + 1]) or self._joined_by_initial(text, tokens[last], tokens[last + 1])
+            ) and (
                 tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS or tokens[last + 1].text == "s"
             ):
                 last += 1
@@ -388,14 +389,14 @@ class Recognizer:
         pinned = key in self.pinned
         single = i == j
         # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
-        written_abbreviated = (
+        written_abbreviated = (key in self.abbreviations or key in self.abbreviated) and (
             (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
             or text.startswith(".", last.end)
             or last.text.endswith(".")
             or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
             or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
         )
-        abbreviation = written_abbreviated and single and (key in self.abbreviations or key in self.abbreviated)
+        abbreviation = written_abbreviated and single
         if not pinned:
             country_acronym = first.all_caps and key.replace(" ", "") in _COUNTRY_ACRONYMS  # "US" is not "Us"
             if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
