@@ -527,10 +527,10 @@ class Resolver:
     def _names_feature(self, text: str, span: Span) -> bool:
         """Whether a name is part of the name of a feature that is no town of that name.
 
-        Either it is the start of a longer capitalised name the gazetteer lacks, whose last
-        word is a feature word ("Corn Belt", "Chatham House": an area such as a state keeps
-        its reading, "Texas Forest Service"), or, after "the", it ends in one and the phrase
-        goes no further ("the White House", "the Great Lakes"; not "the Delta Police").
+        Either a feature word follows it in the same capitalised phrase, which the gazetteer
+        lacks as a whole ("Corn Belt", "Chatham House"; its readings as an area stay, "Texas
+        Forest Service"), or, after "the", it ends in one and the phrase goes no further ("the
+        White House", "the Great Lakes"; not "the Delta Police").
         """
         after = _NEXT_WORD.match(text, span.end)
         if after is not None and name_key(after.group(1)) in self._feature_keys:
