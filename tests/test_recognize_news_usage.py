@@ -1,0 +1,69 @@
+"""Recogniser rules for how news writes names, on a recogniser that knows only a few names."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.names import name_key
+from geo.recognize import Recognizer
+
+
+def small(*names: str, **options) -> Recognizer:
+    return Recognizer({name_key(n) for n in names}, set(), **options)
+
+
+def spans(recognizer: Recognizer, text: str) -> list[tuple[str, bool]]:
+    out = []
+    for s in recognizer.find(text):
+        assert text[s.start : s.end] == s.text
+        out.append((s.text, s.abbreviation))
+    return out
+
+
+# "Man" and "Mo" abbreviate a province and a state and are also names of towns.
+MIXED = small("Brandon", "Man", "Mo", "Joplin", abbreviated_keys={"man", "mo"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Flooding hit Brandon, Man. on Monday.", [("Brandon", False), ("Man", True)]),
+        ("The fair in Joplin, Mo. drew crowds.", [("Joplin", False), ("Mo", True)]),
+        # without the period: the town's name, which two letters alone are not
+        ("The fair in Joplin, Mo drew crowds.", [("Joplin", False)]),
+        ("Traders in Man sold cocoa.", [("Man", False)]),
+    ],
+)
+def test_an_abbreviation_that_is_also_a_name_needs_its_period(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert spans(MIXED, text) == expected
+
+
+def test_a_name_runs_through_an_initial_and_its_period() -> None:
+    rec = small("W. Va", "Va", "Beckley", abbreviation_keys={"w va", "va"})
+    assert spans(rec, "A mine near Beckley, W. Va. closed.") == [("Beckley", False), ("W. Va", False)]
+
+
+def test_an_initial_alone_is_no_name() -> None:
+    rec = small("Ohio", "Bush")
+    assert [t for t, _ in spans(rec, "George W. Bush spoke in Ohio.")] == ["Ohio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zorbek Kumasi said prices fell. Kumasi added more.", []),
+        ("Zorbek Kumasi, 52, said prices fell. Kumasi added more.", []),
+        ('"It rained," said Zorbek Kumasi. Kumasi added more.', []),
+        # a place before the verb, or a name that goes on past the pair, is no person
+        ("Officials in Kumasi said prices fell.", ["Kumasi"]),
+        ('"It rained," said Zorbek Kumasi officials. Kumasi added more.', ["Kumasi", "Kumasi"]),
+    ],
+)
+def test_a_quoted_full_name_registers_its_surname(text: str, expected: list[str]) -> None:
+    rec = small("Kumasi")
+    assert [t for t, _ in spans(rec, text)] == expected
+
+
+def test_a_feature_word_opening_an_unknown_of_phrase_is_no_mention() -> None:
+    rec = small("Line", "Kashmir")
+    assert [t for t, _ in spans(rec, "Shots along the Line of Control in Kashmir.")] == ["Kashmir"]
