@@ -94,6 +94,7 @@ class Span:
     common: bool = False  # the word is also a common English word ("Union", "Drug")
     given_name: bool = False  # the word is also a given name ("Kristina", "Lincoln")
     abbreviation: bool = False  # written as an abbreviation ("Ont.", "Mo.", "B.C."): means what it abbreviates
+    reference: bool = False  # "the Strip" after "the Gaza Strip": ``key`` is the longer name's
 
 
 def tokenize(text: str) -> list[Token]:
@@ -364,7 +365,43 @@ class Recognizer:
                 continue
             spans.append(span)
             after = j + 1
+        if any(" " in span.key for span in spans):
+            spans = self._with_short_references(tokens, capitalised, text, spans)
         return spans
+
+    def _with_short_references(self, tokens: list[Token], capitalised: list[int], text: str, spans: list[Span]) -> list[Span]:
+        """Add "the Strip" after "the Gaza Strip": "the" and the last word of a longer name met earlier.
+
+        Only a word the recogniser took for no name of its own, standing alone (not opening
+        another capitalised phrase), refers back; it means the latest such name before it.
+        """
+        heads: dict[str, Span] = {}
+        for span in spans:
+            # Not after a name that holds its "The" ("The Woodlands": "the Woodlands" is the name itself).
+            if " " in span.key and not span.demonym and not span.key.startswith("the "):
+                heads.setdefault(span.key.rpartition(" ")[2], span)
+        if not heads:
+            return spans
+        # The word alone may have been taken for a small place of that name ("Peninsula, Ohio"):
+        # after the longer name, the reference wins.
+        taken = {span.start: span for span in spans}
+        added = []
+        for i in capitalised:
+            tok = tokens[i]
+            named = heads.get(tok.key)
+            if named is None or i == 0 or tok.start <= named.start or tok.all_caps:
+                continue
+            if tok.start in taken and taken[tok.start].end != tok.end:
+                continue
+            if tokens[i - 1].key != "the" or tokens[i - 1].capitalised or not _NAME_GAP.fullmatch(text[tokens[i - 1].end : tok.start]):
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].capitalised and self._joined(text, tok, tokens[i + 1]):
+                continue
+            added.append(Span(tok.start, tok.end, tok.text, named.key, reference=True))
+        if not added:
+            return spans
+        replaced = {span.start for span in added}
+        return sorted([span for span in spans if span.start not in replaced] + added, key=lambda span: span.start)
 
     def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> _OpeningTokens:
         """The tokens that open a sentence (or a quote or a line), as a container of their indexes."""

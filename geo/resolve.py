@@ -358,6 +358,10 @@ class Resolver:
         # "the White House", "Chatham House": a feature, never a town (nor "Chatham County") of that name.
         if feature:
             names = [c for c in names if c.place.feature_class != "P" and c.match != "short"]
+        # "the Strip" refers back to an area or a landform; "the House" after "the White House" is
+        # the legislature, not the building.
+        if span.reference:
+            names = [c for c in names if c.place.feature_class != "S"]
         # "Springfield, Mo." is Missouri; "Mo" alone, where a place has that name, is not.
         abbreviations = [c for c in names if c.match == "abbr"]
         if abbreviated and abbreviations:
@@ -380,10 +384,13 @@ class Resolver:
         """
         self.gazetteer.prefetch(span.key for span in spans)
         # One candidate list per name (and demonym reading), shared by its spans.
-        by_name: dict[tuple[str, bool, bool, bool], tuple[list[Candidate], str]] = {}
+        by_name: dict[tuple[str, bool, bool, bool, bool], tuple[list[Candidate], str]] = {}
         options = []
         for span in spans:
-            name = (span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span), self._names_feature(text, span))
+            name = (
+                span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span), self._names_feature(text, span),
+                span.reference,
+            )
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])

@@ -67,3 +67,17 @@ def test_a_quoted_full_name_registers_its_surname(text: str, expected: list[str]
 def test_a_feature_word_opening_an_unknown_of_phrase_is_no_mention() -> None:
     rec = small("Line", "Kashmir")
     assert [t for t, _ in spans(rec, "Shots along the Line of Control in Kashmir.")] == ["Kashmir"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Trucks entered the Gaza Strip. In the Strip, fuel ran out.", [("Gaza Strip", False), ("Strip", True)]),
+        # before the longer name, opening a phrase of its own, or after "The" of a name: no reference
+        ("In the Strip, fuel ran out. Trucks entered the Gaza Strip.", [("Gaza Strip", False)]),
+        ("Trucks entered the Gaza Strip. The Strip Club closed.", [("Gaza Strip", False)]),
+    ],
+)
+def test_the_strip_refers_back_to_the_gaza_strip(text: str, expected: list[tuple[str, bool]]) -> None:
+    rec = small("Gaza Strip", "Gaza")
+    assert [(s.text, s.reference) for s in rec.find(text)] == expected

@@ -192,3 +192,23 @@ def test_defence_forces_named_after_a_country_are_no_mention_of_it(geoparser) ->
     text = "Troops of the Kenya Defence Forces patrolled Garissa."
     assert "Kenya" not in _texts(geoparser, text)
     assert "Garissa" in _texts(geoparser, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "name"),
+    [
+        ("Aid trucks entered the Gaza Strip. Hospitals in the Strip ran out of fuel.", "Strip", "Gaza Strip"),
+        ("Tension rose on the Korean Peninsula; the Peninsula has no peace treaty.", "Peninsula", "Korean Peninsula"),
+    ],
+)
+def test_the_last_word_of_a_longer_name_refers_back_to_it(geoparser, text: str, reference: str, name: str) -> None:
+    assert _place(geoparser, text, reference).name == name
+
+
+def test_a_reference_is_never_a_building(geoparser) -> None:
+    # "the House" after "the White House" is the legislature.
+    assert _texts(geoparser, "Aides at the White House said the House vote was close.") == ["White House"]
+
+
+def test_a_reference_needs_the_longer_name_first(geoparser) -> None:
+    assert "Strip" not in _texts(geoparser, "Officials in the Strip said fuel was short. Later the Gaza Strip got aid.")
