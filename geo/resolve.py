@@ -19,7 +19,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +70,7 @@ _DIVISION_WORDS_AFTER = {
 }
 _KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
-_NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)[A-Z][\w'’-]*\s+$")
+_NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)([A-Z][\w'’-]*)\s+$")
 _DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
 # Feature codes each kind of designation fits, most fitting first: a county is a second-level
 # division in the US and the UK and a first-level one in Kenya; the first tier some candidate
@@ -252,12 +252,16 @@ def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
     return groups
 
 
-def _designated(text: str, span: Span) -> str | None:
+def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str | None:
     """The kind of place the words around a name give it ("division", "area", "county", "town"), if any."""
     before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
-    # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place it is.
-    if before is not None and not _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start()):
-        return _DESIGNATED_KIND[before.group(1)]
+    if before is not None:
+        # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place
+        # Baghdad is; "the Syrian province of Idlib" does say it.
+        named = _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start())
+        if named is None or name_key(named.group(1)) in demonym_keys:
+            return _DESIGNATED_KIND[before.group(1)]
+        return None
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
     return _KIND_AFTER[after.group(1)] if after is not None else None
 
@@ -459,6 +463,7 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
+        demonym_keys = self.gazetteer.demonym_keys()
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         fixed: dict[int, list[tuple[Any, ...]]] = {}
@@ -473,7 +478,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span)
+            designated = _designated(text, span, demonym_keys)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer

@@ -34,6 +34,7 @@ LEVEL_CASES = [
     # a lowercase one, after or before the name, beats a division's namesake city
     ("The governor of Kirkuk governorate resigned.", "Kirkuk", "IQ", "division"),
     ("The province of Ica was hit by floods.", "Ica", "PE", "division"),
+    ("Clashes spread in the Iraqi province of Kirkuk.", "Kirkuk", "IQ", "division"),
     # counter-examples: no cue, the city; "the X district of Y" is a part of the city Y
     ("Traders in Mbeya said prices rose.", "Mbeya", "TZ", "town"),
     ("A bomb exploded in Kirkuk on Sunday.", "Kirkuk", "IQ", "town"),
