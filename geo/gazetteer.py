@@ -51,7 +51,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_NAME = "gazetteer.sqlite"
 # How a name ties a place: its own name beats an alternate; a demonym is its own kind.
 NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")

@@ -31,8 +31,11 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben".split()
+    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben"
+    " ez ed ad ar az ash esh ul".split()  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
 )
+# A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
+_ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
@@ -343,11 +346,14 @@ class Recognizer:
             while last + 1 < n and last + 1 - i < _MAX_TOKENS and (
                 self._joined(text, tokens[last], tokens[last + 1]) or self._joined_by_initial(text, tokens[last], tokens[last + 1])
             ) and (
-                tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS or tokens[last + 1].text == "s"
+                tokens[last + 1].capitalised
+                or tokens[last + 1].key in _CONNECTORS
+                or tokens[last + 1].text == "s"
+                or _ARTICLE_WORD.match(tokens[last + 1].text) is not None
             ):
                 last += 1
             for j in range(last, i - 1, -1):
-                if not tokens[j].capitalised:
+                if not tokens[j].capitalised and _ARTICLE_WORD.match(tokens[j].text) is None:
                     continue
                 key = tokens[i].key if j == i else name_key(text[tok.start : tokens[j].end])
                 if key in keys or key in self.pinned:

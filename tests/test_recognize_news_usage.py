@@ -81,3 +81,17 @@ def test_a_feature_word_opening_an_unknown_of_phrase_is_no_mention() -> None:
 def test_the_strip_refers_back_to_the_gaza_strip(text: str, expected: list[tuple[str, bool]]) -> None:
     rec = small("Gaza Strip", "Gaza")
     assert [(s.text, s.reference) for s in rec.find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Shelling hit Khan el-Qamar overnight.", "Shelling hit Khan al Qamar overnight.", "Shelling hit Khan el Qamar overnight."],
+)
+def test_the_arabic_article_is_matched_loosely(text: str) -> None:
+    rec = small("Khan al-Qamar")
+    assert [s.key for s in rec.find(text)] == [name_key("Khan al-Qamar")]
+
+
+def test_a_lowercase_word_after_a_name_is_no_article() -> None:
+    rec = small("Gaza", "Gaza as Israel")
+    assert [s.text for s in rec.find("Talks on Gaza as Israel waits.")] == ["Gaza"]
