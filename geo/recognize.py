@@ -330,7 +330,9 @@ class Recognizer:
         if not tokens:
             return []
         initial = self._initial_tokens(tokens, text, sentence_starts)
-        surnames = self._surnames(tokens, text) | self._speakers(tokens, text)
+        surnames = self._surnames(tokens, text)
+        if not lowercase_words.isdisjoint(_SPEECH_VERBS):
+            surnames |= self._speakers(tokens, text)
         pathogens = self._pathogen_keys(tokens, capitalised, text)
         spans: list[Span] = []
         n = len(tokens)
@@ -349,7 +351,7 @@ class Recognizer:
                 tokens[last + 1].capitalised
                 or tokens[last + 1].key in _CONNECTORS
                 or tokens[last + 1].text == "s"
-                or _ARTICLE_WORD.match(tokens[last + 1].text) is not None
+                or (tokens[last + 1].text[0] in "aeu" and _ARTICLE_WORD.match(tokens[last + 1].text) is not None)
             ):
                 last += 1
             for j in range(last, i - 1, -1):
