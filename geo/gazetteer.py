@@ -61,7 +61,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_NAME = "gazetteer.sqlite"
 # How a name ties a place: its own name beats an alternate; a demonym is its own kind.
 NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")
@@ -271,6 +271,7 @@ def _write_index(
             kinds_of.setdefault(key, set()).add(kind)
         demonym_keys = sorted(k for k, kinds in kinds_of.items() if "demonym" in kinds)
         abbreviation_keys = sorted(k for k, kinds in kinds_of.items() if kinds == {"abbr"})
+        abbreviated_keys = sorted(k for k, kinds in kinds_of.items() if "abbr" in kinds and kinds != {"abbr"})
         meta = {
             "stamp": json.dumps(stamp, sort_keys=True),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -280,6 +281,7 @@ def _write_index(
             "common_words": "\n".join(f"{k}\t{z}" for k, z in sorted(common.items())),
             "demonym_keys": "\n".join(demonym_keys),
             "abbreviation_keys": "\n".join(abbreviation_keys),
+            "abbreviated_keys": "\n".join(abbreviated_keys),
             "complete": "1",
         }
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -616,6 +618,10 @@ class Gazetteer:
         """Name keys that are only ever abbreviations ("calif", "pa", "id")."""
         return frozenset(self._meta_lines("abbreviation_keys"))
 
+    def abbreviated_keys(self) -> frozenset[str]:
+        """Name keys that are an abbreviation and also another place's name ("mo": Missouri and Mo, Norway)."""
+        return frozenset(self._meta_lines("abbreviated_keys"))
+
     def demonym_keys(self) -> frozenset[str]:
         """Name keys that are demonyms of a country ("russian", "azerbaijani")."""
         if self._demonym_keys is None:
@@ -800,7 +806,12 @@ class Gazetteer:
             _forget_verified(self.path)  # so the next open checks it again (and rebuilds a cached index)
             detail = str(err).split("; it will be rebuilt")[0]
             raise IndexCorruptError(f"{detail}; rebuild it with 'geo gazetteer build --index {self.path}'") from err
-        meta = dict(self._rows("SELECT key, value FROM meta WHERE key NOT IN ('keys', 'common_words', 'demonym_keys', 'abbreviation_keys')"))
+        meta = dict(
+            self._rows(
+                "SELECT key, value FROM meta WHERE key NOT IN "
+                "('keys', 'common_words', 'demonym_keys', 'abbreviation_keys', 'abbreviated_keys')"
+            )
+        )
         kinds = dict(self._rows("SELECT feature_code, COUNT(*) FROM places GROUP BY feature_code"))
         return {
             "path": str(self.path),

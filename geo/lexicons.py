@@ -9,7 +9,9 @@ belongs in it. This module only reads them:
 - :func:`organisation_words` -- words after a place that make the phrase
   something else ("Times", "University", "Road", "Rangers"),
 - :func:`not_place_words` -- capitalised words that are no place in news
-  ("Monday", "January", "Report", "Hope").
+  ("Monday", "January", "Report", "Hope"),
+- :func:`feature_words` -- words that end the name of a landform, region or
+  building ("Belt", "Meadows", "House", "Valley").
 
 Examples
 --------
@@ -37,6 +39,7 @@ __all__ = [
     "person_titles",
     "organisation_words",
     "not_place_words",
+    "feature_words",
     "read_word_list",
 ]
 
@@ -195,3 +198,20 @@ def not_place_words() -> frozenset[str]:
     True
     """
     return _packaged("not_place_words.txt")
+
+
+@lru_cache(maxsize=1)
+def feature_words() -> frozenset[str]:
+    """Words that end the name of a landform, region or building ("Corn Belt", "the White House").
+
+    Returns
+    -------
+    frozenset of str
+        Entries of ``geo/data/feature_words.txt``, plus folded spellings.
+
+    Examples
+    --------
+    >>> {"Belt", "Meadows", "House"} <= feature_words()
+    True
+    """
+    return _packaged("feature_words.txt")

@@ -1,8 +1,9 @@
 """Name normalisation shared by the gazetteer index and the recogniser.
 
 Two spellings of a place that a reader takes for the same name get the same key:
-case, diacritics, dotless i, schwa, apostrophes, hyphens, "St." / "Saint" and
-repeated spaces are folded away. Keys are what the index stores and what the
+case, diacritics, dotless i, schwa, apostrophes, hyphens, "St." / "Saint", the
+spellings of the Arabic article inside a name ("el-", "al ", "ash-") and repeated
+spaces are folded away. Keys are what the index stores and what the
 recogniser looks up, so both sides must call :func:`name_key`.
 """
 
@@ -43,6 +44,10 @@ _APOSTROPHES = re.compile(r"['’ʼ`´‘ʻ\"]")
 # Hyphens, dashes, dots, commas and slashes separate words.
 _SEPARATORS = re.compile(r"[\-‐‑‒–—―_./,()]+")
 _SPACES = re.compile(r"\s+")
+# The Arabic article inside a transliterated name, written el-, al-, or assimilated (as-, ad-,
+# ash-, ...): "Deir el-Balah", "Deir al Balah" and "Deir el Balah" are one name. Only after a
+# first word: a name that opens with it ("El Paso", "Al Anbar") keeps it as written.
+_ARTICLE_PARTICLE = re.compile(r"(?<=\S )(?:el|al|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)(?= \S)")
 _PREFIXES = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 
 
@@ -92,4 +97,6 @@ def name_key(name: str) -> str:
     head, _, rest = key.partition(" ")
     if rest and head in _PREFIXES:
         key = f"{_PREFIXES[head]} {rest}"
+    if " " in rest:
+        key = _ARTICLE_PARTICLE.sub("al", key)
     return key

@@ -122,6 +122,7 @@ class Geoparser:
             ignored=self.rules.ignore,
             pinned=self.rules.pins.keys(),
             abbreviation_keys=self.gazetteer.abbreviation_keys(),
+            abbreviated_keys=self.gazetteer.abbreviated_keys(),
             common_words=self.gazetteer.common_words(),
         )
         self.resolver = Resolver(self.gazetteer, rules=self.rules, demonyms=demonyms)

@@ -31,8 +31,11 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben".split()
+    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben"
+    " ez ed ad ar az ash esh ul".split()  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
 )
+# A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
+_ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
@@ -51,6 +54,11 @@ _DISEASE_ADJECTIVES = frozenset(
 )
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
+# Verbs of speech after or before a person's full name ("Ama Kumasi said", "said Ama Kumasi").
+_SPEECH_VERBS = frozenset("said says told added wrote explained noted stated insisted argued recalled warned".split())
+# Between a quoted name and its verb: a space, or an age between commas ("Ama Kumasi, 45, said").
+_SPEAKER_BEFORE_VERB = re.compile(r"(?:,\s*\d{1,3},)?\s{1,2}")
+_NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 # Gaps that may sit between the words of one name.
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
 _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
@@ -88,6 +96,8 @@ class Span:
     sentence_initial: bool = False
     common: bool = False  # the word is also a common English word ("Union", "Drug")
     given_name: bool = False  # the word is also a given name ("Kristina", "Lincoln")
+    abbreviation: bool = False  # written as an abbreviation ("Ont.", "Mo.", "B.C."): means what it abbreviates
+    reference: bool = False  # "the Strip" after "the Gaza Strip": ``key`` is the longer name's
 
 
 def tokenize(text: str) -> list[Token]:
@@ -177,6 +187,7 @@ class Recognizer:
         ignored: Collection[str] = (),
         pinned: Collection[str] = (),
         abbreviation_keys: Collection[str] = (),
+        abbreviated_keys: Collection[str] = (),
         common_words: Mapping[str, float] | None = None,
     ) -> None:
         self.keys = keys
@@ -185,11 +196,17 @@ class Recognizer:
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
         self.abbreviations = frozenset(abbreviation_keys)
+        # Keys that abbreviate one place and name another ("mo": Missouri, and Mo in Norway):
+        # the abbreviation only where written as one.
+        self.abbreviated = frozenset(abbreviated_keys)
         self.common_words = common_words or {}
         self.given_names = lexicons.given_names()
         self.titles = {name_key(t) for t in lexicons.person_titles()}
         self.organisation_words = {name_key(w) for w in lexicons.organisation_words()}
         self.not_place = {name_key(w) for w in lexicons.not_place_words()}
+        self.feature_words = {name_key(w) for w in lexicons.feature_words()}
+        # Words that are no part of a person's name (for names quoted with a verb of speech).
+        self.not_name_words = frozenset(self.not_place | self.titles | self.organisation_words | set(demonym_keys))
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -202,6 +219,11 @@ class Recognizer:
         if right.text == "s" and gap in {"'", "’"}:
             return True
         return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
+
+    @staticmethod
+    def _joined_by_initial(text: str, left: Token, right: Token) -> bool:
+        """Whether an initial and its period join the next word into one name ("W. Va.", "N. Korea")."""
+        return len(left.text) == 1 and left.capitalised and bool(_ABBR_GAP.fullmatch(text[left.end : right.start]))
 
     def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
         """Token i is a given name or a title directly followed by a capitalised word."""
@@ -247,6 +269,40 @@ class Recognizer:
                     names.add(tokens[k].key)
         return names
 
+    def _speakers(self, tokens: list[Token], text: str) -> set[str]:
+        """Surname keys of people quoted by a full name ("Asaad Hassan said", "said Ama Kumasi").
+
+        A given name the list lacks still makes a person when the two words are quoted as
+        one: the first is no place name and the pair is not one either. The surname is then
+        the person for the whole document, as after a known given name.
+        """
+        names: set[str] = set()
+        for v in [v for v, tok in enumerate(tokens) if tok.key in _SPEECH_VERBS]:
+            verb = tokens[v]
+            if verb.capitalised:
+                continue
+            if v >= 2 and _SPEAKER_BEFORE_VERB.fullmatch(text[tokens[v - 1].end : verb.start]):
+                pair = (v - 2, v - 1)
+                if v >= 3 and tokens[v - 3].capitalised and self._joined(text, tokens[v - 3], tokens[v - 2]):
+                    pair = None  # three capitalised words: an organisation or a place as often as a person
+            elif v + 2 < len(tokens) and _NAME_GAP.fullmatch(text[verb.end : tokens[v + 1].start]):
+                # "said Ama Kumasi." or "said Ama Kumasi, a trader": the name ends there
+                # (not "said Environment Canada meteorologist ...").
+                pair = (v + 1, v + 2) if _NAME_ENDS.match(text, tokens[v + 2].end) else None
+            else:
+                continue
+            if pair is None:
+                continue
+            given, surname = tokens[pair[0]], tokens[pair[1]]
+            if not (given.capitalised and surname.capitalised and self._joined(text, given, surname)):
+                continue
+            if given.all_caps or surname.all_caps or given.key in self.keys or name_key(f"{given.text} {surname.text}") in self.keys:
+                continue
+            if given.key in self.not_name_words or surname.key in self.not_name_words:
+                continue
+            names.add(surname.key)
+        return names
+
     def _pathogen_at(self, tokens: list[Token], j: int, text: str) -> bool:
         """Whether a pathogen word follows token j, directly or after up to two disease adjectives
         ("Marburg virus", "Marburg haemorrhagic fever", "Simian immunodeficiency virus")."""
@@ -275,6 +331,8 @@ class Recognizer:
             return []
         initial = self._initial_tokens(tokens, text, sentence_starts)
         surnames = self._surnames(tokens, text)
+        if not lowercase_words.isdisjoint(_SPEECH_VERBS):
+            surnames |= self._speakers(tokens, text)
         pathogens = self._pathogen_keys(tokens, capitalised, text)
         spans: list[Span] = []
         n = len(tokens)
@@ -287,12 +345,17 @@ class Recognizer:
             match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while last + 1 < n and last + 1 - i < _MAX_TOKENS and self._joined(text, tokens[last], tokens[last + 1]) and (
-                tokens[last + 1].capitalised or tokens[last + 1].key in _CONNECTORS or tokens[last + 1].text == "s"
+            while last + 1 < n and last + 1 - i < _MAX_TOKENS and (
+                self._joined(text, tokens[last], tokens[last + 1]) or self._joined_by_initial(text, tokens[last], tokens[last + 1])
+            ) and (
+                tokens[last + 1].capitalised
+                or tokens[last + 1].key in _CONNECTORS
+                or tokens[last + 1].text == "s"
+                or (tokens[last + 1].text[0] in "aeu" and _ARTICLE_WORD.match(tokens[last + 1].text) is not None)
             ):
                 last += 1
             for j in range(last, i - 1, -1):
-                if not tokens[j].capitalised:
+                if not tokens[j].capitalised and _ARTICLE_WORD.match(tokens[j].text) is None:
                     continue
                 key = tokens[i].key if j == i else name_key(text[tok.start : tokens[j].end])
                 if key in keys or key in self.pinned:
@@ -310,7 +373,43 @@ class Recognizer:
                 continue
             spans.append(span)
             after = j + 1
+        if any(" " in span.key for span in spans):
+            spans = self._with_short_references(tokens, capitalised, text, spans)
         return spans
+
+    def _with_short_references(self, tokens: list[Token], capitalised: list[int], text: str, spans: list[Span]) -> list[Span]:
+        """Add "the Strip" after "the Gaza Strip": "the" and the last word of a longer name met earlier.
+
+        Only a word the recogniser took for no name of its own, standing alone (not opening
+        another capitalised phrase), refers back; it means the latest such name before it.
+        """
+        heads: dict[str, Span] = {}
+        for span in spans:
+            # Not after a name that holds its "The" ("The Woodlands": "the Woodlands" is the name itself).
+            if " " in span.key and not span.demonym and not span.key.startswith("the "):
+                heads.setdefault(span.key.rpartition(" ")[2], span)
+        if not heads:
+            return spans
+        # The word alone may have been taken for a small place of that name ("Peninsula, Ohio"):
+        # after the longer name, the reference wins.
+        taken = {span.start: span for span in spans}
+        added = []
+        for i in capitalised:
+            tok = tokens[i]
+            named = heads.get(tok.key)
+            if named is None or i == 0 or tok.start <= named.start or tok.all_caps:
+                continue
+            if tok.start in taken and taken[tok.start].end != tok.end:
+                continue
+            if tokens[i - 1].key != "the" or tokens[i - 1].capitalised or not _NAME_GAP.fullmatch(text[tokens[i - 1].end : tok.start]):
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].capitalised and self._joined(text, tok, tokens[i + 1]):
+                continue
+            added.append(Span(tok.start, tok.end, tok.text, named.key, reference=True))
+        if not added:
+            return spans
+        replaced = {span.start for span in added}
+        return sorted([span for span in spans if span.start not in replaced] + added, key=lambda span: span.start)
 
     def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> _OpeningTokens:
         """The tokens that open a sentence (or a quote or a line), as a container of their indexes."""
@@ -334,6 +433,15 @@ class Recognizer:
             return None
         pinned = key in self.pinned
         single = i == j
+        # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
+        written_abbreviated = (key in self.abbreviations or key in self.abbreviated) and (
+            (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
+            or text.startswith(".", last.end)
+            or last.text.endswith(".")
+            or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
+            or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+        )
+        abbreviation = written_abbreviated and single
         if not pinned:
             country_acronym = first.all_caps and key.replace(" ", "") in _COUNTRY_ACRONYMS  # "US" is not "Us"
             if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
@@ -344,11 +452,11 @@ class Recognizer:
                 and first.all_caps
                 and len(first.text.replace(".", "")) <= 4
                 and key.replace(" ", "") not in _COUNTRY_ACRONYMS
-                and key not in self.abbreviations
+                and not abbreviation
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
-            if single and len(key.replace(" ", "")) <= 2 and key not in self.abbreviations and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
+            if single and len(key.replace(" ", "")) <= 2 and not abbreviation and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
                 return None
             # Part of a person's name: after a given name or a title, or before a surname.
             if i > 0 and self._is_person_start(tokens, i - 1, text):
@@ -357,14 +465,8 @@ class Recognizer:
                 return None
             if single and key in surnames:
                 return None
-            # An abbreviation ("Ind.", "Pa.", "ID") only counts written as one: with its period,
-            # or in capitals after a comma ("Moscow, ID").
-            if key in self.abbreviations and not (
-                (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
-                or text.startswith(".", last.end)
-                or last.text.endswith(".")
-                or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
-            ):
+            # An abbreviation only counts written as one.
+            if key in self.abbreviations and not written_abbreviated:
                 return None
             # A name that opens an organisation, a street, a newspaper or a team, also through
             # one modifier word ("Louisiana State University", "Boston City Hospital").
@@ -379,6 +481,16 @@ class Recognizer:
                     and self._joined(text, nxt, tokens[j + 2])
                 ):
                     return None
+            # "Line of Control": a feature word opening an "X of Y" phrase the gazetteer does not know.
+            if (
+                single
+                and first.key in self.feature_words
+                and j + 2 < len(tokens)
+                and tokens[j + 1].key == "of"
+                and tokens[j + 2].capitalised
+                and self._joined(text, last, tokens[j + 1])
+            ):
+                return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
             if self._pathogen_at(tokens, j, text):
                 return None
@@ -391,6 +503,7 @@ class Recognizer:
         common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
         given = single and first.text in self.given_names
         return Span(
-            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common, given_name=given
+            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common,
+            given_name=given, abbreviation=abbreviation,
         )
 

@@ -19,13 +19,15 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import lexicons
 from .gazetteer import Candidate, Gazetteer
 from .geometry import EARTH_RADIUS_KM
 from .model import Place
+from .names import name_key
 from .recognize import Span
 from .rules import Rules
 
@@ -53,14 +55,34 @@ _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
 _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # Words that say what kind of place a name is: "the state of Washington", "Zaire province",
-# "the city of Sao Paulo". Lowercase only: "Ohio State" and "Kansas City" are names of their own.
+# "the city of Sao Paulo". Lowercase here: "Ohio State" and "Kansas City" are names of their own.
+# Lowercase "region" is left out: "the Houston region" is the area around the city.
 _DESIGNATED_KIND = {
-    "state": "division", "province": "division", "region": "division", "oblast": "division",
-    "governorate": "division", "prefecture": "division", "county": "county", "city": "town",
-    "town": "town", "village": "town",
+    "state": "division", "province": "division", "oblast": "division", "governorate": "division",
+    "prefecture": "division", "district": "area", "county": "county", "city": "town", "town": "town",
+    "village": "town",
 }
+# Division words that follow a name capitalised, as part of a name the gazetteer lacks in full
+# ("Mwanza Region", "Kasur District", "Idlib Governorate"); State and City are left out on purpose.
+_DIVISION_WORDS_AFTER = {
+    "Region": "area", "Province": "division", "District": "area", "County": "county",
+    "Governorate": "division", "Oblast": "division", "Prefecture": "division",
+}
+_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
-_DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_DESIGNATED_KIND) + r")\b")
+_NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)([A-Z][\w'’-]*)\s+$")
+_DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
+# Feature codes each kind of designation fits, most fitting first: a county is a second-level
+# division in the US and the UK and a first-level one in Kenya; the first tier some candidate
+# of the name holds is the one the designation lifts.
+_DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
+    "division": (frozenset({"ADM1", "ADM1H"}), frozenset({"ADM2"})),
+    "county": (frozenset({"ADM2"}), frozenset({"ADM1", "ADM1H"})),
+    "area": (frozenset({"ADM1", "ADM1H", "ADM2"}),),
+}
+_AFTER_THE = re.compile(r"\bthe\s+$")
+# The capitalised word right after a name, in the same phrase.
+_NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
@@ -230,21 +252,39 @@ def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
     return groups
 
 
-def _designated(text: str, span: Span) -> str | None:
-    """The kind of place the words around a name give it ("division", "county", "town"), if any."""
+def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str | None:
+    """The kind of place the words around a name give it ("division", "area", "county", "town"), if any."""
     before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
     if before is not None:
-        return _DESIGNATED_KIND[before.group(1)]
+        # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place
+        # Baghdad is; "the Syrian province of Idlib" does say it.
+        named = _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start())
+        if named is None or name_key(named.group(1)) in demonym_keys:
+            return _DESIGNATED_KIND[before.group(1)]
+        return None
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
-    return _DESIGNATED_KIND[after.group(1)] if after is not None else None
+    return _KIND_AFTER[after.group(1)] if after is not None else None
 
 
-def _fits_designation(place: Place, designated: str) -> bool:
-    if designated == "division":
-        return place.feature_code in {"ADM1", "ADM1H"}
-    if designated == "county":
-        return place.feature_code == "ADM2"
-    return place.feature_class == "P"
+def _written_abbreviated(text: str, span: Span) -> bool:
+    """Whether a span is written as an abbreviation: with its period, or in capitals after a comma ("Moscow, ID")."""
+    words = span.text
+    return (
+        words.endswith(".")
+        or text.startswith(".", span.end)
+        or (len(words) <= 3 and words.isupper() and text[max(0, span.start - 2) : span.start] == ", ")
+    )
+
+
+def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
+    """For each candidate, whether it is the kind of place the designation names."""
+    if designated == "town":
+        return [c.place.feature_class == "P" for c in cands]
+    for codes in _DESIGNATION_TIERS[designated]:
+        fits = [c.place.feature_code in codes for c in cands]
+        if any(fits):
+            return fits
+    return [False] * len(cands)
 
 
 def _place_kind(place: Place) -> tuple[str, str] | None:
@@ -311,13 +351,27 @@ class Resolver:
         self.gazetteer = gazetteer
         self.rules = rules or Rules()
         self.demonyms = demonyms
+        self._feature_keys = frozenset(name_key(w) for w in lexicons.feature_words())
 
-    def _candidates(self, span: Span) -> tuple[list[Candidate], str]:
+    def _candidates(self, span: Span, abbreviated: bool = False, feature: bool = False) -> tuple[list[Candidate], str]:
         pinned = self.rules.pinned_place(span.key, self.gazetteer)
         if pinned is not None:
             return [Candidate(pinned, "name", 20.0)], "toponym"
         cands = self.gazetteer.candidates(span.key)
         names = [c for c in cands if c.match != "demonym"]
+        # "the White House", "Chatham House": a feature, never a town (nor "Chatham County") of that name.
+        if feature:
+            names = [c for c in names if c.place.feature_class != "P" and c.match != "short"]
+        # "the Strip" refers back to an area or a landform; "the House" after "the White House" is
+        # the legislature, not the building.
+        if span.reference:
+            names = [c for c in names if c.place.feature_class != "S"]
+        # "Springfield, Mo." is Missouri; "Mo" alone, where a place has that name, is not.
+        abbreviations = [c for c in names if c.match == "abbr"]
+        if abbreviated and abbreviations:
+            names = abbreviations
+        elif abbreviations and len(abbreviations) < len(names):
+            names = [c for c in names if c.match != "abbr"]
         demonyms = [c for c in cands if c.match == "demonym"]
         countries = self.rules.preferred_countries(span.key)
         if countries:
@@ -334,12 +388,15 @@ class Resolver:
         """
         self.gazetteer.prefetch(span.key for span in spans)
         # One candidate list per name (and demonym reading), shared by its spans.
-        by_name: dict[tuple[str, bool], tuple[list[Candidate], str]] = {}
+        by_name: dict[tuple[str, bool, bool, bool, bool], tuple[list[Candidate], str]] = {}
         options = []
         for span in spans:
-            name = (span.key, span.demonym)
+            name = (
+                span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span), self._names_feature(text, span),
+                span.reference,
+            )
             if name not in by_name:
-                by_name[name] = self._candidates(span)
+                by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
@@ -406,6 +463,7 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
+        demonym_keys = self.gazetteer.demonym_keys()
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         fixed: dict[int, list[tuple[Any, ...]]] = {}
@@ -420,7 +478,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span)
+            designated = _designated(text, span, demonym_keys)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
@@ -435,7 +493,8 @@ class Resolver:
                 evidence = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
-                for place, score, country, division, below_division, point_like, point in fixed[id(cands)]:
+                fits_designation = _designation_fits(cands, designated) if designated is not None else None
+                for k, (place, score, country, division, below_division, point_like, point) in enumerate(fixed[id(cands)]):
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
                         score += w_qualifier
@@ -455,13 +514,14 @@ class Resolver:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
-                    if designated is not None and _fits_designation(place, designated):
+                    if fits_designation is not None and fits_designation[k]:
                         score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
                         score += w_list_peer
                     scores.append(score)
                     evidence.append(score - country_bonus)
-                _prefer_namesake_city(cands, scores)
+                if designated is None:  # "Idlib governorate" is the division, whatever its city
+                    _prefer_namesake_city(cands, scores)
                 ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
                 # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
                 # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
@@ -475,6 +535,24 @@ class Resolver:
             outcome = decided[case]
             resolved.append(None if outcome is None else Resolved(span, cands[outcome[0]].place, kind, outcome[1]))
         return resolved
+
+    def _names_feature(self, text: str, span: Span) -> bool:
+        """Whether a name is part of the name of a feature that is no town of that name.
+
+        Either a feature word follows it in the same capitalised phrase, which the gazetteer
+        lacks as a whole ("Corn Belt", "Chatham House"; its readings as an area stay, "Texas
+        Forest Service"), or, after "the", it ends in one and the phrase goes no further ("the
+        White House", "the Great Lakes"; not "the Delta Police").
+        """
+        after = _NEXT_WORD.match(text, span.end)
+        if after is not None and name_key(after.group(1)) in self._feature_keys:
+            return True
+        last_word = span.key.rpartition(" ")[2]
+        return (
+            last_word in self._feature_keys
+            and after is None
+            and _AFTER_THE.search(text, max(0, span.start - 5), span.start) is not None
+        )
 
     @staticmethod
     def _fits(place: Place, qualifier: Place) -> bool:

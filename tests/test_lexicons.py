@@ -22,12 +22,14 @@ FORMATS = {
     "person_titles.txt": re.compile(rf"{LETTER}+(?:[.-]{LETTER}+)*\.?"),
     "organisation_words.txt": re.compile(rf"{LETTER}+(?:-{LETTER}+)*"),
     "not_place_words.txt": re.compile(rf"{LETTER}+"),
+    "feature_words.txt": re.compile(rf"{LETTER}+"),
 }
 LOADERS = {
     "given_names.txt": lexicons.given_names,
     "person_titles.txt": lexicons.person_titles,
     "organisation_words.txt": lexicons.organisation_words,
     "not_place_words.txt": lexicons.not_place_words,
+    "feature_words.txt": lexicons.feature_words,
 }
 # Entry counts the lists are meant to stay within.
 SIZES = {
@@ -35,6 +37,7 @@ SIZES = {
     "person_titles.txt": (200, 800),
     "organisation_words.txt": (250, 800),
     "not_place_words.txt": (400, 1000),
+    "feature_words.txt": (15, 120),
 }
 
 COUNTRIES = [

@@ -32,6 +32,10 @@ SAME = [
     ("ÐAKOVO", "Dakovo"),
     ("  Baku  ", "Baku"),
     ("Xankəndi", "Xankandi"),
+    # the Arabic article inside a transliterated name, however it is written
+    ("Khan el-Qamar", "Khan al Qamar"),
+    ("Ras ash-Shamiya", "Ras al-Shamiya"),
+    ("Tell ez Zaatar", "Tell az-Zaatar"),
 ]
 
 DIFFERENT = [
@@ -43,6 +47,8 @@ DIFFERENT = [
     ("Austria", "Australia"),
     ("Saint Louis", "Louis"),
     ("Lachin", "Lachin Corridor"),
+    # a name that opens with the article keeps it as written
+    ("El Paso", "Al Paso"),
 ]
 
 
