@@ -261,7 +261,7 @@ def test_labels_lie_under_the_data_and_the_land_is_drawn(browser, caucasus_map):
     try:
         z = page.evaluate(
             """() => { const m = Object.values(window.geoMaps)[0].map;
-                 return [m.getPane('geo-base').style.zIndex, m.getPane('geo-labels').style.zIndex,
+                 return [m.getPane('geo-base').style.zIndex, m.getPane('geo-base-labels').style.zIndex,
                          getComputedStyle(m.getPane('overlayPane')).zIndex]; }"""
         )
         base, labels, overlay = (int(v) for v in z)
