@@ -133,3 +133,34 @@ def test_basemap_names_keep_clear_of_the_data_labels(browser, map_file) -> None:
         w.check_clean()
     finally:
         w.page.close()
+
+
+def test_in_a_report_column_the_title_and_date_are_read_whole(browser, data, tmp_path) -> None:
+    # Between the search and the layer panels of a 640 px column the title box had 245 px: the title
+    # and its date ended in an ellipsis ("Seeds: Karabakh talks, ..."). They wrap instead.
+    title = "Karabakh talks in Istanbul and Moscow, 2020-2025"
+    page = tmp_path / "column.html"
+    page.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{HOSTILE_CSS} main{{width:640px;margin:0 auto}}"
+        f"</style></head><body><main><p>Text.</p>{embed_fragment(data, offline=True, title=title)}</main></body></html>",
+        encoding="utf-8",
+    )
+    w = open_map_page(browser, page.as_uri(), viewport=(1000, 900))
+    try:
+        assert w.js("document.querySelector('.geo-map').getBoundingClientRect().width") == 640
+        assert w.page.locator(".geo-title-text").inner_text() == title
+        cut = w.js(
+            """() => [...document.querySelectorAll('.geo-title-text, .geo-caption')]
+                 .filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent)"""
+        )
+        assert cut == []
+        # Wrapped, the title box still keeps clear of the panels beside it.
+        rects = w.js(
+            """() => ['.geo-title', '.geo-search', '.geo-layers'].map((s) => {
+                 const r = document.querySelector(s).getBoundingClientRect();
+                 return {x: r.left, y: r.top, w: r.width, h: r.height}; })"""
+        )
+        assert not overlaps(rects[0], rects[1]) and not overlaps(rects[0], rects[2]), rects
+        w.check_clean()
+    finally:
+        w.page.close()
