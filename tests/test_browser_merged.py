@@ -164,3 +164,39 @@ def test_in_a_report_column_the_title_and_date_are_read_whole(browser, data, tmp
         w.check_clean()
     finally:
         w.page.close()
+
+
+def test_in_a_report_column_nothing_of_the_story_or_the_basemap_hides_under_the_panels(browser, data, tmp_path) -> None:
+    # The caption gets its text with the first frame; wrapped in a column, the title grew after the first
+    # fit and covered the top of the story. And the panels settle after the basemap placed its names, which
+    # then lay under the scale bar.
+    page = tmp_path / "column.html"
+    page.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{HOSTILE_CSS} main{{width:640px;margin:0 auto}}"
+        f"</style></head><body><main>{embed_fragment(data, offline=True, title=TITLE * 2)}</main></body></html>",
+        encoding="utf-8",
+    )
+    w = open_map_page(browser, page.as_uri(), viewport=(1000, 900))
+    try:
+        settle(w)
+        panels = w.js(
+            """() => [...document.querySelectorAll('.geo-title, .leaflet-control')].map((n) => {
+                 const r = n.getBoundingClientRect(); return {text: n.className, x: r.left, y: r.top, w: r.width, h: r.height};
+               }).filter((b) => b.w > 0 && b.h > 0)"""
+        )
+        hidden = [(b["text"], p["text"]) for b in label_boxes(w) for p in panels if overlaps(b, p)]
+        assert hidden == []
+        # Every place of the story that the first view fits lies clear of the title box.
+        title = next(p for p in panels if "geo-title" in p["text"])
+        points = w.js(
+            f"""() => {{ const m = {MAP}.map; const c = m.getContainer().getBoundingClientRect();
+                 const b = {MAP}.data.focus_bounds || {MAP}.data.bounds;
+                 return {MAP}.data.places.filter((p) => p.lat >= b[0][0] && p.lat <= b[1][0] && p.lon >= b[0][1] && p.lon <= b[1][1])
+                   .map((p) => {{ const q = m.latLngToContainerPoint([p.lat, p.lon]); return [p.name, q.x + c.left, q.y + c.top]; }}); }}"""
+        )
+        assert points
+        under = [n for n, x, y in points if title["x"] <= x <= title["x"] + title["w"] and y <= title["y"] + title["h"]]
+        assert under == []
+        w.check_clean()
+    finally:
+        w.page.close()

@@ -270,7 +270,9 @@
     this._watchPointer();
     this._watchSize();
     this._gateWheel();
-    if (!this._restoreView(hash)) { this._fit(); }
+    var fitted = !this._restoreView(hash);
+    if (fitted) { this._fit(); }
+    var titleHeight = this.titleBox.offsetHeight;
     var self = this;
     map.on('zoomend', function () { self.render(); });
     map.on('moveend', function () { self._placeLabels(); self._refreshList(); self._saveHash(); });
@@ -279,6 +281,9 @@
       var day = typedToDay(at);
       this.setTime(isNaN(day) ? null : day);
     }
+    // The caption got its text with the first frame; where it wraps (a report column) the title grew
+    // taller than the first fit allowed for, and would cover the top of the story.
+    if (fitted && this.titleBox.offsetHeight !== titleHeight) { this._fit(); }
   }
 
   GeoMap.prototype._prepare = function () {
@@ -1908,6 +1913,7 @@
         apply();
         self.map.invalidateSize({ pan: true, animate: false });  // keeps the centre
         self._placeLabels();
+        self.map.fire('geolabels');  // the panels moved: the basemap places its names clear of them again
       });
       this.resizeObserver.observe(this.container);
       if (this.timeControl) { this.resizeObserver.observe(this.timeControl.getContainer()); }
