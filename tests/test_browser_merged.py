@@ -200,3 +200,23 @@ def test_in_a_report_column_nothing_of_the_story_or_the_basemap_hides_under_the_
         w.check_clean()
     finally:
         w.page.close()
+
+
+def test_a_map_in_a_notebook_frame_pans_without_an_error(browser, data) -> None:
+    # A notebook shows the map in an iframe's srcdoc, a document with no URL of its own: writing the
+    # permalink into its hash threw "Failed to execute 'replaceState'" on every move.
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        srcdoc = embed_fragment(data, offline=True, title=TITLE).replace("&", "&amp;").replace('"', "&quot;")
+        page.set_content(f'<html><body><iframe style="width:900px;height:600px" srcdoc="{srcdoc}"></iframe></body></html>')
+        frame = page.frames[1]
+        frame.wait_for_selector(".geo-map[data-geo-ready='1']", timeout=30000)
+        frame.evaluate(f"() => {{ {MAP}.map.setView([41, 44], 6, {{animate: false}}); {MAP}.setTime('2023-09-19'); }}")
+        page.wait_for_timeout(900)  # the permalink is written 400 ms after the last change
+        assert frame.evaluate(f"{MAP}.getTime()") == "2023-09-19"
+        assert errors == []
+    finally:
+        page.close()

@@ -2008,7 +2008,9 @@
       var s = self._permalinkState();
       Object.keys(s).forEach(function (k) { params.set(self.hashPrefix + k, s[k]); });
       var text = params.toString();
-      if (text !== raw) { history.replaceState(history.state, '', '#' + text); }
+      if (text === raw) { return; }
+      // A document with no URL of its own (a notebook's srcdoc frame) cannot take a hash: no permalink there.
+      try { history.replaceState(history.state, '', '#' + text); } catch (e) { /* the map works on without one */ }
     }, 400);
   };
 
