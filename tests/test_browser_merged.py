@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from mapfixtures import boxes_overlap as overlaps
 from mapfixtures import mention, open_map_page, story
 
 from geo.mapdata import build_map_data
@@ -56,10 +57,6 @@ def map_file(tmp_path_factory, data):
 
 def label_boxes(w) -> list[dict]:
     return w.js(_LABEL_BOXES)
-
-
-def overlaps(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
 
 
 def settle(w) -> None:
@@ -117,8 +114,11 @@ def test_basemap_names_keep_clear_of_the_data_labels(browser, map_file) -> None:
     w = open_map_page(browser, map_file.as_uri(), viewport=(1200, 800))
     try:
         for day, view in ((None, [40.3, 45.5, 7]), ("2023-09-19", [40.3, 45.5, 7]), ("2023-09-19", [42.0, 30.0, 4])):
-            w.js(f"([d, v]) => {{ const m = {MAP}; d ? m.setTime(d) : m.showAllDates(); m.map.setView([v[0], v[1]], v[2], {{animate: false}}); }}",
-                 [day, view])  # fmt: skip
+            w.js(
+                f"""([d, v]) => {{ const m = {MAP}; d ? m.setTime(d) : m.showAllDates();
+                     m.map.setView([v[0], v[1]], v[2], {{animate: false}}); }}""",
+                [day, view],
+            )
             settle(w)
             boxes = label_boxes(w)
             data_labels = [b for b in boxes if b["kind"] == "data"]
@@ -142,7 +142,8 @@ def test_in_a_report_column_the_title_and_date_are_read_whole(browser, data, tmp
     page = tmp_path / "column.html"
     page.write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><style>{HOSTILE_CSS} main{{width:640px;margin:0 auto}}"
-        f"</style></head><body><main><p>Text.</p>{embed_fragment(data, offline=True, title=title)}</main></body></html>",
+        f"</style></head><body><main><p>Text.</p>{embed_fragment(data, offline=True, title=title)}"
+        "</main></body></html>",
         encoding="utf-8",
     )
     w = open_map_page(browser, page.as_uri(), viewport=(1000, 900))
@@ -181,7 +182,8 @@ def test_in_a_report_column_nothing_of_the_story_or_the_basemap_hides_under_the_
         settle(w)
         panels = w.js(
             """() => [...document.querySelectorAll('.geo-title, .leaflet-control')].map((n) => {
-                 const r = n.getBoundingClientRect(); return {text: n.className, x: r.left, y: r.top, w: r.width, h: r.height};
+                 const r = n.getBoundingClientRect();
+                 return {text: n.className, x: r.left, y: r.top, w: r.width, h: r.height};
                }).filter((b) => b.w > 0 && b.h > 0)"""
         )
         hidden = [(b["text"], p["text"]) for b in label_boxes(w) for p in panels if overlaps(b, p)]
@@ -191,8 +193,10 @@ def test_in_a_report_column_nothing_of_the_story_or_the_basemap_hides_under_the_
         points = w.js(
             f"""() => {{ const m = {MAP}.map; const c = m.getContainer().getBoundingClientRect();
                  const b = {MAP}.data.focus_bounds || {MAP}.data.bounds;
-                 return {MAP}.data.places.filter((p) => p.lat >= b[0][0] && p.lat <= b[1][0] && p.lon >= b[0][1] && p.lon <= b[1][1])
-                   .map((p) => {{ const q = m.latLngToContainerPoint([p.lat, p.lon]); return [p.name, q.x + c.left, q.y + c.top]; }}); }}"""
+                 const inside = (p) => p.lat >= b[0][0] && p.lat <= b[1][0] && p.lon >= b[0][1] && p.lon <= b[1][1];
+                 return {MAP}.data.places.filter(inside).map((p) => {{
+                   const q = m.latLngToContainerPoint([p.lat, p.lon]);
+                   return [p.name, q.x + c.left, q.y + c.top]; }}); }}"""
         )
         assert points
         under = [n for n, x, y in points if title["x"] <= x <= title["x"] + title["w"] and y <= title["y"] + title["h"]]
@@ -211,7 +215,10 @@ def test_a_map_in_a_notebook_frame_pans_without_an_error(browser, data) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     try:
         srcdoc = embed_fragment(data, offline=True, title=TITLE).replace("&", "&amp;").replace('"', "&quot;")
-        page.set_content(f'<html><body><iframe style="width:900px;height:600px" srcdoc="{srcdoc}"></iframe></body></html>')
+        page.set_content(
+            f'<html><body><iframe style="width:900px;height:600px" srcdoc="{srcdoc}"></iframe></body></html>',
+            wait_until="load",
+        )
         frame = page.frames[1]
         frame.wait_for_selector(".geo-map[data-geo-ready='1']", timeout=30000)
         frame.evaluate(f"() => {{ {MAP}.map.setView([41, 44], 6, {{animate: false}}); {MAP}.setTime('2023-09-19'); }}")
