@@ -31,7 +31,8 @@
     border: '#a39b8f',
     coast: '#8aa5b8'
   };
-  var LABEL_PANE = 'geo-labels';
+  // Its own pane: the map's script keeps its data labels in 'geo-labels' and owns that pane's children.
+  var LABEL_PANE = 'geo-base-labels';
   var COUNTRY_FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
   var DIVISION_FONT = 'italic 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
   var LABEL_GAP = { country: 4, division: 10 };  // px kept free around a label
@@ -111,11 +112,13 @@
       this._pane.appendChild(this._box);
       map.on('zoomstart', this._hide, this);
       map.on('zoomend moveend resize viewreset', this._update, this);
+      map.on('geolabels', this._update, this);  // the data's own names moved (geo-time.js)
       this._update();
     },
     onRemove: function (map) {
       map.off('zoomstart', this._hide, this);
       map.off('zoomend moveend resize viewreset', this._update, this);
+      map.off('geolabels', this._update, this);
       this._pane.removeChild(this._box);
       placedByMap['delete'](map);
     },
@@ -166,13 +169,16 @@
         return true;
       }
 
-      // Panels over the map (controls, title, caption) hide what lies under them: keep names clear of them.
+      // Panels over the map (controls, title, caption) hide what lies under them, and the data's own
+      // labels come first: keep names clear of both, and leave out a country the data already names.
       var frame = map.getContainer().getBoundingClientRect();
-      var covers = map.getContainer().querySelectorAll('.leaflet-control, .geo-title, .geo-figure-caption');
+      var covers = map.getContainer().querySelectorAll('.leaflet-control, .geo-title, .geo-figure-caption, .geo-label');
+      var namedByData = {};
       for (var ci = 0; ci < covers.length; ci++) {
         var r = covers[ci].getBoundingClientRect();
         if (r.width && r.height) {
           placed.push({ obstacle: true, rect: { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top } });
+          if (covers[ci].classList.contains('geo-label')) { namedByData[covers[ci].textContent.toUpperCase()] = true; }
         }
       }
       function inView(p, inset) {
@@ -181,6 +187,7 @@
       var middle = L.point(size.x / 2, size.y / 2);
       this._countries.forEach(function (c) {
         // [name, lat, lon, area, west, south, east, north, spares]
+        if (namedByData[c[0].toUpperCase()]) { return; }
         var p = project(c[1], c[2]);
         if (!inView(p, 20)) {
           // Only part of a large country is in view: name it at the spare point nearest the middle.
@@ -215,7 +222,7 @@
         }
         for (var i = 0; i < shapes.length; i++) {
           var sh = shapes[i];
-          if (named[sh.name] || !inside(sh, pt)) { continue; }
+          if (named[sh.name] || namedByData[sh.name.toUpperCase()] || !inside(sh, pt)) { continue; }
           // The whole name must lie in the country, not astride a border.
           var font = COUNTRY_FONT.replace('11px', '13px');
           var half = textWidth(lines(sh.name.toUpperCase())[0], font, 1.2) / 2 + 6;
@@ -378,6 +385,7 @@
     caption.appendChild(el('div', 'geo-figure-date', line));
     caption.appendChild(el('div', 'geo-figure-count', plural(count, 'mention')));
     container.appendChild(caption);
+    container.classList.add('geo-figure-captioned');
     if (!container.querySelector('.leaflet-control-scale')) {
       L.control.scale({ imperial: false, maxWidth: 140, position: 'bottomleft' }).addTo(map);
     }

@@ -88,10 +88,13 @@
   }
 
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  var MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+    'October', 'November', 'December'];
 
-  function dayToHuman(day) {
+  // `long`: month names in full, as a printed figure spells them.
+  function dayToHuman(day, long) {
     var c = civilFromDays(day - ORDINAL_1970);
-    return c[2] + ' ' + MONTHS[c[1] - 1] + ' ' + c[0];
+    return c[2] + ' ' + (long ? MONTHS_LONG : MONTHS)[c[1] - 1] + ' ' + c[0];
   }
 
   // ------------------------------------------------------------ DOM helpers
@@ -267,7 +270,9 @@
     this._watchPointer();
     this._watchSize();
     this._gateWheel();
-    if (!this._restoreView(hash)) { this._fit(); }
+    var fitted = !this._restoreView(hash);
+    if (fitted) { this._fit(); }
+    var titleHeight = this.titleBox.offsetHeight;
     var self = this;
     map.on('zoomend', function () { self.render(); });
     map.on('moveend', function () { self._placeLabels(); self._refreshList(); self._saveHash(); });
@@ -276,6 +281,9 @@
       var day = typedToDay(at);
       this.setTime(isNaN(day) ? null : day);
     }
+    // The caption got its text with the first frame; where it wraps (a report column) the title grew
+    // taller than the first fit allowed for, and would cover the top of the story.
+    if (fitted && this.titleBox.offsetHeight !== titleHeight) { this._fit(); }
   }
 
   GeoMap.prototype._prepare = function () {
@@ -706,6 +714,8 @@
 
   GeoMap.prototype._buildTitle = function () {
     var box = el('div', 'geo-title geo-ui');
+    // In a figure the title box is its caption (title, date, count), the one geo-basemap.js would add.
+    if (this.figure) { box.classList.add('geo-figure-caption'); }
     if (this.opts.title) { box.appendChild(el('div', 'geo-title-text', this.opts.title)); } else { box.classList.add('geo-untitled'); }
     this.caption = el('div', 'geo-caption', '\u00a0');  // a line tall already, for the first fit
     box.appendChild(this.caption);
@@ -1862,16 +1872,17 @@
       div.style.width = l.w + 'px';
     });
     while (nodes.length > labels.length) { pane.removeChild(pane.lastChild); }
+    this.map.fire('geolabels');  // the basemap's names keep clear of these (geo-basemap.js)
   };
 
   // ------------------------------------------------------------ caption (figure mode and title)
   GeoMap.prototype._updateCaption = function () {
     if (!this.caption) { return; }
-    var when;
+    var when, long = this.figure;
     if (!this.hasDates) { when = 'Undated mentions'; } else if (this.t === null) {
-      when = 'All dates, ' + dayToHuman(this.minDay) + ' \u2013 ' + dayToHuman(this.maxDay);
+      when = 'All dates, ' + dayToHuman(this.minDay, long) + ' \u2013 ' + dayToHuman(this.maxDay, long);
     } else {
-      when = dayToHuman(this.t) + (this.win > 1 ? ' (mentions of the ' + this.win + ' days to this date)' : '');
+      when = dayToHuman(this.t, long) + (this.win > 1 ? ' (mentions of the ' + this.win + ' days to this date)' : '');
     }
     this.caption.textContent = when + ' \u00b7 ' + plural(this.total || 0, 'mention');
   };
@@ -1902,6 +1913,7 @@
         apply();
         self.map.invalidateSize({ pan: true, animate: false });  // keeps the centre
         self._placeLabels();
+        self.map.fire('geolabels');  // the panels moved: the basemap places its names clear of them again
       });
       this.resizeObserver.observe(this.container);
       if (this.timeControl) { this.resizeObserver.observe(this.timeControl.getContainer()); }
@@ -1996,7 +2008,9 @@
       var s = self._permalinkState();
       Object.keys(s).forEach(function (k) { params.set(self.hashPrefix + k, s[k]); });
       var text = params.toString();
-      if (text !== raw) { history.replaceState(history.state, '', '#' + text); }
+      if (text === raw) { return; }
+      // A document with no URL of its own (a notebook's srcdoc frame) cannot take a hash: no permalink there.
+      try { history.replaceState(history.state, '', '#' + text); } catch (e) { /* the map works on without one */ }
     }, 400);
   };
 
