@@ -519,7 +519,9 @@ class Gazetteer:
         A damaged index at the cached default path is rebuilt; one at a path
         the caller named is not (it may be a build from a GeoNames dump that
         took hours): that is an :class:`IndexCorruptError` saying how to
-        rebuild it, unless ``rebuild``.
+        rebuild it, unless ``rebuild``. A named index built from other curated
+        folders than the ones this call would use (``curated`` not given) is
+        opened as it is, not rebuilt over from the default folders.
 
         Examples
         --------
@@ -533,15 +535,27 @@ class Gazetteer:
         path = Path(path)
         curated_dirs = default_curated_dirs(curated)
         wanted = _stamp(curated_dirs, None)
-        if not rebuild:
-            found = cls._valid_stamp(path, rebuild_hint=named)
-            if found is not None and _same_build(found, wanted):
-                return cls(path)
+
+        def usable(found: dict[str, Any] | None) -> bool:
+            if found is None:
+                return False
+            if _same_build(found, wanted):
+                return True
+            # A named index made from other curated folders (or from fixture records) is the caller's own
+            # build: rebuilding it from the default folders would silently replace its places.
+            other_recipe = found.get("curated_dirs") != wanted["curated_dirs"]
+            if named and curated is None and other_recipe:
+                logger.info("using %s as it is: it was built from curated folders %s", path, found.get("curated_dirs"))
+                return True
+            return False
+
+        if not rebuild and usable(cls._valid_stamp(path, rebuild_hint=named)):
+            return cls(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path) + ".lock", timeout=600):
             # Another process may have built it while this one waited for the lock.
             found = cls._valid_stamp(path)
-            if rebuild or found is None or not _same_build(found, wanted):
+            if rebuild or not usable(found):
                 dump = found.get("geonames") if found else None
                 dump_paths = [Path(p.rsplit(":", 1)[0]) for p in dump] if dump else None
                 if dump_paths and not all(p.exists() for p in dump_paths):

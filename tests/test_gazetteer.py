@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import geo.gazetteer
+from geo.cli import main
 from geo.curated import curated_files, hash_files
 from geo.errors import CuratedDataError, GazetteerError, IndexCorruptError, InputError
 from geo.gazetteer import INDEX_NAME, Gazetteer, _check_index, _same_build, _stamp, build_index
@@ -413,6 +414,47 @@ def test_open_with_rebuild_always_builds(tmp_path: Path, small_sources: dict[str
     Gazetteer.open(cache_dir=tmp_path).close()
     Gazetteer.open(cache_dir=tmp_path, rebuild=True).close()
     assert len(small_sources["builds"]) == 2
+
+
+def test_a_named_index_built_from_other_curated_folders_is_opened_as_it_is(
+    tiny_index: Path, tmp_path: Path, small_sources: dict[str, Any]
+) -> None:
+    # 'geo parse --index FIXTURE' once rebuilt a fixture index from the default sources, so its
+    # trie of name keys (and every later test copying it) held the whole world's names.
+    index = tmp_path / "fixture.sqlite"
+    shutil.copyfile(tiny_index, index)
+    before = index.stat().st_mtime_ns
+    gaz = Gazetteer.open(index)
+    assert gaz.stamp["curated_dirs"] == []
+    assert not gaz.lookup("Testeville")  # the default project folder's place did not come in
+    gaz.close()
+    assert main(["gazetteer", "info", "--index", str(index)]) == 0
+    assert small_sources["builds"] == []
+    assert index.stat().st_mtime_ns == before
+
+
+def test_a_named_index_is_rebuilt_with_the_curated_folders_its_caller_names(
+    tiny_index: Path, tmp_path: Path, small_sources: dict[str, Any]
+) -> None:
+    index = tmp_path / "fixture.sqlite"
+    shutil.copyfile(tiny_index, index)
+    mine = tmp_path / "my-places"
+    mine.mkdir()
+    _write_collection(mine / "mine.geojson", [_feature(id="curated:otherton", name="Otherton", alternate_names=[])])
+    gaz = Gazetteer.open(index, curated=[mine])
+    assert small_sources["builds"] == [index]
+    assert gaz.lookup("Otherton")[0].place.id == "curated:otherton"
+    gaz.close()
+
+
+def test_a_stale_named_index_of_the_default_folders_is_rebuilt(tmp_path: Path, small_sources: dict[str, Any]) -> None:
+    index = tmp_path / "named.sqlite"
+    Gazetteer.open(index).close()
+    _write_collection(small_sources["curated"], [_feature(alternate_names=["Testeville", "Testburg"])])
+    gaz = Gazetteer.open(index)
+    assert small_sources["builds"] == [index, index]
+    assert gaz.lookup("Testburg")[0].place.id == "curated:testville"
+    gaz.close()
 
 
 def test_open_rebuilds_a_corrupt_index(tmp_path: Path, small_sources: dict[str, Any]) -> None:
