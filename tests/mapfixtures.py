@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from typing import Any
+
+import pytest
 
 HOSTILE_TITLE = "Nine-eleven <script>alert(1)</script> \"quoted\" `tick` </div> {{ 7*7 }}"
 HOSTILE_SENTENCE = "Calm day in New York City </div><script>alert(2)</script> & 'more' {% raw %}."
@@ -144,3 +148,13 @@ def open_map_page(browser: Any, url: str, *, count: int = 1, viewport: tuple[int
 def boxes_overlap(a: dict, b: dict) -> bool:
     """Whether two {x, y, w, h} boxes share any area."""
     return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def skip_module_without_browser() -> None:
+    """Skip the calling test module, saying what to install, where Playwright or Debian's chromium is missing."""
+    from geo.render import CHROMIUM_PATH
+
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("Playwright is not installed (pip install playwright)", allow_module_level=True)
+    if not os.access(CHROMIUM_PATH, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)

@@ -7,27 +7,18 @@ matters, through the real DOM controls.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
 import pytest
-from mapfixtures import HOSTILE_SENTENCE, story
+from mapfixtures import HOSTILE_SENTENCE, skip_module_without_browser, story
 
 from geo.mapdata import build_map_data, features
-from geo.render import CHROMIUM_PATH, embed_fragment, save_map, save_png
+from geo.render import embed_fragment, save_map, save_png
 
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-if sync_playwright is None:
-    pytest.skip("Playwright is not installed (pip install playwright)", allow_module_level=True)
-if not os.access(CHROMIUM_PATH, os.X_OK):
-    pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)
+skip_module_without_browser()
 
 
 

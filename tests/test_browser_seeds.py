@@ -13,30 +13,20 @@ Skipped, with the reason, when Playwright or /usr/bin/chromium is missing.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from mapfixtures import boxes_overlap, open_map_page
+from mapfixtures import boxes_overlap, open_map_page, skip_module_without_browser
 
 from geo.cli import main
 from geo.mapdata import features as grouped
 from geo.mapdata import read_page_payload
-from geo.render import CHROMIUM_PATH
 
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-if sync_playwright is None:
-    pytest.skip("Playwright is not installed (pip install playwright)", allow_module_level=True)
-if not os.access(CHROMIUM_PATH, os.X_OK):
-    pytest.skip(f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)", allow_module_level=True)
+skip_module_without_browser()
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 DAY = "2023-09-19"  # Azerbaijan's offensive, told by the 2023 article
