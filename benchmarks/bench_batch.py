@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import psutil  # noqa: E402
 from corpora import corpora_dir, iter_distinct_articles  # noqa: E402
 
-from geo.batch import run_batch  # noqa: E402
+from geo.batch.run import run_batch  # noqa: E402
 
 
 def build_corpus(path: Path, n: int) -> int:
@@ -150,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
 
     # Built (if needed) in a child process, so that building does not count in this process's memory.
-    opener = f"from geo.gazetteer import Gazetteer; print(Gazetteer.open(cache_dir={args.cache_dir!r}).path)"
+    opener = f"from geo.gazetteer.index import Gazetteer; print(Gazetteer.open(cache_dir={args.cache_dir!r}).path)"
     found = subprocess.run([sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT)
     index = Path(found.stdout.strip().splitlines()[-1])
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="geo-bench-batch-"))

@@ -26,7 +26,7 @@ import random
 import time
 
 from geo.model import Article
-from geo.pipeline import Geoparser
+from geo.parsing.pipeline import Geoparser
 
 PLACES = [
     "Paris", "Berlin", "Kyiv", "Kharkiv", "Odesa", "Lviv", "Tokyo", "Osaka", "Nairobi", "Mombasa", "Lima",

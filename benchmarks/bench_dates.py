@@ -1,4 +1,4 @@
-"""Benchmark the date model: articles per second of ``geo.dates.date_sentences`` alone.
+"""Benchmark the date model: articles per second of ``geo.parsing.dates.date_sentences`` alone.
 
 The articles are the distinct texts of the development corpora next to the
 repository (``../shared/corpora``: LGL, GeoVirus and the TimeML documents),
@@ -15,7 +15,7 @@ Each is given per second of wall-clock time and per second of this process's
 CPU time; on a shared machine the second is the steadier one.
 
 With ``--baseline PATH`` another ``dates.py`` (for example the main checkout's
-``geo/dates.py``) is measured the same way on the same articles, in its own
+``geo/parsing/dates.py``) is measured the same way on the same articles, in its own
 process, so that before and after compare.
 
 Usage::
@@ -43,8 +43,8 @@ FALLBACK_DAY = dt.date(2020, 6, 15)
 def load_articles(corpora: Path) -> list[tuple[str, dt.date]]:
     """Every distinct article text of the corpora folder, with its publication day."""
     sys.path.insert(0, str(ROOT))
-    from geo.evaluate import read_corpus
-    from geo.evaluate_dates import read_timeml_folder
+    from geo.evaluate.geoparsing import read_corpus
+    from geo.evaluate.dates import read_timeml_folder
 
     articles: dict[str, dt.date] = {}
     for xml in sorted(corpora.glob("*.xml")):

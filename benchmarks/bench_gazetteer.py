@@ -21,7 +21,7 @@ from pathlib import Path
 OPEN_AND_LOOKUP = r"""
 import json, random, statistics, sys, time
 t0 = time.perf_counter()
-from geo.gazetteer import Gazetteer
+from geo.gazetteer.index import Gazetteer
 gaz = Gazetteer(sys.argv[1])
 first = gaz.lookup("Moscow")[0].place.name
 cold_open = time.perf_counter() - t0
@@ -46,7 +46,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        from geo.gazetteer import Gazetteer
+        from geo.gazetteer.index import Gazetteer
 
         gaz = Gazetteer.open(cache_dir=tmp)
         build_s = time.perf_counter() - t

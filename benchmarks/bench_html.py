@@ -5,7 +5,7 @@ Run by hand:  .venv/bin/python benchmarks/bench_html.py [--pages 300]
 Takes distinct articles of the development corpora (../shared/corpora or GEO_CORPORA_DIR, LGL
 then GeoVirus; the seeds when absent), wraps each in one of three site templates (a menu of city sections, related
 stories, teasers and a footer naming places of their own, the date in JSON-LD, ``<time>`` or
-``<meta>``), and compares the hand-written reader of ``geo.articles`` with ``geo.html_reader``:
+``<meta>``), and compares the hand-written reader of ``geo.parsing.articles`` with ``geo.parsing.html_reader``:
 
 * place mentions found in the page's text against those of the bare body, and how many of them
   are places only the template names;
@@ -33,8 +33,8 @@ SITE_PLACES = ["Paris", "London", "Tokyo", "Athens", "Madrid", "Manila", "Berlin
 TIMED = r"""
 import json, sys, time
 began = time.perf_counter()
-from geo.articles import _html_to_text
-from geo.html_reader import read_page
+from geo.parsing.articles import _html_to_text
+from geo.parsing.html_reader import read_page
 pages = json.load(open(sys.argv[1], encoding="utf-8"))
 reader = sys.argv[2]
 half = len(pages) // 2
@@ -58,7 +58,7 @@ def corpus_articles(limit: int) -> list[tuple[str, str]]:
     """(title, body) of distinct articles: the corpora's, else the seeds'."""
     found: list[tuple[str, str]] = []
     if CORPORA.is_dir():
-        from geo.evaluate import read_corpus
+        from geo.evaluate.geoparsing import read_corpus
 
         for name in ("lgl.xml", "GeoVirus.xml"):
             for article in read_corpus(CORPORA / name):
@@ -67,7 +67,7 @@ def corpus_articles(limit: int) -> list[tuple[str, str]]:
                     found.append((body.split("\n", 1)[0][:80], body))
     else:
         print(f"{CORPORA} not found: using the seeds", file=sys.stderr)
-        from geo.articles import read_articles
+        from geo.parsing.articles import read_articles
 
         found = [(a.title or a.id, a.text) for a in read_articles([ROOT / "seeds"])]
     seen: set[str] = set()
@@ -138,8 +138,8 @@ def main() -> None:
     finally:
         work.unlink(missing_ok=True)
 
-    from geo.gazetteer import Gazetteer
-    from geo.pipeline import Geoparser
+    from geo.gazetteer.index import Gazetteer
+    from geo.parsing.pipeline import Geoparser
 
     geoparser = Geoparser(Gazetteer.open())
 
@@ -149,7 +149,7 @@ def main() -> None:
     bare = [places(f"{t}\n\n{b}") for t, b in articles]
     bare_names = {n for ns in bare for n in ns}
     print(f"{len(pages)} distinct articles in site templates; their bare bodies give {sum(map(len, bare)):,} mentions")
-    for reader, label in (("old", "hand-written reader (geo.articles)"), ("new", "trafilatura + htmldate")):
+    for reader, label in (("old", "hand-written reader (geo.parsing.articles)"), ("new", "trafilatura + htmldate")):
         run = runs[reader]
         found = [places(text) for text, _ in run["out"]]
         template_only = sum(1 for ns in found for n in ns if n in SITE_PLACES and n not in bare_names)

@@ -39,9 +39,9 @@ def build_article(megabytes: float, seed: int) -> str:
     return next(recombined_articles(1, size=int(megabytes * 1_000_000), seed=seed))
 
 
-def timed_parse(parser, text: str) -> dict[str, float]:  # noqa: ANN001 (a geo.pipeline.Geoparser)
+def timed_parse(parser, text: str) -> dict[str, float]:  # noqa: ANN001 (a geo.parsing.pipeline.Geoparser)
     """Stage times of one article: the steps of ``Geoparser.parse_article``, timed one by one."""
-    from geo.dates import date_at, date_sentences
+    from geo.parsing.dates import date_at, date_sentences
 
     # CPU time per stage: on a shared machine wall time also counts the waits for a core.
     clock = time.process_time
@@ -75,7 +75,7 @@ def main() -> int:
     if corpora_dir() is None:
         print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
         return 0
-    from geo.pipeline import Geoparser
+    from geo.parsing.pipeline import Geoparser
 
     parser = Geoparser(cache_dir=args.cache_dir)
     # Every corpus article once: the names the large articles are made of are then looked up

@@ -34,9 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.basemap import countries  # noqa: E402
-from geo.mapdata import build_map_data  # noqa: E402
-from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH, build_map, save_map  # noqa: E402
+from geo.maps.basemap import countries  # noqa: E402
+from geo.maps.mapdata import build_map_data  # noqa: E402
+from geo.maps.render import CHROMIUM_ARGS, CHROMIUM_PATH, build_map, save_map  # noqa: E402
 
 WORDS = (
     "officials said talks would resume after the ministers met near the border where troops had gathered "
@@ -202,7 +202,7 @@ def timedimension_page(rows: list[dict], window_days: int, title: str) -> str:
     from branca.element import Element
     from folium.plugins import TimestampedGeoJson
 
-    from geo import assets
+    from geo.maps import assets
 
     features = []
     for r in rows:

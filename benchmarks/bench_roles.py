@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate import read_corpus
+from geo.evaluate.geoparsing import read_corpus
 from geo.model import Article
-from geo.pipeline import Geoparser
+from geo.parsing.pipeline import Geoparser
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 

@@ -15,7 +15,7 @@ a figure says "warm". Figures:
    other texts whose names are mostly cached by then.
 2. ``geo parse FILE --format jsonl -o OUT`` in a fresh process: articles/s, start-up
    included, and its peak RSS.
-3. A batch run (``geo.batch.run_batch``) with ``--jobs`` worker processes on all the
+3. A batch run (``geo.batch.run.run_batch``) with ``--jobs`` worker processes on all the
    articles: articles/s, and the peak RSS/PSS of the process tree.
 4. First article of a fresh process (import, open the index, parse one article),
    median of 5, with and without ``PYTHONDONTWRITEBYTECODE=1``.
@@ -47,7 +47,7 @@ from corpora import corpora_dir, distinct_articles  # noqa: E402
 FIRST_ARTICLE = r"""
 import json, sys, time
 began = time.perf_counter()
-from geo.pipeline import Geoparser
+from geo.parsing.pipeline import Geoparser
 parser = Geoparser(cache_dir=sys.argv[2] or None)
 mentions = parser.parse_text(sys.argv[1])
 seconds = time.perf_counter() - began
@@ -79,7 +79,7 @@ def stage_times(texts: list[str], cache_dir: str | None) -> list[dict[str, float
     building mentions) is "dates and rest"; then its JSON Lines records are made.
     """
     from geo.model import Article
-    from geo.pipeline import Geoparser, mention_record
+    from geo.parsing.pipeline import Geoparser, mention_record
 
     parser = Geoparser(cache_dir=cache_dir)
     rows = []
@@ -186,7 +186,7 @@ def main() -> int:
         print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
         return 0
     # Built (if needed) in a child process, before anything is timed.
-    opener = f"from geo.gazetteer import Gazetteer; g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
+    opener = f"from geo.gazetteer.index import Gazetteer; g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
     index = subprocess.run([sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()[-1]
 
     texts = distinct_articles(args.n)
@@ -227,7 +227,7 @@ def main() -> int:
         if not args.skip_batch:
             from bench_batch import TreeMemory
 
-            from geo.batch import run_batch
+            from geo.batch.run import run_batch
 
             print(f"\n3. batch run, {args.jobs} worker processes")
             with TreeMemory() as memory, TreeCPU() as cpu:

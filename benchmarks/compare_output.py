@@ -32,9 +32,9 @@ from corpora import corpora_dir, corpus_files  # noqa: E402
 
 def article_outputs() -> Iterator[dict[str, Any]]:
     """One record per corpus article: its mentions and its gold-span answers."""
-    from geo.evaluate import read_corpus
+    from geo.evaluate.geoparsing import read_corpus
     from geo.model import Article
-    from geo.pipeline import Geoparser
+    from geo.parsing.pipeline import Geoparser
 
     parser = Geoparser()
     for path in corpus_files():

@@ -36,7 +36,7 @@ def corpus_files() -> list[Path]:
 
 def corpus_texts() -> list[str]:
     """Every non-empty article text of the corpora, each once."""
-    from geo.evaluate import read_corpus
+    from geo.evaluate.geoparsing import read_corpus
 
     return [a.text for path in corpus_files() for a in read_corpus(path) if a.text.strip()]
 

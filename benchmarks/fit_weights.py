@@ -4,7 +4,7 @@ Run by hand:  .venv/bin/python benchmarks/fit_weights.py [--corpora ../shared/co
 
 It maximises the mean gold-span accuracy@161km over the corpora (resolution
 only: recognition does not move these weights) and prints the best weights; the
-chosen numbers are written into geo/resolve.py (WEIGHTS) and geo/gazetteer.py
+chosen numbers are written into geo/parsing/resolve.py (WEIGHTS) and geo/gazetteer/index.py
 (_FEATURE_WEIGHT) by hand, so the fitted values are reviewed like code.
 """
 
@@ -14,11 +14,11 @@ import argparse
 import itertools
 from pathlib import Path
 
-from geo import gazetteer as gazetteer_module
-from geo import resolve
-from geo.evaluate import read_corpus
+from geo.gazetteer import index as gazetteer_module
+from geo.parsing import resolve
+from geo.evaluate.geoparsing import read_corpus
 from geo.geometry import haversine_km
-from geo.pipeline import Geoparser
+from geo.parsing.pipeline import Geoparser
 
 STEPS = (-1.0, -0.5, 0.5, 1.0)
 TUNED = ["qualifier", "country_context", "country_share", "admin1_context", "near_50km", "near_300km", "near_1000km"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import (
+from geo.errors import (
     CuratedDataError,
     GazetteerError,
     GeoError,
@@ -19,7 +19,7 @@ from .errors import (
     OutputError,
     RulesError,
 )
-from .model import Article, Mention, Place
+from geo.model import Article, Mention, Place
 
 __version__ = "0.1.0"
 
@@ -45,13 +45,13 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Gazetteer": "geo.gazetteer",
-    "LocalGazetteer": "geo.geocoder",
-    "Geoparser": "geo.pipeline",
-    "parse": "geo.pipeline",
-    "read_articles": "geo.articles",
-    "build_map": "geo.render",
-    "date_sentences": "geo.dates",
+    "Gazetteer": "geo.gazetteer.index",
+    "LocalGazetteer": "geo.gazetteer.geocoder",
+    "Geoparser": "geo.parsing.pipeline",
+    "parse": "geo.parsing.pipeline",
+    "read_articles": "geo.parsing.articles",
+    "build_map": "geo.maps.render",
+    "date_sentences": "geo.parsing.dates",
 }
 
 

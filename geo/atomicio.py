@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, OutputError
+from geo.errors import InputError, OutputError
 
 __all__ = [
     "atomic_open",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GeoError, IndexCorruptError
+from geo.errors import GeoError, IndexCorruptError
 
 __all__ = ["main"]
 
@@ -37,13 +37,13 @@ def exit_code(*, parsed: int, failures: int, unreadable: int) -> int:
 
 
 def _gazetteer_from(args: argparse.Namespace):  # noqa: ANN202 - avoids importing the index for --help
-    from .gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     return Gazetteer.open(args.index, cache_dir=args.cache_dir, curated=args.curated)
 
 
 def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
-    from .gazetteer import INDEX_NAME, Gazetteer, build_index, default_cache_dir
+    from geo.gazetteer.index import INDEX_NAME, Gazetteer, build_index, default_cache_dir
 
     path = Path(args.index) if args.index else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()) / INDEX_NAME
     if args.geonames:
@@ -165,7 +165,7 @@ def _parse_date(value: str | None):  # noqa: ANN202
 
 
 def _geoparser(args: argparse.Namespace):  # noqa: ANN202
-    from .pipeline import Geoparser
+    from geo.parsing.pipeline import Geoparser
 
     return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, max_chars=args.max_chars, roles=getattr(args, "roles", None))
 
@@ -189,10 +189,10 @@ def _batch_mode(args: argparse.Namespace) -> bool:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .output import write_mentions
+    from geo.output import write_mentions
 
     if _batch_mode(args):
-        from .batch import run_batch
+        from geo.batch.run import run_batch
 
         if args.roles:
             raise GeoError("--roles does not apply to batch runs, which keep every role in the 'role' column; "
@@ -215,8 +215,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         failed = summary.failures - summary.warnings
         return exit_code(parsed=summary.articles + summary.skipped, failures=failed, unreadable=summary.unreadable)
     if args.output:
-        from .atomicio import check_not_input, check_output
-        from .output import read_as_article
+        from geo.atomicio import check_not_input, check_output
+        from geo.output import read_as_article
 
         # Before the index opens or anything is parsed.
         check_not_input([args.output], args.paths, reads=read_as_article)
@@ -239,7 +239,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
-    from .aggregate import aggregate
+    from geo.batch.aggregate import aggregate
 
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
@@ -249,7 +249,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import ANNOTATES_DEMONYMS, Prediction, corpus_format, evaluate, evaluate_gold_spans
+    from geo.evaluate.geoparsing import ANNOTATES_DEMONYMS, Prediction, corpus_format, evaluate, evaluate_gold_spans
 
     if args.dates:  # the date model on a folder of TimeML news, as `geo evaluate-dates` does
         args.folder, args.misses = args.corpus, False
@@ -287,7 +287,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _add_parse_options(parser: argparse.ArgumentParser) -> None:
-    from .limits import DEFAULT_MAX_CHARS
+    from geo.limits import DEFAULT_MAX_CHARS
 
     _add_index_options(parser)
     parser.add_argument("--no-demonyms", action="store_true", help="do not count demonyms (Russian, Armenians) as mentions")
@@ -305,7 +305,7 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _register_parse(sub) -> None:  # noqa: ANN001
-    from .limits import DEFAULT_ARTICLE_TIMEOUT
+    from geo.limits import DEFAULT_ARTICLE_TIMEOUT
 
     parse = sub.add_parser("parse", help="find, locate and date the places of articles")
     parse.add_argument("paths", nargs="+", help="files, folders, or - for standard input")
@@ -356,13 +356,13 @@ class _MapInputs:
 
 def _map_mentions(args: argparse.Namespace) -> _MapInputs:
     """Mention records for ``geo map``: parsed from articles, or read from Parquet tables of mentions or aggregates."""
-    from .pipeline import mention_record
+    from geo.parsing.pipeline import mention_record
 
     found = _MapInputs()
     tables = [p for p in args.paths if p.endswith(".parquet") and Path(p).is_file()]
     batch_dirs = [p for p in args.paths if Path(p).is_dir() and (Path(p) / "_manifest.sqlite").exists()]
     if batch_dirs:
-        from .batch import part_paths
+        from geo.batch.run import part_paths
 
         for folder in batch_dirs:
             # Only the parts the manifest committed: an orphan left by a crash is not drawn twice.
@@ -379,7 +379,7 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
         found.records.extend(frame.to_dict("records"))
         found.read += 1
     if articles:
-        from .articles import read_articles
+        from geo.parsing.articles import read_articles
 
         parser = _geoparser(args)
 
@@ -408,9 +408,9 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .atomicio import check_not_input, check_output
-    from .output import read_as_article
-    from .render import save_embed, save_map, save_png
+    from geo.atomicio import check_not_input, check_output
+    from geo.output import read_as_article
+    from geo.maps.render import save_embed, save_map, save_png
 
     outputs = [args.output, args.embed, args.png, args.pdf]
     named = [o for o in outputs if o]
@@ -489,7 +489,7 @@ def _register_map(sub) -> None:  # noqa: ANN001
 
 
 def _cmd_evaluate_dates(args: argparse.Namespace) -> int:
-    from .evaluate_dates import evaluate_dates
+    from geo.evaluate.dates import evaluate_dates
 
     scores = evaluate_dates(args.folder, keep_misses=args.misses)
     print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())
@@ -501,8 +501,8 @@ def _cmd_evaluate_dates(args: argparse.Namespace) -> int:
 def _cmd_dates(args: argparse.Namespace) -> int:
     import csv
 
-    from .articles import read_articles
-    from .dates import date_sentences
+    from geo.parsing.articles import read_articles
+    from geo.parsing.dates import date_sentences
 
     fields = ["doc", "start", "end", "date", "date_source", "date_text", "published", "sentence"]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields) if args.format == "csv" else None
@@ -553,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         # The first use builds the index (about a minute): say so, and how it goes.
-        logging.getLogger("geo.gazetteer").setLevel(logging.INFO)
+        logging.getLogger("geo.gazetteer.index").setLevel(logging.INFO)
     try:
         return int(args.func(args) or 0)
     except GeoError as err:

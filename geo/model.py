@@ -57,7 +57,7 @@ class Mention:
     published: dt.date | None
     title: str = ""
     sentence_start: int = 0  # offset of ``sentence`` in the article body
-    role: str = "place"  # "place", "actor", "affiliation" or "name" (see geo.roles)
+    role: str = "place"  # "place", "actor", "affiliation" or "name" (see geo.parsing.roles)
     role_cue: str = ""  # the cue that decided the role ("subject of 'said'", "after 'in'")
     url: str = ""  # the article's address, when its input gives one (popups link to it)
 
@@ -69,7 +69,7 @@ class Article:
     ``origin`` says what identifies the article regardless of where it sits in
     its input: ``id:<the input's own id>`` when the record has one, else
     ``file:<absolute path>`` (the content then tells articles of one file
-    apart). :func:`geo.articles.read_articles` sets it; batch runs key their
+    apart). :func:`geo.parsing.articles.read_articles` sets it; batch runs key their
     manifest by it, so a line prepended to a file or a file added beside
     others never makes a parsed article new again.
     """

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .atomicio import atomic_open, atomic_path, check_not_input, check_output
-from .errors import IndexCorruptError, InputError
-from .model import Article
+from geo.atomicio import atomic_open, atomic_path, check_not_input, check_output
+from geo.errors import IndexCorruptError, InputError
+from geo.model import Article
 
 __all__ = [
     "write_mentions",
@@ -75,13 +75,13 @@ def _text_sink(out: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
 
 def read_as_article(path: Path) -> bool:
     """Whether a file of this name, found in an input folder, is read as articles."""
-    from .articles import SUFFIXES
+    from geo.parsing.articles import SUFFIXES
 
     return Path(path.name.lower().removesuffix(".gz")).suffix in SUFFIXES
 
 
 def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -> Iterator[tuple[dict[str, Any], Any]]:
-    from .pipeline import mention_record
+    from geo.parsing.pipeline import mention_record
 
     for article in articles:
         try:
@@ -116,7 +116,7 @@ def write_mentions(
     >>> write_mentions(Geoparser(), ["seeds/"], out="out.jsonl")  # doctest: +SKIP
     WriteStats(articles=2, mentions=40, failures=0)
     """
-    from .articles import read_articles
+    from geo.parsing.articles import read_articles
 
     if fmt not in FORMATS:
         raise InputError(f"output format {fmt!r} is unknown; choose one of {', '.join(FORMATS)}")
@@ -145,7 +145,7 @@ def write_mentions(
                 sink.write(json.dumps(record, ensure_ascii=False) + "\n")
         return stats
     if fmt == "csv":
-        from .pipeline import RECORD_FIELDS
+        from geo.parsing.pipeline import RECORD_FIELDS
 
         with _text_sink(out) as sink:
             writer = csv.DictWriter(sink, fieldnames=list(RECORD_FIELDS))
@@ -191,7 +191,7 @@ def mentions_frame(rows: Iterable[tuple[dict[str, Any], Any]], stamp: dict[str, 
     """A GeoDataFrame of ``(record, mention)`` pairs, EPSG:4326, with the gazetteer stamp in ``attrs``."""
     import geopandas
 
-    from .pipeline import RECORD_FIELDS
+    from geo.parsing.pipeline import RECORD_FIELDS
 
     records, geoms = [], []
     for record, m in rows:

@@ -2,7 +2,7 @@
 
 A wheel carries three kinds of data inside the ``geo`` package:
 
-* ``geo/static``: our own map script and style sheet;
+* ``geo/maps/static``: our own map script and style sheet;
 * ``geo/_curated``: the project's curated gazetteer, built from the top-level
   ``gazetteer/`` folder (pyproject maps the package onto that folder, so the
   folder stays the single source);
@@ -60,8 +60,8 @@ def leaflet_dir() -> Path:
 
 
 def static_file(name: str) -> Path:
-    """One of our own map files in ``geo/static`` (``geo-time.js``, ``geo-time.css``)."""
-    static = _shipped("static")
+    """One of our own map files in ``geo/maps/static`` (``geo-time.js``, ``geo-time.css``)."""
+    static = _shipped("maps/static")
     if static is None:
-        raise FileNotFoundError(f"geo/static is missing from the installed package (looked for {name})")
+        raise FileNotFoundError(f"geo/maps/static is missing from the installed package (looked for {name})")
     return static / name

@@ -3,7 +3,7 @@
 - ``full_gazetteer``: the real index, built on the first run (about a minute under
   load) into the checkout's ``.cache/test-gazetteer/`` and reused by later runs while
   the sources, curated files and build code are unchanged; never the user's cache.
-- ``geoparser``: a :class:`geo.pipeline.Geoparser` over it.
+- ``geoparser``: a :class:`geo.parsing.pipeline.Geoparser` over it.
 - ``tiny_records`` / ``tiny_gazetteer``: a fifteen-place fixture index that
   builds in well under a second, for tests that only need ranking, filters and
   index mechanics.
@@ -32,7 +32,7 @@ def make_tiny_records() -> list[dict[str, Any]]:
     A new list each call: the index builder merges names into the records it
     is given, so records are never shared between builds.
     """
-    from geo.sources import record
+    from geo.gazetteer.sources import record
 
     return [
         record("524901", "Moscow", feature_class="P", feature_code="PPLC", country="RU", admin1="Moscow",
@@ -80,15 +80,15 @@ def tiny_records() -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of the fixture index (built once; copy it before changing it)."""
-    from geo.gazetteer import build_index
+    from geo.gazetteer.index import build_index
 
     return build_index(tmp_path_factory.mktemp("tinygaz") / "tiny.sqlite", records=make_tiny_records(), curated=[])
 
 
 @pytest.fixture(scope="session")
-def tiny_gazetteer(tiny_index: Path):  # noqa: ANN201 - geo.gazetteer.Gazetteer, imported lazily
+def tiny_gazetteer(tiny_index: Path):  # noqa: ANN201 - geo.gazetteer.index.Gazetteer, imported lazily
     """The fixture gazetteer, opened read-only."""
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     gaz = Gazetteer(tiny_index)
     yield gaz
@@ -108,7 +108,7 @@ def _build_code_digest() -> str:
 
 # Run in a fresh interpreter: in this one the test modules have imported every geo module.
 _LIST_BUILD_MODULES = (
-    "import sys, geo.gazetteer\n"
+    "import sys, geo.gazetteer.index\n"
     "print(*sorted(m.__file__ for n, m in list(sys.modules.items())"
     " if n.partition('.')[0] == 'geo' and getattr(m, '__file__', None)))"
 )
@@ -140,7 +140,7 @@ def full_gazetteer():  # noqa: ANN201
 
     Tests that change an index copy it first; none writes to this one.
     """
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     gaz = Gazetteer.open(cache_dir=full_index_dir())
     yield gaz
@@ -150,7 +150,7 @@ def full_gazetteer():  # noqa: ANN201
 @pytest.fixture(scope="session")
 def geoparser(full_gazetteer):  # noqa: ANN001, ANN201
     """A geoparser over the real index."""
-    from geo.pipeline import Geoparser
+    from geo.parsing.pipeline import Geoparser
 
     return Geoparser(full_gazetteer)
 
@@ -169,7 +169,7 @@ def browser():  # noqa: ANN201
     """Debian's headless Chromium through Playwright, one per test module (browser tests skip without it)."""
     from playwright.sync_api import sync_playwright
 
-    from geo.render import CHROMIUM_ARGS, CHROMIUM_PATH
+    from geo.maps.render import CHROMIUM_ARGS, CHROMIUM_PATH
 
     args = [a for a in CHROMIUM_ARGS if a != "--headless"]  # Playwright adds its own headless flag
     with sync_playwright() as pw:

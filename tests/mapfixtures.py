@@ -152,7 +152,7 @@ def boxes_overlap(a: dict, b: dict) -> bool:
 
 def skip_module_without_browser() -> None:
     """Skip the calling test module, saying what to install, where Playwright or Debian's chromium is missing."""
-    from geo.render import CHROMIUM_PATH
+    from geo.maps.render import CHROMIUM_PATH
 
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("Playwright is not installed (pip install playwright)", allow_module_level=True)

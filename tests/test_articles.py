@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import geo.articles
-from geo.articles import ArticleProblem, article_from_text, parse_article_text, read_articles
+import geo.parsing.articles
+from geo.parsing.articles import ArticleProblem, article_from_text, parse_article_text, read_articles
 from geo.errors import InputError
 from geo.model import Article
 
@@ -108,7 +108,7 @@ def test_malformed_header_is_reported_on_line_1_and_text_kept(tmp_path: Path, ra
 
 
 def test_malformed_header_without_handler_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="geo.articles"):
+    with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         article = parse_article_text("date 2023-02-30 Text.", id="doc", source="doc.txt")
     assert article.text == "date 2023-02-30 Text."
     assert any("doc.txt:1" in r.getMessage() and "2023-02-30" in r.getMessage() for r in caplog.records)
@@ -467,7 +467,7 @@ def test_missing_path_is_fatal_and_others_still_read(tmp_path: Path) -> None:
 
 
 def test_problems_without_handler_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="geo.articles"):
+    with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         assert list(read_articles(tmp_path / "absent.csv")) == []
     assert any("absent.csv" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
 
@@ -536,6 +536,6 @@ def test_utf16_text_with_encoding_option(tmp_path: Path) -> None:
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(geo.articles)
+    result = doctest.testmod(geo.parsing.articles)
     assert result.attempted > 0
     assert result.failed == 0

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo.articles import ArticleProblem, parse_article_text, read_articles
+from geo.parsing.articles import ArticleProblem, parse_article_text, read_articles
 
 FILE_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from shapely import geometry as sgeom
 
-from geo import basemap
-from geo.basemap import basemap_for, country_shape, countries
-from geo.render import CHROMIUM_PATH, save_map
+from geo.maps import basemap
+from geo.maps.basemap import basemap_for, country_shape, countries
+from geo.maps.render import CHROMIUM_PATH, save_map
 
 CAUCASUS = [[38.3, 43.4], [42.0, 50.4]]  # [[south, west], [north, east]]
 

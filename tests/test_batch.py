@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import geo
-from geo.articles import read_articles
-from geo.batch import ERRORS_NAME, MANIFEST_NAME, PART_COLUMNS, part_paths, read_mentions, run_batch
+from geo.parsing.articles import read_articles
+from geo.batch.run import ERRORS_NAME, MANIFEST_NAME, PART_COLUMNS, part_paths, read_mentions, run_batch
 from geo.errors import InputError
 from geo.output import read_stamp
-from geo.pipeline import RECORD_FIELDS, Geoparser, mention_record
+from geo.parsing.pipeline import RECORD_FIELDS, Geoparser, mention_record
 
 CITIES = ["Paris", "Berlin", "Kyiv", "Tokyo", "Nairobi", "Lima", "Cairo", "Istanbul", "London", "Madrid"]
 GOOD = 60
@@ -153,7 +153,7 @@ def test_rerun_skips_everything(copy_of_run: Path, first_run, corpus: Path, full
 DRIVER = textwrap.dedent(
     """
     import sys
-    from geo.batch import run_batch
+    from geo.batch.run import run_batch
 
     if __name__ == "__main__":
         corpus, out, index = sys.argv[1:4]
@@ -286,7 +286,7 @@ def test_bad_options_say_what_to_do(options: dict, message: str, corpus: Path, f
 
 
 def test_aggregate_reads_a_batch_folder(first_run) -> None:  # noqa: ANN001
-    from geo.aggregate import aggregate
+    from geo.batch.aggregate import aggregate
 
     out, summary = first_run
     table = aggregate(out, by="week")
@@ -299,7 +299,7 @@ def test_aggregate_reads_a_batch_folder(first_run) -> None:  # noqa: ANN001
 
 
 def test_worker_with_another_index_build_stops_the_run(tiny_index: Path) -> None:
-    from geo.batch import _build_parser, _Spec
+    from geo.batch.run import _build_parser, _Spec
     from geo.errors import GazetteerError
 
     spec = _Spec(str(tiny_index), "0" * 64, True, None, None)

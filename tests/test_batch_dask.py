@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.batch import ERRORS_NAME, read_mentions, run_batch
+from geo.batch.run import ERRORS_NAME, read_mentions, run_batch
 from geo.model import Article
-from geo.pipeline import RECORD_FIELDS
+from geo.parsing.pipeline import RECORD_FIELDS
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is in the test extra: pip install 'dask[distributed]'"
@@ -93,7 +93,7 @@ def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:
     # with Dask's defaults they held a whole corpus, in this process and in every worker.
     import dask
 
-    from geo.batch import _DaskEngine, _Outcome, _Spec, _stamp_hash
+    from geo.batch.run import _DaskEngine, _Outcome, _Spec, _stamp_hash
 
     spec = _Spec(str(full_gazetteer.path), _stamp_hash(full_gazetteer.stamp), True, None, None)
     engine = _DaskEngine(spec, None, True, 2)
@@ -122,7 +122,7 @@ def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:
 
 def cluster_parsers(cluster) -> dict:  # noqa: ANN001
     def count() -> int:
-        from geo import batch
+        from geo.batch import run as batch
 
         return len(batch._PARSERS)
 

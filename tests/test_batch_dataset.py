@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.batch import ERRORS_NAME, MANIFEST_NAME, read_mentions, run_batch
+from geo.batch.run import ERRORS_NAME, MANIFEST_NAME, read_mentions, run_batch
 
 CITIES = ["Lagos", "Quito", "Hanoi", "Oslo", "Perth", "Dakar", "Riga", "Lima"]
 

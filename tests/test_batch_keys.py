@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.batch import ERRORS_NAME, MANIFEST_NAME, read_mentions, run_batch
+from geo.batch.run import ERRORS_NAME, MANIFEST_NAME, read_mentions, run_batch
 from geo.errors import InputError
-from geo.gazetteer import Gazetteer
-from geo.pipeline import Geoparser
+from geo.gazetteer.index import Gazetteer
+from geo.parsing.pipeline import Geoparser
 
 PLACES = ["Moscow", "Istanbul", "Alexandria, Louisiana", "Springfield", "St. Louis", "Turkey"]
 REPORT = re.compile(r"Report (\d+)")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from mapfixtures import HOSTILE_SENTENCE, skip_module_without_browser, story
 
-from geo.mapdata import build_map_data, features
-from geo.render import embed_fragment, save_map, save_png
+from geo.maps.mapdata import build_map_data, features
+from geo.maps.render import embed_fragment, save_map, save_png
 
 pytestmark = pytest.mark.browser
 

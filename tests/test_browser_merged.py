@@ -10,8 +10,8 @@ import pytest
 from mapfixtures import boxes_overlap as overlaps
 from mapfixtures import mention, open_map_page, story
 
-from geo.mapdata import build_map_data
-from geo.render import CHROMIUM_PATH, embed_fragment, save_map
+from geo.maps.mapdata import build_map_data
+from geo.maps.render import CHROMIUM_PATH, embed_fragment, save_map
 
 try:
     import playwright.sync_api  # noqa: F401

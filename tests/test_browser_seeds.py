@@ -21,8 +21,8 @@ import pytest
 from mapfixtures import boxes_overlap, open_map_page, skip_module_without_browser
 
 from geo.cli import main
-from geo.mapdata import features as grouped
-from geo.mapdata import read_page_payload
+from geo.maps.mapdata import features as grouped
+from geo.maps.mapdata import read_page_payload
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from mapfixtures import mention, open_map_page, skip_module_without_browser, story
 
-from geo.mapdata import build_map_data
-from geo.render import embed_fragment, save_map
+from geo.maps.mapdata import build_map_data
+from geo.maps.render import embed_fragment, save_map
 
 pytestmark = pytest.mark.browser
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.batch import part_paths, read_mentions
+from geo.batch.run import part_paths, read_mentions
 from geo.cli import main
 
 ROOT = os.geteuid() == 0

@@ -10,8 +10,8 @@ import pytest
 
 from geo.cli import main
 from geo.geometry import haversine_km
-from geo.names import name_key
-from geo.sources import SOURCE_PACKAGES
+from geo.gazetteer.names import name_key
+from geo.gazetteer.sources import SOURCE_PACKAGES
 
 PROJECT_GAZETTEER = Path(__file__).resolve().parent.parent / "gazetteer"
 

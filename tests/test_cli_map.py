@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.mapdata import read_page_payload
-from geo.render import CHROMIUM_PATH
+from geo.maps.mapdata import read_page_payload
+from geo.maps.render import CHROMIUM_PATH
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -1,7 +1,7 @@
 """Checks of the curated gazetteer data in ``gazetteer/``.
 
 The files are data reviewed like code; these tests hold them to the format the
-index loader (``geo/curated.py``) reads and to the facts the product relies on
+index loader (``geo/gazetteer/curated.py``) reads and to the facts the product relies on
 (Hadrut, the Lachin Corridor, Nagorno-Karabakh). They read the files with json
 and shapely directly, so a broken file is reported here even before the loader
 is involved, and then once through the loader itself.
@@ -298,7 +298,7 @@ def test_alias_rows_are_well_formed_and_point_at_known_places(geonames_ids: set[
 
 
 def test_the_index_loader_accepts_every_file() -> None:
-    curated = pytest.importorskip("geo.curated")
+    curated = pytest.importorskip("geo.gazetteer.curated")
     records = [rec for path in GEOJSON_FILES for rec in curated.read_curated_file(path)]
     assert len(records) == len(FEATURES)
     hadrut = next(rec for rec in records if rec["id"] == "curated:hadrut")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import geo.gazetteer
-from geo.curated import (
+import geo.gazetteer.index
+from geo.gazetteer.curated import (
     check_references,
     country_codes,
     curated_files,
@@ -19,8 +19,8 @@ from geo.curated import (
     read_curated_dir,
 )
 from geo.errors import CuratedDataError, RulesError
-from geo.gazetteer import build_index, default_curated_dirs
-from geo.rules import load_rules
+from geo.gazetteer.index import build_index, default_curated_dirs
+from geo.parsing.rules import load_rules
 
 
 def feature(**props: Any) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def test_a_reference_that_points_nowhere_is_an_error(
 
 
 def test_references_that_resolve_are_applied(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     fixes = [
         feature(id="curated:moscow-idaho", name="Moscow", geonameid=5601538, country="US", population=26_000),
@@ -127,7 +127,7 @@ def test_syntax_errors_are_reported_before_any_source_is_read(tmp_path: Path, mo
         read.append(True)
         return iter([])
 
-    monkeypatch.setattr(geo.gazetteer, "read_installed_sources", sources)
+    monkeypatch.setattr(geo.gazetteer.index, "read_installed_sources", sources)
     monkeypatch.delenv("GEO_CURATED", raising=False)
     broken = folder_with(tmp_path, {"mine.geojson": '{"type": "FeatureCollection",\n  "features": [\n    {"type": }\n]}'})
     with pytest.raises(CuratedDataError) as caught:

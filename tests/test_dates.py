@@ -1,4 +1,4 @@
-"""Tests for geo.dates: sentence splitting and the day each sentence describes."""
+"""Tests for geo.parsing.dates: sentence splitting and the day each sentence describes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dates import DatedSentence, date_at, date_sentences, split_sentences
+from geo.parsing.dates import DatedSentence, date_at, date_sentences, split_sentences
 from geo.errors import GeoError, InputError
 
 D = dt.date

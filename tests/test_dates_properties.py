@@ -1,4 +1,4 @@
-"""Property tests for geo.dates: any text, no crash, well-formed sentences and dates."""
+"""Property tests for geo.parsing.dates: any text, no crash, well-formed sentences and dates."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.dates import date_at, date_sentences, split_sentences
+from geo.parsing.dates import date_at, date_sentences, split_sentences
 
 # Pieces that exercise every rule, glued in any order with markup and noise.
 FRAGMENTS = [

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dates import date_sentences
+from geo.parsing.dates import date_sentences
 
 D = dt.date
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import shapely.geometry
 
-from geo.names import name_key
+from geo.gazetteer.names import name_key
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "gazetteer"
 ALIASES = GAZETTEER / "aliases_divisions.csv"

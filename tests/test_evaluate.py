@@ -1,4 +1,4 @@
-"""Tests for geo.evaluate: corpus readers, counting rules and the run loops."""
+"""Tests for geo.evaluate.geoparsing: corpus readers, counting rules and the run loops."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from geo.errors import InputError
-from geo.evaluate import (
+from geo.evaluate.geoparsing import (
     MAX_ERROR_KM,
     GoldArticle,
     GoldToponym,
@@ -376,7 +376,7 @@ def test_evaluate_survives_a_failing_article_and_names_it(tmp_path: Path, caplog
         return [Prediction(0, 10, 31.3113, -92.4451), Prediction(31, 38, 33.1669, -92.4835),
                 Prediction(21, 27, 0.0, 0.0)]
 
-    with caplog.at_level(logging.WARNING, logger="geo.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="geo.evaluate.geoparsing"):
         s = evaluate(path, parse)
     assert s.failures == 1
     assert any("222" in r.getMessage() and "boom" in r.getMessage() for r in caplog.records)
@@ -419,7 +419,7 @@ def test_evaluate_gold_spans_gives_the_spans_and_scores_over_all_gold(
     assert s.median_km == pytest.approx(MAX_ERROR_KM / 2)
     assert "gold spans" in s.format()
 
-    with caplog.at_level(logging.WARNING, logger="geo.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="geo.evaluate.geoparsing"):
         s = evaluate_gold_spans(path, lambda a: [None])  # one answer for two toponyms
     assert s.failures == 1
     assert any("gwn-1" in r.getMessage() for r in caplog.records)
@@ -464,7 +464,7 @@ def test_real_corpora_counts(name: str, articles: int, gold: int) -> None:
 
 
 def test_corpus_format_reads_the_first_annotated_article(tmp_path: Path) -> None:
-    from geo.evaluate import corpus_format
+    from geo.evaluate.geoparsing import corpus_format
 
     assert corpus_format(write(tmp_path, "lgl.xml", LGL)) == "LGL"
     assert corpus_format(write(tmp_path, "gv.xml", GEOVIRUS)) == "GeoVirus"

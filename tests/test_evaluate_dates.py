@@ -1,4 +1,4 @@
-"""Tests for geo.evaluate_dates: the TimeML reader, the counting rules and ``geo evaluate-dates``."""
+"""Tests for geo.evaluate.dates: the TimeML reader, the counting rules and ``geo evaluate-dates``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.dates import DatedSentence, date_sentences
+from geo.parsing.dates import DatedSentence, date_sentences
 from geo.errors import InputError
-from geo.evaluate_dates import (
+from geo.evaluate.dates import (
     TimemlDocument,
     evaluate_dates,
     read_timeml,

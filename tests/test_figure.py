@@ -13,8 +13,8 @@ from mapfixtures import story
 
 from geo.cli import main
 from geo.errors import InputError
-from geo.mapdata import build_map_data
-from geo.render import CHROMIUM_PATH, save_map, save_png
+from geo.maps.mapdata import build_map_data
+from geo.maps.render import CHROMIUM_PATH, save_map, save_png
 
 try:
     import playwright.sync_api  # noqa: F401

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import shapely.geometry
 
-from geo.names import name_key
+from geo.gazetteer.names import name_key
 
 PATH = Path(__file__).resolve().parent.parent / "gazetteer" / "former_divisions.geojson"
 FEATURES: list[dict[str, Any]] = json.loads(PATH.read_text(encoding="utf-8"))["features"]
@@ -67,7 +67,7 @@ def _names(feature: dict[str, Any]) -> list[str]:
 
 
 def test_the_loader_reads_every_feature() -> None:
-    from geo.curated import read_curated_file
+    from geo.gazetteer.curated import read_curated_file
 
     records = read_curated_file(PATH)
     assert [r["id"] for r in records] == IDS

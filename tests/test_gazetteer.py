@@ -23,14 +23,14 @@ from typing import Any
 
 import pytest
 
-import geo.gazetteer
+import geo.gazetteer.index
 from geo.cli import main
-from geo.curated import curated_files, hash_files
+from geo.gazetteer.curated import curated_files, hash_files
 from geo.errors import CuratedDataError, GazetteerError, IndexCorruptError, InputError
-from geo.gazetteer import INDEX_NAME, Gazetteer, _check_index, _same_build, _stamp, build_index
+from geo.gazetteer.index import INDEX_NAME, Gazetteer, _check_index, _same_build, _stamp, build_index
 from geo.geometry import haversine_km
-from geo.names import name_key
-from geo.sources import SOURCE_PACKAGES
+from geo.gazetteer.names import name_key
+from geo.gazetteer.sources import SOURCE_PACKAGES
 
 PROJECT_GAZETTEER = Path(__file__).resolve().parent.parent / "gazetteer"
 
@@ -265,7 +265,7 @@ def test_stamp_records_the_curated_hash(full_gazetteer) -> None:
     stamp = full_gazetteer.stamp
     assert stamp["curated"] == hash_files(curated_files([Path(p) for p in stamp["curated_dirs"]]))
     assert str(PROJECT_GAZETTEER) in stamp["curated_dirs"]
-    assert stamp["schema"] == geo.gazetteer.SCHEMA_VERSION
+    assert stamp["schema"] == geo.gazetteer.index.SCHEMA_VERSION
 
 
 def test_reopening_the_cached_index_does_not_rebuild(full_gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,7 +274,7 @@ def test_reopening_the_cached_index_does_not_rebuild(full_gazetteer, monkeypatch
     def no_build(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("Gazetteer.open rebuilt an up-to-date index")
 
-    monkeypatch.setattr(geo.gazetteer, "build_index", no_build)
+    monkeypatch.setattr(geo.gazetteer.index, "build_index", no_build)
     again = Gazetteer.open(cache_dir=full_gazetteer.path.parent)
     assert again.path == full_gazetteer.path
     assert again.path.stat().st_mtime_ns == before.st_mtime_ns
@@ -348,15 +348,15 @@ def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_records:
     monkeypatch.setenv("GEO_GAZETTEER_DIR", str(project))
     monkeypatch.delenv("GEO_CURATED", raising=False)
     monkeypatch.delenv("GEO_CACHE_DIR", raising=False)
-    monkeypatch.setattr(geo.gazetteer, "read_installed_sources", lambda: iter(copy.deepcopy(tiny_records)))
+    monkeypatch.setattr(geo.gazetteer.index, "read_installed_sources", lambda: iter(copy.deepcopy(tiny_records)))
     builds: list[Path] = []
-    real_build = geo.gazetteer.build_index
+    real_build = geo.gazetteer.index.build_index
 
     def counting_build(path: Any, **kwargs: Any) -> Path:
         builds.append(Path(path))
         return real_build(path, **kwargs)
 
-    monkeypatch.setattr(geo.gazetteer, "build_index", counting_build)
+    monkeypatch.setattr(geo.gazetteer.index, "build_index", counting_build)
     return {"project": project, "curated": curated, "builds": builds}
 
 
@@ -403,7 +403,7 @@ def test_open_rebuilds_when_a_source_version_changes(
 ) -> None:
     Gazetteer.open(cache_dir=tmp_path).close()
     versions = {p: "0.0-test" for p in SOURCE_PACKAGES}
-    monkeypatch.setattr(geo.gazetteer, "source_versions", lambda: dict(versions))
+    monkeypatch.setattr(geo.gazetteer.index, "source_versions", lambda: dict(versions))
     gaz = Gazetteer.open(cache_dir=tmp_path)
     assert len(small_sources["builds"]) == 2
     assert gaz.stamp["sources"] == versions
@@ -556,7 +556,7 @@ def _locked_build(path: str, records: list[dict[str, Any]], barrier: Any, built:
     """What ``Gazetteer.open`` does for a build, with fixture records (runs in a child process)."""
     from filelock import FileLock
 
-    from geo.gazetteer import Gazetteer, build_index
+    from geo.gazetteer.index import Gazetteer, build_index
 
     barrier.wait(timeout=60)
     with FileLock(path + ".lock", timeout=120):
@@ -568,7 +568,7 @@ def _locked_build(path: str, records: list[dict[str, Any]], barrier: Any, built:
 
 def _bare_build(path: str, records: list[dict[str, Any]], barrier: Any, built: Any) -> None:
     """Two builds racing without a lock still replace the file atomically."""
-    from geo.gazetteer import build_index
+    from geo.gazetteer.index import build_index
 
     barrier.wait(timeout=60)
     build_index(path, records=records, curated=[])
@@ -808,7 +808,7 @@ def test_an_alias_row_number_counts_blank_lines(tmp_path: Path, tiny_records: li
 
 
 def _points_index(tmp_path: Path, points: list[tuple[str, float, float]]) -> Gazetteer:
-    from geo.sources import record
+    from geo.gazetteer.sources import record
 
     records = [record(pid, pid, feature_class="P", feature_code="PPL", country="", lat=lat, lon=lon, source="test") for pid, lat, lon in points]
     return Gazetteer(build_index(tmp_path / "points.sqlite", records=records, curated=[]))

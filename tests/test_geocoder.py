@@ -124,7 +124,7 @@ def test_exactly_one_is_keyword_only_as_in_geopy(coder, method: str) -> None:
 def test_bad_queries_are_geopy_query_errors_too(coder, call, message: str) -> None:
     from geopy.exc import GeocoderQueryError, GeopyError
 
-    from geo.geocoder import LocalGazetteerQueryError
+    from geo.gazetteer.geocoder import LocalGazetteerQueryError
 
     for caught in (GeopyError, GeocoderQueryError, LocalGazetteerQueryError, InputError, ValueError):
         with pytest.raises(caught, match=message):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from geo.errors import InputError
-from geo.geonames_dump import read_geonames_dump
+from geo.gazetteer.geonames_dump import read_geonames_dump
 
 
 def _row(gid: int, name: str, ascii_name: str, alts: str, lat: float, lon: float, fclass: str, fcode: str, cc: str, admin1: str, population: int) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_articles
-from geo.html_reader import read_page
+from geo.parsing.articles import read_articles
+from geo.parsing.html_reader import read_page
 
 BODIES = {
     "kherson": (
@@ -130,7 +130,7 @@ def test_a_templated_page_gives_the_places_of_its_body_only(
 
 def test_the_hand_written_reader_alone_keeps_the_template(geoparser) -> None:
     """What the body-only reading is for: all the page's text names the site's places too."""
-    from geo.articles import _html_to_text
+    from geo.parsing.articles import _html_to_text
 
     title, paragraphs = BODIES["kherson"]
     everything, _, _ = _html_to_text(news_site(title, paragraphs))

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-import geo.gazetteer
+import geo.gazetteer.index
 from geo.cli import main
 from geo.errors import IndexCorruptError
-from geo.gazetteer import INDEX_NAME, Gazetteer, _is_verified, build_index
+from geo.gazetteer.index import INDEX_NAME, Gazetteer, _is_verified, build_index
 
 
 def _damage_middle(path: Path, *, keep_mtime: bool = False) -> None:
@@ -79,7 +79,7 @@ def test_gazetteer_info_checks_every_page_even_when_marked(full_copy: Path, caps
     assert main(["gazetteer", "info", "--index", str(full_copy)]) == 0
     assert "pages checked: ok" in capsys.readouterr().out
     # Without -v the command line still shows the index builder's progress lines (INFO).
-    assert logging.getLogger("geo.gazetteer").getEffectiveLevel() == logging.INFO
+    assert logging.getLogger("geo.gazetteer.index").getEffectiveLevel() == logging.INFO
     _damage_middle(full_copy, keep_mtime=True)  # the mark still matches: only a page check can tell
     assert main(["gazetteer", "info", "--index", str(full_copy)]) == 2
     err = capsys.readouterr().err
@@ -140,7 +140,7 @@ def test_the_cached_index_damaged_mid_file_is_rebuilt(
     project.mkdir()
     monkeypatch.setenv("GEO_GAZETTEER_DIR", str(project))
     monkeypatch.delenv("GEO_CURATED", raising=False)
-    monkeypatch.setattr(geo.gazetteer, "read_installed_sources", lambda: iter(copy.deepcopy(tiny_records)))
+    monkeypatch.setattr(geo.gazetteer.index, "read_installed_sources", lambda: iter(copy.deepcopy(tiny_records)))
     cache = tmp_path / "cache"
     Gazetteer.open(cache_dir=cache).close()
     _damage_middle(cache / INDEX_NAME)
@@ -150,9 +150,9 @@ def test_the_cached_index_damaged_mid_file_is_rebuilt(
 
 
 def test_a_build_says_what_it_is_doing(tmp_path: Path, tiny_records: list[dict[str, Any]], caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="geo.gazetteer"):
+    with caplog.at_level(logging.INFO, logger="geo.gazetteer.index"):
         build_index(tmp_path / "g.sqlite", records=tiny_records, curated=[])
-    lines = [r.getMessage() for r in caplog.records if r.name == "geo.gazetteer"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "geo.gazetteer.index"]
     assert any("writing" in line and "places" in line for line in lines)
     assert any(line.endswith(" s") and "done" in line for line in lines)
     assert all(str(tmp_path / "g.sqlite") in line for line in lines)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import ArticleProblem, read_articles
+from geo.parsing.articles import ArticleProblem, read_articles
 from geo.cli import main
 
 CSV_TEXT = "id,text,date\nu1,Protests in Ürümqi.,2024-01-01\nu2,Snow in Tromsø.,2024-01-02\n"

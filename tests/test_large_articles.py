@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo.batch import ERRORS_NAME, read_mentions, run_batch
+from geo.batch.run import ERRORS_NAME, read_mentions, run_batch
 from geo.cli import main
 from geo.errors import InputError
 from geo.model import Article
-from geo.pipeline import Geoparser, chunk_spans
+from geo.parsing.pipeline import Geoparser, chunk_spans
 
 CAPITALS = ["Paris", "Berlin", "Tokyo", "Nairobi", "Lima", "Cairo", "Madrid", "Oslo"]
 
@@ -184,7 +184,7 @@ def test_budget_on_a_dask_local_cluster(tiny_index: Path, tmp_path: Path) -> Non
 def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     import sqlite3
 
-    from geo.batch import MANIFEST_NAME
+    from geo.batch.run import MANIFEST_NAME
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"key": "k1", "body": "Talks in Moscow. " * 400}) + "\n", encoding="utf-8")

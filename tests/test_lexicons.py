@@ -1,4 +1,4 @@
-"""Checks of the recogniser's word lists (geo/data/*.txt) and their loader."""
+"""Checks of the recogniser's word lists (geo/parsing/data/*.txt) and their loader."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from geo import lexicons
+from geo.parsing import lexicons
 from geo.errors import CuratedDataError
-from geo.names import fold, name_key
+from geo.gazetteer.names import fold, name_key
 
-DATA = resources.files("geo").joinpath("data")
+DATA = resources.files("geo.parsing").joinpath("data")
 
 # File -> pattern every entry must match (the characters each header documents).
 LETTER = r"[^\W\d_]"

@@ -1,4 +1,4 @@
-"""Pure tests of geo.mapdata: dates, windows, aggregation, escaping, demonyms."""
+"""Pure tests of geo.maps.mapdata: dates, windows, aggregation, escaping, demonyms."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from mapfixtures import HOSTILE_SENTENCE, HOSTILE_TITLE, mention, story
 
 from geo.errors import InputError
-from geo.mapdata import (
+from geo.maps.mapdata import (
     build_map_data,
     day_to_iso,
     default_window_days,

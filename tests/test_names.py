@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.names import fold, name_key
+from geo.gazetteer.names import fold, name_key
 
 SAME = [
     ("Türkiye", "Turkiye"),

@@ -12,9 +12,9 @@ import re
 import pytest
 from mapfixtures import story
 
-from geo import assets
-from geo.mapdata import build_map_data
-from geo.render import CHROMIUM_PATH, build_map, embed_fragment, save_map
+from geo.maps import assets
+from geo.maps.mapdata import build_map_data
+from geo.maps.render import CHROMIUM_PATH, build_map, embed_fragment, save_map
 
 # What makes a browser fetch: script/link/img/iframe sources, CSS url() and @import.
 FETCH = re.compile(

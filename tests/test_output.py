@@ -13,7 +13,7 @@ import pytest
 
 from geo.errors import InputError
 from geo.output import FORMATS, WriteStats, read_stamp, write_mentions
-from geo.pipeline import RECORD_FIELDS, Geoparser
+from geo.parsing.pipeline import RECORD_FIELDS, Geoparser
 
 ARTICLES = {
     "suez.txt": "date 2024-03-05 Ships queued at the Suez Canal while Russian officials visited Cairo.\n",

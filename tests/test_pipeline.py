@@ -12,7 +12,7 @@ import pytest
 import geo
 from geo.errors import InputError
 from geo.model import Article
-from geo.pipeline import RECORD_FIELDS, mention_record
+from geo.parsing.pipeline import RECORD_FIELDS, mention_record
 
 SUEZ = "Ships queued at the Suez Canal while Russian officials visited Cairo."
 DANUBE = "Barges on the Danube stopped near Vienna as Ukraine asked for grain routes through the Gaza Strip."

@@ -4,7 +4,7 @@ Two kinds of tests:
 
 - tables of (sentence, expected spans) run through the real recogniser
   (``geoparser.recognizer``: the full gazetteer's keys and the packaged lexicons);
-- :class:`~geo.recognize.Recognizer` built on a handful of keys, where a rule is
+- :class:`~geo.parsing.recognize.Recognizer` built on a handful of keys, where a rule is
   easiest to see on its own (longest match, connectors, rules files, demonyms).
 
 Every span found is also checked to slice back to its text.
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.names import name_key
-from geo.recognize import Recognizer, Span, tokenize
+from geo.gazetteer.names import name_key
+from geo.parsing.recognize import Recognizer, Span, tokenize
 
 
 def _checked(text: str, spans: list[Span]) -> list[Span]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.names import name_key
-from geo.recognize import Recognizer
+from geo.gazetteer.names import name_key
+from geo.parsing.recognize import Recognizer
 
 
 def small(*names: str, **options) -> Recognizer:

@@ -14,8 +14,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.names import name_key
-from geo.recognize import Recognizer, Span
+from geo.gazetteer.names import name_key
+from geo.parsing.recognize import Recognizer, Span
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PIPELINE_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

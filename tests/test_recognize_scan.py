@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.recognize import _QUOTE_OPENERS, _OpeningTokens, _scan, tokenize
+from geo.parsing.recognize import _QUOTE_OPENERS, _OpeningTokens, _scan, tokenize
 
 # Words of every kind the tokenizer meets, joined by the gaps that decide sentence openings.
 words = st.sampled_from(

@@ -1,4 +1,4 @@
-"""Render tests: the HTML geo.render writes, without a browser."""
+"""Render tests: the HTML geo.maps.render writes, without a browser."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import folium
 import pytest
 from mapfixtures import story
 
-from geo import assets
+from geo.maps import assets
 from geo.errors import GeoError, InputError
-from geo.mapdata import build_map_data, to_script_json
-from geo.render import TimeMap, build_map, embed_fragment, save_embed, save_map
+from geo.maps.mapdata import build_map_data, to_script_json
+from geo.maps.render import TimeMap, build_map, embed_fragment, save_embed, save_map
 
 # Things that make a browser fetch: script/link/img sources and CSS urls or
 # imports. (Leaflet's attribution *link* to its home page is not a fetch.)
@@ -203,7 +203,7 @@ def test_inline_script_cannot_be_closed_early():
 
 
 def test_large_maps_are_compressed_in_the_page_and_decode_to_the_same_data(tmp_path):
-    from geo.mapdata import read_page_payload
+    from geo.maps.mapdata import read_page_payload
 
     rows = [
         {"doc": f"d{i % 300}", "title": f"Article {i % 300}", "name": f"P{i % 50}", "id": str(i % 50),

@@ -2,7 +2,7 @@
 
 Tables of (sentence, words, expected country, expected first-level division) run
 through the real geoparser; rules files and the demonym switch build their own
-:class:`~geo.pipeline.Geoparser` over the same session index.
+:class:`~geo.parsing.pipeline.Geoparser` over the same session index.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import RulesError
-from geo.pipeline import Geoparser
-from geo.resolve import Resolved, document_focus
+from geo.parsing.pipeline import Geoparser
+from geo.parsing.resolve import Resolved, document_focus
 
 TEXAS_TOWNS = (
     "Storms hit Dallas on Monday. Schools in Tyler and Sulphur Springs closed early, "
@@ -115,7 +115,7 @@ def test_resolution(geoparser, text, words, country, admin1):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="geo/resolve.py Resolver._choose: no name of the text is 'sure' (Dallas, Texas leads Dallas, Oregon by "
+    reason="geo/parsing/resolve.py Resolver._choose: no name of the text is 'sure' (Dallas, Texas leads Dallas, Oregon by "
     "1.94 < 2.0 in prior), so Texas gives no admin1 or distance context; 'Paris' is a common word, Paris, Texas "
     "has evidence 4.39 < min_score_common_word 5.0, and the mention is dropped instead of resolved",
 )

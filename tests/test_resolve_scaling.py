@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.gazetteer import Gazetteer, NameKeys
-from geo.recognize import Span
-from geo.resolve import _NEAR_LIMIT_KM, _Anchors, _haversine_km, _peer_kinds
+from geo.gazetteer.index import Gazetteer, NameKeys
+from geo.parsing.recognize import Span
+from geo.parsing.resolve import _NEAR_LIMIT_KM, _Anchors, _haversine_km, _peer_kinds
 
 KEYS = ["georgia", "paris", "tyler", "dallas", "lyon"]
 latitudes = st.floats(min_value=-89.9, max_value=89.9, allow_nan=False)
@@ -91,7 +91,7 @@ def test_list_peers_counted_per_key_match_counting_each_pair(items) -> None:
     group = list(range(len(items)))
     got = _peer_kinds([group], spans, first)
     # The definition: for each span, the kinds of the other names' places, most common first.
-    from geo.resolve import _place_kind
+    from geo.parsing.resolve import _place_kind
 
     for idx in group:
         kinds = Counter(_place_kind(first[j]) for j in group if j != idx and first[j] is not None and spans[j].key != spans[idx].key)

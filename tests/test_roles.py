@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from geo.errors import InputError
 from geo.model import Place
-from geo.roles import ROLES, Role, RoleClassifier, RoleInput, parse_roles, role_cues
+from geo.parsing.roles import ROLES, Role, RoleClassifier, RoleInput, parse_roles, role_cues
 
 COUNTRY = Place("c", "Country", "A", "PCLI", "XX", "", 1_000_000, 0.0, 0.0)
 CAPITAL = Place("k", "Capital", "P", "PPLC", "XX", "", 500_000, 0.0, 0.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import InputError
-from geo.evaluate import (
+from geo.evaluate.geoparsing import (
     GEOWEBNEWS_ROLES,
     GoldArticle,
     GoldRole,

@@ -12,12 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import geo
-from geo.aggregate import aggregate
+from geo.batch.aggregate import aggregate
 from geo.cli import main
 from geo.errors import InputError
 from geo.output import write_mentions
-from geo.pipeline import RECORD_FIELDS
-from geo.roles import ROLES
+from geo.parsing.pipeline import RECORD_FIELDS
+from geo.parsing.roles import ROLES
 
 # One article with a place, an actor, an affiliation and a name, none from the examples of the issue.
 TEXT = (
@@ -106,7 +106,7 @@ def test_cli_bad_roles_exit_2(cache, article_dir, capsys):
 
 
 def test_batch_parts_carry_the_role_and_refuse_a_filter(full_gazetteer, cache, article_dir, tmp_path, capsys):
-    from geo.batch import read_mentions, run_batch
+    from geo.batch.run import read_mentions, run_batch
 
     out = tmp_path / "run"
     run_batch([article_dir], out, gazetteer_path=full_gazetteer.path, jobs=1, progress=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_articles
+from geo.parsing.articles import read_articles
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

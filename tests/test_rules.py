@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import RulesError
-from geo.rules import Rules, load_rules
+from geo.parsing.rules import Rules, load_rules
 
 
 def _rules_file(tmp_path: Path, text: str) -> Path:

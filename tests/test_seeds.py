@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import read_articles
+from geo.parsing.articles import read_articles
 from geo.geometry import haversine_km
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

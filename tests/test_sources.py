@@ -1,10 +1,10 @@
-"""Tests for geo.sources: how the installed packages' records are repaired before indexing."""
+"""Tests for geo.gazetteer.sources: how the installed packages' records are repaired before indexing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from geo.sources import _plausible_native, _sum_upper_divisions, record
+from geo.gazetteer.sources import _plausible_native, _sum_upper_divisions, record
 
 
 def division(rid: int, name: str, kind: str, lat: float, lon: float, population: int = 0, country: str = "ES") -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.articles import ArticleProblem, read_articles
+from geo.parsing.articles import ArticleProblem, read_articles
 from geo.cli import main
 from geo.model import Article
 
@@ -63,7 +63,7 @@ def test_surrogates_in_ids_and_urls_are_replaced_too(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["jsonl", "geojson", "csv", "gpkg", "parquet"])
 def test_parse_writes_every_article_in_every_format(fmt: str, feed: Path, tmp_path: Path, cache, caplog) -> None:  # noqa: ANN001
     out = tmp_path / f"out.{fmt}"
-    with caplog.at_level(logging.WARNING, logger="geo.articles"):
+    with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         assert main(["parse", str(feed), "--format", fmt, "-o", str(out), *cache]) == 0
     assert any("'broken'" in r.getMessage() and "U+FFFD" in r.getMessage() for r in caplog.records)
     if fmt == "jsonl":
@@ -97,7 +97,7 @@ def test_map_draws_the_article(feed: Path, tmp_path: Path, cache) -> None:  # no
 
 
 def test_python_api_cleans_texts_and_articles(geoparser, caplog) -> None:  # noqa: ANN001
-    with caplog.at_level(logging.WARNING, logger="geo.articles"):
+    with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         frame = geo.parse(
             ["Shelling near Kharkiv \ud800 went on.", Article(id="obj", text="Calm in Riga \udc80.", title="T\ud834")],
             geoparser=geoparser,

@@ -120,7 +120,7 @@ def test_the_installed_package_finds_its_data_inside_itself(venv: tuple[Path, st
     bin_dir, _ = venv
     script = (
         "import json, geo, geo.resources as r\n"
-        "from geo.curated import curated_files, read_curated_dir\n"
+        "from geo.gazetteer.curated import curated_files, read_curated_dir\n"
         "records = list(read_curated_dir(curated_files([r.curated_dir()])))\n"
         "print(json.dumps({'geo': geo.__file__, 'curated': str(r.curated_dir()), 'leaflet': str(r.leaflet_dir()),\n"
         "  'names': sorted({rec['name'] for rec in records})}))\n"

@@ -75,7 +75,7 @@ def to_xml(articles: list[dict], point) -> str:
 
 
 def main() -> int:
-    from geo.gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     gazetteer = Gazetteer.open()
 

@@ -20,8 +20,8 @@ from geopy.exc import ConfigurationError, GeocoderQueryError, GeocoderServiceErr
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .errors import CuratedDataError, GazetteerError, GeoError, InputError, InputTypeError
-from .gazetteer import Candidate, Gazetteer
+from geo.errors import CuratedDataError, GazetteerError, GeoError, InputError, InputTypeError
+from geo.gazetteer.index import Candidate, Gazetteer
 
 __all__ = [
     "LocalGazetteer",

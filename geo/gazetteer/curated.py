@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import CuratedDataError
-from .sources import record
+from geo.errors import CuratedDataError
+from geo.gazetteer.sources import record
 
 __all__ = [
     "GEOMETRY_TYPES",
@@ -53,7 +53,7 @@ ID_PREFIX = "curated:"
 
 @functools.cache
 def feature_codes() -> dict[str, frozenset[str]]:
-    """GeoNames feature codes by class letter (``geo/data/feature_codes.txt``)."""
+    """GeoNames feature codes by class letter (``geo/gazetteer/data/feature_codes.txt``)."""
     codes = {}
     for line in (Path(__file__).parent / "data" / "feature_codes.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -106,7 +106,7 @@ def _check_codes(path: Path, label: str, props: dict[str, Any]) -> None:
     if code not in known:
         close = difflib.get_close_matches(code, sorted(known), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise _fail(path, label, "feature_code", f"is {code!r}, not a GeoNames feature code{hint}; see geo/data/feature_codes.txt")
+        raise _fail(path, label, "feature_code", f"is {code!r}, not a GeoNames feature code{hint}; see geo/gazetteer/data/feature_codes.txt")
     country = props["country"]
     if country and country not in country_codes():
         raise _fail(path, label, "country", f"is {country!r}, not an ISO 3166-1 alpha-2 country code (or \"\" for none)")

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
-from .sources import record
+from geo.errors import InputError
+from geo.gazetteer.sources import record
 
 __all__ = ["read_geonames_dump", "KEPT_FEATURES"]
 

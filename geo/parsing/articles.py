@@ -6,7 +6,7 @@ files with an unknown extension:
 - plain text (``.txt``, ``.text``, ``.md``, ``.markdown``): one article per
   file, with an optional ``date YYYY-MM-DD`` header in front of the body;
 - HTML (``.html``, ``.htm``), and web pages in an ``html`` column of the record
-  formats: the article's own text, title, URL and date (:mod:`geo.html_reader`);
+  formats: the article's own text, title, URL and date (:mod:`geo.parsing.html_reader`);
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line;
 - CSV and TSV (``.csv``, ``.tsv``): a header row, then one article per record;
 - Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow.
@@ -51,9 +51,9 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
-from .errors import InputError
-from .html_reader import HTML_COLUMN, read_page, record_from_page
-from .model import Article
+from geo.errors import InputError
+from geo.parsing.html_reader import HTML_COLUMN, read_page, record_from_page
+from geo.model import Article
 
 __all__ = [
     "STDIN",

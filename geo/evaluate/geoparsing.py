@@ -52,7 +52,7 @@ accuracy@161km, median, mean and AUC are taken over *all* gold toponyms.
 Roles
 -----
 Where a corpus annotates what each toponym does (GeoWebNews's ``<type>``), its
-types map to the roles of :mod:`geo.roles` as :data:`GEOWEBNEWS_ROLES` says:
+types map to the roles of :mod:`geo.parsing.roles` as :data:`GEOWEBNEWS_ROLES` says:
 Literal, Literal_Modifier, Embedded_Literal and Coercion are ``place``,
 Metonymic is ``actor``, Non_Literal_Modifier is ``affiliation``,
 Embedded_Non_Lit is ``name``, and Mixed accepts ``place`` or ``actor``. Other
@@ -140,7 +140,7 @@ class GoldToponym:
     lon: float
 
 
-#: GeoWebNews toponym types and the roles (geo.roles) each accepts; other types are not scored.
+#: GeoWebNews toponym types and the roles (geo.parsing.roles) each accepts; other types are not scored.
 GEOWEBNEWS_ROLES: dict[str, frozenset[str]] = {
     "Literal": frozenset({"place"}),
     "Literal_Modifier": frozenset({"place"}),

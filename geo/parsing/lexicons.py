@@ -1,6 +1,6 @@
 """Word lists the place-name recogniser filters its matches with.
 
-The lists are plain text files in ``geo/data/`` so they can be reviewed and
+The lists are plain text files in ``geo/parsing/data/`` so they can be reviewed and
 edited without touching code; each file starts with a comment saying what
 belongs in it. This module only reads them:
 
@@ -15,7 +15,7 @@ belongs in it. This module only reads them:
 
 Examples
 --------
->>> from geo.lexicons import given_names, not_place_words
+>>> from geo.parsing.lexicons import given_names, not_place_words
 >>> "Vladimir" in given_names(), "Monday" in not_place_words()
 (True, True)
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import CuratedDataError
-from geo.names import fold
+from geo.gazetteer.names import fold
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -119,7 +119,7 @@ def read_word_list(source: str | Path | Traversable) -> frozenset[str]:
 
 
 def _packaged(name: str) -> frozenset[str]:
-    """Read one of the word lists shipped in ``geo/data``."""
+    """Read one of the word lists shipped in ``geo/parsing/data``."""
     return read_word_list(_DATA_DIR / name)
 
 
@@ -135,7 +135,7 @@ def given_names() -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Names as in ``geo/data/given_names.txt``, plus folded spellings.
+        Names as in ``geo/parsing/data/given_names.txt``, plus folded spellings.
 
     Examples
     --------
@@ -152,7 +152,7 @@ def person_titles() -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Entries of ``geo/data/person_titles.txt`` as written ("Gen.",
+        Entries of ``geo/parsing/data/person_titles.txt`` as written ("Gen.",
         "Minister"), plus folded spellings; callers compare normalised keys.
 
     Examples
@@ -170,7 +170,7 @@ def organisation_words() -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Entries of ``geo/data/organisation_words.txt`` ("Times", "University",
+        Entries of ``geo/parsing/data/organisation_words.txt`` ("Times", "University",
         "Road", "Rangers"), plus folded spellings.
 
     Examples
@@ -188,7 +188,7 @@ def not_place_words() -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Entries of ``geo/data/not_place_words.txt`` (months, weekdays,
+        Entries of ``geo/parsing/data/not_place_words.txt`` (months, weekdays,
         function words, institutions, generic geographic words), plus folded
         spellings.
 
@@ -207,7 +207,7 @@ def feature_words() -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Entries of ``geo/data/feature_words.txt``, plus folded spellings.
+        Entries of ``geo/parsing/data/feature_words.txt``, plus folded spellings.
 
     Examples
     --------

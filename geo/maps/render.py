@@ -1,7 +1,7 @@
 """Render place mentions as a time-stamped interactive map.
 
-The data is built by :func:`geo.mapdata.build_map_data` and embedded as JSON;
-our own script (``geo/static/geo-time.js``) draws it with Leaflet: a time
+The data is built by :func:`geo.maps.mapdata.build_map_data` and embedded as JSON;
+our own script (``geo/maps/static/geo-time.js``) draws it with Leaflet: a time
 slider (play, pause, step, loop, speed, date label), one layer per article in
 the layer control kept in step with the slider, a "Summary" layer, the
 "Countries" outlines, a legend, and popups that quote the article with the
@@ -25,7 +25,7 @@ makes no network request at all.
 
 Examples
 --------
->>> from geo.render import build_map, save_map
+>>> from geo.maps.render import build_map, save_map
 >>> rows = [{"doc": "a1", "title": "Talks", "name": "Baku", "id": "587084",
 ...          "feature": "PPLC", "country": "AZ", "lat": 40.38, "lon": 49.89,
 ...          "date": "2023-09-17", "text": "Baku", "sentence": "Talks in Baku."}]
@@ -53,11 +53,11 @@ from typing import Any
 import folium
 from branca.element import Element, MacroElement
 
-from geo import assets
+from geo.maps import assets
 from geo.atomicio import check_output, write_bytes, write_text
-from geo.basemap import basemap_json
+from geo.maps.basemap import basemap_json
 from geo.errors import GeoError, InputError
-from geo.mapdata import build_map_data, page_payload, to_script_json
+from geo.maps.mapdata import build_map_data, page_payload, to_script_json
 
 __all__ = [
     "TimeMap",
@@ -177,7 +177,7 @@ def _js_options(title: str | None, basemap: str, basemap_id: str, at: str | None
 
 
 def _data_blocks(data: dict[str, Any], data_id: str, basemap: str, basemap_id: str) -> str:
-    # Large maps are compressed (geo.mapdata.page_payload); the page decodes them itself.
+    # Large maps are compressed (geo.maps.mapdata.page_payload); the page decodes them itself.
     encoding, payload = page_payload(data)
     kind = "application/json" if encoding == "json" else "application/octet-stream"
     parts = [f'<script type="{kind}" id="{data_id}" data-encoding="{encoding}">{payload}</script>']
@@ -224,7 +224,7 @@ class TimeMap(folium.Map):
     Attributes
     ----------
     geo_data : dict
-        The data from :func:`geo.mapdata.build_map_data`.
+        The data from :func:`geo.maps.mapdata.build_map_data`.
     offline : bool
         Whether rendering inlines every asset and uses no tiles.
     """
@@ -311,13 +311,13 @@ def build_map(
     Parameters
     ----------
     mentions : list of dict, DataFrame, GeoDataFrame, Mentions or dict
-        Mentions as accepted by :func:`geo.mapdata.build_map_data`, or the
+        Mentions as accepted by :func:`geo.maps.mapdata.build_map_data`, or the
         dict it returned.
     title : str, optional
         Shown above the map and as the page title (escaped).
     window : str or datetime.timedelta, optional
         How long each mention stays visible, e.g. ``"P7D"``; default from the
-        data's span (see :func:`geo.mapdata.default_window_days`).
+        data's span (see :func:`geo.maps.mapdata.default_window_days`).
     offline : bool, optional
         Use no tiles, so the saved file makes no network request. Online or
         not, every asset is inlined (needs ``npm ci`` to have been run in the
@@ -375,7 +375,7 @@ def _ensure_map(m_or_mentions: Any, offline: bool | None, **build: Any) -> TimeM
         return m_or_mentions
     if isinstance(m_or_mentions, folium.Map):
         raise InputError(
-            "this folium.Map was not made by geo.render.build_map; build it with build_map(mentions) "
+            "this folium.Map was not made by geo.maps.render.build_map; build it with build_map(mentions) "
             "so it carries the time-stamped data"
         )
     return build_map(m_or_mentions, offline=bool(offline), **build)

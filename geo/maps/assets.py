@@ -3,7 +3,7 @@
 Two kinds of assets, both always inlined, online or offline, so a map
 never depends on a CDN to draw (online maps only add tiles):
 
-* Our own scripts and style sheets (``geo/static/geo-time.*`` and
+* Our own scripts and style sheets (``geo/maps/static/geo-time.*`` and
   ``geo-basemap.*``), shipped inside the package.
 * Leaflet, topojson-client and Natural Earth's outlines (``world-atlas``),
   from the npm packages pinned in the repository's ``package.json`` and
@@ -17,7 +17,7 @@ the directory named by the ``GEO_ASSETS_DIR`` environment variable (a
 
 Examples
 --------
->>> from geo.assets import static_text
+>>> from geo.maps.assets import static_text
 >>> "GeoTime" in static_text("geo-time.js")
 True
 """
@@ -191,7 +191,7 @@ def topojson_js() -> str:
 
 @functools.lru_cache(maxsize=8)
 def static_text(name: str) -> str:
-    """Return the text of one of our own files in ``geo/static``.
+    """Return the text of one of our own files in ``geo/maps/static``.
 
     Raises
     ------
@@ -207,7 +207,7 @@ def static_text(name: str) -> str:
         return static_file(name).read_text(encoding="utf-8")
     except (OSError, FileNotFoundError) as err:
         raise GeoError(
-            f"geo/static/{name} is missing from the installed package ({err}); "
+            f"geo/maps/static/{name} is missing from the installed package ({err}); "
             "reinstall geo (pip install -e .) so its static files are included"
         ) from err
 

@@ -20,7 +20,7 @@ is Natural Earth's 1:50m one, or countryinfo's where Natural Earth has none.
 
 Examples
 --------
->>> from geo.basemap import basemap_for, country_shape
+>>> from geo.maps.basemap import basemap_for, country_shape
 >>> bm = basemap_for([[38.0, 43.0], [42.5, 50.5]])
 >>> bm["type"], "countries" in bm["topology"]["objects"]
 ('geo-basemap', True)
@@ -158,7 +158,7 @@ def _simplify(geom: Any, tolerance: float) -> dict[str, Any] | None:
 
 
 def _atlas_path(scale: str) -> Path:
-    from geo.assets import find_assets_dir
+    from geo.maps.assets import find_assets_dir
 
     return find_assets_dir("world-atlas", WORLD_ATLAS_VERSION) / f"countries-{scale}.json"
 

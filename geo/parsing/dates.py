@@ -106,7 +106,7 @@ Rules, and the calls made where English is ambiguous:
 Everything is regular expressions compiled at import and run once over the
 whole text (and over a short window around each date expression), with no
 fuzzy parsing per sentence. ``geo evaluate-dates`` measures the rules on
-TimeML news (see :mod:`geo.evaluate_dates`).
+TimeML news (see :mod:`geo.evaluate.dates`).
 """
 
 from __future__ import annotations

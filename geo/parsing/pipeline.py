@@ -18,16 +18,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dates import date_at, date_sentences
-from .errors import InputError, InputTypeError
-from .gazetteer import Gazetteer
-from .limits import DEFAULT_MAX_CHARS
-from .model import Article, Mention
-from .names import name_key
-from .recognize import Recognizer
-from .resolve import Resolver, document_focus
-from .roles import RoleClassifier, RoleInput, parse_roles
-from .rules import Rules, load_rules
+from geo.parsing.dates import date_at, date_sentences
+from geo.errors import InputError, InputTypeError
+from geo.gazetteer.index import Gazetteer
+from geo.limits import DEFAULT_MAX_CHARS
+from geo.model import Article, Mention
+from geo.gazetteer.names import name_key
+from geo.parsing.recognize import Recognizer
+from geo.parsing.resolve import Resolver, document_focus
+from geo.parsing.roles import RoleClassifier, RoleInput, parse_roles
+from geo.parsing.rules import Rules, load_rules
 
 if TYPE_CHECKING:
     import geopandas
@@ -81,13 +81,13 @@ class Geoparser:
     demonyms : bool
         Whether "Russian", "Armenians" count as mentions of their country.
     rules : Rules or path, optional
-        Pins and exclusions (see :mod:`geo.rules`).
+        Pins and exclusions (see :mod:`geo.parsing.rules`).
     max_chars : int
         Articles longer than this are parsed in chunks cut on sentence
         boundaries (:func:`chunk_spans`); mention offsets still index the
         whole article.
     roles : str or collection of str, optional
-        Keep only mentions of these roles ("place,actor"; see :mod:`geo.roles`); default all.
+        Keep only mentions of these roles ("place,actor"; see :mod:`geo.parsing.roles`); default all.
 
     Examples
     --------
@@ -212,7 +212,7 @@ class Geoparser:
         A span whose words are not a gazetteer name as a whole falls back to the
         longest name the recogniser finds inside it ("the Cottonport area").
         """
-        from .recognize import Span
+        from geo.parsing.recognize import Span
 
         given = []
         for start, end in spans:
@@ -229,7 +229,7 @@ class Geoparser:
         return [chosen.get((s.start, s.end)) for s in given]
 
     def span_roles(self, text: str, spans: Sequence[tuple[int, int]], places: Sequence[Any]) -> list[Any]:
-        """The :class:`geo.roles.Role` of each given span with its place (as from :meth:`resolve_spans`),
+        """The :class:`geo.parsing.roles.Role` of each given span with its place (as from :meth:`resolve_spans`),
         or None where the place is None (gold-span evaluation of roles)."""
         demonyms = self.recognizer.demonym_keys
 
@@ -243,7 +243,7 @@ class Geoparser:
 
     def focus(self, mentions: list[Mention]) -> tuple[str, Any]:
         """The main country code and main place of one article's mentions."""
-        from .resolve import Resolved
+        from geo.parsing.resolve import Resolved
 
         return document_focus([Resolved(None, m.place, m.kind, m.score) for m in mentions])  # type: ignore[arg-type]
 
@@ -333,7 +333,7 @@ def mention_record(m: Mention) -> dict[str, Any]:
 
 
 def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str, Any]) -> Iterator[Article]:
-    from .articles import article_from_text, read_articles, valid_text
+    from geo.parsing.articles import article_from_text, read_articles, valid_text
 
     if isinstance(inputs, (str, bytes, os.PathLike, Article)):
         inputs = [inputs]
@@ -396,7 +396,7 @@ def parse(
         How files are read, as for :func:`geo.read_articles`.
     roles : str or collection of str, optional
         Keep only mentions of these roles, e.g. ``"place,actor"`` or ``["place"]``
-        (see :mod:`geo.roles`); default all.
+        (see :mod:`geo.parsing.roles`); default all.
 
     Returns
     -------
@@ -418,7 +418,7 @@ def parse(
     else:
         parser = geoparser
     chunk_size = parser.max_chars if max_chars is None else check_max_chars(max_chars)
-    from .output import mentions_frame
+    from geo.output import mentions_frame
 
     read_options = {
         "encoding": encoding,

@@ -50,7 +50,7 @@ Failures
 --------
 An article whose processing raises is written to ``_errors.jsonl`` with the
 reason, and the run goes on; so is every input problem reported by
-:func:`geo.articles.read_articles` (a malformed line, a missing file). A worker
+:func:`geo.parsing.articles.read_articles` (a malformed line, a missing file). A worker
 process that dies (out of memory, a crash in native code) is replaced; the
 articles it held are retried one by one so that only the culprit is recorded
 as failed. Failed articles are not in the manifest, so the next run retries
@@ -118,18 +118,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import GazetteerError, GeoError, IndexCorruptError, InputError, OutputError
-from .limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
-from .model import Article
-from .pipeline import RECORD_FIELDS, check_max_chars, mention_record
+from geo.errors import GazetteerError, GeoError, IndexCorruptError, InputError, OutputError
+from geo.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
+from geo.model import Article
+from geo.parsing.pipeline import RECORD_FIELDS, check_max_chars, mention_record
 
 if TYPE_CHECKING:
     import geopandas
     import pyarrow
     import pyarrow.compute
 
-    from .articles import ArticleProblem
-    from .rules import Rules
+    from geo.parsing.articles import ArticleProblem
+    from geo.parsing.rules import Rules
 
 __all__ = [
     "run_batch",
@@ -283,8 +283,8 @@ def _parser_for(spec: _Spec) -> Any:
 
 
 def _build_parser(spec: _Spec) -> Any:
-    from .gazetteer import Gazetteer
-    from .pipeline import Geoparser
+    from geo.gazetteer.index import Gazetteer
+    from geo.parsing.pipeline import Geoparser
 
     where = f"worker {socket.gethostname()} (pid {os.getpid()})"
     try:
@@ -518,7 +518,7 @@ _GEOMETRY_CACHE_SIZE = 20_000
 
 
 def _article_rows(parser: Any, article: Article, gazetteer: str) -> dict[str, list[Any]]:
-    from .output import mention_geometry
+    from geo.output import mention_geometry
 
     for label, value in (("text", article.text), ("id", article.id), ("title", article.title), ("url", article.url)):
         try:
@@ -853,7 +853,7 @@ class _PartWriter:
         name = f"part-{number:06d}.parquet"
         table = pa.concat_tables(tables) if tables else _part_schema().empty_table()
         target = self.out_dir / name
-        from .atomicio import atomic_path
+        from geo.atomicio import atomic_path
 
         try:
             # Fsynced and renamed, the folder fsynced, before the manifest names it: a listed part is always whole.
@@ -882,7 +882,7 @@ def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from .output import PARQUET_STAMP_KEY
+    from geo.output import PARQUET_STAMP_KEY
 
     distinct = pc.unique(table.column("geometry")).to_pylist()
     shapes = geopandas.GeoDataFrame(geometry=geopandas.GeoSeries.from_wkb(distinct, crs="EPSG:4326"))
@@ -1224,7 +1224,7 @@ def run_batch(
     Parameters
     ----------
     paths : path or iterable of paths
-        Files and folders in any format :func:`geo.articles.read_articles` reads.
+        Files and folders in any format :func:`geo.parsing.articles.read_articles` reads.
     out_dir : path
         Output folder; created if missing. Holds parts, the manifest and ``_errors.jsonl``.
     gazetteer_path : path, optional
@@ -1233,7 +1233,7 @@ def run_batch(
     demonyms : bool
         Whether demonyms ("Russian") count as mentions of their country.
     rules : Rules or path, optional
-        Pins and exclusions (see :mod:`geo.rules`).
+        Pins and exclusions (see :mod:`geo.parsing.rules`).
     default_date : datetime.date or ISO string, optional
         Publication date of articles that carry none.
     jobs : int, optional
@@ -1254,17 +1254,17 @@ def run_batch(
         Show a progress bar on standard error; default: when it is a terminal.
     geoparser_factory : callable, optional
         ``factory(gazetteer, demonyms=..., rules=...)`` building the parser in
-        each worker, for a :class:`~geo.pipeline.Geoparser` subclass; it must
+        each worker, for a :class:`~geo.parsing.pipeline.Geoparser` subclass; it must
         be importable by the workers (a module-level name). Resuming assumes it
         gives the same output each time.
     max_chars : int
         Articles longer than this are parsed in chunks cut on sentence
-        boundaries (see :class:`~geo.pipeline.Geoparser`).
+        boundaries (see :class:`~geo.parsing.pipeline.Geoparser`).
     article_timeout : float or None
         Seconds one article may take; an article that takes longer is stopped
         and written to ``errors.jsonl``, and the run goes on. ``None``: no limit.
     encoding, text_column, date_column, id_column, title_column, url_column : str, optional
-        How the input is read (see :func:`geo.articles.read_articles`).
+        How the input is read (see :func:`geo.parsing.articles.read_articles`).
 
     Returns
     -------
@@ -1286,8 +1286,8 @@ def run_batch(
     """
     from filelock import FileLock, Timeout
 
-    from .rules import Rules as RulesClass
-    from .rules import load_rules
+    from geo.parsing.rules import Rules as RulesClass
+    from geo.parsing.rules import load_rules
 
     started = time.monotonic()
     for name, value in (("batch_size", batch_size), ("part_size", part_size)):
@@ -1388,7 +1388,7 @@ def run_batch(
 
 def _check_out_dir(out: Path) -> None:
     """Make the output folder, and fail now (before the index opens or anything is parsed) if it cannot be written."""
-    from .atomicio import check_output, file_kind
+    from geo.atomicio import check_output, file_kind
 
     if out.exists() and not out.is_dir():
         kind = "a file" if out.is_file() else f"a {file_kind(out.stat().st_mode)}"
@@ -1403,7 +1403,7 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _open_index(path: str | os.PathLike[str] | None) -> Any:
-    from .gazetteer import Gazetteer
+    from geo.gazetteer.index import Gazetteer
 
     if path is None:
         return Gazetteer.open()
@@ -1487,7 +1487,7 @@ def _run_locked(
     progress: bool | None,
     reading: dict[str, Any],
 ) -> BatchSummary:
-    from .articles import read_articles
+    from geo.parsing.articles import read_articles
 
     if not (out / MANIFEST_NAME).exists() and any(_PART_PATTERN.match(p.name) for p in out.iterdir()):
         raise InputError(
@@ -1625,7 +1625,7 @@ class _Counter:
         self.thread.start()
 
     def _count(self, paths: list[str], default_date: dt.date | None, bar: Any, reading: dict[str, Any]) -> None:
-        from .articles import read_articles
+        from geo.parsing.articles import read_articles
 
         total = 0
         for _ in read_articles(paths, default_date=default_date, on_error=lambda problem: None, **reading):

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .names import name_key
+from geo.gazetteer.names import name_key
 
 __all__ = ["record", "source_versions", "read_installed_sources", "SOURCE_PACKAGES"]
 
@@ -523,7 +523,7 @@ def _sum_upper_divisions(records: list[dict[str, Any]]) -> None:
     no population and lose to any village of the same name. Each lower division is counted
     in the upper division whose point is nearest: a fair guess at which one holds it.
     """
-    from .geometry import haversine_km
+    from geo.geometry import haversine_km
 
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rec in records:
@@ -556,7 +556,7 @@ def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, 
     The division sources carry no population, and without one a state would
     rank below any village of the same name.
     """
-    from .geometry import haversine_km
+    from geo.geometry import haversine_km
 
     totals: dict[tuple[str, str], int] = defaultdict(int)
     points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)

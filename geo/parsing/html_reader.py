@@ -8,7 +8,7 @@ publication date from the page's markup (JSON-LD, ``<meta>``, ``<time>``,
 date the story mentions is not when it was published.
 
 The text keeps the page's own paragraphs and line breaks, taken from the caller's
-reader of the whole page (``geo.articles``); a page where trafilatura finds no
+reader of the whole page (``geo.parsing.articles``); a page where trafilatura finds no
 main text (a bare fragment, a page that is all template) is read by that reader
 alone, every visible word.
 

@@ -18,8 +18,8 @@ from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import lexicons
-from .names import name_key
+from geo.parsing import lexicons
+from geo.gazetteer.names import name_key
 
 __all__ = ["Span", "Recognizer", "tokenize", "Token"]
 
@@ -169,7 +169,7 @@ class Recognizer:
     demonyms : bool
         Whether demonyms and adjectives count as mentions of their country.
     ignored : collection of str
-        Name keys a user rules out (see :mod:`geo.rules`).
+        Name keys a user rules out (see :mod:`geo.parsing.rules`).
 
     Examples
     --------

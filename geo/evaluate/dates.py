@@ -12,7 +12,7 @@ Counting
 --------
 A gold timex is *scored* when its type is ``DATE`` and its value a full day
 (``YYYY-MM-DD``). It is *right* when the sentence holding its start (as
-:func:`geo.dates.date_sentences` splits the text) is dated from its own words
+:func:`geo.parsing.dates.date_sentences` splits the text) is dated from its own words
 (``date_source == "text"``) and that date is the gold day. The share of right
 ones is reported overall, by the kind of words (see :func:`timex_kind`) and by
 where the gold day lies: before, on or after the publication day.
@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.dates import DatedSentence, date_sentences
+from geo.parsing.dates import DatedSentence, date_sentences
 from geo.errors import InputError
 
 __all__ = [

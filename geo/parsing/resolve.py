@@ -23,13 +23,13 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import lexicons
-from .gazetteer import Candidate, Gazetteer
-from .geometry import EARTH_RADIUS_KM
-from .model import Place
-from .names import name_key
-from .recognize import Span
-from .rules import Rules
+from geo.parsing import lexicons
+from geo.gazetteer.index import Candidate, Gazetteer
+from geo.geometry import EARTH_RADIUS_KM
+from geo.model import Place
+from geo.gazetteer.names import name_key
+from geo.parsing.recognize import Span
+from geo.parsing.rules import Rules
 
 __all__ = ["Resolver", "Resolved", "WEIGHTS", "document_focus"]
 

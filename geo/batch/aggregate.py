@@ -1,7 +1,7 @@
 """Count mentions per place and day (or ISO week), and per article source.
 
 :func:`aggregate` turns mention records (a batch output folder from
-:func:`geo.batch.run_batch`, a Parquet, JSON Lines or CSV file from
+:func:`geo.batch.run.run_batch`, a Parquet, JSON Lines or CSV file from
 ``geo parse``, or a DataFrame) into a small table, one row per place, period
 and source::
 
@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from geo.errors import InputError
 
 if TYPE_CHECKING:
     import pandas
@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 PERIODS = ("day", "week")
 
 #: Columns that identify a place, in output order (named as in mention records); ``role`` splits
-#: a place's count by what its mentions do there (geo.roles; "" for records written before roles).
+#: a place's count by what its mentions do there (geo.parsing.roles; "" for records written before roles).
 _PLACE_COLUMNS = ("id", "name", "country", "lat", "lon", "kind", "role", "feature", "geometry_type")
 
 #: Every column an aggregate table can have, in order.
@@ -76,7 +76,7 @@ def aggregate(
     ----------
     mentions_or_dir : DataFrame or path
         Mention records (e.g. from :func:`geo.parse` or
-        :func:`geo.batch.read_mentions`), a batch output folder, or a
+        :func:`geo.batch.run.read_mentions`), a batch output folder, or a
         ``.parquet``, ``.jsonl`` or ``.csv`` file written by ``geo parse``.
     by : {"day", "week"}
         The period. For weeks, ``date`` is the Monday of the ISO week and
@@ -86,7 +86,7 @@ def aggregate(
         ``.csv``, else Parquet.
     roles : str or collection of str, optional
         Count only mentions of these roles (``"place,actor"``; see
-        :mod:`geo.roles`). Counts are always split by ``role``.
+        :mod:`geo.parsing.roles`). Counts are always split by ``role``.
 
     Returns
     -------
@@ -119,13 +119,13 @@ def aggregate(
     if by not in PERIODS:
         raise InputError(f"by={by!r} is not a period; choose one of {', '.join(PERIODS)}")
     if out is not None:
-        from .atomicio import check_not_input, check_output
+        from geo.atomicio import check_not_input, check_output
 
         # Before reading: a bad output path fails at once, and never overwrites the input.
         if isinstance(mentions_or_dir, (str, os.PathLike)):
             check_not_input([out], [mentions_or_dir])
         check_output(out, streamable=Path(out).suffix.lower() == ".csv", parents=True)
-    from .roles import parse_roles
+    from geo.parsing.roles import parse_roles
 
     wanted = parse_roles(roles)
     partials = [_count(_with_roles(chunk, wanted, label), by, label) for chunk, label in _chunks(mentions_or_dir)]
@@ -168,7 +168,7 @@ def _chunks(source: Any) -> Iterator[tuple[pandas.DataFrame, str]]:
         )
     path = Path(source)
     if path.is_dir():
-        from .batch import part_paths
+        from geo.batch.run import part_paths
 
         for part in part_paths(path):
             yield _read_parquet(part), str(part)
@@ -281,7 +281,7 @@ def _keys(partials: list[pandas.DataFrame], by: str) -> list[str]:
 
 
 def _write(table: pandas.DataFrame, path: Path) -> None:
-    from .atomicio import atomic_open, atomic_path
+    from geo.atomicio import atomic_open, atomic_path
 
     if path.suffix.lower() == ".csv":
         # CSV streams into a device or FIFO too; Parquet's readers seek, so it needs a regular file.

@@ -19,7 +19,7 @@ al.; the GeoWebNews corpus), every mention gets a role:
 
 The classifier reads a few words on each side of a mention with compiled
 regular expressions, and looks the words up in cue lists kept as plain text in
-``geo/data/role_*.txt`` (one word a line, with comments on what belongs
+``geo/parsing/data/role_*.txt`` (one word a line, with comments on what belongs
 there). Cues are tried from the most to the least telling: a capitalised
 name around the place (a building's name keeps it a place: "Norfolk High
 School"), demonym use, a possessive, the noun it modifies, the preposition
@@ -50,8 +50,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-from .errors import InputError
-from .lexicons import organisation_words, person_titles, read_word_list
+from geo.errors import InputError
+from geo.parsing.lexicons import organisation_words, person_titles, read_word_list
 
 __all__ = ["ROLES", "Role", "RoleClassifier", "RoleCues", "RoleInput", "parse_roles", "role_cues"]
 
@@ -139,12 +139,12 @@ def _noun_forms(words: Iterable[str]) -> frozenset[str]:
 
 
 def _packaged(name: str) -> frozenset[str]:
-    return read_word_list(resources.files("geo").joinpath("data").joinpath(name))
+    return read_word_list(resources.files("geo.parsing").joinpath("data").joinpath(name))
 
 
 @dataclass(frozen=True)
 class RoleCues:
-    """The cue lists, as read from ``geo/data/role_*.txt`` (see each file's comment)."""
+    """The cue lists, as read from ``geo/parsing/data/role_*.txt`` (see each file's comment)."""
 
     actor_verbs: frozenset[str]
     place_verbs: frozenset[str]
@@ -159,8 +159,8 @@ class RoleCues:
     name_words: frozenset[str]
     located_names: frozenset[str]
     seat_codes: frozenset[str]
-    titles: frozenset[str]  # person titles, lower case without a final dot, from geo/data/person_titles.txt
-    organisation_words: frozenset[str]  # as written, from geo/data/organisation_words.txt
+    titles: frozenset[str]  # person titles, lower case without a final dot, from geo/parsing/data/person_titles.txt
+    organisation_words: frozenset[str]  # as written, from geo/parsing/data/organisation_words.txt
 
 
 @lru_cache(maxsize=1)

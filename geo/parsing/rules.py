@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RulesError
-from .model import Place
-from .names import name_key
+from geo.errors import RulesError
+from geo.model import Place
+from geo.gazetteer.names import name_key
 
 __all__ = ["Rules", "load_rules"]
 

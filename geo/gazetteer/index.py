@@ -11,7 +11,7 @@ by path (or met at query time) is an error that says how to rebuild it.
 
 Examples
 --------
->>> from geo.gazetteer import Gazetteer
+>>> from geo.gazetteer.index import Gazetteer
 >>> gaz = Gazetteer.open()
 >>> gaz.lookup("Moscow")[0].country
 'RU'
@@ -36,19 +36,19 @@ from typing import Any
 import marisa_trie
 from filelock import FileLock
 
-from .atomicio import atomic_path, check_output
-from .curated import (
+from geo.atomicio import atomic_path, check_output
+from geo.gazetteer.curated import (
     check_references,
     curated_files,
     hash_files,
     read_aliases,
     read_curated_dir,
 )
-from .errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
-from .model import Place
-from .names import name_key
-from .resources import curated_dir
-from .sources import read_installed_sources, source_versions
+from geo.errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
+from geo.model import Place
+from geo.gazetteer.names import name_key
+from geo.resources import curated_dir
+from geo.gazetteer.sources import read_installed_sources, source_versions
 
 __all__ = [
     "Candidate",
@@ -309,7 +309,7 @@ def build_index(
     geonames : paths, optional
         Files of a full GeoNames dump; their places replace the packaged city extract.
     records : iterable of dict, optional
-        Place records (see :func:`geo.sources.record`) to index instead of the
+        Place records (see :func:`geo.gazetteer.sources.record`) to index instead of the
         installed sources: small fixture gazetteers for tests.
 
     Examples
@@ -336,7 +336,7 @@ def build_index(
     if records is not None:
         records = list(records)
     elif dump:
-        from .geonames_dump import read_geonames_dump
+        from geo.gazetteer.geonames_dump import read_geonames_dump
 
         progress(f"reading the GeoNames dump {', '.join(str(p) for p in dump)}")
         records = list(read_geonames_dump(dump, installed=read_installed_sources()))
@@ -766,7 +766,7 @@ class Gazetteer:
         """
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise InputError(f"point ({lat}, {lon}) is outside the globe; give latitude in [-90, 90] and longitude in [-180, 180]")
-        from .geometry import haversine_km
+        from geo.geometry import haversine_km
 
         def in_box(lat_deg: float, lon_deg: float) -> list[tuple[Any, ...]]:
             # Longitude ranges that cross the antimeridian are split in two.

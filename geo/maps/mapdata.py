@@ -1,7 +1,7 @@
 """Build the data behind the time-stamped map, with no browser and no folium.
 
 :func:`build_map_data` turns place mentions into one JSON-ready dict that the
-map's own script (``geo/static/geo-time.js``) draws. Everything about time is
+map's own script (``geo/maps/static/geo-time.js``) draws. Everything about time is
 decided here, in plain Python that tests can check:
 
 * Dates are ISO 8601 strings (``YYYY-MM-DD``) and are compared as ISO strings
@@ -89,8 +89,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from geo import basemap
-from geo.basemap import round_geometry
+from geo.maps import basemap
+from geo.maps.basemap import round_geometry
 from geo.errors import InputError
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""Scoring against annotated corpora: geoparsing and dates."""

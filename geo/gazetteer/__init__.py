@@ -1,0 +1,1 @@
+"""The gazetteer: its sources, curated data, the SQLite index, queries and the geopy geocoder."""

@@ -1,0 +1,1 @@
+"""Mentions to maps: map data, the folium time layer, rendering, pictures, basemap, static assets."""

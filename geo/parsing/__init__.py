@@ -1,0 +1,1 @@
+"""From article to mentions: reading, sentences and dates, recognition, resolution, rules, roles."""
