@@ -29,11 +29,59 @@ from geo.model import Article
 from geo.parsing.pipeline import Geoparser
 
 PLACES = [
-    "Paris", "Berlin", "Kyiv", "Kharkiv", "Odesa", "Lviv", "Tokyo", "Osaka", "Nairobi", "Mombasa", "Lima",
-    "Cusco", "Cairo", "Alexandria", "Istanbul", "Ankara", "London", "Leeds", "Madrid", "Seville", "Lagos",
-    "Kano", "Dakar", "Accra", "Tripoli", "Derna", "Khartoum", "Aleppo", "Homs", "Mosul", "Basra", "Tbilisi",
-    "Yerevan", "Goris", "Baku", "Ganja", "Almaty", "Tashkent", "Kabul", "Herat", "Quetta", "Lahore", "Dhaka",
-    "Hanoi", "Manila", "Jakarta", "Perth", "Auckland", "Quito", "Bogota", "Caracas", "Havana", "Denver",
+    "Paris",
+    "Berlin",
+    "Kyiv",
+    "Kharkiv",
+    "Odesa",
+    "Lviv",
+    "Tokyo",
+    "Osaka",
+    "Nairobi",
+    "Mombasa",
+    "Lima",
+    "Cusco",
+    "Cairo",
+    "Alexandria",
+    "Istanbul",
+    "Ankara",
+    "London",
+    "Leeds",
+    "Madrid",
+    "Seville",
+    "Lagos",
+    "Kano",
+    "Dakar",
+    "Accra",
+    "Tripoli",
+    "Derna",
+    "Khartoum",
+    "Aleppo",
+    "Homs",
+    "Mosul",
+    "Basra",
+    "Tbilisi",
+    "Yerevan",
+    "Goris",
+    "Baku",
+    "Ganja",
+    "Almaty",
+    "Tashkent",
+    "Kabul",
+    "Herat",
+    "Quetta",
+    "Lahore",
+    "Dhaka",
+    "Hanoi",
+    "Manila",
+    "Jakarta",
+    "Perth",
+    "Auckland",
+    "Quito",
+    "Bogota",
+    "Caracas",
+    "Havana",
+    "Denver",
 ]
 VERBS = ["talks were held in", "protests spread to", "floods reached", "officials flew to", "shelling hit"]
 
@@ -66,14 +114,16 @@ def main() -> None:
     seed = 0
     print(f"{'size':>10} {'mode':>8} {'cold s':>8} {'warm s':>8} {'s/MB warm':>10} {'mentions':>9}")
     for size in args.sizes:
-        for mode in (["chunked"] if args.no_whole else ["whole", "chunked"]):
+        for mode in ["chunked"] if args.no_whole else ["whole", "chunked"]:
             parser.max_chars = args.chunk if mode == "chunked" else size + 1
             figures = []
             for _ in range(2):
                 seed += 1
                 figures.append(timed(parser, article(size, seed)))
             (cold, _), (warm, mentions) = figures
-            print(f"{size:>10,} {mode:>8} {cold:>8.2f} {warm:>8.2f} {warm / size * 1e6:>10.2f} {mentions:>9,}", flush=True)
+            print(
+                f"{size:>10,} {mode:>8} {cold:>8.2f} {warm:>8.2f} {warm / size * 1e6:>10.2f} {mentions:>9,}", flush=True
+            )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,8 @@ FALLBACK_DAY = dt.date(2020, 6, 15)
 def load_articles(corpora: Path) -> list[tuple[str, dt.date]]:
     """Every distinct article text of the corpora folder, with its publication day."""
     sys.path.insert(0, str(ROOT))
-    from geo.evaluate.geoparsing import read_corpus
     from geo.evaluate.dates import read_timeml_folder
+    from geo.evaluate.geoparsing import read_corpus
 
     articles: dict[str, dt.date] = {}
     for xml in sorted(corpora.glob("*.xml")):
@@ -91,7 +91,9 @@ def report(label: str, figures: dict[str, float]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="folder of the development corpora")
-    parser.add_argument("--baseline", type=Path, help="another dates.py to measure the same way, e.g. ../main/geo/dates.py")
+    parser.add_argument(
+        "--baseline", type=Path, help="another dates.py to measure the same way, e.g. ../main/geo/dates.py"
+    )
     parser.add_argument("--module", type=Path, default=ROOT / "geo" / "dates.py", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run, for the parent process
     args = parser.parse_args()

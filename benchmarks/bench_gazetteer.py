@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 OPEN_AND_LOOKUP = r"""
 import json, random, statistics, sys, time
@@ -52,14 +49,23 @@ def main() -> None:
         build_s = time.perf_counter() - t
         info = gaz.info()
         out = subprocess.run(
-            [sys.executable, "-c", OPEN_AND_LOOKUP, str(gaz.path), str(args.names)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", OPEN_AND_LOOKUP, str(gaz.path), str(args.names)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         res = json.loads(out.stdout)
     print(f"build (sources + curated -> SQLite)   {build_s:8.1f} s   (target <= 60 s)")
-    print(f"index size                            {info['size_mb']:8.1f} MB  ({info['places']:,} places, {info['names']:,} names)")
+    print(
+        f"index size                            {info['size_mb']:8.1f} MB  ({info['places']:,} places, {info['names']:,} names)"
+    )
     print(f"cold open + first lookup (new proc)   {res['cold_open_s'] * 1e3:8.1f} ms")
-    print(f"lookup, first time, median / p95      {res['first_lookup_median_ms']:8.3f} / {res['first_lookup_p95_ms']:.3f} ms")
-    print(f"lookup, warm, median / p95            {res['warm_lookup_median_ms']:8.3f} / {res['warm_lookup_p95_ms']:.3f} ms  (target median <= 1 ms)")
+    print(
+        f"lookup, first time, median / p95      {res['first_lookup_median_ms']:8.3f} / {res['first_lookup_p95_ms']:.3f} ms"
+    )
+    print(
+        f"lookup, warm, median / p95            {res['warm_lookup_median_ms']:8.3f} / {res['warm_lookup_p95_ms']:.3f} ms  (target median <= 1 ms)"
+    )
     print(f"recogniser name keys load             {res['name_keys_load_s'] * 1e3:8.1f} ms")
 
 

@@ -39,7 +39,7 @@ def build_article(megabytes: float, seed: int) -> str:
     return next(recombined_articles(1, size=int(megabytes * 1_000_000), seed=seed))
 
 
-def timed_parse(parser, text: str) -> dict[str, float]:  # noqa: ANN001 (a geo.parsing.pipeline.Geoparser)
+def timed_parse(parser, text: str) -> dict[str, float]:
     """Stage times of one article: the steps of ``Geoparser.parse_article``, timed one by one."""
     from geo.parsing.dates import date_at, date_sentences
 
@@ -85,7 +85,9 @@ def main() -> int:
     # And one long article, so that the k-d tree's first use (importing numpy and scipy) is not timed.
     parser.parse_text(build_article(0.1, seed=1))
     sizes = [float(s) for s in args.sizes.split(",")]
-    header = f"{'MB':>6}{'spans':>9}{'mentions':>10}{'dates s':>9}{'recog s':>9}{'resolve s':>10}{'CPU s':>8}{'CPU s/MB':>9}"
+    header = (
+        f"{'MB':>6}{'spans':>9}{'mentions':>10}{'dates s':>9}{'recog s':>9}{'resolve s':>10}{'CPU s':>8}{'CPU s/MB':>9}"
+    )
     print(header + f"{'wall s':>8}{'peak RSS':>10}")
     per_mb = []
     for n, size in enumerate(sizes):

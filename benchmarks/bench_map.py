@@ -34,14 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.maps.basemap import countries  # noqa: E402
-from geo.maps.mapdata import build_map_data  # noqa: E402
-from geo.maps.render import CHROMIUM_ARGS, CHROMIUM_PATH, build_map, save_map  # noqa: E402
+from geo.maps.basemap import countries
+from geo.maps.mapdata import build_map_data
+from geo.maps.render import CHROMIUM_ARGS, CHROMIUM_PATH, build_map, save_map
 
-WORDS = (
-    "officials said talks would resume after the ministers met near the border where troops had gathered "
-    "while aid convoys waited for permission to cross and diplomats warned of a long winter ahead"
-).split()
+WORDS = ["officials", "said", "talks", "would", "resume", "after", "the", "ministers", "met", "near", "the", "border", "where", "troops", "had", "gathered", "while", "aid", "convoys", "waited", "for", "permission", "to", "cross", "and", "diplomats", "warned", "of", "a", "long", "winter", "ahead"]
 
 
 def _capitals() -> list[tuple[str, str, float, float]]:
@@ -146,8 +143,15 @@ def browser_time(path: Path, timeout: float = 120.0, shot: Path | None = None, s
             profile,
             executable_path=CHROMIUM_PATH,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--enable-precise-memory-info",
+            ],  # fmt: skip
             viewport={"width": 1400, "height": 900},
         )
         try:
@@ -313,7 +317,9 @@ def page_figures(path: Path, driver: str, steps: int = 20, timeout: float = 300.
             "label": label}  # fmt: skip
 
 
-def compare_with_timedimension(rows: list[dict], data: dict, ours: Path, ours_build_s: float, out: Path, browser: bool) -> None:
+def compare_with_timedimension(
+    rows: list[dict], data: dict, ours: Path, ours_build_s: float, out: Path, browser: bool
+) -> None:
     """Print our map and folium's TimestampedGeoJson side by side on the same mentions."""
     t = time.perf_counter()
     page = timedimension_page(rows, int(data["window"]["days"]), "TimestampedGeoJson")

@@ -82,9 +82,11 @@ def in_process(articles: list[Article]) -> None:
         for article in part:
             mentions += len(parser.parse_article(article))
         seconds = time.perf_counter() - began
-        print(f"in-process {label}: {len(part)} articles, {mentions} mentions, {len(part) / seconds:.1f} articles/s; "
-              f"roles {spent[0] * 1000:.1f} ms = {100 * spent[0] / seconds:.1f}% of parse time "
-              f"({1e6 * spent[0] / max(mentions, 1):.1f} µs a mention)")
+        print(
+            f"in-process {label}: {len(part)} articles, {mentions} mentions, {len(part) / seconds:.1f} articles/s; "
+            f"roles {spent[0] * 1000:.1f} ms = {100 * spent[0] / seconds:.1f}% of parse time "
+            f"({1e6 * spent[0] / max(mentions, 1):.1f} µs a mention)"
+        )
 
 
 def cli_runs(articles: list[Article], baseline: str | None, repeat: int) -> None:
@@ -92,7 +94,10 @@ def cli_runs(articles: list[Article], baseline: str | None, repeat: int) -> None
         source = Path(tmp) / "articles.jsonl"
         with source.open("w", encoding="utf-8") as handle:
             for a in articles:
-                handle.write(json.dumps({"id": a.id, "text": a.text, "date": a.published.isoformat() if a.published else None}) + "\n")
+                handle.write(
+                    json.dumps({"id": a.id, "text": a.text, "date": a.published.isoformat() if a.published else None})
+                    + "\n"
+                )
         checkouts = [("this checkout", str(ROOT))] + ([("baseline", baseline)] if baseline else [])
         best: dict[str, float] = {}
         best_cpu: dict[str, float] = {}
@@ -102,21 +107,32 @@ def cli_runs(articles: list[Article], baseline: str | None, repeat: int) -> None
                 out = Path(tmp) / "out.jsonl"
                 began = time.perf_counter()
                 cpu_before = _children_cpu()
-                subprocess.run([sys.executable, "-m", "geo", "parse", str(source), "-o", str(out)], env=env, check=True,
-                               cwd=src, capture_output=True)
+                subprocess.run(
+                    [sys.executable, "-m", "geo", "parse", str(source), "-o", str(out)],
+                    env=env,
+                    check=True,
+                    cwd=src,
+                    capture_output=True,
+                )
                 seconds = time.perf_counter() - began
                 cpu = _children_cpu() - cpu_before
                 best[label] = min(best.get(label, seconds), seconds)
                 best_cpu[label] = min(best_cpu.get(label, cpu), cpu)
                 has_roles = '"role"' in out.read_text(encoding="utf-8").split("\n", 1)[0]
-                print(f"geo parse ({label}{', with roles' if has_roles else ', no roles'}): {seconds:.2f} s wall, "
-                      f"{cpu:.2f} s CPU, {len(articles) / seconds:.1f} articles/s (process start and index opening included)")
+                print(
+                    f"geo parse ({label}{', with roles' if has_roles else ', no roles'}): {seconds:.2f} s wall, "
+                    f"{cpu:.2f} s CPU, {len(articles) / seconds:.1f} articles/s (process start and index opening included)"
+                )
         for label, seconds in best.items():
-            print(f"fastest, {label}: {len(articles) / seconds:.1f} articles/s wall, "
-                  f"{len(articles) / best_cpu[label]:.1f} articles per CPU second")
+            print(
+                f"fastest, {label}: {len(articles) / seconds:.1f} articles/s wall, "
+                f"{len(articles) / best_cpu[label]:.1f} articles per CPU second"
+            )
         if len(best) == 2:
-            print(f"this checkout / baseline: wall time {best['this checkout'] / best['baseline']:.3f}, "
-                  f"CPU time {best_cpu['this checkout'] / best_cpu['baseline']:.3f} (CPU time is less hurt by a busy machine)")
+            print(
+                f"this checkout / baseline: wall time {best['this checkout'] / best['baseline']:.3f}, "
+                f"CPU time {best_cpu['this checkout'] / best_cpu['baseline']:.3f} (CPU time is less hurt by a busy machine)"
+            )
 
 
 def _children_cpu() -> float:

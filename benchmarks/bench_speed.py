@@ -58,10 +58,10 @@ print(json.dumps({"seconds": seconds, "mentions": len(mentions), "rss_mb": peak 
 """
 
 
-def _timed(function, into: dict[str, float], stage: str):  # noqa: ANN001, ANN202
+def _timed(function, into: dict[str, float], stage: str):
     """``function``, adding the CPU time of each call to ``into[stage]``."""
 
-    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003
         began = time.process_time()
         try:
             return function(*args, **kwargs)
@@ -105,7 +105,9 @@ def summarise(label: str, rows: list[dict[str, float]]) -> None:
     per_article = {s: 1e3 * sum(r[s] for r in rows) / len(rows) for s in STAGES}
     total = sum(per_article.values())
     parts = ", ".join(f"{s} {per_article[s]:.2f}" for s in STAGES)
-    print(f"  {label}: {len(rows):,} articles, CPU ms per article: {parts}; total {total:.2f} ms = {1e3 / total:,.0f} articles/s")
+    print(
+        f"  {label}: {len(rows):,} articles, CPU ms per article: {parts}; total {total:.2f} ms = {1e3 / total:,.0f} articles/s"
+    )
 
 
 class TreeCPU:
@@ -163,8 +165,14 @@ def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool) -
     runs = []
     for _ in range(5):
         began = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", FIRST_ARTICLE, text, cache_dir or ""], capture_output=True, text=True,
-                             check=True, env=env, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_ARTICLE, text, cache_dir or ""],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
         wall = time.perf_counter() - began
         runs.append({**json.loads(out.stdout.strip().splitlines()[-1]), "wall": wall})
     return {
@@ -187,7 +195,9 @@ def main() -> int:
         return 0
     # Built (if needed) in a child process, before anything is timed.
     opener = f"from geo.gazetteer.index import Gazetteer; g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
-    index = subprocess.run([sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()[-1]
+    index = subprocess.run(
+        [sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()[-1]
 
     texts = distinct_articles(args.n)
     assert len(set(texts)) == len(texts), "articles must be distinct"
@@ -211,8 +221,12 @@ def main() -> int:
         cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
-        run = subprocess.run([*geo, "parse", str(corpus), "--format", "jsonl", "-o", str(work / "out.jsonl"), *cache],
-                             capture_output=True, text=True, cwd=ROOT)
+        run = subprocess.run(
+            [*geo, "parse", str(corpus), "--format", "jsonl", "-o", str(work / "out.jsonl"), *cache],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         seconds = time.perf_counter() - began
         if run.returncode not in (0, 1):
             print(run.stderr[-2000:])
@@ -221,8 +235,12 @@ def main() -> int:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
         rate = len(texts) / seconds
-        print(f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), {lines:,} mentions")
-        print(f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second (what a busy machine's wall time hides)")
+        print(
+            f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), {lines:,} mentions"
+        )
+        print(
+            f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second (what a busy machine's wall time hides)"
+        )
 
         if not args.skip_batch:
             from bench_batch import TreeMemory

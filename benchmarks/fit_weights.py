@@ -14,10 +14,10 @@ import argparse
 import itertools
 from pathlib import Path
 
-from geo.gazetteer import index as gazetteer_module
-from geo.parsing import resolve
 from geo.evaluate.geoparsing import read_corpus
+from geo.gazetteer import index as gazetteer_module
 from geo.geometry import haversine_km
+from geo.parsing import resolve
 from geo.parsing.pipeline import Geoparser
 
 STEPS = (-1.0, -0.5, 0.5, 1.0)
@@ -49,7 +49,9 @@ def main() -> None:
     best = accuracy(parser, corpora)
     print(f"start: {best:.4f}")
     for _ in range(args.rounds):
-        for table, name in itertools.chain(((resolve.WEIGHTS, n) for n in TUNED), ((gazetteer_module._FEATURE_WEIGHT, f) for f in FEATURES)):
+        for table, name in itertools.chain(
+            ((resolve.WEIGHTS, n) for n in TUNED), ((gazetteer_module._FEATURE_WEIGHT, f) for f in FEATURES)
+        ):
             base = table.get(name, 0.0)
             for step in STEPS:
                 table[name] = base + step

@@ -148,14 +148,18 @@ def _resolve(target: str | os.PathLike[str], *, streamable: bool, parents: bool)
     if st is None:
         if not path.parent.is_dir():
             if not parents:
-                raise OutputError(f"cannot write {named}: its folder {path.parent} does not exist; create it first or write elsewhere")
+                raise OutputError(
+                    f"cannot write {named}: its folder {path.parent} does not exist; create it first or write elsewhere"
+                )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise OutputError(_message(named, err)) from err
         return _Target(named, path, "new", 0o666 & ~_umask())
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"cannot write {named}: it is a folder; give a file name, e.g. {named / ('out' + (named.suffix or '.txt'))}")
+        raise OutputError(
+            f"cannot write {named}: it is a folder; give a file name, e.g. {named / ('out' + (named.suffix or '.txt'))}"
+        )
     if stat.S_ISREG(st.st_mode) and not _names_a_descriptor(named):
         return _Target(named, path, "file", stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid))
     what = "file given as an open descriptor" if stat.S_ISREG(st.st_mode) else file_kind(st.st_mode)
@@ -175,7 +179,9 @@ def _message(named: Path, err: OSError) -> str:
     if err.errno in _FULL:
         advice = "the disk, your quota or the file-size limit is full; free space or write elsewhere"
     elif err.errno in _DENIED:
-        advice = f"the folder {Path(os.path.realpath(named)).parent} is not writable; fix its permissions or write elsewhere"
+        advice = (
+            f"the folder {Path(os.path.realpath(named)).parent} is not writable; fix its permissions or write elsewhere"
+        )
     elif err.errno == errno.EISDIR:
         advice = "it is a folder; give a file name"
     elif err.errno == errno.ENOENT:
@@ -416,14 +422,19 @@ def atomic_open(
     if resolved.kind == "stream":
         try:
             # Append mode: no truncation, so "geo ... -o /dev/stdout >> log" keeps the log's start.
-            with open(resolved.path, mode.replace("w", "a"), encoding=encoding, newline=newline, errors=errors) as handle:
+            with open(
+                resolved.path, mode.replace("w", "a"), encoding=encoding, newline=newline, errors=errors
+            ) as handle:
                 yield handle
         except OSError as err:
             if isinstance(err, OutputError) or not _about_output(err, resolved.path, resolved.named):
                 raise
             raise OutputError(_message(resolved.named, err)) from err
         return
-    with atomic_path(target, parents=parents) as tmp, open(tmp, mode, encoding=encoding, newline=newline, errors=errors) as handle:
+    with (
+        atomic_path(target, parents=parents) as tmp,
+        open(tmp, mode, encoding=encoding, newline=newline, errors=errors) as handle,
+    ):
         yield handle
 
 
@@ -491,7 +502,9 @@ def check_not_input(
                     f"the output {output} is the input {item}: writing it would destroy the input; give another output path"
                 )
             if reads is not None and os.path.isdir(item):
-                inside = real.relative_to(os.path.realpath(item)) if real.is_relative_to(os.path.realpath(item)) else None
+                inside = (
+                    real.relative_to(os.path.realpath(item)) if real.is_relative_to(os.path.realpath(item)) else None
+                )
                 if inside is not None and not any(part.startswith(".") for part in inside.parts) and reads(real):
                     raise InputError(
                         f"the output {output} is inside the input folder {item} and is read from it as an input: "

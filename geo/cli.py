@@ -45,11 +45,17 @@ def _gazetteer_from(args: argparse.Namespace):  # noqa: ANN202 - avoids importin
 def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from geo.gazetteer.index import INDEX_NAME, Gazetteer, build_index, default_cache_dir
 
-    path = Path(args.index) if args.index else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()) / INDEX_NAME
+    path = (
+        Path(args.index)
+        if args.index
+        else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()) / INDEX_NAME
+    )
     if args.geonames:
         missing = [p for p in args.geonames if not Path(p).exists()]
         if missing:
-            raise GeoError(f"GeoNames file(s) {', '.join(missing)} not found; give the paths of the downloaded dump files")
+            raise GeoError(
+                f"GeoNames file(s) {', '.join(missing)} not found; give the paths of the downloaded dump files"
+            )
         build_index(path, curated=args.curated, geonames=args.geonames)
         gaz = Gazetteer(path)
     else:
@@ -116,7 +122,10 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", help="gazetteer index file (default: CACHE_DIR/gazetteer.sqlite)")
     parser.add_argument("--cache-dir", help="where the index is cached (default: $GEO_CACHE_DIR or ~/.cache/geo)")
     parser.add_argument(
-        "--curated", action="append", metavar="DIR", help="a folder of your own curated .geojson files (repeatable; or GEO_CURATED)"
+        "--curated",
+        action="append",
+        metavar="DIR",
+        help="a folder of your own curated .geojson files (repeatable; or GEO_CURATED)",
     )
 
 
@@ -167,7 +176,13 @@ def _parse_date(value: str | None):  # noqa: ANN202
 def _geoparser(args: argparse.Namespace):  # noqa: ANN202
     from geo.parsing.pipeline import Geoparser
 
-    return Geoparser(_gazetteer_from(args), demonyms=not args.no_demonyms, rules=args.rules, max_chars=args.max_chars, roles=getattr(args, "roles", None))
+    return Geoparser(
+        _gazetteer_from(args),
+        demonyms=not args.no_demonyms,
+        rules=args.rules,
+        max_chars=args.max_chars,
+        roles=getattr(args, "roles", None),
+    )
 
 
 _READING_OPTIONS = ("encoding", "text_column", "date_column", "id_column", "title_column", "url_column")
@@ -195,8 +210,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         from geo.batch.run import run_batch
 
         if args.roles:
-            raise GeoError("--roles does not apply to batch runs, which keep every role in the 'role' column; "
-                           "leave it out and filter when reading (geo aggregate --roles, or the role column)")
+            raise GeoError(
+                "--roles does not apply to batch runs, which keep every role in the 'role' column; "
+                "leave it out and filter when reading (geo aggregate --roles, or the role column)"
+            )
         summary = run_batch(
             args.paths,
             args.output,
@@ -244,7 +261,10 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")
     table = aggregate(args.source, by=args.by, out=args.output, roles=args.roles)  # checks the output first
-    print(f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}", file=sys.stderr)
+    print(
+        f"{len(table)} rows ({int(table['count'].sum()) if len(table) else 0} mentions) -> {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -261,8 +281,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         # annotators marked none would count every "Russian" as a false positive.
         fmt = corpus_format(args.corpus)
         args.demonyms = "on" if ANNOTATES_DEMONYMS.get(fmt, True) else "off"
-        print(f"{args.corpus}: {fmt} layout, whose annotation scheme {'marks' if args.demonyms == 'on' else 'has no'} "
-              f"demonyms: demonyms {args.demonyms} (choose with --demonyms on|off)", file=sys.stderr)
+        print(
+            f"{args.corpus}: {fmt} layout, whose annotation scheme {'marks' if args.demonyms == 'on' else 'has no'} "
+            f"demonyms: demonyms {args.demonyms} (choose with --demonyms on|off)",
+            file=sys.stderr,
+        )
     args.no_demonyms = args.demonyms == "off"
     parser = _geoparser(args)
     if args.gold_spans:
@@ -271,8 +294,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             spans = [(t.start, t.end) for t in article.toponyms]
             places = parser.resolve_spans(article.text, spans)
             roles = parser.span_roles(article.text, spans, places)
-            return [None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
-                    for t, p, r in zip(article.toponyms, places, roles)]
+            return [
+                None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
+                for t, p, r in zip(article.toponyms, places, roles)
+            ]
 
         scores = evaluate_gold_spans(args.corpus, resolve, limit=args.limit)
     else:
@@ -290,18 +315,29 @@ def _add_parse_options(parser: argparse.ArgumentParser) -> None:
     from geo.limits import DEFAULT_MAX_CHARS
 
     _add_index_options(parser)
-    parser.add_argument("--no-demonyms", action="store_true", help="do not count demonyms (Russian, Armenians) as mentions")
+    parser.add_argument(
+        "--no-demonyms", action="store_true", help="do not count demonyms (Russian, Armenians) as mentions"
+    )
     parser.add_argument("--rules", metavar="FILE", help="pins and exclusions (see README: Rules files)")
-    parser.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, metavar="N",
-                        help=f"parse longer articles in chunks cut at sentence ends (default {DEFAULT_MAX_CHARS:,})")
+    parser.add_argument(
+        "--max-chars",
+        type=int,
+        default=DEFAULT_MAX_CHARS,
+        metavar="N",
+        help=f"parse longer articles in chunks cut at sentence ends (default {DEFAULT_MAX_CHARS:,})",
+    )
 
 
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("reading the input")
     group.add_argument("--encoding", help="encoding of text inputs (default: by byte-order mark, else UTF-8)")
     for field in ("text", "date", "id", "title", "url"):
-        group.add_argument(f"--{field}-column", default=field, metavar="NAME",
-                           help=f"field or column of the article's {field} in JSON Lines, CSV, Parquet (default {field})")
+        group.add_argument(
+            f"--{field}-column",
+            default=field,
+            metavar="NAME",
+            help=f"field or column of the article's {field} in JSON Lines, CSV, Parquet (default {field})",
+        )
 
 
 def _register_parse(sub) -> None:  # noqa: ANN001
@@ -312,13 +348,22 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     parse.add_argument("--format", choices=["jsonl", "geojson", "csv", "gpkg", "parquet"], default="jsonl")
     parse.add_argument("-o", "--output", help="output file (default: standard output)")
     parse.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
-    parse.add_argument("--roles", metavar="LIST", help="keep only mentions of these roles, e.g. place,actor (place, actor, affiliation, name)")
+    parse.add_argument(
+        "--roles",
+        metavar="LIST",
+        help="keep only mentions of these roles, e.g. place,actor (place, actor, affiliation, name)",
+    )
     batch = parse.add_argument_group("batch runs (--format parquet -o OUTDIR): streaming, resumable, on every core")
     batch.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
     batch.add_argument("--dask", choices=["local"], help="run on a Dask LocalCluster on this machine")
-    batch.add_argument("--article-timeout", type=float, default=DEFAULT_ARTICLE_TIMEOUT, metavar="SECONDS",
-                       help=f"stop an article that takes longer and record it in errors.jsonl (default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)")
+    batch.add_argument(
+        "--article-timeout",
+        type=float,
+        default=DEFAULT_ARTICLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop an article that takes longer and record it in errors.jsonl (default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)",
+    )
     _add_parse_options(parse)
     _add_reading_options(parse)
     parse.set_defaults(func=_cmd_parse)
@@ -326,20 +371,30 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     agg = sub.add_parser("aggregate", help="mention counts per place and day or week (and source), to Parquet")
     agg.add_argument("source", help="a batch output folder, or a .parquet / .jsonl / .csv of mentions from geo parse")
     agg.add_argument("--by", choices=["day", "week"], default="day")
-    agg.add_argument("--roles", metavar="LIST", help="count only mentions of these roles, e.g. place (counts are split by role)")
+    agg.add_argument(
+        "--roles", metavar="LIST", help="count only mentions of these roles, e.g. place (counts are split by role)"
+    )
     agg.add_argument("-o", "--output", required=True, help="the Parquet file to write")
     agg.set_defaults(func=_cmd_aggregate)
 
-    ev = sub.add_parser("evaluate", help="score the geoparser on an annotated corpus (LGL, GeoVirus, TR-News, GeoWebNews)")
+    ev = sub.add_parser(
+        "evaluate", help="score the geoparser on an annotated corpus (LGL, GeoVirus, TR-News, GeoWebNews)"
+    )
     ev.add_argument("corpus")
-    ev.add_argument("--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)")
+    ev.add_argument(
+        "--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)"
+    )
     ev.add_argument("--dates", action="store_true",
                     help="CORPUS is a folder of TimeML (.tml) news: score the date model (as geo evaluate-dates)")  # fmt: skip
     ev.add_argument("--limit", type=int, help="first N articles only")
     ev.add_argument("--json", action="store_true")
-    ev.add_argument("--demonyms", choices=["auto", "on", "off"], default="auto",
-                    help="count demonyms (Russian, Iraqi) as mentions; auto: as the corpus's annotation scheme does "
-                         "(LGL, TR-News, GeoWebNews: on; GeoVirus: off)")
+    ev.add_argument(
+        "--demonyms",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="count demonyms (Russian, Iraqi) as mentions; auto: as the corpus's annotation scheme does "
+        "(LGL, TR-News, GeoWebNews: on; GeoVirus: off)",
+    )
     _add_parse_options(ev)
     ev.set_defaults(func=_cmd_evaluate)
 
@@ -374,7 +429,9 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
         frame = pd.read_parquet(table)
         missing = {"lat", "lon"} - set(frame.columns)
         if missing:
-            raise GeoError(f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)")
+            raise GeoError(
+                f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)"
+            )
         frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
         found.records.extend(frame.to_dict("records"))
         found.read += 1
@@ -409,8 +466,8 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from geo.atomicio import check_not_input, check_output
-    from geo.output import read_as_article
     from geo.maps.render import save_embed, save_map, save_png
+    from geo.output import read_as_article
 
     outputs = [args.output, args.embed, args.png, args.pdf]
     named = [o for o in outputs if o]
@@ -425,14 +482,23 @@ def _cmd_map(args: argparse.Namespace) -> int:
     found = _map_mentions(args)
     if not found.records:
         unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.read else ""
-        raise GeoError(f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)")
+        raise GeoError(
+            f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)"
+        )
     records = found.records
     out = Path(args.output)
     save_map(records, out, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap, at=args.at)
     print(f"wrote {out} ({len(records)} mentions)", file=sys.stderr)
     if args.embed:
-        save_embed(records, args.embed, offline=args.offline, title=args.title, window=args.window, basemap=args.basemap,
-                   at=args.at)
+        save_embed(
+            records,
+            args.embed,
+            offline=args.offline,
+            title=args.title,
+            window=args.window,
+            basemap=args.basemap,
+            at=args.at,
+        )
         print(f"wrote {args.embed}", file=sys.stderr)
     if args.png or args.pdf:
         width, height = args.size
@@ -442,7 +508,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
                 print(f"wrote {written}", file=sys.stderr)
     if found.failed:
         shown = found.failed[:10] + ([f"... and {len(found.failed) - 10} more"] if len(found.failed) > 10 else [])
-        print(f"geo: {len(found.failed)} input(s) failed and are not on the map:\n  " + "\n  ".join(shown), file=sys.stderr)
+        print(
+            f"geo: {len(found.failed)} input(s) failed and are not on the map:\n  " + "\n  ".join(shown),
+            file=sys.stderr,
+        )
     return exit_code(parsed=found.read, failures=len(found.failed), unreadable=found.unreadable)
 
 
@@ -466,11 +535,19 @@ def _picture_scale(text: str) -> float:
 
 def _register_map(sub) -> None:  # noqa: ANN001
     mp = sub.add_parser("map", help="parse articles (or read mention tables) and draw a time-stamped map")
-    mp.add_argument("paths", nargs="+", help="articles (files, folders, -) or .parquet tables of mentions or aggregates")
+    mp.add_argument(
+        "paths", nargs="+", help="articles (files, folders, -) or .parquet tables of mentions or aggregates"
+    )
     mp.add_argument("-o", "--output", required=True, help="the HTML file to write, e.g. output/NAME.html")
-    mp.add_argument("--window", help="how long a mention stays visible, e.g. 30d, 2w, P7D (default: from the data's span)")
-    mp.add_argument("--offline", action="store_true", help="inline every script and style; country outlines as basemap, no tiles")
-    mp.add_argument("--basemap", choices=["osm", "countries", "none"], help="base layer (default: osm online, countries offline)")
+    mp.add_argument(
+        "--window", help="how long a mention stays visible, e.g. 30d, 2w, P7D (default: from the data's span)"
+    )
+    mp.add_argument(
+        "--offline", action="store_true", help="inline every script and style; country outlines as basemap, no tiles"
+    )
+    mp.add_argument(
+        "--basemap", choices=["osm", "countries", "none"], help="base layer (default: osm online, countries offline)"
+    )
     mp.add_argument("--title", help="title shown on the map")
     mp.add_argument("--png", metavar="FILE", help="also write a figure of the map for a report (no controls)")
     mp.add_argument("--pdf", metavar="FILE", help="also write the figure as a one-page PDF")
@@ -566,7 +643,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         # What no check above foresaw (a file vanishing, a device error): one line, not a traceback.
         where = f"{err.filename}: " if err.filename else ""
-        print(f"geo: error: {where}{err.strerror or err}; check the path and run again (-vv shows details)", file=sys.stderr)
+        print(
+            f"geo: error: {where}{err.strerror or err}; check the path and run again (-vv shows details)",
+            file=sys.stderr,
+        )
         logger.debug("details", exc_info=True)
         return EXIT_USAGE
 

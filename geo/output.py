@@ -90,7 +90,13 @@ def _mention_rows(parser: Any, articles: Iterable[Article], stats: WriteStats) -
             raise  # not this article's fault: every other one would fail the same way
         except Exception as err:  # one bad article never loses the others
             stats.failures += 1
-            logger.warning("article %s (%s) failed: %s", article.id, article.source or "input", err, exc_info=logger.isEnabledFor(logging.DEBUG))
+            logger.warning(
+                "article %s (%s) failed: %s",
+                article.id,
+                article.source or "input",
+                err,
+                exc_info=logger.isEnabledFor(logging.DEBUG),
+            )
             continue
         stats.articles += 1
         for m in mentions:
@@ -253,6 +259,3 @@ def read_stamp(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         return json.loads(row[0]) if row else None
     data = json.loads(path.read_text(encoding="utf-8"))
     return data.get("gazetteer")
-
-
-

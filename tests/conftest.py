@@ -35,39 +35,190 @@ def make_tiny_records() -> list[dict[str, Any]]:
     from geo.gazetteer.sources import record
 
     return [
-        record("524901", "Moscow", feature_class="P", feature_code="PPLC", country="RU", admin1="Moscow",
-               lat=55.75222, lon=37.61556, population=10_381_222, source="tiny", names=[("Moskva", "alt"), ("Москва", "alt")]),
-        record("5601538", "Moscow", feature_class="P", feature_code="PPL", country="US", admin1="Idaho",
-               lat=46.73239, lon=-117.00017, population=25_060, source="tiny"),
-        record("361058", "Alexandria", feature_class="P", feature_code="PPL", country="EG", admin1="Alexandria",
-               lat=31.20176, lon=29.91582, population=3_811_516, source="tiny", names=[("Al Iskandariyah", "alt")]),
-        record("4314550", "Alexandria", feature_class="P", feature_code="PPL", country="US", admin1="Louisiana",
-               lat=31.31129, lon=-92.44514, population=47_723, source="tiny"),
-        record("4331987", "Louisiana", feature_class="A", feature_code="ADM1", country="US", admin1="Louisiana",
-               lat=31.00047, lon=-92.00015, population=4_681_666, source="tiny", names=[("LA", "abbr")]),
-        record("5596512", "Idaho", feature_class="A", feature_code="ADM1", country="US", admin1="Idaho",
-               lat=44.5002, lon=-114.25118, population=1_839_106, source="tiny", names=[("ID", "abbr")]),
-        record("2017370", "Russia", feature_class="A", feature_code="PCLI", country="RU",
-               lat=60.0, lon=100.0, population=140_702_000, source="tiny",
-               names=[("Russian Federation", "alt"), ("Russian", "demonym")]),
-        record("745044", "Istanbul", feature_class="P", feature_code="PPL", country="TR", admin1="İstanbul",
-               lat=41.01384, lon=28.94966, population=14_804_116, source="tiny", names=[("İstanbul", "alt"), ("Constantinople", "alt")]),
-        record("298795", "Turkey", feature_class="A", feature_code="PCLI", country="TR",
-               lat=39.0, lon=35.0, population=77_804_122, source="tiny", names=[("Türkiye", "alt"), ("Turkish", "demonym")]),
-        record("4250542", "Springfield", feature_class="P", feature_code="PPLA", country="US", admin1="Illinois",
-               lat=39.80172, lon=-89.64371, population=116_565, source="tiny"),
-        record("4409896", "Springfield", feature_class="P", feature_code="PPL", country="US", admin1="Missouri",
-               lat=37.21533, lon=-93.29824, population=166_810, source="tiny"),
-        record("4951788", "Springfield", feature_class="P", feature_code="PPL", country="US", admin1="Massachusetts",
-               lat=42.10148, lon=-72.58981, population=153_703, source="tiny"),
-        record("6252001", "United States", feature_class="A", feature_code="PCLI", country="US",
-               lat=39.76, lon=-98.5, population=310_232_863, source="tiny",
-               names=[("USA", "alt"), ("American", "demonym")]),
-        record("4407066", "St. Louis", feature_class="P", feature_code="PPL", country="US", admin1="Missouri",
-               lat=38.62727, lon=-90.19789, population=319_294, source="tiny"),
-        record("tiny:road", "Test Road", feature_class="R", feature_code="RD", country="",
-               lat=40.0, lon=30.0, source="tiny",
-               geometry={"type": "LineString", "coordinates": [[29.5, 40.0], [30.5, 40.0]]}),
+        record(
+            "524901",
+            "Moscow",
+            feature_class="P",
+            feature_code="PPLC",
+            country="RU",
+            admin1="Moscow",
+            lat=55.75222,
+            lon=37.61556,
+            population=10_381_222,
+            source="tiny",
+            names=[("Moskva", "alt"), ("Москва", "alt")],
+        ),
+        record(
+            "5601538",
+            "Moscow",
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1="Idaho",
+            lat=46.73239,
+            lon=-117.00017,
+            population=25_060,
+            source="tiny",
+        ),
+        record(
+            "361058",
+            "Alexandria",
+            feature_class="P",
+            feature_code="PPL",
+            country="EG",
+            admin1="Alexandria",
+            lat=31.20176,
+            lon=29.91582,
+            population=3_811_516,
+            source="tiny",
+            names=[("Al Iskandariyah", "alt")],
+        ),
+        record(
+            "4314550",
+            "Alexandria",
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1="Louisiana",
+            lat=31.31129,
+            lon=-92.44514,
+            population=47_723,
+            source="tiny",
+        ),
+        record(
+            "4331987",
+            "Louisiana",
+            feature_class="A",
+            feature_code="ADM1",
+            country="US",
+            admin1="Louisiana",
+            lat=31.00047,
+            lon=-92.00015,
+            population=4_681_666,
+            source="tiny",
+            names=[("LA", "abbr")],
+        ),
+        record(
+            "5596512",
+            "Idaho",
+            feature_class="A",
+            feature_code="ADM1",
+            country="US",
+            admin1="Idaho",
+            lat=44.5002,
+            lon=-114.25118,
+            population=1_839_106,
+            source="tiny",
+            names=[("ID", "abbr")],
+        ),
+        record(
+            "2017370",
+            "Russia",
+            feature_class="A",
+            feature_code="PCLI",
+            country="RU",
+            lat=60.0,
+            lon=100.0,
+            population=140_702_000,
+            source="tiny",
+            names=[("Russian Federation", "alt"), ("Russian", "demonym")],
+        ),
+        record(
+            "745044",
+            "Istanbul",
+            feature_class="P",
+            feature_code="PPL",
+            country="TR",
+            admin1="İstanbul",
+            lat=41.01384,
+            lon=28.94966,
+            population=14_804_116,
+            source="tiny",
+            names=[("İstanbul", "alt"), ("Constantinople", "alt")],
+        ),
+        record(
+            "298795",
+            "Turkey",
+            feature_class="A",
+            feature_code="PCLI",
+            country="TR",
+            lat=39.0,
+            lon=35.0,
+            population=77_804_122,
+            source="tiny",
+            names=[("Türkiye", "alt"), ("Turkish", "demonym")],
+        ),
+        record(
+            "4250542",
+            "Springfield",
+            feature_class="P",
+            feature_code="PPLA",
+            country="US",
+            admin1="Illinois",
+            lat=39.80172,
+            lon=-89.64371,
+            population=116_565,
+            source="tiny",
+        ),
+        record(
+            "4409896",
+            "Springfield",
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1="Missouri",
+            lat=37.21533,
+            lon=-93.29824,
+            population=166_810,
+            source="tiny",
+        ),
+        record(
+            "4951788",
+            "Springfield",
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1="Massachusetts",
+            lat=42.10148,
+            lon=-72.58981,
+            population=153_703,
+            source="tiny",
+        ),
+        record(
+            "6252001",
+            "United States",
+            feature_class="A",
+            feature_code="PCLI",
+            country="US",
+            lat=39.76,
+            lon=-98.5,
+            population=310_232_863,
+            source="tiny",
+            names=[("USA", "alt"), ("American", "demonym")],
+        ),
+        record(
+            "4407066",
+            "St. Louis",
+            feature_class="P",
+            feature_code="PPL",
+            country="US",
+            admin1="Missouri",
+            lat=38.62727,
+            lon=-90.19789,
+            population=319_294,
+            source="tiny",
+        ),
+        record(
+            "tiny:road",
+            "Test Road",
+            feature_class="R",
+            feature_code="RD",
+            country="",
+            lat=40.0,
+            lon=30.0,
+            source="tiny",
+            geometry={"type": "LineString", "coordinates": [[29.5, 40.0], [30.5, 40.0]]},
+        ),
     ]
 
 
@@ -86,7 +237,7 @@ def tiny_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_gazetteer(tiny_index: Path):  # noqa: ANN201 - geo.gazetteer.index.Gazetteer, imported lazily
+def tiny_gazetteer(tiny_index: Path):
     """The fixture gazetteer, opened read-only."""
     from geo.gazetteer.index import Gazetteer
 
@@ -135,7 +286,7 @@ def full_index_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def full_gazetteer():  # noqa: ANN201
+def full_gazetteer():
     """The real index from the installed sources and ``gazetteer/``: built once, then reused by every session.
 
     Tests that change an index copy it first; none writes to this one.
@@ -148,7 +299,7 @@ def full_gazetteer():  # noqa: ANN201
 
 
 @pytest.fixture(scope="session")
-def geoparser(full_gazetteer):  # noqa: ANN001, ANN201
+def geoparser(full_gazetteer):
     """A geoparser over the real index."""
     from geo.parsing.pipeline import Geoparser
 
@@ -165,7 +316,7 @@ def corpora_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
+def browser():
     """Debian's headless Chromium through Playwright, one per test module (browser tests skip without it)."""
     from playwright.sync_api import sync_playwright
 

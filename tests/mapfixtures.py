@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-HOSTILE_TITLE = "Nine-eleven <script>alert(1)</script> \"quoted\" `tick` </div> {{ 7*7 }}"
+HOSTILE_TITLE = 'Nine-eleven <script>alert(1)</script> "quoted" `tick` </div> {{ 7*7 }}'
 HOSTILE_SENTENCE = "Calm day in New York City </div><script>alert(2)</script> & 'more' {% raw %}."
 
 
@@ -147,7 +147,9 @@ def open_map_page(browser: Any, url: str, *, count: int = 1, viewport: tuple[int
 
 def boxes_overlap(a: dict, b: dict) -> bool:
     """Whether two {x, y, w, h} boxes share any area."""
-    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+    return (
+        a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+    )
 
 
 def skip_module_without_browser() -> None:

@@ -176,6 +176,6 @@ def test_empty_table_gives_empty_counts() -> None:
         (lambda tmp: aggregate([1, 2]), "give a DataFrame"),
     ],
 )
-def test_bad_input_says_what_to_do(make, message: str, tmp_path) -> None:  # noqa: ANN001
+def test_bad_input_says_what_to_do(make, message: str, tmp_path) -> None:
     with pytest.raises(InputError, match=message):
         make(tmp_path)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import geo.parsing.articles
-from geo.parsing.articles import ArticleProblem, article_from_text, parse_article_text, read_articles
 from geo.errors import InputError
 from geo.model import Article
+from geo.parsing.articles import ArticleProblem, article_from_text, parse_article_text, read_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -178,7 +178,13 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "news.jsonl",
         [
-            {"id": "a1", "text": "Talks in Geneva.", "title": "Talks", "date": "2024-05-06T12:00:00+02:00", "url": "http://x/1"},
+            {
+                "id": "a1",
+                "text": "Talks in Geneva.",
+                "title": "Talks",
+                "date": "2024-05-06T12:00:00+02:00",
+                "url": "http://x/1",
+            },
             "{not json",
             {"title": "no text here"},
             {"text": "   "},
@@ -521,7 +527,7 @@ def test_undecodable_bytes_in_jsonl_and_csv_name_the_line(tmp_path: Path) -> Non
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_bytes(b'{"text": "ok"}\n{"text": "bad \xff byte"}\n')
     csv_path = tmp_path / "b.csv"
-    csv_path.write_bytes(b"text\nfine\n\"two\nli\xfe\xfene\"\n")
+    csv_path.write_bytes(b'text\nfine\n"two\nli\xfe\xfene"\n')
     articles, problems = read(jsonl, csv_path)
     assert [a.text for a in articles] == ["ok", "bad \ufffd byte", "fine", "two\nli\ufffdne"]
     assert [(p.source, p.line, p.fatal) for p in problems] == [(str(jsonl), 2, False), (str(csv_path), 4, False)]

@@ -185,7 +185,10 @@ def test_a_fifo_gets_the_stream_and_stays_a_fifo(tmp_path: Path) -> None:
 def test_a_seeking_format_refuses_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.parquet"
     os.mkfifo(fifo)
-    with pytest.raises(OutputError, match=r"pipe\.parquet: it is a FIFO.*regular file"), atomic_path(fifo, streamable=False):
+    with (
+        pytest.raises(OutputError, match=r"pipe\.parquet: it is a FIFO.*regular file"),
+        atomic_path(fifo, streamable=False),
+    ):
         raise AssertionError("not reached")
     with pytest.raises(OutputError, match="FIFO"):
         check_output(fifo, streamable=False)
@@ -211,7 +214,9 @@ def test_a_socket_and_a_folder_are_refused(tmp_path: Path) -> None:
 
 
 def test_output_errors_are_geo_input_errors_and_os_errors() -> None:
-    assert issubclass(OutputError, InputError) and issubclass(OutputError, OSError) and issubclass(OutputError, GeoError)
+    assert (
+        issubclass(OutputError, InputError) and issubclass(OutputError, OSError) and issubclass(OutputError, GeoError)
+    )
 
 
 def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
@@ -308,7 +313,12 @@ def test_sigkill_mid_write_leaves_the_target_and_the_next_write_removes_the_temp
     assert len(_temporaries(tmp_path, "out.jsonl")) == 1  # SIGKILL cannot be caught
     # The next run, another process, cleans up as it writes anything in the folder.
     subprocess.run(
-        [sys.executable, "-c", "import sys; from geo.atomicio import write_text; write_text(sys.argv[1], 'x')", str(tmp_path / "other.txt")],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from geo.atomicio import write_text; write_text(sys.argv[1], 'x')",
+            str(tmp_path / "other.txt"),
+        ],
         check=True,
     )
     assert _temporaries(tmp_path, "out.jsonl") == []
@@ -397,7 +407,9 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
         folder.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"as root, a read-only folder needs a read-only bind mount, which failed: {mounted.stderr!r}")
     try:
@@ -430,7 +442,16 @@ def test_a_folder_an_unprivileged_user_cannot_write(tmp_path_factory: pytest.Tem
         script = "import sys; from geo.atomicio import write_text; write_text(sys.argv[1], 'x')"
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
         done = subprocess.run(
-            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", script, str(base / "old.txt")],
+            [
+                setpriv,
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                script,
+                str(base / "old.txt"),
+            ],
             capture_output=True,
             text=True,
             env=env,

@@ -12,7 +12,7 @@ import pytest
 from shapely import geometry as sgeom
 
 from geo.maps import basemap
-from geo.maps.basemap import basemap_for, country_shape, countries
+from geo.maps.basemap import basemap_for, countries, country_shape
 from geo.maps.render import CHROMIUM_PATH, save_map
 
 CAUCASUS = [[38.3, 43.4], [42.0, 50.4]]  # [[south, west], [north, east]]
@@ -73,6 +73,7 @@ def test_detail_is_kept_near_the_data_and_dropped_far_away(caucasus):
     # Armenia is in the extent: far more vertices than on a world basemap; Chile is far: fewer.
     assert points(arcs, caucasus["topology"], "AM") > 3 * points(world_arcs, world["topology"], "AM")
     assert points(arcs, caucasus["topology"], "CL") < points(world_arcs, world["topology"], "CL")
+
     # Near the data the border stays within about 250 m of Natural Earth's 1:10m line; far away it may not.
     def shape(topo, bm_arcs, iso2):
         geom = next(g for g in topo["objects"]["countries"]["geometries"] if g["properties"].get("iso2", iso2) == iso2)
@@ -170,7 +171,9 @@ def caucasus_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def caucasus_map(tmp_path_factory):
-    return save_map(caucasus_rows(), tmp_path_factory.mktemp("basemap") / "caucasus.html", offline=True, title="Caucasus")
+    return save_map(
+        caucasus_rows(), tmp_path_factory.mktemp("basemap") / "caucasus.html", offline=True, title="Caucasus"
+    )
 
 
 def open_map(browser, path, viewport=(1400, 900)):
@@ -198,14 +201,21 @@ def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
             ra, rb = a["rect"], b["rect"]
-            if ra["left"] < rb["right"] and rb["left"] < ra["right"] and ra["top"] < rb["bottom"] and rb["top"] < ra["bottom"]:
+            if (
+                ra["left"] < rb["right"]
+                and rb["left"] < ra["right"]
+                and ra["top"] < rb["bottom"]
+                and rb["top"] < ra["bottom"]
+            ):
                 out.append((a["text"], b["text"]))
     return out
 
 
 @needs_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("where", [(45, 20, 3), (40.2, 46.0, 7), (39.8, 46.5, 9)], ids=["desktop", "caucasus-7", "karabakh-9"])
+@pytest.mark.parametrize(
+    "where", [(45, 20, 3), (40.2, 46.0, 7), (39.8, 46.5, 9)], ids=["desktop", "caucasus-7", "karabakh-9"]
+)
 def test_labels_are_drawn_without_overlaps(browser, caucasus_map, where, tmp_path):
     page, errors = open_map(browser, caucasus_map)
     try:
@@ -292,7 +302,9 @@ def test_labels_lie_under_the_data_and_the_land_is_drawn(browser, caucasus_map):
 
 @needs_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("where", [(40.2, 46.0, 7), (39.6, 46.3, 9), (41.0, 44.5, 8)], ids=["caucasus-7", "syunik-9", "lori-8"])
+@pytest.mark.parametrize(
+    "where", [(40.2, 46.0, 7), (39.6, 46.3, 9), (41.0, 44.5, 8)], ids=["caucasus-7", "syunik-9", "lori-8"]
+)
 def test_every_country_name_lies_inside_its_country(browser, caucasus_map, where):
     topo, arcs = basemap._atlas("50m"), basemap._arcs("50m")
     shapes = {g["properties"]["name"]: basemap._shape(arcs, g) for g in topo["objects"]["countries"]["geometries"]}

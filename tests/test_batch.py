@@ -19,10 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import geo
-from geo.parsing.articles import read_articles
 from geo.batch.run import ERRORS_NAME, MANIFEST_NAME, PART_COLUMNS, part_paths, read_mentions, run_batch
 from geo.errors import InputError
 from geo.output import read_stamp
+from geo.parsing.articles import read_articles
 from geo.parsing.pipeline import RECORD_FIELDS, Geoparser, mention_record
 
 CITIES = ["Paris", "Berlin", "Kyiv", "Tokyo", "Nairobi", "Lima", "Cairo", "Istanbul", "London", "Madrid"]
@@ -69,20 +69,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(corpus: Path, full_gazetteer, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+def first_run(corpus: Path, full_gazetteer, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("batch") / "out"
     summary = run_batch([corpus], out, gazetteer_path=full_gazetteer.path, progress=False, **SMALL)
     return out, summary
 
 
 @pytest.fixture
-def copy_of_run(first_run, tmp_path: Path) -> Path:  # noqa: ANN001
+def copy_of_run(first_run, tmp_path: Path) -> Path:
     out = tmp_path / "out"
     shutil.copytree(first_run[0], out)
     return out
 
 
-def test_first_run_counts_and_layout(first_run) -> None:  # noqa: ANN001
+def test_first_run_counts_and_layout(first_run) -> None:
     out, summary = first_run
     assert (summary.articles, summary.skipped, summary.failures) == (ARTICLES, 0, 3)
     mentions = read_mentions(out)
@@ -98,7 +98,7 @@ def test_first_run_counts_and_layout(first_run) -> None:  # noqa: ANN001
     assert f"{ARTICLES} articles parsed" in str(summary) and ERRORS_NAME in str(summary)
 
 
-def test_errors_file_names_each_failure(first_run) -> None:  # noqa: ANN001
+def test_errors_file_names_each_failure(first_run) -> None:
     out, _ = first_run
     errors = [json.loads(line) for line in (out / ERRORS_NAME).read_text(encoding="utf-8").splitlines()]
     read = sorted((e["line"], e["stage"]) for e in errors)
@@ -111,7 +111,7 @@ def test_errors_file_names_each_failure(first_run) -> None:  # noqa: ANN001
     assert list(kyiv["text"]) == ["Kyiv"] and list(kyiv["sentence"]) == ["Troops entered Kyiv \ufffd at dawn."]
 
 
-def test_parts_are_geoparquet_with_the_gazetteer_stamp(first_run, full_gazetteer) -> None:  # noqa: ANN001
+def test_parts_are_geoparquet_with_the_gazetteer_stamp(first_run, full_gazetteer) -> None:
     out, _ = first_run
     first = part_paths(out)[0]
     assert read_stamp(first) == full_gazetteer.stamp
@@ -130,17 +130,15 @@ def test_parts_are_geoparquet_with_the_gazetteer_stamp(first_run, full_gazetteer
     assert row["source"].endswith("news.jsonl")  # no URL: the file it came from
 
 
-def test_mentions_equal_a_direct_parse(first_run, corpus: Path, geoparser) -> None:  # noqa: ANN001
+def test_mentions_equal_a_direct_parse(first_run, corpus: Path, geoparser) -> None:
     out, _ = first_run
     direct = [
-        mention_record(m)
-        for a in read_articles([corpus], on_error=lambda p: None)
-        for m in geoparser.parse_article(a)
+        mention_record(m) for a in read_articles([corpus], on_error=lambda p: None) for m in geoparser.parse_article(a)
     ]
     assert records(read_mentions(out)) == records(pd.DataFrame(direct))
 
 
-def test_rerun_skips_everything(copy_of_run: Path, first_run, corpus: Path, full_gazetteer) -> None:  # noqa: ANN001
+def test_rerun_skips_everything(copy_of_run: Path, first_run, corpus: Path, full_gazetteer) -> None:
     before = sorted(p.name for p in copy_of_run.glob("part-*"))
     summary = run_batch([corpus], copy_of_run, gazetteer_path=full_gazetteer.path, progress=False, **SMALL)
     assert (summary.articles, summary.skipped, summary.mentions, summary.parts) == (0, ARTICLES, 0, 0)
@@ -172,7 +170,7 @@ def _done_articles(out: Path) -> int:
         con.close()
 
 
-def test_run_killed_with_sigkill_resumes_exactly(first_run, corpus: Path, full_gazetteer, tmp_path: Path) -> None:  # noqa: ANN001
+def test_run_killed_with_sigkill_resumes_exactly(first_run, corpus: Path, full_gazetteer, tmp_path: Path) -> None:
     out = tmp_path / "out"
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
@@ -208,7 +206,7 @@ def test_run_killed_with_sigkill_resumes_exactly(first_run, corpus: Path, full_g
 
 def test_orphan_parts_are_deleted_and_missing_parts_redone(
     copy_of_run: Path, first_run, corpus: Path, full_gazetteer
-) -> None:  # noqa: ANN001
+) -> None:
     parts = part_paths(copy_of_run)
     # A crash between a part's rename and its manifest commit leaves a part the manifest does not know.
     shutil.copy(parts[0], copy_of_run / "part-000999.parquet")
@@ -225,13 +223,13 @@ def test_orphan_parts_are_deleted_and_missing_parts_redone(
 class DyingGeoparser(Geoparser):
     """A geoparser whose process dies on one marked article, as on an out-of-memory kill."""
 
-    def parse_article(self, article):  # noqa: ANN001, ANN201
+    def parse_article(self, article):
         if article.id == "n07":
             os._exit(9)
         return super().parse_article(article)
 
 
-def test_a_worker_that_dies_costs_only_its_article(corpus: Path, full_gazetteer, tmp_path: Path, first_run) -> None:  # noqa: ANN001
+def test_a_worker_that_dies_costs_only_its_article(corpus: Path, full_gazetteer, tmp_path: Path, first_run) -> None:
     subset = tmp_path / "subset.jsonl"
     subset.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:12]), encoding="utf-8")
     out = tmp_path / "out"
@@ -285,7 +283,7 @@ def test_bad_options_say_what_to_do(options: dict, message: str, corpus: Path, f
         run_batch([corpus], tmp_path / "out", gazetteer_path=full_gazetteer.path, progress=False, **options)
 
 
-def test_aggregate_reads_a_batch_folder(first_run) -> None:  # noqa: ANN001
+def test_aggregate_reads_a_batch_folder(first_run) -> None:
     from geo.batch.aggregate import aggregate
 
     out, summary = first_run

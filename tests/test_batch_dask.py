@@ -21,13 +21,13 @@ from test_batch import ARTICLES, BAD_ID, SMALL, write_corpus  # noqa: E402 - aft
 KEPT_MESSAGES = 16
 
 
-def records(frame) -> list[dict]:  # noqa: ANN001
+def records(frame) -> list[dict]:
     rows = frame[[*RECORD_FIELDS, "source"]].to_dict("records")
     return sorted(rows, key=lambda r: (r["doc"], r["start"], r["end"], r["id"]))
 
 
 @pytest.fixture(scope="module")
-def cluster():  # noqa: ANN201
+def cluster():
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
     ) as cluster:
@@ -35,7 +35,7 @@ def cluster():  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-def local_run(full_gazetteer, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+def local_run(full_gazetteer, tmp_path_factory: pytest.TempPathFactory):
     """The corpus and its output from local worker processes, to compare the Dask runs with."""
     folder = tmp_path_factory.mktemp("dask")
     corpus = write_corpus(folder / "news.jsonl")
@@ -43,7 +43,7 @@ def local_run(full_gazetteer, tmp_path_factory: pytest.TempPathFactory):  # noqa
     return corpus, folder / "local", summary
 
 
-def assert_same_output(out: Path, summary, local_run) -> None:  # noqa: ANN001
+def assert_same_output(out: Path, summary, local_run) -> None:
     _, local_out, local = local_run
     assert (summary.articles, summary.mentions, summary.failures) == (local.articles, local.mentions, local.failures)
     assert summary.articles == ARTICLES
@@ -53,7 +53,7 @@ def assert_same_output(out: Path, summary, local_run) -> None:  # noqa: ANN001
     assert BAD_ID in next(e["error"] for e in errors if e["line"] == 63)
 
 
-def test_dask_run_equals_local_run(cluster, full_gazetteer, local_run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_dask_run_equals_local_run(cluster, full_gazetteer, local_run, tmp_path: Path) -> None:
     corpus = local_run[0]
     options = {k: v for k, v in SMALL.items() if k != "jobs"}
     on_dask = run_batch(
@@ -80,7 +80,7 @@ def test_dask_run_equals_local_run(cluster, full_gazetteer, local_run, tmp_path:
     assert (again.articles, again.skipped) == (0, ARTICLES)
 
 
-def test_run_on_its_own_local_cluster_equals_local_run(full_gazetteer, local_run, tmp_path: Path) -> None:  # noqa: ANN001
+def test_run_on_its_own_local_cluster_equals_local_run(full_gazetteer, local_run, tmp_path: Path) -> None:
     # What 'geo parse --dask local' does: the run starts a LocalCluster of `jobs` workers and stops it.
     on_dask = run_batch(
         [local_run[0]], tmp_path / "dask", gazetteer_path=full_gazetteer.path, dask_local=True, progress=False, **SMALL
@@ -88,7 +88,7 @@ def test_run_on_its_own_local_cluster_equals_local_run(full_gazetteer, local_run
     assert_same_output(tmp_path / "dask", on_dask, local_run)
 
 
-def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:  # noqa: ANN001
+def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:
     # Dask's debugging logs keep the last messages, and every message carries a batch of articles:
     # with Dask's defaults they held a whole corpus, in this process and in every worker.
     import dask
@@ -99,14 +99,15 @@ def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:
     engine = _DaskEngine(spec, None, True, 2)
     try:
         batches = [
-            [(f"{i:016d}".encode(), Article(id=f"a{i}", text=f"Talks in Paris, day {i}."))] for i in range(3 * KEPT_MESSAGES)
+            [(f"{i:016d}".encode(), Article(id=f"a{i}", text=f"Talks in Paris, day {i}."))]
+            for i in range(3 * KEPT_MESSAGES)
         ]
         for batch in batches:
             engine.submit(batch)
         results = [engine.next_result() for _ in batches]
         assert all(isinstance(outcome, _Outcome) and len(outcome.done) == 1 for _, outcome in results)
 
-        def worker_logs(dask_worker) -> tuple[int, bool]:  # noqa: ANN001
+        def worker_logs(dask_worker) -> tuple[int, bool]:
             state = dask_worker.state
             return max(len(state.stimulus_log), len(state.log)), dask.config.get("distributed.worker.profile.enabled")
 
@@ -120,7 +121,7 @@ def test_own_local_cluster_keeps_no_batches_in_its_logs(full_gazetteer) -> None:
         engine.close()
 
 
-def cluster_parsers(cluster) -> dict:  # noqa: ANN001
+def cluster_parsers(cluster) -> dict:
     def count() -> int:
         from geo.batch import run as batch
 

@@ -36,8 +36,10 @@ def parser(tiny_index: Path) -> Geoparser:
     return Geoparser(Gazetteer(tiny_index))
 
 
-def run(tiny_index: Path, paths: list[Path], out: Path, **options):  # noqa: ANN003, ANN201
-    return run_batch(paths, out, gazetteer_path=tiny_index, jobs=1, batch_size=2, part_size=3, progress=False, **options)
+def run(tiny_index: Path, paths: list[Path], out: Path, **options):  # noqa: ANN003
+    return run_batch(
+        paths, out, gazetteer_path=tiny_index, jobs=1, batch_size=2, part_size=3, progress=False, **options
+    )
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -76,7 +78,9 @@ def assert_exactly_once(out: Path, parser: Geoparser, articles: dict[tuple[str, 
             assert counts[(name, n)] == copies * expected_count(parser, n), (name, n)
 
 
-def test_prepending_to_an_id_less_file_parses_only_the_new_line(tiny_index: Path, parser: Geoparser, tmp_path: Path) -> None:
+def test_prepending_to_an_id_less_file_parses_only_the_new_line(
+    tiny_index: Path, parser: Geoparser, tmp_path: Path
+) -> None:
     feed = write_jsonl(tmp_path / "in" / "feed.jsonl", [{"text": story(n)} for n in (1, 2, 3)])
     out = tmp_path / "out"
     first = run(tiny_index, [feed], out)
@@ -124,7 +128,9 @@ def test_explicit_ids_are_keys_wherever_the_record_moves(tiny_index: Path, parse
     feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": f"r{n}", "text": story(n)} for n in (1, 2)])
     out = tmp_path / "out"
     run(tiny_index, [feed], out)
-    moved = write_jsonl(tmp_path / "moved" / "other.jsonl", [{"id": "r3", "text": story(3)}, {"id": "r2", "text": story(2)}])
+    moved = write_jsonl(
+        tmp_path / "moved" / "other.jsonl", [{"id": "r3", "text": story(3)}, {"id": "r2", "text": story(2)}]
+    )
     feed.write_text(json.dumps({"id": "r1", "text": story(1)}) + "\n", encoding="utf-8")
     again = run(tiny_index, [moved, feed], out)
     assert (again.articles, again.skipped, again.failures) == (1, 2, 0)
@@ -133,7 +139,9 @@ def test_explicit_ids_are_keys_wherever_the_record_moves(tiny_index: Path, parse
     assert not mentions.duplicated(["doc", "start", "end"]).any()
 
 
-def test_an_id_that_names_another_article_is_reported_not_parsed(tiny_index: Path, parser: Geoparser, tmp_path: Path) -> None:
+def test_an_id_that_names_another_article_is_reported_not_parsed(
+    tiny_index: Path, parser: Geoparser, tmp_path: Path
+) -> None:
     feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": "r1", "text": story(1)}])
     out = tmp_path / "out"
     run(tiny_index, [feed], out)

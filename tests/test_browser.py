@@ -21,7 +21,6 @@ pytestmark = pytest.mark.browser
 skip_module_without_browser()
 
 
-
 @pytest.fixture(scope="module")
 def story_data():
     return build_map_data(story(), window="P3D")
@@ -153,7 +152,12 @@ def test_toggling_an_article_layer_hides_it_at_every_time(story_page, story_data
     checkbox.click()  # the real DOM control
     assert not w.js("window.geoMaps[Object.keys(window.geoMaps)[0]].layerVisible('sept')")
     for day in days + ["2001-09-11", "2001-09-12"]:
-        visible = set(w.js("(d) => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; m.setTime(d); return m.visibleFeatureIds(); }", day))
+        visible = set(
+            w.js(
+                "(d) => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; m.setTime(d); return m.visibleFeatureIds(); }",
+                day,
+            )
+        )
         assert not visible & sept_ids, day
     assert names_at(w, "2001-09-10") == {"Tbilisi"}
     # Moving the slider with the layer off then back on shows it again.
@@ -187,7 +191,9 @@ def test_clicking_a_place_shows_escaped_text(story_page, offline_file):
     assert "Confidence 90%" in text
     assert popup.locator("blockquote").inner_text() == HOSTILE_SENTENCE
     # Nothing from the article became an element anywhere on the page.
-    assert w.js("document.querySelectorAll('script').length") == offline_file.read_text(encoding="utf-8").count("<script")
+    assert w.js("document.querySelectorAll('script').length") == offline_file.read_text(encoding="utf-8").count(
+        "<script"
+    )
 
 
 def test_dom_controls_step_play_loop_and_keyboard(story_page):
@@ -269,7 +275,9 @@ def test_many_places_are_aggregated_when_zoomed_out(browser, tmp_path):
     path = save_map(rows, tmp_path / "many.html", offline=True)
     w = open_page(browser, path)
     try:
-        info = w.js("(() => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; return [m.isClustered(), m.drawnCount(), m.visibleFeatureIds().length]; })()")
+        info = w.js(
+            "(() => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; return [m.isClustered(), m.drawnCount(), m.visibleFeatureIds().length]; })()"
+        )
         assert info[0] is True
         assert info[1] < 1500
         assert info[2] == 2500

@@ -34,7 +34,9 @@ MAP = "window.geoMaps[Object.keys(window.geoMaps)[0]]"
 _DATA_RE = re.compile(r'<script type="[^"]+" id="geo-data-[^"]+" data-encoding="([^"]+)">(.*?)</script>', re.DOTALL)
 
 HOSTILE_TITLE = "Rally <img src=x onerror=alert(2)> on Saturday."
-HOSTILE_SENTENCE = 'Protesters in Yerevan held signs reading <script>alert(1)</script> and "quoted" `tick` </div> all day.'
+HOSTILE_SENTENCE = (
+    'Protesters in Yerevan held signs reading <script>alert(1)</script> and "quoted" `tick` </div> all day.'
+)
 
 
 def build_map(full_gazetteer, inputs: list[Path], out: Path) -> Path:
@@ -257,9 +259,7 @@ def hostile_file(tmp_path_factory, full_gazetteer) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     for seed in SEEDS.glob("*.txt"):
         shutil.copy(seed, folder / seed.name)
-    (folder / "zz_hostile.txt").write_text(
-        f"date 2024-03-02 {HOSTILE_TITLE}\n\n{HOSTILE_SENTENCE}\n", encoding="utf-8"
-    )
+    (folder / "zz_hostile.txt").write_text(f"date 2024-03-02 {HOSTILE_TITLE}\n\n{HOSTILE_SENTENCE}\n", encoding="utf-8")
     return build_map(full_gazetteer, [folder], folder / "hostile.html")
 
 
@@ -281,7 +281,9 @@ def test_hostile_article_text_stays_text(browser, hostile_file) -> None:
         label = w.page.locator(".geo-layers label", has_text="Rally")
         assert "<img src=x onerror=alert(2)>" in label.inner_text()
         # Nothing the article says became an element anywhere on the page.
-        assert w.js("document.querySelectorAll('script').length") == hostile_file.read_text(encoding="utf-8").count("<script")
+        assert w.js("document.querySelectorAll('script').length") == hostile_file.read_text(encoding="utf-8").count(
+            "<script"
+        )
         assert w.js("document.querySelectorAll('img[src=\"x\"]').length") == 0
         w.check_clean()
     finally:
@@ -328,7 +330,9 @@ def test_an_article_layer_off_hides_it_at_every_slider_position(seeds_page, seed
 
 def target_of(data: dict, name: str, cls: str) -> int:
     tg = data["targets"]
-    return next(t for t in range(len(tg["place"])) if data["places"][tg["place"][t]]["name"] == name and tg["class"][t] == cls)
+    return next(
+        t for t in range(len(tg["place"])) if data["places"][tg["place"][t]]["name"] == name and tg["class"][t] == cls
+    )
 
 
 def page_point(w: Watched, lat: float, lon: float) -> dict:
@@ -458,7 +462,11 @@ def test_search_zooms_to_a_place_highlights_it_and_lists_its_mentions(seeds_page
     name, _ = popup_names(w)
     assert name == "Hadrut"
     assert w.js(f"{MAP}.map.getZoom()") >= 8
-    hadrut = sum(1 for t in seeds_data["mentions"]["target"] if seeds_data["places"][seeds_data["targets"]["place"][t]]["name"] == "Hadrut")
+    hadrut = sum(
+        1
+        for t in seeds_data["mentions"]["target"]
+        if seeds_data["places"][seeds_data["targets"]["place"][t]]["name"] == "Hadrut"
+    )
     assert w.page.locator(".leaflet-popup-content .geo-snippet").count() == min(5, hadrut)
     assert w.page.locator(".leaflet-popup-content").inner_text().count("Hadrut") >= 1
     assert w.js(f"{MAP}.permalink().place") == "Hadrut"
@@ -472,11 +480,10 @@ def test_filters_drive_the_map_and_the_timeline(seeds_page, seeds_data) -> None:
     w.page.locator(".geo-layers-toggle").click()
     w.page.locator(".geo-country select").select_option("AM")
     places = {p["name"] for p in w.js(f"{MAP}.visiblePlaces()")}
-    assert places and all(
-        next(pl for pl in seeds_data["places"] if pl["name"] == n)["country"] == "AM" for n in places
-    )
+    assert places and all(next(pl for pl in seeds_data["places"] if pl["name"] == n)["country"] == "AM" for n in places)
     am = sum(
-        1 for i, t in enumerate(seeds_data["mentions"]["target"])
+        1
+        for i, t in enumerate(seeds_data["mentions"]["target"])
         if i in shown and seeds_data["places"][seeds_data["targets"]["place"][t]]["country"] == "AM"
     )
     assert sum(w.js(f"{MAP}.timelineCounts()")) == am < total
@@ -491,7 +498,9 @@ def test_permalink_restores_date_view_layers_and_filters(browser, seeds_file) ->
     w = open_page(browser, seeds_file)
     try:
         w.set_time(DAY)
-        w.js(f"() => {{ {MAP}.map.setView([39.8, 46.7], 9, {{animate: false}}); {MAP}.setFilters({{kinds: {{demonym: false}}, minConfidence: 0.5}}); }}")
+        w.js(
+            f"() => {{ {MAP}.map.setView([39.8, 46.7], 9, {{animate: false}}); {MAP}.setFilters({{kinds: {{demonym: false}}, minConfidence: 0.5}}); }}"
+        )
         w.page.locator(".geo-layers-toggle").click()
         w.page.locator(".geo-layers label", has_text="Place labels").locator("input").uncheck()
         w.page.wait_for_function("location.hash.includes('conf=50') && location.hash.includes('labels')")
@@ -531,7 +540,9 @@ def test_figure_mode_shows_a_clean_picture_with_no_controls(browser, seeds_file)
         assert w.page.locator(".leaflet-control-scale").is_visible()
         assert w.page.locator(".leaflet-control-attribution").is_visible()
         assert len(w.js(f"{MAP}.labels()")) >= 3
-        assert "figure" not in w.js("location.hash") or w.js("location.hash").count("view=") == 0  # the hash is not rewritten
+        assert (
+            "figure" not in w.js("location.hash") or w.js("location.hash").count("view=") == 0
+        )  # the hash is not rewritten
         w.check_clean()
     finally:
         w.page.close()

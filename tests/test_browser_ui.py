@@ -8,7 +8,6 @@ Playwright or /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
-
 import pytest
 from mapfixtures import mention, open_map_page, skip_module_without_browser, story
 
@@ -93,7 +92,10 @@ def test_an_embed_in_a_640px_column_keeps_its_controls_inside_and_unstyled(brows
         assert look == ["rgb(31, 41, 51)", "none", "0px", "6px"]
         first.locator(".geo-layers-toggle").click()
         label = first.locator(".geo-layer-item").first
-        assert label.evaluate("(l) => [getComputedStyle(l).fontWeight, getComputedStyle(l).marginTop]") == ["400", "0px"]
+        assert label.evaluate("(l) => [getComputedStyle(l).fontWeight, getComputedStyle(l).marginTop]") == [
+            "400",
+            "0px",
+        ]
         assert first.locator(".geo-layer-item input").first.evaluate("(i) => getComputedStyle(i).width") != "100%"
         assert first.locator(".geo-title-text").evaluate("(d) => getComputedStyle(d).lineHeight") != "39.6px"
         # The two embeds stay independent.

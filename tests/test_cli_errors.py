@@ -164,7 +164,10 @@ def test_aggregate_refuses_its_own_input_as_output(cache, articles, tmp_path, ca
 
 def test_a_full_disk_is_one_message_and_the_old_output_stays(full_gazetteer, tmp_path) -> None:
     article = tmp_path / "long.txt"
-    article.write_text("date 2023-05-04 " + " ".join([SUEZ.split(" ", 2)[2].strip(), DANUBE.split(" ", 2)[2].strip()] * 150), encoding="utf-8")
+    article.write_text(
+        "date 2023-05-04 " + " ".join([SUEZ.split(" ", 2)[2].strip(), DANUBE.split(" ", 2)[2].strip()] * 150),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")
     limit = 64 * 1024
@@ -173,7 +176,17 @@ def test_a_full_disk_is_one_message_and_the_old_output_stays(full_gazetteer, tmp
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     done = subprocess.run(
-        [sys.executable, "-m", "geo", "parse", str(article), "-o", str(out), "--cache-dir", str(full_gazetteer.path.parent)],
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "parse",
+            str(article),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(full_gazetteer.path.parent),
+        ],
         capture_output=True,
         text=True,
         preexec_fn=small_files,
@@ -205,12 +218,17 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=True)
 
 
-def test_a_read_only_folder_fails_parse_map_and_batch_before_any_work(cache, articles, read_only, tmp_path, capsys, caplog) -> None:
+def test_a_read_only_folder_fails_parse_map_and_batch_before_any_work(
+    cache, articles, read_only, tmp_path, capsys, caplog
+) -> None:
     missing = str(tmp_path / "missing.txt")
     runs = [
         (["parse", str(articles), missing, "-o", str(read_only / "out.jsonl")], "not writable"),
         (["map", str(articles), missing, "-o", str(read_only / "map.html"), "--offline"], "not writable"),
-        (["parse", str(articles), missing, "--format", "parquet", "-o", str(read_only / "batch")], "cannot create the output folder"),
+        (
+            ["parse", str(articles), missing, "--format", "parquet", "-o", str(read_only / "batch")],
+            "cannot create the output folder",
+        ),
     ]
     for argv, problem in runs:
         with caplog.at_level(logging.WARNING):
@@ -302,10 +320,23 @@ def _parse_until_writing(full_gazetteer, tmp_path: Path, out: Path) -> subproces
     import time
 
     news = tmp_path / "news.jsonl"
-    lines = [json.dumps({"id": f"a{i}", "text": f"Talks in Vienna and Cairo went on for day {i}. {DANUBE}"}) for i in range(3000)]
+    lines = [
+        json.dumps({"id": f"a{i}", "text": f"Talks in Vienna and Cairo went on for day {i}. {DANUBE}"})
+        for i in range(3000)
+    ]
     news.write_text("\n".join(lines) + "\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "geo", "parse", str(news), "-o", str(out), "--cache-dir", str(full_gazetteer.path.parent)],
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "parse",
+            str(news),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(full_gazetteer.path.parent),
+        ],
         stderr=subprocess.DEVNULL,
         preexec_fn=_default_signals,
     )

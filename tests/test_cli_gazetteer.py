@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.geometry import haversine_km
 from geo.gazetteer.names import name_key
 from geo.gazetteer.sources import SOURCE_PACKAGES
+from geo.geometry import haversine_km
 
 PROJECT_GAZETTEER = Path(__file__).resolve().parent.parent / "gazetteer"
 
 
 @pytest.fixture(scope="module")
-def cache_dir(full_gazetteer) -> str:  # noqa: ANN001
+def cache_dir(full_gazetteer) -> str:
     return str(full_gazetteer.path.parent)
 
 
@@ -49,7 +49,20 @@ def test_search_with_a_country(capsys: pytest.CaptureFixture[str], cache_dir: st
     assert code == 0
     assert rows and {r["country"] for r in rows} == {"US"}
     assert rows[0]["admin1"] == "Idaho"
-    assert set(rows[0]) >= {"id", "name", "feature_class", "feature_code", "country", "admin1", "population", "lat", "lon", "match", "prior", "source"}
+    assert set(rows[0]) >= {
+        "id",
+        "name",
+        "feature_class",
+        "feature_code",
+        "country",
+        "admin1",
+        "population",
+        "lat",
+        "lon",
+        "match",
+        "prior",
+        "source",
+    }
 
 
 def test_search_limit(capsys: pytest.CaptureFixture[str], cache_dir: str) -> None:
@@ -79,7 +92,9 @@ def test_search_of_an_empty_name_is_an_error(capsys: pytest.CaptureFixture[str],
     assert "geo: error:" in capsys.readouterr().err
 
 
-def test_info_prints_path_and_source_versions(capsys: pytest.CaptureFixture[str], cache_dir: str, full_gazetteer) -> None:  # noqa: ANN001
+def test_info_prints_path_and_source_versions(
+    capsys: pytest.CaptureFixture[str], cache_dir: str, full_gazetteer
+) -> None:
     assert main(["gazetteer", "info", "--cache-dir", cache_dir]) == 0
     out = capsys.readouterr().out
     assert str(full_gazetteer.path) in out
@@ -88,7 +103,7 @@ def test_info_prints_path_and_source_versions(capsys: pytest.CaptureFixture[str]
     assert f"curated folder {PROJECT_GAZETTEER}" in out
 
 
-def test_info_json(capsys: pytest.CaptureFixture[str], cache_dir: str, full_gazetteer) -> None:  # noqa: ANN001
+def test_info_json(capsys: pytest.CaptureFixture[str], cache_dir: str, full_gazetteer) -> None:
     assert main(["gazetteer", "info", "--json", "--cache-dir", cache_dir]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["path"] == str(full_gazetteer.path)

@@ -27,7 +27,9 @@ _DATA_RE = re.compile(r'<script type="[^"]+" id="geo-data-[^"]+" data-encoding="
 try:
     import playwright.sync_api  # noqa: F401
 
-    _NO_BROWSER = "" if os.access(CHROMIUM_PATH, os.X_OK) else f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)"
+    _NO_BROWSER = (
+        "" if os.access(CHROMIUM_PATH, os.X_OK) else f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium)"
+    )
 except ImportError:  # pragma: no cover - depends on the machine
     _NO_BROWSER = "Playwright is not installed (pip install playwright)"
 
@@ -108,7 +110,15 @@ def test_png_at_a_date(tmp_path, capsys, cache_dir) -> None:
 
 def test_a_bad_at_date_is_an_error_naming_it(tmp_path, capsys, cache_dir) -> None:
     code, err = run_map(
-        capsys, cache_dir, str(SEEDS), "-o", str(tmp_path / "s.html"), "--png", str(tmp_path / "s.png"), "--at", "19/09/2023"
+        capsys,
+        cache_dir,
+        str(SEEDS),
+        "-o",
+        str(tmp_path / "s.html"),
+        "--png",
+        str(tmp_path / "s.png"),
+        "--at",
+        "19/09/2023",
     )
     assert code == 2
     assert "geo: error:" in err and "19/09/2023" in err and "YYYY-MM-DD" in err

@@ -62,7 +62,7 @@ def test_parse_jsonl_to_stdout(cache, articles, capsys):
     rows = records(captured.out)
     assert rows
     for row in rows:
-        assert REQUIRED_KEYS <= set(row), REQUIRED_KEYS - set(row)
+        assert set(row) >= REQUIRED_KEYS, REQUIRED_KEYS - set(row)
         assert 0.0 <= row["score"] <= 1.0
     by_text = {r["text"]: r for r in rows}
     assert by_text["Cairo"]["country"] == "EG" and by_text["Cairo"]["published"] == "2023-05-04"

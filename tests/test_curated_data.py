@@ -55,7 +55,11 @@ def _features() -> list[tuple[str, int, dict[str, Any]]]:
 
 FEATURES = _features()
 FEATURE_IDS = [f"{name}#{i}:{f.get('properties', {}).get('id', '?')}" for name, i, f in FEATURES]
-BY_ID = {f["properties"]["id"]: f for _, _, f in FEATURES if isinstance(f.get("properties"), dict) and "id" in f["properties"]}
+BY_ID = {
+    f["properties"]["id"]: f
+    for _, _, f in FEATURES
+    if isinstance(f.get("properties"), dict) and "id" in f["properties"]
+}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -68,6 +72,7 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def coordinates(geometry: dict[str, Any]) -> list[tuple[float, float]]:
     """Every [lon, lat] pair of a GeoJSON geometry."""
+
     def walk(node: Any) -> list[tuple[float, float]]:
         if isinstance(node, (list, tuple)) and len(node) == 2 and all(isinstance(v, (int, float)) for v in node):
             return [(float(node[0]), float(node[1]))]
@@ -89,7 +94,6 @@ def area_km2(polygon: Any) -> float:
     lat0 = math.radians(polygon.centroid.y)
     scale = shapely.affinity.scale(polygon, xfact=111.32 * math.cos(lat0), yfact=110.57, origin=(0, 0))
     return scale.area
-
 
 
 # ---------------------------------------------------------------------------
@@ -175,13 +179,14 @@ def test_feature_geometry(file: str, index: int, feature: dict[str, Any]) -> Non
     assert not shape.is_empty
     assert shape.is_valid, shapely.validation.explain_validity(shape)
     pairs = coordinates(geometry)
-    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in pairs), "coordinate outside [-180,180] x [-90,90]"
+    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in pairs), (
+        "coordinate outside [-180,180] x [-90,90]"
+    )
     assert all(round(v, 4) == v for pair in pairs for v in pair), "coordinates must be rounded to 4 decimals"
     assert len(pairs) <= MAX_VERTICES, f"{len(pairs)} vertices; keep shapes coarse"
     for ring in rings(geometry):
         assert ring[0] == ring[-1], "ring not closed"
         assert len(ring) >= 4
-
 
 
 # ---------------------------------------------------------------------------
@@ -232,7 +237,7 @@ def test_nagorno_karabakh_polygon_holds_hadrut_and_stepanakert() -> None:
     for lat, lon in [(39.64, 46.55), GORIS, (39.99, 46.93)]:
         assert not shape.contains(Point(lon, lat)), (lat, lon)
     minx, miny, maxx, maxy = shape.bounds
-    assert 39.2 <= miny and maxy <= 40.5 and 46.0 <= minx and maxx <= 47.4
+    assert miny >= 39.2 and maxy <= 40.5 and minx >= 46.0 and maxx <= 47.4
     assert 3500 <= area_km2(shape) <= 5000  # the NKAO covered 4,388 km²
     assert {"Artsakh", "Karabakh", "Dağlıq Qarabağ", "Republic of Artsakh"} <= set(nk["properties"]["alternate_names"])
 
@@ -240,19 +245,49 @@ def test_nagorno_karabakh_polygon_holds_hadrut_and_stepanakert() -> None:
 @pytest.mark.parametrize(
     ("fid", "inside", "outside"),
     [
-        ("curated:caucasus", [(41.69, 44.83), (40.18, 44.51), (40.38, 49.89), (43.31, 45.69)], [(41.01, 28.95), (35.69, 51.42)]),
+        (
+            "curated:caucasus",
+            [(41.69, 44.83), (40.18, 44.51), (40.38, 49.89), (43.31, 45.69)],
+            [(41.01, 28.95), (35.69, 51.42)],
+        ),
         ("curated:south-caucasus", [(41.69, 44.83), (40.18, 44.51), (40.38, 49.89), HADRUT], [(43.31, 45.69)]),
-        ("curated:gaza-strip", [(31.50, 34.47), (31.34, 34.31), (31.30, 34.25), (31.53, 34.54)], [(31.47, 34.50), (31.77, 35.22)]),
-        ("curated:west-bank", [(31.90, 35.20), (32.22, 35.25), (31.53, 35.09), (32.46, 35.30)], [(32.08, 34.78), (31.50, 34.47)]),
+        (
+            "curated:gaza-strip",
+            [(31.50, 34.47), (31.34, 34.31), (31.30, 34.25), (31.53, 34.54)],
+            [(31.47, 34.50), (31.77, 35.22)],
+        ),
+        (
+            "curated:west-bank",
+            [(31.90, 35.20), (32.22, 35.25), (31.53, 35.09), (32.46, 35.30)],
+            [(32.08, 34.78), (31.50, 34.47)],
+        ),
         ("curated:crimea", [(44.61, 33.52), (44.96, 34.11), (45.36, 36.47)], [(46.64, 32.61), (47.10, 37.54)]),
-        ("curated:donbas", [(48.02, 37.80), (48.57, 39.31), (47.10, 37.54), (48.59, 38.00)], [(49.98, 36.26), (47.85, 35.12)]),
-        ("curated:north-caucasus", [(43.31, 45.69), (42.98, 47.50), (43.60, 39.73), (45.04, 38.98)], [(41.69, 44.83), (43.01, 40.99)]),
-        ("curated:kurdistan-region", [(36.19, 44.01), (36.87, 42.99), (35.56, 45.44)], [(36.34, 43.13), (35.47, 44.39)]),
-        ("curated:kashmir", [(34.08, 74.80), (34.16, 77.58), (35.92, 74.31), (34.37, 73.47)], [(31.55, 74.34), (33.68, 73.05)]),
+        (
+            "curated:donbas",
+            [(48.02, 37.80), (48.57, 39.31), (47.10, 37.54), (48.59, 38.00)],
+            [(49.98, 36.26), (47.85, 35.12)],
+        ),
+        (
+            "curated:north-caucasus",
+            [(43.31, 45.69), (42.98, 47.50), (43.60, 39.73), (45.04, 38.98)],
+            [(41.69, 44.83), (43.01, 40.99)],
+        ),
+        (
+            "curated:kurdistan-region",
+            [(36.19, 44.01), (36.87, 42.99), (35.56, 45.44)],
+            [(36.34, 43.13), (35.47, 44.39)],
+        ),
+        (
+            "curated:kashmir",
+            [(34.08, 74.80), (34.16, 77.58), (35.92, 74.31), (34.37, 73.47)],
+            [(31.55, 74.34), (33.68, 73.05)],
+        ),
         ("curated:south-ossetia", [(42.23, 43.97), (42.13, 44.48)], [(41.99, 44.11), (41.69, 44.83)]),
     ],
 )
-def test_outlines_hold_the_right_places(fid: str, inside: list[tuple[float, float]], outside: list[tuple[float, float]]) -> None:
+def test_outlines_hold_the_right_places(
+    fid: str, inside: list[tuple[float, float]], outside: list[tuple[float, float]]
+) -> None:
     shape = shapely.geometry.shape(_entry(fid)["geometry"])
     for lat, lon in inside:
         assert shape.contains(Point(lon, lat)), f"{fid} should contain {lat}N {lon}E"
@@ -279,7 +314,11 @@ def geonames_ids() -> set[int]:
 
 
 def test_corrections_name_existing_geonames_places(geonames_ids: set[int]) -> None:
-    unknown = [f["properties"]["id"] for _, _, f in FEATURES if "geonameid" in f["properties"] and f["properties"]["geonameid"] not in geonames_ids]
+    unknown = [
+        f["properties"]["id"]
+        for _, _, f in FEATURES
+        if "geonameid" in f["properties"] and f["properties"]["geonameid"] not in geonames_ids
+    ]
     assert not unknown
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import geo.gazetteer.index
+from geo.errors import CuratedDataError, RulesError
 from geo.gazetteer.curated import (
     check_references,
     country_codes,
@@ -18,7 +19,6 @@ from geo.gazetteer.curated import (
     read_aliases,
     read_curated_dir,
 )
-from geo.errors import CuratedDataError, RulesError
 from geo.gazetteer.index import build_index, default_curated_dirs
 from geo.parsing.rules import load_rules
 
@@ -62,7 +62,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("bad", "field", "problem"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_a_bad_field_is_named_with_file_and_feature(tmp_path: Path, tiny_records: list[dict[str, Any]], bad: dict[str, Any], field: str, problem: str) -> None:
+def test_a_bad_field_is_named_with_file_and_feature(
+    tmp_path: Path, tiny_records: list[dict[str, Any]], bad: dict[str, Any], field: str, problem: str
+) -> None:
     with pytest.raises(CuratedDataError) as caught:
         build(tmp_path, {"places.geojson": [feature(id="curated:ok", name="Okville"), bad]}, tiny_records)
     message = str(caught.value)
@@ -129,7 +131,9 @@ def test_syntax_errors_are_reported_before_any_source_is_read(tmp_path: Path, mo
 
     monkeypatch.setattr(geo.gazetteer.index, "read_installed_sources", sources)
     monkeypatch.delenv("GEO_CURATED", raising=False)
-    broken = folder_with(tmp_path, {"mine.geojson": '{"type": "FeatureCollection",\n  "features": [\n    {"type": }\n]}'})
+    broken = folder_with(
+        tmp_path, {"mine.geojson": '{"type": "FeatureCollection",\n  "features": [\n    {"type": }\n]}'}
+    )
     with pytest.raises(CuratedDataError) as caught:
         build_index(tmp_path / "g.sqlite", curated=[broken])
     assert f"{broken / 'mine.geojson'}: line 3, column" in str(caught.value)
@@ -183,7 +187,9 @@ def test_conflicting_rules_name_both_lines(tmp_path: Path, text: str, lines: tup
 
 
 def test_a_rule_repeated_the_same_way_is_no_conflict(tmp_path: Path) -> None:
-    rules = load_rules(rules_file(tmp_path, "prefer Alexandria = US, EG\nprefer alexandria = eg,us\nignore Bono\nignore BONO\n"))
+    rules = load_rules(
+        rules_file(tmp_path, "prefer Alexandria = US, EG\nprefer alexandria = eg,us\nignore Bono\nignore BONO\n")
+    )
     assert rules.prefer == {"alexandria": frozenset({"US", "EG"})} and rules.ignore == {"bono"}
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geo.parsing.dates import DatedSentence, date_at, date_sentences, split_sentences
 from geo.errors import GeoError, InputError
+from geo.parsing.dates import DatedSentence, date_at, date_sentences, split_sentences
 
 D = dt.date
 
@@ -258,9 +258,7 @@ DATE_CASES = [
 
 
 @pytest.mark.parametrize(("text", "published", "expected"), DATE_CASES)
-def test_date_sentences(
-    text: str, published: dt.date, expected: list[tuple[dt.date | None, str]]
-) -> None:
+def test_date_sentences(text: str, published: dt.date, expected: list[tuple[dt.date | None, str]]) -> None:
     assert dated(text, published) == expected
 
 
@@ -286,10 +284,7 @@ def test_published_sentences_have_no_date_text() -> None:
 
 
 def test_unknown_publication() -> None:
-    text = (
-        "It rained. On 5 May 2021 it snowed. The next day it cleared. On June 2 it was hot. "
-        "Yesterday was cold."
-    )
+    text = "It rained. On 5 May 2021 it snowed. The next day it cleared. On June 2 it was hot. Yesterday was cold."
     assert dated(text, None) == [
         (None, "published"),
         (D(2021, 5, 5), "text"),
@@ -324,10 +319,7 @@ def test_spans_match_split_sentences() -> None:
 
 
 def test_extreme_publication_dates_do_not_crash() -> None:
-    text = (
-        "Yesterday it rained. On Monday it snowed. Next Friday it clears. Tomorrow is fine. "
-        "On May 5 it hailed."
-    )
+    text = "Yesterday it rained. On Monday it snowed. Next Friday it clears. Tomorrow is fine. On May 5 it hailed."
     low = date_sentences(text, dt.date.min)
     high = date_sentences(text, dt.date.max)
     # A day beyond the calendar is no day: the sentence falls back as if none were named.
@@ -372,7 +364,7 @@ def test_date_sentences_is_public() -> None:
     assert "date_sentences" in geo.__all__
 
 
-def test_geo_dates_prints_one_record_per_sentence(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_geo_dates_prints_one_record_per_sentence(tmp_path, capsys) -> None:
     import csv
     import io
     import json
@@ -395,7 +387,7 @@ def test_geo_dates_prints_one_record_per_sentence(tmp_path, capsys) -> None:  # 
     assert set(rows[0]) == {"doc", "start", "end", "date", "date_source", "date_text", "published", "sentence"}
 
 
-def test_geo_dates_reports_a_missing_file_and_goes_on(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_geo_dates_reports_a_missing_file_and_goes_on(tmp_path, capsys) -> None:
     from geo.cli import main
 
     article = tmp_path / "a.txt"

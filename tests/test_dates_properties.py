@@ -93,9 +93,7 @@ def test_huge_lines(piece: str, separator: str, published: dt.date | None) -> No
 
 @settings(max_examples=100, deadline=None)
 @given(
-    words=st.lists(
-        st.sampled_from(["word", "Word", "x", "Mr.", "U.S.", "3.5", "ok!", "so?", "\u2026"]), max_size=30
-    ),
+    words=st.lists(st.sampled_from(["word", "Word", "x", "Mr.", "U.S.", "3.5", "ok!", "so?", "\u2026"]), max_size=30),
     breaks=st.lists(st.sampled_from([" ", "\n", "\n\n", ". ", "! "]), max_size=30),
 )
 def test_blank_lines_always_end_sentences(words: list[str], breaks: list[str]) -> None:

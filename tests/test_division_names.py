@@ -109,7 +109,12 @@ def _features() -> list[dict]:
 def test_english_divisions_are_points_inside_great_britain(full_gazetteer) -> None:
     outline = shapely.geometry.shape(full_gazetteer.country("GB").geometry)
     features = _features()
-    assert {f["properties"]["name"] for f in features} >= {"Greater London", "Greater Manchester", "West Midlands", "South West England"}
+    assert {f["properties"]["name"] for f in features} >= {
+        "Greater London",
+        "Greater Manchester",
+        "West Midlands",
+        "South West England",
+    }
     for f in features:
         props = f["properties"]
         assert f["geometry"]["type"] == "Point"
@@ -135,7 +140,11 @@ CASES = [
     ("Police in Khyber Pakhtunkhwa and Baluchistan said.", "Baluchistan", "csc-state:3174"),
     ("The NWFP government said on Friday.", "NWFP", "csc-state:3171"),
     ("Protests were reported in Xizang.", "Xizang", "csc-state:2264"),
-    ("Camps in the Xinjiang Uyghur Autonomous Region were expanded.", "Xinjiang Uyghur Autonomous Region", "csc-state:2263"),
+    (
+        "Camps in the Xinjiang Uyghur Autonomous Region were expanded.",
+        "Xinjiang Uyghur Autonomous Region",
+        "csc-state:2263",
+    ),
     ("Heavy rain hit Greater Manchester, Merseyside and West Yorkshire.", "Merseyside", "curated:merseyside"),
     ("Farmers in Yorkshire protested.", "Yorkshire", "curated:yorkshire-and-the-humber"),
     ("Drones were downed over Moscow Oblast.", "Moscow Oblast", "csc-state:1882"),

@@ -83,7 +83,7 @@ def test_lgl_reader_reads_fields_and_leaves_out_toponyms_without_gaztag(tmp_path
         GoldToponym(0, 10, "Alexandria", 31.3113, -92.4451),
         GoldToponym(31, 45, "Rapides Parish", 31.1669, -92.4835),
     )
-    assert all(first.text[g.start:g.end] == g.name for g in first.toponyms)
+    assert all(first.text[g.start : g.end] == g.name for g in first.toponyms)
     assert articles[1].toponyms == ()
     assert articles[1].published == dt.date(2009, 4, 1)
 
@@ -166,7 +166,7 @@ def test_geovirus_reader_reanchors_late_offsets_on_the_name(tmp_path: Path) -> N
         (60, 65, "Mindanao"),  # name not near the offsets -> offsets kept
     ]
     for g in first.toponyms[:3]:
-        assert first.text[g.start:g.end] == g.name
+        assert first.text[g.start : g.end] == g.name
     # A padded coordinate is still a coordinate.
     assert first.toponyms[1].lon == pytest.approx(121.08)
     assert articles[1].toponyms == ()
@@ -255,9 +255,10 @@ def test_non_numeric_coordinates_are_an_input_error(tmp_path: Path) -> None:
 
 
 def test_span_outside_the_text_is_an_input_error(tmp_path: Path) -> None:
-    xml = LGL.replace("<start>50</start><end>59</end><phrase>Pineville</phrase>",
-                      "<start>50</start><end>590</end><phrase>Pineville</phrase>"
-                      "<gaztag><lat>31.3</lat><lon>-92.4</lon></gaztag>")
+    xml = LGL.replace(
+        "<start>50</start><end>59</end><phrase>Pineville</phrase>",
+        "<start>50</start><end>590</end><phrase>Pineville</phrase><gaztag><lat>31.3</lat><lon>-92.4</lon></gaztag>",
+    )
     with pytest.raises(InputError, match="outside"):
         list(read_corpus(write(tmp_path, "lgl.xml", xml)))
 
@@ -274,12 +275,18 @@ def test_haversine_known_distances() -> None:
 
 
 def _table() -> tuple[list[GoldArticle], list[list[Prediction]]]:
-    a = GoldArticle("A", "x" * 50, None, "", (
-        GoldToponym(0, 5, "g1", 0.0, 0.0),
-        GoldToponym(10, 15, "g2", 0.0, 10.0),
-        GoldToponym(20, 25, "g3", 0.0, 20.0),
-        GoldToponym(30, 34, "g4", 45.0, 0.0),
-    ))
+    a = GoldArticle(
+        "A",
+        "x" * 50,
+        None,
+        "",
+        (
+            GoldToponym(0, 5, "g1", 0.0, 0.0),
+            GoldToponym(10, 15, "g2", 0.0, 10.0),
+            GoldToponym(20, 25, "g3", 0.0, 20.0),
+            GoldToponym(30, 34, "g4", 45.0, 0.0),
+        ),
+    )
     pa = [
         Prediction(5, 9, 0.0, 0.0),  # touches g1 at 5: no overlap -> wrong, g1 not found
         Prediction(12, 22, 0.0, 10.5),  # overlaps g2 and g3: one correct prediction, two found
@@ -327,7 +334,13 @@ def test_touching_spans_do_not_overlap_but_one_shared_character_does() -> None:
 def test_zero_predictions_and_zero_gold_report_zero() -> None:
     empty = score([], [])
     assert (empty.precision, empty.recall, empty.f1, empty.accuracy_161, empty.median_km, empty.auc) == (
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    )
     gold = [GoldArticle("G", "Paris", None, "", (GoldToponym(0, 5, "Paris", 48.85, 2.35),))]
     s = score(gold, [[]])
     assert (s.predictions, s.precision, s.recall, s.f1, s.accuracy_161) == (0, 0.0, 0.0, 0.0, 0.0)
@@ -373,8 +386,11 @@ def test_evaluate_survives_a_failing_article_and_names_it(tmp_path: Path, caplog
         if article.id == "222":
             raise RuntimeError("boom")
         # Alexandria right, Rapides Parish 2 degrees off, and a wrong mention.
-        return [Prediction(0, 10, 31.3113, -92.4451), Prediction(31, 38, 33.1669, -92.4835),
-                Prediction(21, 27, 0.0, 0.0)]
+        return [
+            Prediction(0, 10, 31.3113, -92.4451),
+            Prediction(31, 38, 33.1669, -92.4835),
+            Prediction(21, 27, 0.0, 0.0),
+        ]
 
     with caplog.at_level(logging.WARNING, logger="geo.evaluate.geoparsing"):
         s = evaluate(path, parse)
@@ -404,7 +420,8 @@ def test_evaluate_limit_and_mention_like_predictions(tmp_path: Path) -> None:
 
 
 def test_evaluate_gold_spans_gives_the_spans_and_scores_over_all_gold(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = write(tmp_path, "GeoWebNews.xml", GEOWEBNEWS)
     seen: list[list[str]] = []
 
@@ -432,8 +449,19 @@ def test_scores_as_dict_and_format() -> None:
     d = s.as_dict()
     assert d["gold"] == 6
     assert d["failures"] == 0
-    assert set(d) >= {"precision", "recall", "f1", "accuracy_161", "end_to_end_accuracy_161", "median_km",
-                      "mean_km", "auc", "seconds", "articles_per_second", "gold_spans"}
+    assert set(d) >= {
+        "precision",
+        "recall",
+        "f1",
+        "accuracy_161",
+        "end_to_end_accuracy_161",
+        "median_km",
+        "mean_km",
+        "auc",
+        "seconds",
+        "articles_per_second",
+        "gold_spans",
+    }
     text = s.format()
     assert "precision" in text and "0.667" in text
     assert "end to end" in text
@@ -460,7 +488,7 @@ def test_real_corpora_counts(name: str, articles: int, gold: int) -> None:
     assert sum(len(a.toponyms) for a in corpus) == gold
     assert len({a.id for a in corpus}) == articles
     # After re-anchoring every gold span frames its name.
-    assert all(a.text[g.start:g.end] == g.name for a in corpus for g in a.toponyms)
+    assert all(a.text[g.start : g.end] == g.name for a in corpus for g in a.toponyms)
 
 
 def test_corpus_format_reads_the_first_annotated_article(tmp_path: Path) -> None:

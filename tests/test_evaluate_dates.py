@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.parsing.dates import DatedSentence, date_sentences
 from geo.errors import InputError
 from geo.evaluate.dates import (
     TimemlDocument,
@@ -20,6 +19,7 @@ from geo.evaluate.dates import (
     score_dates,
     timex_kind,
 )
+from geo.parsing.dates import DatedSentence, date_sentences
 
 # The development corpus next to the repository (or wherever GEO_TIMEML_DIR points).
 TIMEML = Path(
@@ -84,7 +84,9 @@ def test_reader_cuts_a_time_of_day_off_the_publication_date(tmp_path: Path) -> N
 
 
 def test_reader_keeps_offsets_of_nested_tags(tmp_path: Path) -> None:
-    body = 'On <TIMEX3 tid="t1" type="DATE" value="2000-01-03"><SIGNAL sid="s1">the</SIGNAL> 3rd</TIMEX3> it &amp; rain.'
+    body = (
+        'On <TIMEX3 tid="t1" type="DATE" value="2000-01-03"><SIGNAL sid="s1">the</SIGNAL> 3rd</TIMEX3> it &amp; rain.'
+    )
     doc = read_timeml(write(tmp_path, "a.tml", tml("2000-01-05", body)))
     assert doc.text == "On the 3rd it & rain."
     assert doc.text[doc.timexes[0].start : doc.timexes[0].end] == "the 3rd"
@@ -182,9 +184,13 @@ def test_halves_take_odd_and_even_documents(tmp_path: Path) -> None:
 
 
 def test_a_bad_file_is_skipped_and_named(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    write(tmp_path, "a.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.'))
+    write(
+        tmp_path, "a.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.')
+    )
     write(tmp_path, "b.tml", "<TimeML><TEXT>broken")
-    write(tmp_path, "c.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.'))
+    write(
+        tmp_path, "c.tml", tml("1998-08-14", 'Rain <TIMEX3 tid="t1" type="DATE" value="1998-08-13">yesterday</TIMEX3>.')
+    )
     scores = evaluate_dates(tmp_path)
     assert scores.parts["all"].documents == 2 and scores.parts["all"].full_day.right == 2
     assert len(scores.failures) == 1 and "b.tml" in scores.failures[0]
@@ -212,7 +218,9 @@ def test_cli_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(err.strip().splitlines()[-1])["words"] == "Aug. 7"
 
 
-def test_geo_evaluate_dates_flag_scores_the_same_as_the_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_geo_evaluate_dates_flag_scores_the_same_as_the_subcommand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path, "a.tml", tml("1998-08-14", BODY))
     assert main(["evaluate-dates", str(tmp_path), "--json"]) == 0
     by_subcommand = json.loads(capsys.readouterr().out)

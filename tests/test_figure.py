@@ -174,10 +174,23 @@ def test_cli_png_and_pdf_at_size_and_scale(tmp_path, capsys, mentions_table):
     assert f"wrote {png}" in err and f"wrote {pdf}" in err
 
 
-@pytest.mark.parametrize(("option", "value"), [("--size", "big"), ("--size", "1600*"), ("--scale", "0"), ("--scale", "x")])
+@pytest.mark.parametrize(
+    ("option", "value"), [("--size", "big"), ("--size", "1600*"), ("--scale", "0"), ("--scale", "x")]
+)
 def test_cli_bad_size_or_scale_is_an_error_naming_it(tmp_path, capsys, mentions_table, option, value):
     with pytest.raises(SystemExit) as exit_info:
-        main(["map", str(mentions_table), "-o", str(tmp_path / "m.html"), "--png", str(tmp_path / "m.png"), option, value])
+        main(
+            [
+                "map",
+                str(mentions_table),
+                "-o",
+                str(tmp_path / "m.html"),
+                "--png",
+                str(tmp_path / "m.png"),
+                option,
+                value,
+            ]
+        )
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert option in err and repr(value) in err

@@ -29,22 +29,63 @@ IDS = [f["properties"]["id"] for f in FEATURES]
 # The divisions the file exists for, by country.
 EXPECTED = {
     "KE": [
-        "nairobi-province", "central-province-kenya", "coast-province-kenya", "eastern-province-kenya",
-        "north-eastern-province", "nyanza-province", "rift-valley-province", "western-province-kenya",
+        "nairobi-province",
+        "central-province-kenya",
+        "coast-province-kenya",
+        "eastern-province-kenya",
+        "north-eastern-province",
+        "nyanza-province",
+        "rift-valley-province",
+        "western-province-kenya",
     ],
     "CD": ["bandundu", "bas-congo", "kasai-occidental", "katanga", "orientale"],
     "NO": [
-        "hedmark", "oppland", "vest-agder", "aust-agder", "hordaland", "sogn-og-fjordane",
-        "sor-trondelag", "nord-trondelag", "viken", "troms-og-finnmark", "vestfold-og-telemark",
+        "hedmark",
+        "oppland",
+        "vest-agder",
+        "aust-agder",
+        "hordaland",
+        "sogn-og-fjordane",
+        "sor-trondelag",
+        "nord-trondelag",
+        "viken",
+        "troms-og-finnmark",
+        "vestfold-og-telemark",
     ],
     "FR": [
-        "lorraine", "champagne-ardenne", "picardy", "nord-pas-de-calais", "upper-normandy", "lower-normandy",
-        "burgundy", "franche-comte", "auvergne", "rhone-alpes", "limousin", "poitou-charentes", "aquitaine",
-        "midi-pyrenees", "languedoc-roussillon",
+        "lorraine",
+        "champagne-ardenne",
+        "picardy",
+        "nord-pas-de-calais",
+        "upper-normandy",
+        "lower-normandy",
+        "burgundy",
+        "franche-comte",
+        "auvergne",
+        "rhone-alpes",
+        "limousin",
+        "poitou-charentes",
+        "aquitaine",
+        "midi-pyrenees",
+        "languedoc-roussillon",
     ],
     "VN": [
-        "vinh-phuc", "quang-binh", "quang-nam", "ninh-thuan", "dak-nong", "binh-thuan", "phu-yen", "binh-phuoc",
-        "binh-duong", "ba-ria-vung-tau", "long-an", "tien-giang", "kien-giang", "hau-giang", "thua-thien-hue", "ha-tay",
+        "vinh-phuc",
+        "quang-binh",
+        "quang-nam",
+        "ninh-thuan",
+        "dak-nong",
+        "binh-thuan",
+        "phu-yen",
+        "binh-phuoc",
+        "binh-duong",
+        "ba-ria-vung-tau",
+        "long-an",
+        "tien-giang",
+        "kien-giang",
+        "hau-giang",
+        "thua-thien-hue",
+        "ha-tay",
     ],
 }
 # Words that name far more prominent things than a division: never a name of their own here.
@@ -125,7 +166,9 @@ def test_point_lies_in_its_country(full_gazetteer, feature: dict[str, Any]) -> N
     lon, lat = feature["geometry"]["coordinates"]
     country = full_gazetteer.country(props["country"])
     assert country is not None, props["country"]
-    if country.geometry is not None and shapely.geometry.shape(country.geometry).contains(shapely.geometry.Point(lon, lat)):
+    if country.geometry is not None and shapely.geometry.shape(country.geometry).contains(
+        shapely.geometry.Point(lon, lat)
+    ):
         return
     # Coarse outlines leave out small islands (New Georgia, Nggela): then a town of the country must be near.
     near = [(p.country, d) for p, d in full_gazetteer.nearest(lat, lon, limit=5)]
@@ -158,34 +201,96 @@ THU_DAU_MOT = (10.98, 106.65)
 
 SENTENCES = [
     # (text, surface, expected id, reference point or None, km)
-    ("Cholera spread in Nyanza Province and the Rift Valley, health officials said.", "Nyanza Province",
-     "curated:nyanza-province", NYANZA, 30),
-    ("Cholera spread in Nyanza Province and the Rift Valley, health officials said.", "Rift Valley",
-     "curated:rift-valley-province", ELDORET, 150),
-    ("Police in Nyanza Province said the bodies were found near Kisumu.", "Nyanza Province",
-     "curated:nyanza-province", NYANZA, 30),
-    ("Fighting broke out in Kasai Occidental, the UN said.", "Kasai Occidental", "curated:kasai-occidental", KANANGA, 150),
+    (
+        "Cholera spread in Nyanza Province and the Rift Valley, health officials said.",
+        "Nyanza Province",
+        "curated:nyanza-province",
+        NYANZA,
+        30,
+    ),
+    (
+        "Cholera spread in Nyanza Province and the Rift Valley, health officials said.",
+        "Rift Valley",
+        "curated:rift-valley-province",
+        ELDORET,
+        150,
+    ),
+    (
+        "Police in Nyanza Province said the bodies were found near Kisumu.",
+        "Nyanza Province",
+        "curated:nyanza-province",
+        NYANZA,
+        30,
+    ),
+    (
+        "Fighting broke out in Kasai Occidental, the UN said.",
+        "Kasai Occidental",
+        "curated:kasai-occidental",
+        KANANGA,
+        150,
+    ),
     ("Rebels from Katanga and Orientale province met in Kisangani.", "Katanga", "curated:katanga", None, 0),
     ("Rebels from Katanga and Orientale province met in Kisangani.", "Orientale", "curated:orientale", None, 0),
     ("Floods in Hordaland closed roads near Bergen.", "Hordaland", "curated:hordaland", BERGEN, 100),
-    ("Police in Binh Duong and Long An provinces arrested the smugglers.", "Binh Duong", "curated:binh-duong", THU_DAU_MOT, 30),
+    (
+        "Police in Binh Duong and Long An provinces arrested the smugglers.",
+        "Binh Duong",
+        "curated:binh-duong",
+        THU_DAU_MOT,
+        30,
+    ),
     ("Voters in Nord-Pas-de-Calais and Picardy backed the National Front.", "Picardy", "curated:picardy", AMIENS, 60),
-    ("The army attacked militants in the Federally Administered Tribal Areas.", "Federally Administered Tribal Areas",
-     "curated:federally-administered-tribal-areas", None, 0),
+    (
+        "The army attacked militants in the Federally Administered Tribal Areas.",
+        "Federally Administered Tribal Areas",
+        "curated:federally-administered-tribal-areas",
+        None,
+        0,
+    ),
     ("Fighting in Jonglei displaced thousands.", "Jonglei", "csc-state:2094", None, 0),
-    ("Violence erupted in Transvaal and Natal Province before the 1994 elections.", "Natal Province",
-     "curated:natal-province", None, 0),
+    (
+        "Violence erupted in Transvaal and Natal Province before the 1994 elections.",
+        "Natal Province",
+        "curated:natal-province",
+        None,
+        0,
+    ),
     # The full names shared with present provinces follow the document's country.
-    ("Kenyan herders in the Eastern Province clashed near Marsabit.", "Eastern Province",
-     "curated:eastern-province-kenya", None, 0),
-    ("In Kenya, police in Central Province arrested suspects in Nyeri.", "Central Province",
-     "curated:central-province-kenya", None, 0),
-    ("Farmers in Zambia's Central Province near Kabwe lost their maize.", "Central Province",
-     "curated:central-province-zambia", None, 0),
-    ("Sri Lankan troops fought rebels in the Eastern Province near Batticaloa.", "Eastern Province",
-     "curated:eastern-province-sri-lanka", None, 0),
-    ("Rwanda's Western Province was hit by landslides near Rubavu.", "Western Province",
-     "curated:western-province-rwanda", None, 0),
+    (
+        "Kenyan herders in the Eastern Province clashed near Marsabit.",
+        "Eastern Province",
+        "curated:eastern-province-kenya",
+        None,
+        0,
+    ),
+    (
+        "In Kenya, police in Central Province arrested suspects in Nyeri.",
+        "Central Province",
+        "curated:central-province-kenya",
+        None,
+        0,
+    ),
+    (
+        "Farmers in Zambia's Central Province near Kabwe lost their maize.",
+        "Central Province",
+        "curated:central-province-zambia",
+        None,
+        0,
+    ),
+    (
+        "Sri Lankan troops fought rebels in the Eastern Province near Batticaloa.",
+        "Eastern Province",
+        "curated:eastern-province-sri-lanka",
+        None,
+        0,
+    ),
+    (
+        "Rwanda's Western Province was hit by landslides near Rubavu.",
+        "Western Province",
+        "curated:western-province-rwanda",
+        None,
+        0,
+    ),
 ]
 
 

@@ -13,7 +13,6 @@ import copy
 import json
 import math
 import multiprocessing
-import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -25,12 +24,12 @@ import pytest
 
 import geo.gazetteer.index
 from geo.cli import main
-from geo.gazetteer.curated import curated_files, hash_files
 from geo.errors import CuratedDataError, GazetteerError, IndexCorruptError, InputError
+from geo.gazetteer.curated import curated_files, hash_files
 from geo.gazetteer.index import INDEX_NAME, Gazetteer, _check_index, _same_build, _stamp, build_index
-from geo.geometry import haversine_km
 from geo.gazetteer.names import name_key
 from geo.gazetteer.sources import SOURCE_PACKAGES
+from geo.geometry import haversine_km
 
 PROJECT_GAZETTEER = Path(__file__).resolve().parent.parent / "gazetteer"
 
@@ -135,7 +134,9 @@ def test_california_first_candidate_is_the_us_state(full_gazetteer) -> None:
     assert (first.country, first.feature_code, first.feature_class) == ("US", "ADM1", "A")
 
 
-@pytest.mark.parametrize(("a", "b"), [("moscow", "MOSCOW"), ("İstanbul", "istanbul"), ("Xankəndi", "xankandi"), ("Laçın", "LACIN")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("moscow", "MOSCOW"), ("İstanbul", "istanbul"), ("Xankəndi", "xankandi"), ("Laçın", "LACIN")]
+)
 def test_lookups_ignore_case_and_diacritics(full_gazetteer, a: str, b: str) -> None:
     found_a = [c.place.id for c in full_gazetteer.lookup(a)]
     found_b = [c.place.id for c in full_gazetteer.lookup(b)]
@@ -239,7 +240,9 @@ def test_nearest_sorts_by_distance_and_skips_areas(tiny_gazetteer) -> None:
     assert all(p.feature_class == "P" for p, _ in tiny_gazetteer.nearest(39.76, -98.5, limit=5))
 
 
-@pytest.mark.parametrize(("lat", "lon"), [(91.0, 0.0), (-90.5, 10.0), (0.0, 181.0), (0.0, -180.1), (math.nan, 0.0), (0.0, math.nan)])
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(91.0, 0.0), (-90.5, 10.0), (0.0, 181.0), (0.0, -180.1), (math.nan, 0.0), (0.0, math.nan)]
+)
 def test_nearest_refuses_points_off_the_globe(tiny_gazetteer, lat: float, lon: float) -> None:
     with pytest.raises(InputError, match="outside the globe"):
         tiny_gazetteer.nearest(lat, lon)
@@ -323,7 +326,9 @@ def test_stamp_changes_when_a_curated_file_changes(tmp_path: Path, tiny_records:
 
     _write_collection(data, [_feature(alternate_names=["Testeville", "Testburg"])])
     assert not _same_build(found, _stamp([folder], None))
-    (folder / "more.geojson").write_text(data.read_text(encoding="utf-8").replace("testville", "other"), encoding="utf-8")
+    (folder / "more.geojson").write_text(
+        data.read_text(encoding="utf-8").replace("testville", "other"), encoding="utf-8"
+    )
     assert _stamp([folder], None)["curated"] != found["curated"]
 
 
@@ -337,7 +342,9 @@ def test_stamp_of_a_fixture_index_without_curated_folders(tiny_gazetteer) -> Non
 
 
 @pytest.fixture
-def small_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_records: list[dict[str, Any]]) -> dict[str, Any]:
+def small_sources(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_records: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Make ``Gazetteer.open`` build from the tiny records and a temporary project folder.
 
     Returns the project folder, its curated file and a list that records each build.
@@ -372,7 +379,9 @@ def test_open_builds_on_first_use_into_the_cache_dir(tmp_path: Path, small_sourc
     gaz.close()
 
 
-def test_open_uses_geo_cache_dir(tmp_path: Path, small_sources: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_uses_geo_cache_dir(
+    tmp_path: Path, small_sources: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "envcache"))
     gaz = Gazetteer.open()
     assert gaz.path == tmp_path / "envcache" / INDEX_NAME
@@ -402,7 +411,7 @@ def test_open_rebuilds_when_a_source_version_changes(
     tmp_path: Path, small_sources: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Gazetteer.open(cache_dir=tmp_path).close()
-    versions = {p: "0.0-test" for p in SOURCE_PACKAGES}
+    versions = dict.fromkeys(SOURCE_PACKAGES, "0.0-test")
     monkeypatch.setattr(geo.gazetteer.index, "source_versions", lambda: dict(versions))
     gaz = Gazetteer.open(cache_dir=tmp_path)
     assert len(small_sources["builds"]) == 2
@@ -635,7 +644,13 @@ def test_a_good_curated_entry_is_found(tmp_path: Path) -> None:
     cand = gaz.lookup("testeville")[0]
     assert cand.match == "alt"
     place = cand.place
-    assert (place.id, place.name, place.country, place.admin1, place.population) == ("curated:testville", "Testville", "AZ", "Khojavend", 1200)
+    assert (place.id, place.name, place.country, place.admin1, place.population) == (
+        "curated:testville",
+        "Testville",
+        "AZ",
+        "Khojavend",
+        1200,
+    )
     assert (place.lat, place.lon) == (39.52, 47.03)
     assert place.geometry is None
     assert place.source == "curated good.geojson: made up for a test"
@@ -644,14 +659,25 @@ def test_a_good_curated_entry_is_found(tmp_path: Path) -> None:
 
 def test_a_curated_line_keeps_its_geometry_and_a_point_on_it(tmp_path: Path) -> None:
     line = {"type": "LineString", "coordinates": [[46.0, 39.0], [47.0, 39.0], [48.0, 39.0]]}
-    gaz = Gazetteer(_curated_build(tmp_path, {"roads.geojson": [_feature(line, id="curated:road", name="Test Corridor", feature_class="R", feature_code="RD")]}))
+    gaz = Gazetteer(
+        _curated_build(
+            tmp_path,
+            {
+                "roads.geojson": [
+                    _feature(line, id="curated:road", name="Test Corridor", feature_class="R", feature_code="RD")
+                ]
+            },
+        )
+    )
     place = gaz.lookup("Test Corridor")[0].place
     assert place.geometry == line
     assert (place.lat, place.lon) == (39.0, 47.0)
     gaz.close()
 
 
-def test_a_curated_entry_with_a_geonameid_corrects_that_place(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
+def test_a_curated_entry_with_a_geonameid_corrects_that_place(
+    tmp_path: Path, tiny_records: list[dict[str, Any]]
+) -> None:
     fix = _feature(
         {"type": "Point", "coordinates": [-117.0, 46.73]},
         id="curated:moscow-idaho",
@@ -673,10 +699,17 @@ def test_a_curated_entry_with_a_geonameid_corrects_that_place(tmp_path: Path, ti
 
 def test_a_curated_area_takes_its_given_point_over_the_centroid(tmp_path: Path) -> None:
     square = {"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]]}
-    gaz = Gazetteer(_curated_build(tmp_path, {"areas.geojson": [
-        _feature(square, id="curated:centred", name="Centred Land"),
-        _feature(square, id="curated:seated", name="Seated Land", point=[1.0, 3.0]),
-    ]}))
+    gaz = Gazetteer(
+        _curated_build(
+            tmp_path,
+            {
+                "areas.geojson": [
+                    _feature(square, id="curated:centred", name="Centred Land"),
+                    _feature(square, id="curated:seated", name="Seated Land", point=[1.0, 3.0]),
+                ]
+            },
+        )
+    )
     assert (gaz.lookup("Centred Land")[0].place.lat, gaz.lookup("Centred Land")[0].place.lon) == (2.0, 2.0)
     seated = gaz.lookup("Seated Land")[0].place
     assert (seated.lat, seated.lon) == (3.0, 1.0)
@@ -686,7 +719,9 @@ def test_a_curated_area_takes_its_given_point_over_the_centroid(tmp_path: Path) 
 
 def test_curated_aliases_add_names(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
     aliases = "id,name,kind,source\n524901,Third Rome,alt,test\n2017370,Russkies,demonym,test\ncurated:testville,Tstv.,abbr,test\n"
-    gaz = Gazetteer(_curated_build(tmp_path, {"places.geojson": [_feature()], "aliases.csv": aliases}, records=tiny_records))
+    gaz = Gazetteer(
+        _curated_build(tmp_path, {"places.geojson": [_feature()], "aliases.csv": aliases}, records=tiny_records)
+    )
     assert gaz.lookup("Third Rome")[0].place.id == "524901"
     assert gaz.lookup("Russkies") == []
     assert gaz.lookup("Russkies", demonyms=True)[0].place.id == "2017370"
@@ -706,8 +741,18 @@ BAD_FEATURES = [
     ("one-point line", [_feature({"type": "LineString", "coordinates": [[47.0, 39.5]]})], "geometry", "malformed"),
     ("text coordinates", [_feature({"type": "Point", "coordinates": "47, 39"})], "geometry", "malformed"),
     ("no coordinates", [_feature({"type": "Point"})], "geometry", "malformed"),
-    ("unknown geometry type", [_feature({"type": "Circle", "coordinates": [47.0, 39.5]})], "geometry", "must be one of"),
-    ("lat/lon swapped off the globe", [_feature({"type": "Point", "coordinates": [39.5, 147.0]})], "geometry", "outside"),
+    (
+        "unknown geometry type",
+        [_feature({"type": "Circle", "coordinates": [47.0, 39.5]})],
+        "geometry",
+        "must be one of",
+    ),
+    (
+        "lat/lon swapped off the globe",
+        [_feature({"type": "Point", "coordinates": [39.5, 147.0]})],
+        "geometry",
+        "outside",
+    ),
     (
         "self-intersecting polygon",
         [_feature({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]})],
@@ -720,8 +765,12 @@ BAD_FEATURES = [
 ]
 
 
-@pytest.mark.parametrize(("features", "field", "problem"), [b[1:] for b in BAD_FEATURES], ids=[b[0] for b in BAD_FEATURES])
-def test_a_bad_curated_feature_names_file_feature_and_field(tmp_path: Path, features: list[dict[str, Any]], field: str, problem: str) -> None:
+@pytest.mark.parametrize(
+    ("features", "field", "problem"), [b[1:] for b in BAD_FEATURES], ids=[b[0] for b in BAD_FEATURES]
+)
+def test_a_bad_curated_feature_names_file_feature_and_field(
+    tmp_path: Path, features: list[dict[str, Any]], field: str, problem: str
+) -> None:
     with pytest.raises(CuratedDataError) as caught:
         _curated_build(tmp_path, {"bad.geojson": features})
     message = str(caught.value)
@@ -778,7 +827,9 @@ def test_an_alias_of_an_unknown_id_names_the_file_and_row(tmp_path: Path, tiny_r
     ("row", "field"),
     [("524901,Third Rome,nickname,test", "kind"), (",Third Rome,alt,test", "id"), ("524901,Third Rome,alt,", "source")],
 )
-def test_a_malformed_alias_row_names_the_file_row_and_field(tmp_path: Path, tiny_records: list[dict[str, Any]], row: str, field: str) -> None:
+def test_a_malformed_alias_row_names_the_file_row_and_field(
+    tmp_path: Path, tiny_records: list[dict[str, Any]], row: str, field: str
+) -> None:
     aliases = f"id,name,kind,source\n524901,Moskva-on-River,alt,test\n{row}\n"
     with pytest.raises(CuratedDataError) as caught:
         _curated_build(tmp_path, {"aliases.csv": aliases}, records=tiny_records)
@@ -810,7 +861,10 @@ def test_an_alias_row_number_counts_blank_lines(tmp_path: Path, tiny_records: li
 def _points_index(tmp_path: Path, points: list[tuple[str, float, float]]) -> Gazetteer:
     from geo.gazetteer.sources import record
 
-    records = [record(pid, pid, feature_class="P", feature_code="PPL", country="", lat=lat, lon=lon, source="test") for pid, lat, lon in points]
+    records = [
+        record(pid, pid, feature_class="P", feature_code="PPL", country="", lat=lat, lon=lon, source="test")
+        for pid, lat, lon in points
+    ]
     return Gazetteer(build_index(tmp_path / "points.sqlite", records=records, curated=[]))
 
 

@@ -13,18 +13,59 @@ from geo.errors import InputError
 from geo.gazetteer.geonames_dump import read_geonames_dump
 
 
-def _row(gid: int, name: str, ascii_name: str, alts: str, lat: float, lon: float, fclass: str, fcode: str, cc: str, admin1: str, population: int) -> str:
+def _row(
+    gid: int,
+    name: str,
+    ascii_name: str,
+    alts: str,
+    lat: float,
+    lon: float,
+    fclass: str,
+    fcode: str,
+    cc: str,
+    admin1: str,
+    population: int,
+) -> str:
     # The 19 columns of allCountries.txt, in order.
     columns = [
-        str(gid), name, ascii_name, alts, f"{lat}", f"{lon}", fclass, fcode, cc, "",
-        admin1, "", "", "", str(population), "", "120", "Europe/Kyiv", "2024-01-15",
+        str(gid),
+        name,
+        ascii_name,
+        alts,
+        f"{lat}",
+        f"{lon}",
+        fclass,
+        fcode,
+        cc,
+        "",
+        admin1,
+        "",
+        "",
+        "",
+        str(population),
+        "",
+        "120",
+        "Europe/Kyiv",
+        "2024-01-15",
     ]
     assert len(columns) == 19
     return "\t".join(columns)
 
 
 MAIN_ROWS = [
-    _row(99990001, "Testovka Ozerna", "Testovka Ozerna", "Testovka,Ozerna", 48.4501, 35.0402, "P", "PPL", "UA", "04", 1234),
+    _row(
+        99990001,
+        "Testovka Ozerna",
+        "Testovka Ozerna",
+        "Testovka,Ozerna",
+        48.4501,
+        35.0402,
+        "P",
+        "PPL",
+        "UA",
+        "04",
+        1234,
+    ),
     _row(99990002, "Łódź Testowa", "Lodz Testowa", "", 51.7701, 19.4502, "P", "PPLX", "PL", "74", 0),
     _row(5596512, "Idaho", "Idaho", "Gem State", 44.5002, -114.25118, "A", "ADM1", "US", "ID", 1839106),
     _row(99990003, "Lake Testmere", "Lake Testmere", "", 46.1, -116.9, "H", "LK", "US", "ID", 0),
@@ -33,16 +74,19 @@ MAIN_ROWS = [
 ]
 KEPT_IDS = {"99990001", "99990002", "5596512", "99990003", "99990005"}
 ADMIN1 = "UA.04\tDnipropetrovsk Oblast\tDnipropetrovsk Oblast\t709929\nUS.ID\tIdaho\tIdaho\t5596512\nPL.74\tŁódź Voivodeship\tLodz Voivodeship\t3337492\n"
-ALTERNATES = "\n".join(
-    "\t".join(parts)
-    for parts in [
-        ["1", "99990001", "uk", "Тестовка", "1", "", "", "", "", ""],
-        ["2", "99990001", "link", "https://example.org/wiki/Testovka", "", "", "", "", "", ""],
-        ["3", "99990001", "", "Testowka", "", "", "", "", "", ""],
-        ["4", "99990003", "en", "Testmere", "", "1", "", "", "", ""],
-        ["5", "99990003", "post", "83843", "", "", "", "", "", ""],
-    ]
-) + "\n"
+ALTERNATES = (
+    "\n".join(
+        "\t".join(parts)
+        for parts in [
+            ["1", "99990001", "uk", "Тестовка", "1", "", "", "", "", ""],
+            ["2", "99990001", "link", "https://example.org/wiki/Testovka", "", "", "", "", "", ""],
+            ["3", "99990001", "", "Testowka", "", "", "", "", "", ""],
+            ["4", "99990003", "en", "Testmere", "", "1", "", "", "", ""],
+            ["5", "99990003", "post", "83843", "", "", "", "", "", ""],
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture
@@ -73,7 +117,12 @@ def test_rows_of_kept_feature_classes_are_read(dump: dict[str, Path]) -> None:
     records = _by_id(list(read_geonames_dump([dump["main"], dump["admin1"], dump["alternates"]])))
     assert set(records) == KEPT_IDS
     town = records["99990001"]
-    assert (town["name"], town["feature_class"], town["feature_code"], town["country"]) == ("Testovka Ozerna", "P", "PPL", "UA")
+    assert (town["name"], town["feature_class"], town["feature_code"], town["country"]) == (
+        "Testovka Ozerna",
+        "P",
+        "PPL",
+        "UA",
+    )
     assert (town["lat"], town["lon"], town["population"]) == (48.4501, 35.0402, 1234)
     assert town["source"] == "GeoNames dump allCountries.txt"
     assert town["raw"]["admin1code"] == "04" and town["raw"]["modified"] == "2024-01-15"
@@ -111,7 +160,9 @@ def test_a_zipped_table_reads_the_same(dump: dict[str, Path]) -> None:
     zipped = _by_id(list(read_geonames_dump([dump["zip"], dump["admin1"], dump["alternates"]])))
     assert set(zipped) == set(plain)
     for gid, rec in plain.items():
-        assert {k: v for k, v in zipped[gid].items() if k != "source"} == {k: v for k, v in rec.items() if k != "source"}
+        assert {k: v for k, v in zipped[gid].items() if k != "source"} == {
+            k: v for k, v in rec.items() if k != "source"
+        }
     assert zipped["99990001"]["source"] == "GeoNames dump allCountries.zip"
 
 

@@ -88,7 +88,9 @@ def test_gazetteer_info_checks_every_page_even_when_marked(full_copy: Path, caps
     assert "Traceback" not in err
 
 
-def test_a_damaged_named_index_is_an_error_not_a_silent_rebuild(full_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_named_index_is_an_error_not_a_silent_rebuild(
+    full_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _damage_middle(full_copy)
     size = full_copy.stat().st_size
     assert main(["gazetteer", "search", "Moscow", "--index", str(full_copy)]) == 2
@@ -149,7 +151,9 @@ def test_the_cached_index_damaged_mid_file_is_rebuilt(
     gaz.close()
 
 
-def test_a_build_says_what_it_is_doing(tmp_path: Path, tiny_records: list[dict[str, Any]], caplog: pytest.LogCaptureFixture) -> None:
+def test_a_build_says_what_it_is_doing(
+    tmp_path: Path, tiny_records: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="geo.gazetteer.index"):
         build_index(tmp_path / "g.sqlite", records=tiny_records, curated=[])
     lines = [r.getMessage() for r in caplog.records if r.name == "geo.gazetteer.index"]

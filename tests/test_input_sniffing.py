@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.parsing.articles import ArticleProblem, read_articles
 from geo.cli import main
+from geo.parsing.articles import ArticleProblem, read_articles
 
 CSV_TEXT = "id,text,date\nu1,Protests in Ürümqi.,2024-01-01\nu2,Snow in Tromsø.,2024-01-02\n"
 JSONL_TEXT = "".join(
@@ -33,7 +33,11 @@ def read(*paths: Path, **options) -> tuple[list, list[ArticleProblem]]:  # noqa:
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32", "utf-32-be-bom", "utf-8-sig"])
 @pytest.mark.parametrize(("name", "content"), [("a.csv", CSV_TEXT), ("a.jsonl", JSONL_TEXT), ("a.txt", PROSE)])
 def test_byte_order_mark_chooses_the_encoding(codec: str, name: str, content: str, tmp_path: Path) -> None:
-    boms = {"utf-16-le-bom": ("\ufeff", "utf-16-le"), "utf-16-be-bom": ("\ufeff", "utf-16-be"), "utf-32-be-bom": ("\ufeff", "utf-32-be")}
+    boms = {
+        "utf-16-le-bom": ("\ufeff", "utf-16-le"),
+        "utf-16-be-bom": ("\ufeff", "utf-16-be"),
+        "utf-32-be-bom": ("\ufeff", "utf-32-be"),
+    }
     prefix, python_codec = boms.get(codec, ("", codec))
     path = tmp_path / name
     path.write_bytes((prefix + content).encode(python_codec))
@@ -178,7 +182,7 @@ def test_unclosed_quotes_twice_and_in_the_last_record(tmp_path: Path) -> None:
     assert [p.line for p in problems] == [2, 4, 6]
 
 
-def test_cli_parse_names_the_line_of_an_unclosed_quote(tmp_path: Path, full_gazetteer, capsys) -> None:  # noqa: ANN001
+def test_cli_parse_names_the_line_of_an_unclosed_quote(tmp_path: Path, full_gazetteer, capsys) -> None:
     path = tmp_path / "feed.csv"
     path.write_text('text\n"Troops in Kyiv\nTalks in Paris.\n', encoding="utf-8")
     rc = main(["parse", str(path), "--cache-dir", str(full_gazetteer.path.parent)])
@@ -190,12 +194,26 @@ def test_cli_parse_names_the_line_of_an_unclosed_quote(tmp_path: Path, full_gaze
 # -- the options the messages name ---------------------------------------------------------------
 
 
-def test_column_and_encoding_options_of_parse_and_map(tmp_path: Path, full_gazetteer, capsys) -> None:  # noqa: ANN001
+def test_column_and_encoding_options_of_parse_and_map(tmp_path: Path, full_gazetteer, capsys) -> None:
     cache = ["--cache-dir", str(full_gazetteer.path.parent)]
     path = tmp_path / "export.csv"
-    path.write_bytes("Key;Body;Day;Headline;Link\nk1;Protests in Tbilisi.;2024-03-09;Tbilisi;http://x/1\n".encode("cp1252"))
-    options = ["--encoding", "cp1252", "--text-column", "body", "--id-column", "key", "--date-column", "day",
-               "--title-column", "headline", "--url-column", "link"]
+    path.write_bytes(
+        "Key;Body;Day;Headline;Link\nk1;Protests in Tbilisi.;2024-03-09;Tbilisi;http://x/1\n".encode("cp1252")
+    )
+    options = [
+        "--encoding",
+        "cp1252",
+        "--text-column",
+        "body",
+        "--id-column",
+        "key",
+        "--date-column",
+        "day",
+        "--title-column",
+        "headline",
+        "--url-column",
+        "link",
+    ]
     assert main(["parse", str(path), *options, *cache]) == 0
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (row["doc"], row["text"], row["published"], row["title"]) == ("k1", "Tbilisi", "2024-03-09", "Tbilisi")
@@ -204,7 +222,9 @@ def test_column_and_encoding_options_of_parse_and_map(tmp_path: Path, full_gazet
     assert "Tbilisi" in out.read_text(encoding="utf-8")
 
 
-def test_missing_text_column_message_names_an_option_that_exists(tmp_path: Path, full_gazetteer, capsys, caplog) -> None:  # noqa: ANN001
+def test_missing_text_column_message_names_an_option_that_exists(
+    tmp_path: Path, full_gazetteer, capsys, caplog
+) -> None:
     path = tmp_path / "export.jsonl"
     path.write_text(json.dumps({"body": "Rain in Accra."}) + "\n", encoding="utf-8")
     cache = ["--cache-dir", str(full_gazetteer.path.parent)]
@@ -215,7 +235,7 @@ def test_missing_text_column_message_names_an_option_that_exists(tmp_path: Path,
     assert [json.loads(line)["text"] for line in capsys.readouterr().out.splitlines()] == ["Accra"]
 
 
-def test_python_api_takes_the_reading_options(tmp_path: Path, geoparser) -> None:  # noqa: ANN001
+def test_python_api_takes_the_reading_options(tmp_path: Path, geoparser) -> None:
     import geo
 
     path = tmp_path / "export.jsonl"

@@ -63,7 +63,7 @@ def test_text_without_sentence_ends_or_spaces_is_cut_at_spaces_then_hard() -> No
 # -- parsing in chunks ---------------------------------------------------------------------------
 
 
-def test_chunked_parse_keeps_offsets_into_the_whole_article(geoparser) -> None:  # noqa: ANN001
+def test_chunked_parse_keeps_offsets_into_the_whole_article(geoparser) -> None:
     article = Article(id="big", text=long_text(300), title="")
     whole = geoparser.parse_article(article)
     chunked = Geoparser(geoparser.gazetteer, max_chars=2000)
@@ -84,7 +84,7 @@ def test_max_chars_is_checked() -> None:
             geo.parse("Talks in Paris.", max_chars=bad)  # type: ignore[arg-type]
 
 
-def test_python_api_and_command_line_take_max_chars(geoparser, tmp_path: Path, full_gazetteer, capsys) -> None:  # noqa: ANN001
+def test_python_api_and_command_line_take_max_chars(geoparser, tmp_path: Path, full_gazetteer, capsys) -> None:
     text = long_text(120)
     frame = geo.parse([text], geoparser=geoparser, max_chars=1500)
     assert geoparser.max_chars != 1500  # the option applies to this call only
@@ -100,11 +100,13 @@ def test_python_api_and_command_line_take_max_chars(geoparser, tmp_path: Path, f
     assert "--max-chars" in capsys.readouterr().err
 
 
-def test_batch_run_parses_in_chunks(full_gazetteer, tmp_path: Path, geoparser) -> None:  # noqa: ANN001
+def test_batch_run_parses_in_chunks(full_gazetteer, tmp_path: Path, geoparser) -> None:
     text = long_text(200)
     feed = tmp_path / "big.jsonl"
     feed.write_text(json.dumps({"id": "big", "text": text}) + "\n", encoding="utf-8")
-    summary = run_batch([feed], tmp_path / "out", gazetteer_path=full_gazetteer.path, jobs=1, max_chars=2500, progress=False)
+    summary = run_batch(
+        [feed], tmp_path / "out", gazetteer_path=full_gazetteer.path, jobs=1, max_chars=2500, progress=False
+    )
     assert (summary.articles, summary.failures) == (1, 0)
     mentions = read_mentions(tmp_path / "out").sort_values("start")
     expected = Geoparser(geoparser.gazetteer, max_chars=2500).parse_text(text, doc="big")
@@ -117,7 +119,7 @@ def test_batch_run_parses_in_chunks(full_gazetteer, tmp_path: Path, geoparser) -
 class StallingGeoparser(Geoparser):
     """Stalls on marked articles: in a Python loop ('SPIN'), or inside one native call ('SLEEP')."""
 
-    def parse_article(self, article):  # noqa: ANN001, ANN201
+    def parse_article(self, article):
         if "SPIN" in article.text:
             while True:
                 pass
@@ -128,7 +130,9 @@ class StallingGeoparser(Geoparser):
 
 def stalling_feed(path: Path) -> Path:
     texts = ["Talks in Moscow.", "SPIN in Istanbul.", "Rain in Springfield.", "SLEEP in Turkey.", "Snow in St. Louis."]
-    path.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8"
+    )
     return path
 
 
@@ -151,8 +155,13 @@ def test_an_article_past_its_budget_is_recorded_and_the_run_goes_on(tiny_index: 
     assert set(read_mentions(out)["doc"]) == {"a0", "a2", "a4"}
     # Timed-out articles are not in the manifest: the next run tries them again (and they fail again).
     again = run_batch(
-        [tmp_path / "feed.jsonl"], out, gazetteer_path=tiny_index, jobs=1, article_timeout=1,
-        geoparser_factory=StallingGeoparser, progress=False,
+        [tmp_path / "feed.jsonl"],
+        out,
+        gazetteer_path=tiny_index,
+        jobs=1,
+        article_timeout=1,
+        geoparser_factory=StallingGeoparser,
+        progress=False,
     )
     assert (again.articles, again.skipped, again.failures) == (0, 3, 2)
 
@@ -169,19 +178,27 @@ def test_budget_on_a_dask_local_cluster(tiny_index: Path, tmp_path: Path) -> Non
     out = tmp_path / "out"
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(["Talks in Moscow.", "SPIN in Turkey."])),
+        "".join(
+            json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(["Talks in Moscow.", "SPIN in Turkey."])
+        ),
         encoding="utf-8",
     )
     summary = run_batch(
-        [feed], out, gazetteer_path=tiny_index, dask_local=True, jobs=1, article_timeout=1,
-        geoparser_factory=StallingGeoparser, progress=False,
+        [feed],
+        out,
+        gazetteer_path=tiny_index,
+        dask_local=True,
+        jobs=1,
+        article_timeout=1,
+        geoparser_factory=StallingGeoparser,
+        progress=False,
     )
     [error] = [json.loads(line) for line in (out / ERRORS_NAME).read_text().splitlines()]
     assert error["doc"] == "d1" and "ArticleTimeout" in error["error"]
     assert (summary.articles, summary.failures) == (1, 1)
 
 
-def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Path, capsys) -> None:
     import sqlite3
 
     from geo.batch.run import MANIFEST_NAME
@@ -189,8 +206,20 @@ def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Pa
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"key": "k1", "body": "Talks in Moscow. " * 400}) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    options = ["--index", str(tiny_index), "--jobs", "1", "--max-chars", "2000", "--article-timeout", "30",
-               "--text-column", "body", "--id-column", "key"]
+    options = [
+        "--index",
+        str(tiny_index),
+        "--jobs",
+        "1",
+        "--max-chars",
+        "2000",
+        "--article-timeout",
+        "30",
+        "--text-column",
+        "body",
+        "--id-column",
+        "key",
+    ]
     assert main(["parse", str(feed), "-o", str(out), "--format", "parquet", *options]) == 0
     mentions = read_mentions(out)
     assert set(mentions["doc"]) == {"k1"} and len(mentions) == 400

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.parsing import lexicons
 from geo.errors import CuratedDataError
 from geo.gazetteer.names import fold, name_key
+from geo.parsing import lexicons
 
 DATA = resources.files("geo.parsing").joinpath("data")
 

@@ -168,7 +168,12 @@ def test_aggregates_by_place_and_day_keeping_every_sentence():
     assert len(baku[0]["docs"]) == 4
     assert [s["score"] for s in baku[0]["snippets"][:3]] == [0.49, 0.48, 0.47]
     summary = next(p for p in data["places"] if p["name"] == "Baku")
-    assert (summary["count"], summary["first"], summary["last"], summary["articles"]) == (51, "2023-09-17", "2023-09-18", 4)
+    assert (summary["count"], summary["first"], summary["last"], summary["articles"]) == (
+        51,
+        "2023-09-17",
+        "2023-09-18",
+        4,
+    )
 
 
 def test_highlight_offsets_are_utf16_and_point_at_the_mention():

@@ -87,12 +87,16 @@ def test_a_lone_abbreviation_is_not_expanded() -> None:
     assert name_key("St.") == "st"
 
 
-@pytest.mark.parametrize(("name", "folded"), [("Laçın", "Lacin"), ("İstanbul", "Istanbul"), ("Ağdam", "Agdam"), ("Cəbrayıl", "Cabrayil")])
+@pytest.mark.parametrize(
+    ("name", "folded"), [("Laçın", "Lacin"), ("İstanbul", "Istanbul"), ("Ağdam", "Agdam"), ("Cəbrayıl", "Cabrayil")]
+)
 def test_fold_keeps_case_and_drops_marks(name: str, folded: str) -> None:
     assert fold(name) == folded
 
 
-@given(st.text(alphabet=st.characters(codec="latin-1"), max_size=30) | st.sampled_from([a for pair in SAME for a in pair]))
+@given(
+    st.text(alphabet=st.characters(codec="latin-1"), max_size=30) | st.sampled_from([a for pair in SAME for a in pair])
+)
 def test_keys_are_stable_under_rekeying_and_case(name: str) -> None:
     key = name_key(name)
     # The index keys stored names and the recogniser keys text: keying a key must not change it.

@@ -94,7 +94,9 @@ def write_folder(folder: Path) -> Path:
     (folder / "suez.txt").write_text(f"date 2024-03-05 {SUEZ}\n", encoding="utf-8")
     (folder / "danube.txt").write_text(DANUBE + "\n", encoding="utf-8")
     with (folder / "news.jsonl").open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps({"id": "j-moscow", "text": MOSCOW, "date": "2020-10-10", "title": "Moscow talks"}) + "\n")
+        handle.write(
+            json.dumps({"id": "j-moscow", "text": MOSCOW, "date": "2020-10-10", "title": "Moscow talks"}) + "\n"
+        )
         handle.write(json.dumps({"id": "j-lyon", "text": LYON}) + "\n")
     with (folder / "more.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -152,7 +154,10 @@ def test_mention_record_has_every_field(geoparser):
 
 
 def test_lead_sentence_is_the_title_when_there_is_none(geoparser):
-    text = "Floods hit Vienna. " + "More rain is expected across the whole region for many days to come, officials said. " * 3
+    text = (
+        "Floods hit Vienna. "
+        + "More rain is expected across the whole region for many days to come, officials said. " * 3
+    )
     mentions = geoparser.parse_text(text)
     assert mentions and all(m.title == "Floods hit Vienna." for m in mentions)
 
@@ -178,7 +183,12 @@ def span_of(text: str, words: str, nth: int = 0) -> tuple[int, int]:
         # a gold span is resolved even where the parser alone drops the name as too weak
         (
             TEXAS,
-            [("Dallas", "US", "Texas"), ("Tyler", "US", "Texas"), ("Sulphur Springs", "US", "Texas"), ("Paris", "US", "Texas")],
+            [
+                ("Dallas", "US", "Texas"),
+                ("Tyler", "US", "Texas"),
+                ("Sulphur Springs", "US", "Texas"),
+                ("Paris", "US", "Texas"),
+            ],
         ),
         # a span larger than the name falls back to the name inside it
         ("Flooding hit the Tbilisi area overnight.", [("the Tbilisi area", "GE", None)]),

@@ -154,7 +154,11 @@ def test_place_names_are_not_demonyms(geoparser):
         # lower-case connectors inside a name, but a name ends on a capital
         (("Strait of Hormuz", "Hormuz"), "Ships crossed the Strait of Hormuz today.", ["Strait of Hormuz"]),
         (("Hormuz",), "Ships crossed the Strait of Hormuz today.", ["Hormuz"]),
-        (("Bosnia and Herzegovina", "Bosnia"), "Elections in Bosnia and Herzegovina were calm.", ["Bosnia and Herzegovina"]),
+        (
+            ("Bosnia and Herzegovina", "Bosnia"),
+            "Elections in Bosnia and Herzegovina were calm.",
+            ["Bosnia and Herzegovina"],
+        ),
         (("Bosnia",), "Elections in Bosnia and the region were calm.", ["Bosnia"]),
         # a hyphenated name is one token, matched by its key
         (("Nagorno-Karabakh",), "Shelling in Nagorno-Karabakh stopped.", ["Nagorno-Karabakh"]),

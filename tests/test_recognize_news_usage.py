@@ -85,7 +85,11 @@ def test_the_strip_refers_back_to_the_gaza_strip(text: str, expected: list[tuple
 
 @pytest.mark.parametrize(
     "text",
-    ["Shelling hit Khan el-Qamar overnight.", "Shelling hit Khan al Qamar overnight.", "Shelling hit Khan el Qamar overnight."],
+    [
+        "Shelling hit Khan el-Qamar overnight.",
+        "Shelling hit Khan al Qamar overnight.",
+        "Shelling hit Khan el Qamar overnight.",
+    ],
 )
 def test_the_arabic_article_is_matched_loosely(text: str) -> None:
     rec = small("Khan al-Qamar")

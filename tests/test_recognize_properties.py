@@ -78,7 +78,9 @@ PIECES = st.lists(
 ).map(lambda parts: "".join(word + sep for word, sep in parts))
 MARKUP = st.lists(
     st.one_of(
-        st.sampled_from(["<p>", "</p>", "<div class='x'>", "<script>", "</script>", "<!-- Moscow -->", "<a href='/Paris'>"]),
+        st.sampled_from(
+            ["<p>", "</p>", "<div class='x'>", "<script>", "</script>", "<!-- Moscow -->", "<a href='/Paris'>"]
+        ),
         st.sampled_from(PLACES),
         st.text(max_size=12),
     ),
@@ -147,7 +149,9 @@ def test_listed_places_are_found_whole(parts: list[str]) -> None:
 
 
 @PIPELINE_SETTINGS
-@given(text=TEXTS, published=st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1))))
+@given(
+    text=TEXTS, published=st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)))
+)
 def test_pipeline_mentions_are_well_formed(geoparser, text: str, published: dt.date | None) -> None:
     check_mentions(text, geoparser.parse_text(text, published=published), published)
 
@@ -179,7 +183,7 @@ def test_huge_line_without_spaces(geoparser):
 def test_html_and_script_markup(geoparser):
     text = (
         "<html><head><script>var city = 'Paris'; if (a<b) {x()}</script></head>"
-        "<body><p class=\"lead\">Talks in <b>Moscow</b> ended.</p><!-- Kyiv --></body></html>"
+        '<body><p class="lead">Talks in <b>Moscow</b> ended.</p><!-- Kyiv --></body></html>'
     )
     spans = geoparser.recognizer.find(text)
     check_spans(text, spans)

@@ -14,7 +14,22 @@ from geo.parsing.recognize import _QUOTE_OPENERS, _OpeningTokens, _scan, tokeniz
 
 # Words of every kind the tokenizer meets, joined by the gaps that decide sentence openings.
 words = st.sampled_from(
-    ["Paris", "the", "U.S.", "Nagorno-Karabakh", "O'Hare", "said", "İstanbul", "über", "Émile", "NATO", "a", "of", "Dar", "es"]
+    [
+        "Paris",
+        "the",
+        "U.S.",
+        "Nagorno-Karabakh",
+        "O'Hare",
+        "said",
+        "İstanbul",
+        "über",
+        "Émile",
+        "NATO",
+        "a",
+        "of",
+        "Dar",
+        "es",
+    ]
 )
 gaps = st.sampled_from([" ", "  ", ", ", ". ", ".\n", "\n\n", ": ", " - ", ' "', '. "', " (", "; ", "—"])
 texts = st.lists(st.tuples(words, gaps), max_size=40).map(lambda parts: "".join(w + g for w, g in parts))
@@ -33,7 +48,11 @@ def opening_tokens_by_sweep(tokens, text: str, sentence_starts) -> set[int]:
             initial.add(idx)
             continue
         gap = text[prev_end : tok.start]
-        if "\n" in gap or gap.strip(" \t") in {":", "-", "—", "–"} or (gap.strip() and gap.strip()[-1] in _QUOTE_OPENERS and "." in gap):
+        if (
+            "\n" in gap
+            or gap.strip(" \t") in {":", "-", "—", "–"}
+            or (gap.strip() and gap.strip()[-1] in _QUOTE_OPENERS and "." in gap)
+        ):
             initial.add(idx)
     return initial
 

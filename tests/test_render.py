@@ -9,8 +9,8 @@ import folium
 import pytest
 from mapfixtures import story
 
-from geo.maps import assets
 from geo.errors import GeoError, InputError
+from geo.maps import assets
 from geo.maps.mapdata import build_map_data, to_script_json
 from geo.maps.render import TimeMap, build_map, embed_fragment, save_embed, save_map
 
@@ -58,7 +58,9 @@ def test_offline_html_inlines_leaflet_and_our_code_once(offline_html):
 
 def test_data_is_embedded_as_escaped_json(offline_html):
     blocks = re.findall(
-        r'<script type="application/json" id="(geo-data-[0-9a-f]+)" data-encoding="json">(.*?)</script>', offline_html, re.S
+        r'<script type="application/json" id="(geo-data-[0-9a-f]+)" data-encoding="json">(.*?)</script>',
+        offline_html,
+        re.S,
     )
     assert len(blocks) == 1
     body = blocks[0][1]
@@ -213,7 +215,9 @@ def test_large_maps_are_compressed_in_the_page_and_decode_to_the_same_data(tmp_p
     ]  # fmt: skip
     data = build_map_data(rows)
     page = save_map(data, tmp_path / "big.html", offline=True).read_text(encoding="utf-8")
-    found = re.findall(r'<script type="([^"]+)" id="geo-data-[0-9a-f]+" data-encoding="([^"]+)">(.*?)</script>', page, re.S)
+    found = re.findall(
+        r'<script type="([^"]+)" id="geo-data-[0-9a-f]+" data-encoding="([^"]+)">(.*?)</script>', page, re.S
+    )
     assert len(found) == 1
     kind, encoding, payload = found[0]
     assert (kind, encoding) == ("application/octet-stream", "gzip-base64")

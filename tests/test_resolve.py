@@ -55,7 +55,12 @@ CASES = [
     # ... even against the rest of the text: without the qualifier these go to Russia and England
     ("Officials in Kyiv and Lviv met a delegation from Moscow, Idaho.", "Moscow", "US", "Idaho"),
     ("Students from Moscow, Pennsylvania and Kyiv met online.", "Moscow", "US", "Pennsylvania"),
-    ("Reporters in London and Manchester interviewed a family from Birmingham, Alabama.", "Birmingham", "US", "Alabama"),
+    (
+        "Reporters in London and Manchester interviewed a family from Birmingham, Alabama.",
+        "Birmingham",
+        "US",
+        "Alabama",
+    ),
     # no qualifier: the prominent one
     ("Talks in Moscow ended without a deal.", "Moscow", "RU", None),
     ("The council in Birmingham approved the plan.", "Birmingham", "GB", None),
@@ -68,7 +73,12 @@ CASES = [
     ("Residents of Atlanta and Savannah said Georgia needs new roads.", "Georgia", "US", "Georgia"),
     ("Traffic from Atlanta to Savannah slowed as Georgia braced for the hurricane.", "Georgia", "US", "Georgia"),
     # the qualifier is the division that holds the name, not a namesake town elsewhere
-    ("A pet food maker based in Mississauga, Ontario recalled its food across the United States.", "Ontario", "CA", None),
+    (
+        "A pet food maker based in Mississauga, Ontario recalled its food across the United States.",
+        "Ontario",
+        "CA",
+        None,
+    ),
     # a list of peers qualifies nothing: Illinois is no village in Missouri, Iraq no town in Iran
     ("Cases were reported in Arizona, Georgia, Illinois, Missouri and Ohio.", "Illinois", "US", "Illinois"),
     ("Cases were reported in Arizona, Georgia, Illinois, Missouri and Ohio.", "Missouri", "US", "Missouri"),
@@ -78,7 +88,12 @@ CASES = [
     ("Teams came from Athens, McMinn County and Etowah.", "Athens", "US", "Tennessee"),
     # a list names one kind of place: US states, Canadian provinces
     ("Cases were found in Oregon, Utah, Washington and Wisconsin.", "Washington", "US", "Washington"),
-    ("Illnesses occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick.", "New Brunswick", "CA", None),
+    (
+        "Illnesses occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick.",
+        "New Brunswick",
+        "CA",
+        None,
+    ),
     # words that say what kind of place it is
     ("A cow from a Washington state farm tested positive.", "Washington", "US", "Washington"),
     ("The first case was found in the state of Washington.", "Washington", "US", "Washington"),
@@ -101,7 +116,11 @@ def test_the_city_of_a_name_is_the_city(geoparser):
 
 
 def test_former_country(geoparser):
-    hits = [m for m in geoparser.parse_text("Scientists of the Soviet Union tested the weapon in 1961.") if "Soviet" in m.text]
+    hits = [
+        m
+        for m in geoparser.parse_text("Scientists of the Soviet Union tested the weapon in 1961.")
+        if "Soviet" in m.text
+    ]
     assert [m.place.feature_code for m in hits] == ["PCLH"]
 
 
@@ -179,7 +198,10 @@ def test_demonym_kind_and_place(geoparser):
 @pytest.mark.parametrize(
     ("sure", "unsure"),
     [
-        (("Voters in Ukraine went to the polls.", "Ukraine"), ("Voters in Springfield went to the polls.", "Springfield")),
+        (
+            ("Voters in Ukraine went to the polls.", "Ukraine"),
+            ("Voters in Springfield went to the polls.", "Springfield"),
+        ),
         (("Fighting spread across Poland.", "Poland"), ("Fighting spread across Alexandria.", "Alexandria")),
     ],
 )
@@ -238,7 +260,11 @@ def rules_parser(full_gazetteer, tmp_path: Path, rules: str, **options) -> Geopa
 
 
 def _us_georgia_id(full_gazetteer) -> str:
-    ids = [c.place.id for c in full_gazetteer.lookup("Georgia", limit=20) if (c.place.country, c.place.feature_code) == ("US", "ADM1")]
+    ids = [
+        c.place.id
+        for c in full_gazetteer.lookup("Georgia", limit=20)
+        if (c.place.country, c.place.feature_code) == ("US", "ADM1")
+    ]
     assert ids, "the gazetteer has no US state named Georgia"
     return ids[0]
 
@@ -317,4 +343,6 @@ def test_a_small_place_named_for_a_disease_in_the_text_is_dropped(geoparser):
     text = "Marburg virus causes fever. Because Marburg kills slowly, doctors in Uganda have time."
     assert [m.text for m in geoparser.parse_text(text)] == ["Uganda"]
     # a prominent place keeps its mentions
-    assert [m.place.country for m in geoparser.parse_text("The Wuhan virus spread. In Wuhan, hospitals filled.")] == ["CN"]
+    assert [m.place.country for m in geoparser.parse_text("The Wuhan virus spread. In Wuhan, hospitals filled.")] == [
+        "CN"
+    ]

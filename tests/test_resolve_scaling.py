@@ -34,7 +34,11 @@ queries_strategy = st.lists(st.tuples(st.sampled_from(KEYS + ["moscow"]), points
 def brute_force(anchors: list[tuple[float, float, str]], key: str, lat: float, lon: float) -> float:
     """Every pair: the nearest anchor of another name, infinite past the near limit."""
     best = min(
-        (_haversine_km(math.radians(lat), math.radians(lon), math.radians(a), math.radians(o)) for a, o, k in anchors if k != key),
+        (
+            _haversine_km(math.radians(lat), math.radians(lon), math.radians(a), math.radians(o))
+            for a, o, k in anchors
+            if k != key
+        ),
         default=math.inf,
     )
     return best if best <= _NEAR_LIMIT_KM else math.inf
@@ -84,8 +88,19 @@ def test_list_peers_counted_per_key_match_counting_each_pair(items) -> None:
 
     spans = [Span(i * 10, i * 10 + 5, key, key) for i, (key, _, _) in enumerate(items)]
     first = [
-        None if code is None else Place(id=f"{i}", name=key, feature_class="A" if code != "PPL" else "P", feature_code=code,
-                                       country=country, admin1="", population=0, lat=0.0, lon=0.0)
+        None
+        if code is None
+        else Place(
+            id=f"{i}",
+            name=key,
+            feature_class="A" if code != "PPL" else "P",
+            feature_code=code,
+            country=country,
+            admin1="",
+            population=0,
+            lat=0.0,
+            lon=0.0,
+        )
         for i, (key, code, country) in enumerate(items)
     ]
     group = list(range(len(items)))
@@ -94,7 +109,9 @@ def test_list_peers_counted_per_key_match_counting_each_pair(items) -> None:
     from geo.parsing.resolve import _place_kind
 
     for idx in group:
-        kinds = Counter(_place_kind(first[j]) for j in group if j != idx and first[j] is not None and spans[j].key != spans[idx].key)
+        kinds = Counter(
+            _place_kind(first[j]) for j in group if j != idx and first[j] is not None and spans[j].key != spans[idx].key
+        )
         others = sum(kinds.values())
         want = None
         if others >= 2:

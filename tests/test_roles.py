@@ -28,7 +28,14 @@ CASES = [
     ("Mariupol was shelled for a week.", "Mariupol", "toponym", TOWN, "place", "subject of passive 'shelled'"),
     ("Leyte, hit by the typhoon, lost power.", "Leyte", "toponym", TOWN, "place", ""),
     ("Cordoba hosted the final in June.", "Cordoba", "toponym", TOWN, "place", "subject of 'hosted'"),
-    ("Bolivia dropped its objection on Friday.", "Bolivia", "toponym", COUNTRY, "actor", "country as subject of 'dropped'"),
+    (
+        "Bolivia dropped its objection on Friday.",
+        "Bolivia",
+        "toponym",
+        COUNTRY,
+        "actor",
+        "country as subject of 'dropped'",
+    ),
     ("Ghana beat Mali 2-0 in the semi-final.", "Ghana", "toponym", COUNTRY, "actor", "subject of 'beat'"),
     # objects of verbs
     ("The minister urged Hanoi to release the activists.", "Hanoi", "toponym", CAPITAL, "actor", "object of 'urged'"),
@@ -42,7 +49,14 @@ CASES = [
     ("The road between Lyon and Turin was closed.", "Lyon", "toponym", TOWN, "place", "after 'between'"),
     ("Relations with Caracas have soured.", "Caracas", "toponym", CAPITAL, "actor", "after 'relations with'"),
     ("The plan was rejected by Quito within hours.", "Quito", "toponym", CAPITAL, "actor", "agent after 'by'"),
-    ("According to Tehran, the tanker was seized lawfully.", "Tehran", "toponym", CAPITAL, "actor", "after 'according to'"),
+    (
+        "According to Tehran, the tanker was seized lawfully.",
+        "Tehran",
+        "toponym",
+        CAPITAL,
+        "actor",
+        "after 'according to'",
+    ),
     ("Thousands of residents of Mosul returned.", "Mosul", "toponym", TOWN, "place", "after 'residents of'"),
     ("The government of Chad closed the border.", "Chad", "toponym", COUNTRY, "actor", "after 'government of'"),
     # possessives and modifiers
@@ -52,7 +66,14 @@ CASES = [
     ("The Lyon police closed the square.", "Lyon", "toponym", TOWN, "place", "modifier of 'police'"),
     ("Osaka residents queued for water.", "Osaka", "toponym", TOWN, "place", "modifier of 'residents'"),
     ("Oslo plans to raise the fuel tax.", "Oslo", "toponym", CAPITAL, "actor", "subject of 'plans'"),
-    ("Peru President Ana Ruiz arrived late.", "Peru", "toponym", COUNTRY, "affiliation", "before the title 'President'"),
+    (
+        "Peru President Ana Ruiz arrived late.",
+        "Peru",
+        "toponym",
+        COUNTRY,
+        "affiliation",
+        "before the title 'President'",
+    ),
     # demonyms
     ("The Peruvian side rejected the offer.", "Peruvian", "demonym", COUNTRY, "affiliation", "demonym before 'side'"),
     ("Kenyan troops left the base.", "Kenyan", "demonym", COUNTRY, "affiliation", "demonym before 'troops'"),
@@ -68,7 +89,14 @@ CASES = [
     ("Tartu is quiet.", "Tartu", "toponym", TOWN, "place", "default"),
     # names that locate, names of bodies, and what a name modifies inside a prepositional phrase
     ("Pupils at Tartu High School sat exams.", "Tartu", "toponym", TOWN, "place", "in a name that locates ('School')"),
-    ("Students of the University of Tartu marched.", "Tartu", "toponym", TOWN, "place", "in a name that locates ('University of')"),
+    (
+        "Students of the University of Tartu marched.",
+        "Tartu",
+        "toponym",
+        TOWN,
+        "place",
+        "in a name that locates ('University of')",
+    ),
     ("The Tartu Forest Service closed the trail.", "Tartu", "toponym", TOWN, "name", "in a name ('Service')"),
     ("The mayor joined United Tartu last year.", "Tartu", "toponym", TOWN, "name", "in a name ('United')"),
     ("The Chilean Navy sent two ships.", "Chilean", "demonym", COUNTRY, "affiliation", "demonym in a name ('Navy')"),
@@ -108,7 +136,9 @@ def test_coordinated_names_share_the_cue_on_their_left(classify):
     mentions = [_mention(text, w, "toponym", TOWN) for w in ("Goma", "Bukavu", "Uvira")]
     roles = classify(text, mentions)
     assert [r.role for r in roles] == ["place", "place", "place"]
-    assert roles[0].cue == "object of 'reached'" or roles[0].cue.startswith("after") or roles[0].cue.startswith("object")
+    assert (
+        roles[0].cue == "object of 'reached'" or roles[0].cue.startswith("after") or roles[0].cue.startswith("object")
+    )
     assert roles[2].cue.startswith("coordinated: ")
 
 
@@ -173,7 +203,12 @@ def test_any_text_gets_a_known_role_and_a_cue(text, data):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("place,actor", {"place", "actor"}), (" Place , name ", {"place", "name"}), (["affiliation"], {"affiliation"}), (None, None)],
+    [
+        ("place,actor", {"place", "actor"}),
+        (" Place , name ", {"place", "name"}),
+        (["affiliation"], {"affiliation"}),
+        (None, None),
+    ],
 )
 def test_parse_roles(value, expected):
     assert parse_roles(value) == (None if expected is None else frozenset(expected))

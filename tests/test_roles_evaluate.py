@@ -94,8 +94,14 @@ def test_role_accuracy_over_found_typed_toponyms(gwn):
 
 @pytest.mark.parametrize(
     ("kind", "roles"),
-    [("Embedded_Non_Literal", {"name"}), ("non-literal modifier", {"affiliation"}), ("METONYMY", {"actor"}),
-     ("Literal", {"place"}), ("Homonym", set()), ("Language", set())],
+    [
+        ("Embedded_Non_Literal", {"name"}),
+        ("non-literal modifier", {"affiliation"}),
+        ("METONYMY", {"actor"}),
+        ("Literal", {"place"}),
+        ("Homonym", set()),
+        ("Language", set()),
+    ],
 )
 def test_type_spellings(kind, roles):
     assert GoldRole(0, 1, "x", kind).accepts == roles
@@ -180,14 +186,28 @@ def test_role_accuracy_beats_everything_is_a_place(role_scores, name):
 def test_cli_reports_role_accuracy(full_gazetteer):
     out = subprocess.run(
         [sys.executable, "-m", "geo", "evaluate", str(DEV), "--index", str(full_gazetteer.path), "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     figures = json.loads(out.stdout)
     typed = sum(1 for a in read_corpus(DEV) for r in a.roles if r.accepts)
     assert figures["role_gold"] == typed and figures["role_accuracy"] >= 0.8
     out = subprocess.run(
-        [sys.executable, "-m", "geo", "evaluate", str(HELDOUT), "--gold-spans", "--index", str(full_gazetteer.path), "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "evaluate",
+            str(HELDOUT),
+            "--gold-spans",
+            "--index",
+            str(full_gazetteer.path),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     figures = json.loads(out.stdout)
     assert figures["gold_spans"] and figures["role_found"] >= 0.95 * figures["role_gold"]

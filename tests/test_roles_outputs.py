@@ -113,7 +113,12 @@ def test_batch_parts_carry_the_role_and_refuse_a_filter(full_gazetteer, cache, a
     frame = read_mentions(out)
     assert dict(zip(frame["text"], frame["role"]))["Hanoi"] == "actor"
     assert (frame["role_cue"] != "").all()
-    assert main(["parse", str(article_dir), "--format", "parquet", "-o", str(tmp_path / "run2"), "--roles", "place", *cache]) == 2
+    assert (
+        main(
+            ["parse", str(article_dir), "--format", "parquet", "-o", str(tmp_path / "run2"), "--roles", "place", *cache]
+        )
+        == 2
+    )
     assert "--roles does not apply to batch runs" in capsys.readouterr().err
     table = aggregate(out, roles="actor")
     assert set(table["role"]) == {"actor"} and set(table["name"]) >= {"Hanoi", "Manila"}
@@ -150,7 +155,9 @@ def test_aggregate_of_records_without_roles():
 
 def test_cli_aggregate_roles(tmp_path, capsys):
     source = tmp_path / "m.jsonl"
-    source.write_text("\n".join(json.dumps(_rows(doc=str(i), role=r)) for i, r in enumerate(["place", "actor", "actor"])))
+    source.write_text(
+        "\n".join(json.dumps(_rows(doc=str(i), role=r)) for i, r in enumerate(["place", "actor", "actor"]))
+    )
     out = tmp_path / "agg.parquet"
     assert main(["aggregate", str(source), "--roles", "actor", "-o", str(out)]) == 0
     table = pd.read_parquet(out)
@@ -160,7 +167,9 @@ def test_cli_aggregate_roles(tmp_path, capsys):
 def test_map_roles_filter_and_records(cache, article_dir, tmp_path, capsys):
     from geo.cli import _map_mentions, build_parser
 
-    args = build_parser().parse_args(["map", str(article_dir), "-o", str(tmp_path / "m.html"), "--roles", "place", *cache])
+    args = build_parser().parse_args(
+        ["map", str(article_dir), "-o", str(tmp_path / "m.html"), "--roles", "place", *cache]
+    )
     records = _map_mentions(args).records
     assert records and {r["role"] for r in records} == {"place"} and all(r["role_cue"] for r in records)
     # The records the map reads carry every role when no filter is given.

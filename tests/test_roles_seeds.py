@@ -28,7 +28,9 @@ def test_where_things_happened_are_places(seed_mentions, words):
         assert m.role == "place", (words, m.role, m.role_cue, m.sentence)
 
 
-@pytest.mark.parametrize(("words", "sentence_has"), [("Moscow", "rare contact between Moscow and the West"), ("Kremlin", "")])
+@pytest.mark.parametrize(
+    ("words", "sentence_has"), [("Moscow", "rare contact between Moscow and the West"), ("Kremlin", "")]
+)
 def test_who_acted_are_actors(seed_mentions, words, sentence_has):
     for m in _hits(seed_mentions, words, sentence_has):
         assert m.role == "actor", (words, m.role, m.role_cue)

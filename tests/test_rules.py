@@ -83,14 +83,14 @@ def test_rules_errors_are_value_errors(tmp_path: Path) -> None:
         load_rules(_rules_file(tmp_path, "nonsense\n"))
 
 
-def test_pins_are_checked_against_the_gazetteer(tmp_path: Path, tiny_gazetteer) -> None:  # noqa: ANN001
+def test_pins_are_checked_against_the_gazetteer(tmp_path: Path, tiny_gazetteer) -> None:
     rules = load_rules(_rules_file(tmp_path, "pin Moscow = 5601538\n"), gazetteer=tiny_gazetteer)
     place = rules.pinned_place("moscow", tiny_gazetteer)
     assert (place.country, place.admin1) == ("US", "Idaho")
     assert rules.pinned_place("springfield", tiny_gazetteer) is None
 
 
-def test_a_pin_of_an_unknown_id_is_refused_with_a_gazetteer(tmp_path: Path, tiny_gazetteer) -> None:  # noqa: ANN001
+def test_a_pin_of_an_unknown_id_is_refused_with_a_gazetteer(tmp_path: Path, tiny_gazetteer) -> None:
     path = _rules_file(tmp_path, "ignore Bono\npin Moscow = 999999999\n")
     with pytest.raises(RulesError) as caught:
         load_rules(path, gazetteer=tiny_gazetteer)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.parsing.articles import read_articles
 from geo.geometry import haversine_km
+from geo.parsing.articles import read_articles
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -50,7 +50,10 @@ def test_place_found_and_placed(seed_mentions, words, country, lat, lon, km):
     hits = [m for m in _all(seed_mentions) if m.text == words]
     assert hits, f"{words} not found; found {[m.text for m in _all(seed_mentions)]}"
     for m in hits:
-        assert m.place.country == country or (words == "Lachin Corridor" and m.place.country in {"AZ", "AM", ""}), (words, m.place)
+        assert m.place.country == country or (words == "Lachin Corridor" and m.place.country in {"AZ", "AM", ""}), (
+            words,
+            m.place,
+        )
         assert haversine_km(lat, lon, m.place.lat, m.place.lon) <= km, (words, m.place)
 
 

@@ -7,10 +7,20 @@ from typing import Any
 from geo.gazetteer.sources import _plausible_native, _sum_upper_divisions, record
 
 
-def division(rid: int, name: str, kind: str, lat: float, lon: float, population: int = 0, country: str = "ES") -> dict[str, Any]:
+def division(
+    rid: int, name: str, kind: str, lat: float, lon: float, population: int = 0, country: str = "ES"
+) -> dict[str, Any]:
     return record(
-        f"csc-state:{rid}", name, feature_class="A", feature_code="ADM1", country=country, lat=lat, lon=lon,
-        population=population, source="test", raw={"type": kind},
+        f"csc-state:{rid}",
+        name,
+        feature_class="A",
+        feature_code="ADM1",
+        country=country,
+        lat=lat,
+        lon=lon,
+        population=population,
+        source="test",
+        raw={"type": kind},
     )
 
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.parsing.articles import ArticleProblem, read_articles
 from geo.cli import main
 from geo.model import Article
+from geo.parsing.articles import ArticleProblem, read_articles
 
 # JSON may spell a surrogate on its own ("\ud800"): valid JSON, but not a character.
 RECORDS = [
@@ -33,7 +33,7 @@ def feed(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cache(full_gazetteer) -> list[str]:  # noqa: ANN001
+def cache(full_gazetteer) -> list[str]:
     return ["--cache-dir", str(full_gazetteer.path.parent)]
 
 
@@ -61,7 +61,7 @@ def test_surrogates_in_ids_and_urls_are_replaced_too(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "geojson", "csv", "gpkg", "parquet"])
-def test_parse_writes_every_article_in_every_format(fmt: str, feed: Path, tmp_path: Path, cache, caplog) -> None:  # noqa: ANN001
+def test_parse_writes_every_article_in_every_format(fmt: str, feed: Path, tmp_path: Path, cache, caplog) -> None:
     out = tmp_path / f"out.{fmt}"
     with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         assert main(["parse", str(feed), "--format", fmt, "-o", str(out), *cache]) == 0
@@ -84,19 +84,19 @@ def test_parse_writes_every_article_in_every_format(fmt: str, feed: Path, tmp_pa
             assert con.execute("SELECT COUNT(*) FROM geo_gazetteer").fetchone()[0] == 1
 
 
-def test_parse_to_stdout_writes_every_article(feed: Path, cache, capsys) -> None:  # noqa: ANN001
+def test_parse_to_stdout_writes_every_article(feed: Path, cache, capsys) -> None:
     assert main(["parse", str(feed), *cache]) == 0
     docs = [json.loads(line)["doc"] for line in capsys.readouterr().out.splitlines()]
     assert set(docs) == {"before", "broken", "after"} and docs[-1] == "after"
 
 
-def test_map_draws_the_article(feed: Path, tmp_path: Path, cache) -> None:  # noqa: ANN001
+def test_map_draws_the_article(feed: Path, tmp_path: Path, cache) -> None:
     out = tmp_path / "map.html"
     assert main(["map", str(feed), "-o", str(out), "--offline", *cache]) == 0
     assert "Kyiv" in out.read_text(encoding="utf-8")
 
 
-def test_python_api_cleans_texts_and_articles(geoparser, caplog) -> None:  # noqa: ANN001
+def test_python_api_cleans_texts_and_articles(geoparser, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="geo.parsing.articles"):
         frame = geo.parse(
             ["Shelling near Kharkiv \ud800 went on.", Article(id="obj", text="Calm in Riga \udc80.", title="T\ud834")],

@@ -253,8 +253,10 @@ def _with_roles(frame: pandas.DataFrame, wanted: frozenset[str] | None, label: s
     if wanted is None:
         return frame
     if "role" not in frame.columns:
-        raise InputError(f"{label} has no 'role' column, so roles={sorted(wanted)} cannot be chosen; "
-                         "parse the articles again with this version of geo, or leave out roles")
+        raise InputError(
+            f"{label} has no 'role' column, so roles={sorted(wanted)} cannot be chosen; "
+            "parse the articles again with this version of geo, or leave out roles"
+        )
     return frame[frame["role"].isin(wanted)]
 
 

@@ -342,7 +342,7 @@ def _init_worker(spec: _Spec, parent: int, clock: Any = None, slots: Any = None)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="geo-watch-parent").start()
     try:
         _parser_for(spec)
-    except Exception:  # noqa: BLE001 - reported by the first batch, where the caller sees it
+    except Exception:
         logger.debug("worker %s could not build its geoparser", os.getpid(), exc_info=True)
 
 
@@ -415,7 +415,7 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
     return outcome
 
 
-class ArticleTimeout(Exception):  # noqa: N818 - raised into the parsing thread, never shown as such
+class ArticleTimeout(Exception):
     """An article took longer than the run's per-article time budget."""
 
 
@@ -469,7 +469,9 @@ class _Budgets:
 def _raise_in(ident: int, exception: type[BaseException] | None) -> None:
     import ctypes
 
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception))
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception)
+    )
 
 
 _BUDGETS = _Budgets()
@@ -779,7 +781,7 @@ class _Manifest:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _config_mismatch(out_dir: Path, found: dict[str, Any], wanted: dict[str, Any]) -> str:
@@ -993,7 +995,9 @@ class _LocalEngine:
         for base in range(0, len(self.clock), _CLOCK_FIELDS):
             pid, started, tag = int(self.clock[base]), self.clock[base + 1], self.clock[base + 2]
             if pid and started and now - started > limit:
-                logger.warning("a worker (pid %d) is past the %g s budget in native code; stopping it", pid, self.budget)
+                logger.warning(
+                    "a worker (pid %d) is past the %g s budget in native code; stopping it", pid, self.budget
+                )
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
                 self.clock[base + 1] = 0.0
@@ -1392,7 +1396,9 @@ def _check_out_dir(out: Path) -> None:
 
     if out.exists() and not out.is_dir():
         kind = "a file" if out.is_file() else f"a {file_kind(out.stat().st_mode)}"
-        raise InputError(f"output folder {out} is {kind}, not a folder; give a folder for the batch output (it is created if missing)")
+        raise InputError(
+            f"output folder {out} is {kind}, not a folder; give a folder for the batch output (it is created if missing)"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

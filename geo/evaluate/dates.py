@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.parsing.dates import DatedSentence, date_sentences
 from geo.errors import InputError
+from geo.parsing.dates import DatedSentence, date_sentences
 
 __all__ = [
     "KINDS",
@@ -125,9 +125,7 @@ def read_timeml(path: str | os.PathLike[str]) -> TimemlDocument:
     dct = root.find("DCT/TIMEX3")
     value = (dct.get("value") or "") if dct is not None else ""
     if not _FULL_DAY_RE.match(value):
-        raise InputError(
-            f"{path} has no publication day: <DCT><TIMEX3 value=...> is {value!r}, expected YYYY-MM-DD"
-        )
+        raise InputError(f"{path} has no publication day: <DCT><TIMEX3 value=...> is {value!r}, expected YYYY-MM-DD")
     try:
         published = dt.date.fromisoformat(value[:10])
     except ValueError as err:

@@ -218,8 +218,13 @@ class Prediction:
         >>> Prediction.from_mention(NS(start=0, end=5, place=NS(lat=48.85, lon=2.35)))
         Prediction(start=0, end=5, lat=48.85, lon=2.35, role=None)
         """
-        return cls(int(mention.start), int(mention.end), float(mention.place.lat), float(mention.place.lon),
-                   getattr(mention, "role", None))
+        return cls(
+            int(mention.start),
+            int(mention.end),
+            float(mention.place.lat),
+            float(mention.place.lon),
+            getattr(mention, "role", None),
+        )
 
 
 @dataclass
@@ -290,11 +295,16 @@ class Scores:
         if self.role_gold:
             rows += [
                 ("typed toponyms", f"{self.role_gold} ({self.role_found} found)"),
-                ("role accuracy", f"{self.role_accuracy:.3f} (over found typed toponyms; "
-                                  f"all-place baseline {self.role_all_place:.3f})"),
+                (
+                    "role accuracy",
+                    f"{self.role_accuracy:.3f} (over found typed toponyms; "
+                    f"all-place baseline {self.role_all_place:.3f})",
+                ),
             ]
-            rows += [(f"  {kind}", ", ".join(f"{role} {n}" for role, n in sorted(got.items())))
-                     for kind, got in sorted(self.role_confusion.items())]
+            rows += [
+                (f"  {kind}", ", ".join(f"{role} {n}" for role, n in sorted(got.items())))
+                for kind, got in sorted(self.role_confusion.items())
+            ]
         rows += [
             ("seconds", f"{self.seconds:.2f}"),
             ("articles/second", f"{self.articles_per_second:.1f}"),
@@ -340,8 +350,7 @@ def read_corpus(path: str | os.PathLike[str]) -> Iterator[GoldArticle]:
     """
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{p}: corpus file not found; pass the path of an annotated corpus XML file "
-                         f"({_KNOWN})")
+        raise InputError(f"{p}: corpus file not found; pass the path of an annotated corpus XML file ({_KNOWN})")
     return _iter_articles(p)
 
 
@@ -392,16 +401,19 @@ def _iter_articles(path: Path) -> Iterator[GoldArticle]:
                 yield article
     except ET.ParseError as err:
         line, column = err.position
-        raise InputError(f"{path}: not well-formed XML at line {line}, column {column} ({err}); "
-                         "fix or re-export the corpus file") from err
+        raise InputError(
+            f"{path}: not well-formed XML at line {line}, column {column} ({err}); fix or re-export the corpus file"
+        ) from err
     except OSError as err:
         raise InputError(f"{path}: cannot read the corpus file ({err}); check that it exists and is readable") from err
     if seen == 0:
         raise InputError(f"{path}: unknown corpus layout: no <article> element found; {_KNOWN}")
     if not annotated:
         # Only knowable at the end: a single unannotated article is legal, a whole file is not a gold corpus.
-        raise InputError(f"{path}: unknown corpus layout: {seen} <article> elements but none holds "
-                         f"<toponyms>, <toponym>, <locations> or <location>; {_KNOWN}")
+        raise InputError(
+            f"{path}: unknown corpus layout: {seen} <article> elements but none holds "
+            f"<toponyms>, <toponym>, <locations> or <location>; {_KNOWN}"
+        )
 
 
 def _detect_format(elem: ET.Element) -> str:
@@ -418,19 +430,22 @@ def _detect_format(elem: ET.Element) -> str:
 
 
 def _read_article(path: Path, elem: ET.Element, number: int) -> GoldArticle:
-    article_id = (elem.get("docid") or elem.get("id") or (elem.findtext("id") or "").strip() or str(number))
+    article_id = elem.get("docid") or elem.get("id") or (elem.findtext("id") or "").strip() or str(number)
     text_elem = elem.find("text")
     if text_elem is None:
-        raise InputError(f"{path}: unknown corpus layout: <article> number {number} ({article_id}) has no <text>; "
-                         f"{_KNOWN}")
+        raise InputError(
+            f"{path}: unknown corpus layout: <article> number {number} ({article_id}) has no <text>; {_KNOWN}"
+        )
     text = text_elem.text or ""
     where = f"{path}, article {article_id}"
     fmt = _detect_format(elem)
     if fmt == "GeoVirus":
         gold = [_gold(where, text, loc, "name", loc) for loc in elem.iter("location")]
     elif fmt == "GeoWebNews":
-        gold = [_gold(where, text, top, "extractedName", top, lat_tag="latitude", lon_tag="longitude")
-                for top in elem.iter("toponym")]
+        gold = [
+            _gold(where, text, top, "extractedName", top, lat_tag="latitude", lon_tag="longitude")
+            for top in elem.iter("toponym")
+        ]
     else:
         gold = [_gold(where, text, top, "phrase", top.find("gaztag")) for top in elem.iter("toponym")]
     toponyms = tuple(sorted((g for g in gold if g is not None), key=lambda g: (g.start, g.end)))
@@ -457,11 +472,15 @@ def _gold_roles(where: str, text: str, elem: ET.Element) -> Iterator[GoldRole]:
         try:
             start, end = int((top.findtext("start") or "").strip()), int((top.findtext("end") or "").strip())
         except ValueError as err:
-            raise InputError(f"{where}: toponym {name!r} lacks integer <start>/<end> offsets; fix the annotation") from err
+            raise InputError(
+                f"{where}: toponym {name!r} lacks integer <start>/<end> offsets; fix the annotation"
+            ) from err
         start, end = _reanchor(text, name, start, end)
         if not 0 <= start < end <= len(text):
-            raise InputError(f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
-                             f"{len(text)}-character text; fix the annotation")
+            raise InputError(
+                f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
+                f"{len(text)}-character text; fix the annotation"
+            )
         if _type_key(kind) not in _ROLES_BY_KEY:
             logger.debug("%s: toponym %r has type %r, which role scoring leaves out", where, name, kind)
         yield GoldRole(start=start, end=end, name=name, type=kind)
@@ -478,8 +497,16 @@ def _published(where: str, elem: ET.Element) -> dt.date | None:
         return None
 
 
-def _gold(where: str, text: str, elem: ET.Element, name_tag: str, point: ET.Element | None, *,
-          lat_tag: str = "lat", lon_tag: str = "lon") -> GoldToponym | None:
+def _gold(
+    where: str,
+    text: str,
+    elem: ET.Element,
+    name_tag: str,
+    point: ET.Element | None,
+    *,
+    lat_tag: str = "lat",
+    lon_tag: str = "lon",
+) -> GoldToponym | None:
     if point is None:
         return None
     lat_text = (point.findtext(lat_tag) or "").strip()
@@ -490,19 +517,25 @@ def _gold(where: str, text: str, elem: ET.Element, name_tag: str, point: ET.Elem
     try:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError as err:
-        raise InputError(f"{where}: toponym {name!r} has coordinates {lat_text!r}, {lon_text!r} that are not "
-                         "numbers; fix the annotation") from err
+        raise InputError(
+            f"{where}: toponym {name!r} has coordinates {lat_text!r}, {lon_text!r} that are not "
+            "numbers; fix the annotation"
+        ) from err
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise InputError(f"{where}: toponym {name!r} has coordinates {lat}, {lon} outside lat -90..90, "
-                         "lon -180..180; fix the annotation")
+        raise InputError(
+            f"{where}: toponym {name!r} has coordinates {lat}, {lon} outside lat -90..90, "
+            "lon -180..180; fix the annotation"
+        )
     try:
         start, end = int((elem.findtext("start") or "").strip()), int((elem.findtext("end") or "").strip())
     except ValueError as err:
         raise InputError(f"{where}: toponym {name!r} lacks integer <start>/<end> offsets; fix the annotation") from err
     start, end = _reanchor(text, name, start, end)
     if not 0 <= start < end <= len(text):
-        raise InputError(f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
-                         f"{len(text)}-character text; fix the annotation")
+        raise InputError(
+            f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
+            f"{len(text)}-character text; fix the annotation"
+        )
     return GoldToponym(start=start, end=end, name=name, lat=lat, lon=lon)
 
 
@@ -534,9 +567,20 @@ def _auc(errors: Sequence[float]) -> float:
     return _ratio(sum(math.log1p(min(e, MAX_ERROR_KM)) / scale for e in errors), len(errors))
 
 
-def _summarise(*, corpus: str, articles: int, gold: int, predictions: int, correct: int, found: int,
-               errors: Sequence[float], accuracy_base: int, gold_spans: bool, seconds: float = 0.0,
-               failures: int = 0) -> Scores:
+def _summarise(
+    *,
+    corpus: str,
+    articles: int,
+    gold: int,
+    predictions: int,
+    correct: int,
+    found: int,
+    errors: Sequence[float],
+    accuracy_base: int,
+    gold_spans: bool,
+    seconds: float = 0.0,
+    failures: int = 0,
+) -> Scores:
     precision, recall = _ratio(correct, predictions), _ratio(found, gold)
     within = sum(1 for e in errors if e <= ACCURACY_KM)
     return Scores(
@@ -595,8 +639,10 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
     try:
         pairs = list(zip(gold, predictions, strict=True))
     except ValueError as err:
-        raise InputError(f"score(): the number of prediction lists differs from the number of gold articles ({err}); "
-                         "pass one list (possibly empty) per article") from err
+        raise InputError(
+            f"score(): the number of prediction lists differs from the number of gold articles ({err}); "
+            "pass one list (possibly empty) per article"
+        ) from err
     roles = _RoleTally()
     for article, preds in pairs:
         articles += 1
@@ -605,13 +651,23 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
         n_pred += len(preds)
         correct += sum(1 for p in preds if any(_overlaps(p.start, p.end, g.start, g.end) for g in article.toponyms))
         for g in article.toponyms:
-            distances = [haversine_km(g.lat, g.lon, p.lat, p.lon)
-                         for p in preds if _overlaps(p.start, p.end, g.start, g.end)]
+            distances = [
+                haversine_km(g.lat, g.lon, p.lat, p.lon) for p in preds if _overlaps(p.start, p.end, g.start, g.end)
+            ]
             if distances:
                 found += 1
                 errors.append(min(distances))
-    result = _summarise(corpus="", articles=articles, gold=n_gold, predictions=n_pred, correct=correct, found=found,
-                        errors=errors, accuracy_base=found, gold_spans=False)
+    result = _summarise(
+        corpus="",
+        articles=articles,
+        gold=n_gold,
+        predictions=n_pred,
+        correct=correct,
+        found=found,
+        errors=errors,
+        accuracy_base=found,
+        gold_spans=False,
+    )
     roles.fill(result)
     return result
 
@@ -672,13 +728,17 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
     try:
         pairs = list(zip(gold, answers, strict=True))
     except ValueError as err:
-        raise InputError(f"score_gold_spans(): the number of answer lists differs from the number of gold articles "
-                         f"({err}); pass one list per article") from err
+        raise InputError(
+            f"score_gold_spans(): the number of answer lists differs from the number of gold articles "
+            f"({err}); pass one list per article"
+        ) from err
     roles = _RoleTally()
     for article, row in pairs:
         if len(row) != len(article.toponyms):
-            raise InputError(f"article {article.id}: {len(row)} answers for {len(article.toponyms)} gold toponyms; "
-                             "give exactly one answer (or None) per gold toponym")
+            raise InputError(
+                f"article {article.id}: {len(row)} answers for {len(article.toponyms)} gold toponyms; "
+                "give exactly one answer (or None) per gold toponym"
+            )
         articles += 1
         n_gold += len(row)
         for g, p in zip(article.toponyms, row):
@@ -688,8 +748,17 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
                 answered += 1
                 errors.append(haversine_km(g.lat, g.lon, p.lat, p.lon))
         roles.add(article.roles, [p for p in row if p is not None])
-    result = _summarise(corpus="", articles=articles, gold=n_gold, predictions=answered, correct=answered,
-                        found=answered, errors=errors, accuracy_base=n_gold, gold_spans=True)
+    result = _summarise(
+        corpus="",
+        articles=articles,
+        gold=n_gold,
+        predictions=answered,
+        correct=answered,
+        found=answered,
+        errors=errors,
+        accuracy_base=n_gold,
+        gold_spans=True,
+    )
     roles.fill(result)
     return result
 
@@ -710,8 +779,9 @@ def _check_limit(limit: int | None) -> None:
         raise InputError(f"limit={limit!r} is not a whole number >= 0; pass a count of articles or None for all")
 
 
-def evaluate(path: str | os.PathLike[str], parse: Callable[[GoldArticle], Sequence[Prediction]], *,
-             limit: int | None = None) -> Scores:
+def evaluate(
+    path: str | os.PathLike[str], parse: Callable[[GoldArticle], Sequence[Prediction]], *, limit: int | None = None
+) -> Scores:
     """Run a geoparser over a corpus and score it end to end.
 
     An article whose ``parse`` call raises (or returns something that is not
@@ -757,8 +827,9 @@ def evaluate(path: str | os.PathLike[str], parse: Callable[[GoldArticle], Sequen
             except Exception as err:  # one bad article must not end a long run
                 failures += 1
                 preds = []
-                logger.warning("article %s: parse failed (%s: %s); counted as no predictions",
-                               article.id, type(err).__name__, err)
+                logger.warning(
+                    "article %s: parse failed (%s: %s); counted as no predictions", article.id, type(err).__name__, err
+                )
                 logger.debug("article %s: traceback", article.id, exc_info=True)
             seconds += time.perf_counter() - began
             articles.append(_strip_text(article))
@@ -767,9 +838,12 @@ def evaluate(path: str | os.PathLike[str], parse: Callable[[GoldArticle], Sequen
     return _finish(result, path, seconds, failures)
 
 
-def evaluate_gold_spans(path: str | os.PathLike[str],
-                        resolve: Callable[[GoldArticle], Sequence[Prediction | None]], *,
-                        limit: int | None = None) -> Scores:
+def evaluate_gold_spans(
+    path: str | os.PathLike[str],
+    resolve: Callable[[GoldArticle], Sequence[Prediction | None]],
+    *,
+    limit: int | None = None,
+) -> Scores:
     """Run a resolver on the gold spans of a corpus and score its resolution.
 
     ``resolve`` receives each article (gold spans in ``article.toponyms``) and
@@ -813,8 +887,9 @@ def evaluate_gold_spans(path: str | os.PathLike[str],
             except Exception as err:  # one bad article must not end a long run
                 failures += 1
                 answers = [None] * len(article.toponyms)
-                logger.warning("article %s: resolve failed (%s: %s); counted as no answers",
-                               article.id, type(err).__name__, err)
+                logger.warning(
+                    "article %s: resolve failed (%s: %s); counted as no answers", article.id, type(err).__name__, err
+                )
                 logger.debug("article %s: traceback", article.id, exc_info=True)
             seconds += time.perf_counter() - began
             articles.append(_strip_text(article))
@@ -834,6 +909,7 @@ def _finish(result: Scores, path: str | os.PathLike[str], seconds: float, failur
     result.articles_per_second = _ratio(result.articles, seconds)
     result.failures = failures
     if failures:
-        logger.warning("%s: %d of %d articles failed and were scored as empty", result.corpus, failures,
-                       result.articles)
+        logger.warning(
+            "%s: %d of %d articles failed and were scored as empty", result.corpus, failures, result.articles
+        )
     return result

@@ -80,7 +80,9 @@ def curated_files(folders: Iterable[Path]) -> list[Path]:
                 f"curated gazetteer folder {folder} does not exist or is not a folder; "
                 "pass an existing folder of .geojson files (option --curated or GEO_CURATED)"
             )
-        files.extend(sorted(p for p in folder.rglob("*") if p.suffix in {".geojson", ".csv"} and not p.name.startswith(".")))
+        files.extend(
+            sorted(p for p in folder.rglob("*") if p.suffix in {".geojson", ".csv"} and not p.name.startswith("."))
+        )
     return files
 
 
@@ -106,16 +108,21 @@ def _check_codes(path: Path, label: str, props: dict[str, Any]) -> None:
     if code not in known:
         close = difflib.get_close_matches(code, sorted(known), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise _fail(path, label, "feature_code", f"is {code!r}, not a GeoNames feature code{hint}; see geo/gazetteer/data/feature_codes.txt")
+        raise _fail(
+            path,
+            label,
+            "feature_code",
+            f"is {code!r}, not a GeoNames feature code{hint}; see geo/gazetteer/data/feature_codes.txt",
+        )
     country = props["country"]
     if country and country not in country_codes():
-        raise _fail(path, label, "country", f"is {country!r}, not an ISO 3166-1 alpha-2 country code (or \"\" for none)")
+        raise _fail(path, label, "country", f'is {country!r}, not an ISO 3166-1 alpha-2 country code (or "" for none)')
 
 
 def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     label = f"#{index}"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise _fail(path, label, "type", "must be \"Feature\"")
+        raise _fail(path, label, "type", 'must be "Feature"')
     props = feature.get("properties")
     if not isinstance(props, dict):
         raise _fail(path, label, "properties", "is missing or not an object")
@@ -129,16 +136,24 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     for field in ("id", "name", "feature_class", "feature_code", "source"):
         if not props[field].strip():
             raise _fail(path, label, field, "is empty")
-    if not props["id"].startswith(ID_PREFIX) or not props["id"][len(ID_PREFIX):].strip():
-        raise _fail(path, label, "id", f"is {props['id']!r}; curated ids are {ID_PREFIX}<slug>, e.g. \"{ID_PREFIX}hadrut\"")
-    if props["country"] and not (len(props["country"]) == 2 and props["country"].isalpha() and props["country"].isupper()):
-        raise _fail(path, label, "country", f"must be an ISO 3166-1 alpha-2 code like \"AZ\" or \"\", not {props['country']!r}")
+    if not props["id"].startswith(ID_PREFIX) or not props["id"][len(ID_PREFIX) :].strip():
+        raise _fail(
+            path, label, "id", f'is {props["id"]!r}; curated ids are {ID_PREFIX}<slug>, e.g. "{ID_PREFIX}hadrut"'
+        )
+    if props["country"] and not (
+        len(props["country"]) == 2 and props["country"].isalpha() and props["country"].isupper()
+    ):
+        raise _fail(
+            path, label, "country", f'must be an ISO 3166-1 alpha-2 code like "AZ" or "", not {props["country"]!r}'
+        )
     _check_codes(path, label, props)
     if not all(isinstance(n, str) and n.strip() for n in props["alternate_names"]):
         raise _fail(path, label, "alternate_names", "must be a list of non-empty strings")
     if "population" in props and not (isinstance(props["population"], int) and props["population"] >= 0):
         raise _fail(path, label, "population", "must be a whole number >= 0")
-    if "geonameid" in props and not (isinstance(props["geonameid"], int) and not isinstance(props["geonameid"], bool) and props["geonameid"] > 0):
+    if "geonameid" in props and not (
+        isinstance(props["geonameid"], int) and not isinstance(props["geonameid"], bool) and props["geonameid"] > 0
+    ):
         raise _fail(path, label, "geonameid", "must be a whole number, the id of a GeoNames place")
     if "replaces" in props and not (isinstance(props["replaces"], str) and props["replaces"].strip()):
         raise _fail(path, label, "replaces", "must be the id of the entry this one corrects, as a string")
@@ -166,8 +181,13 @@ def _validate(path: Path, index: int, feature: Any) -> dict[str, Any]:
     if "point" in props:
         # The conventional point of an area where it is not the centroid (the EU at Brussels).
         given = props["point"]
-        if not (isinstance(given, list) and len(given) == 2 and all(isinstance(v, (int, float)) for v in given)
-                and -180 <= given[0] <= 180 and -90 <= given[1] <= 90):
+        if not (
+            isinstance(given, list)
+            and len(given) == 2
+            and all(isinstance(v, (int, float)) for v in given)
+            and -180 <= given[0] <= 180
+            and -90 <= given[1] <= 90
+        ):
             raise _fail(path, label, "point", "must be [lon, lat] in degrees, like [4.35, 50.85]")
         point = shapely.geometry.Point(given)
     names = [(n, "alt") for n in props["alternate_names"]]
@@ -196,13 +216,21 @@ def read_curated_file(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as err:
-        raise CuratedDataError(f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 and build again") from err
+        raise CuratedDataError(
+            f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 and build again"
+        ) from err
     except json.JSONDecodeError as err:
         raise CuratedDataError(
             f"{path}: line {err.lineno}, column {err.colno}: not valid UTF-8 JSON ({err.msg}); fix the file and build again"
         ) from err
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise CuratedDataError(f"{path}: must be a GeoJSON FeatureCollection with a 'features' list; fix the file and build again")
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        raise CuratedDataError(
+            f"{path}: must be a GeoJSON FeatureCollection with a 'features' list; fix the file and build again"
+        )
     records = [_validate(path, i, f) for i, f in enumerate(data["features"])]
     seen: set[str] = set()
     for rec in records:
@@ -285,7 +313,9 @@ def read_aliases(files: Iterable[Path]) -> list[tuple[str, str, str, str]]:
                 values = {k: (row.get(k) or "").strip() for k in ("id", "name", "kind", "source")}
                 for field in ("id", "name", "source"):
                     if not values[field]:
-                        raise CuratedDataError(f"{path}: row {line}: field '{field}' is empty; fix the file and build again")
+                        raise CuratedDataError(
+                            f"{path}: row {line}: field '{field}' is empty; fix the file and build again"
+                        )
                 if values["kind"] not in ALIAS_KINDS:
                     raise CuratedDataError(
                         f"{path}: row {line}: field 'kind' is {values['kind']!r}, not one of {', '.join(ALIAS_KINDS)}; fix the file"

@@ -37,6 +37,7 @@ import marisa_trie
 from filelock import FileLock
 
 from geo.atomicio import atomic_path, check_output
+from geo.errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
 from geo.gazetteer.curated import (
     check_references,
     curated_files,
@@ -44,11 +45,10 @@ from geo.gazetteer.curated import (
     read_aliases,
     read_curated_dir,
 )
-from geo.errors import CuratedDataError, IndexCorruptError, InputError, InputTypeError
-from geo.model import Place
 from geo.gazetteer.names import name_key
-from geo.resources import curated_dir
 from geo.gazetteer.sources import read_installed_sources, source_versions
+from geo.model import Place
+from geo.resources import curated_dir
 
 __all__ = [
     "Candidate",
@@ -329,6 +329,7 @@ def build_index(
     def progress(stage: str) -> None:
         # INFO, and the command line shows this logger's INFO: the first build takes about a minute.
         logger.info("building the gazetteer index %s: %s", path, stage)
+
     # Curated files first: a mistake in one is reported in a second, not after the sources are read.
     curated_records = list(read_curated_dir(files))
     aliases = read_aliases(files)
@@ -432,7 +433,11 @@ class NameKeys(marisa_trie.Trie):
     """
 
     def __ge__(self, other: object) -> bool:  # "{...} <= gazetteer.keys()"
-        return all(isinstance(k, str) and k in self for k in other) if isinstance(other, (set, frozenset)) else NotImplemented
+        return (
+            all(isinstance(k, str) and k in self for k in other)
+            if isinstance(other, (set, frozenset))
+            else NotImplemented
+        )
 
 
 def _name_keys(path: Path, stamp: dict[str, Any], read_keys: Callable[[], list[str]]) -> NameKeys:
@@ -736,7 +741,9 @@ class Gazetteer:
         'RU'
         """
         if not isinstance(query, str):
-            raise InputTypeError(f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'")
+            raise InputTypeError(
+                f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+            )
         if not query.strip():
             raise InputError(f"gazetteer query {query!r} is empty; give a place name such as 'Moscow'")
         cands = self.candidates(name_key(query))
@@ -754,7 +761,9 @@ class Gazetteer:
 
     def country(self, code: str) -> Place | None:
         """The country with this ISO alpha-2 code, or None."""
-        row = self._row(f"SELECT {self._COLUMNS} FROM places p WHERE p.country = ? AND p.feature_code = 'PCLI'", (code.upper(),))
+        row = self._row(
+            f"SELECT {self._COLUMNS} FROM places p WHERE p.country = ? AND p.feature_code = 'PCLI'", (code.upper(),)
+        )
         return self._place(row) if row else None
 
     def nearest(self, lat: float, lon: float, *, limit: int = 1) -> list[tuple[Place, float]]:
@@ -765,7 +774,9 @@ class Gazetteer:
         >>> place, km = Gazetteer.open().nearest(55.75, 37.62)[0]  # doctest: +SKIP
         """
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise InputError(f"point ({lat}, {lon}) is outside the globe; give latitude in [-90, 90] and longitude in [-180, 180]")
+            raise InputError(
+                f"point ({lat}, {lon}) is outside the globe; give latitude in [-90, 90] and longitude in [-180, 180]"
+            )
         from geo.geometry import haversine_km
 
         def in_box(lat_deg: float, lon_deg: float) -> list[tuple[Any, ...]]:
@@ -849,4 +860,3 @@ class Gazetteer:
         if con is not None:
             con.close()
             self._local.con = None
-

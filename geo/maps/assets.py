@@ -122,9 +122,7 @@ def find_assets_dir(package: str = "leaflet", version: str = LEAFLET_VERSION) ->
                 f"(pinned in package.json); {SETUP_HINT}"
             )
         return pkg_dir
-    raise GeoError(
-        f"map assets: {package}@{version} was not found (looked in {', '.join(looked)}); {SETUP_HINT}"
-    )
+    raise GeoError(f"map assets: {package}@{version} was not found (looked in {', '.join(looked)}); {SETUP_HINT}")
 
 
 def _read(path: Path) -> str:

@@ -429,7 +429,13 @@ def basemap_json(bounds: Any = None) -> str:
 def _basemap_json(bounds: tuple[float, float, float, float] | None) -> str:
     # Kept as text: a map only serialises it, and a shared cached dict could be changed by a caller.
     text = json.dumps(_build_basemap(bounds), separators=(",", ":"), ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 

@@ -89,9 +89,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from geo.errors import InputError
 from geo.maps import basemap
 from geo.maps.basemap import round_geometry
-from geo.errors import InputError
 
 __all__ = [
     "build_map_data",
@@ -140,9 +140,7 @@ _LINE_CODE_PREFIXES = ("RD", "RR", "TRL", "TNL", "RTE", "PPLN", "CNL", "STM", "B
 _LINE_TYPES = ("LineString", "MultiLineString")
 _AREA_TYPES = ("Polygon", "MultiPolygon")
 
-_WINDOW_RE = re.compile(
-    r"^\s*P?\s*(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)\s*$", re.IGNORECASE
-)
+_WINDOW_RE = re.compile(r"^\s*P?\s*(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)\s*$", re.IGNORECASE)
 _WINDOW_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
@@ -151,6 +149,7 @@ _WINDOW_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 # Areas wider or taller than this many degrees do not set the first view.
 _FOCUS_MAX_DEGREES = 12.0
+
 
 def iso_to_day(iso: str) -> int:
     """Return the day number (``date.toordinal()``) of an ISO date string.
@@ -207,8 +206,7 @@ def _to_date(value: Any, field: str, where: str) -> dt.date | None:
         except ValueError:
             pass
     raise InputError(
-        f"{where}: {field}={value!r} is not a date; give an ISO date string "
-        "'YYYY-MM-DD', a datetime.date, or None"
+        f"{where}: {field}={value!r} is not a date; give an ISO date string 'YYYY-MM-DD', a datetime.date, or None"
     )
 
 
@@ -287,9 +285,7 @@ def _records(mentions: Any) -> Iterable[Mapping[str, Any]]:
     if hasattr(mentions, "to_dict") and hasattr(mentions, "columns"):
         return mentions.to_dict("records")
     if isinstance(mentions, Mapping):
-        raise InputError(
-            "mentions is a single mapping; pass a list of mention dicts (one per place mention)"
-        )
+        raise InputError("mentions is a single mapping; pass a list of mention dicts (one per place mention)")
     return mentions
 
 
@@ -387,9 +383,7 @@ def _shapely_geometry(value: Any, where: str) -> Any | None:
         try:
             geom = sgeom.shape(value)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
-            raise InputError(
-                f"{where}: geometry {str(value)[:80]!r} is not a valid GeoJSON geometry: {err}"
-            ) from err
+            raise InputError(f"{where}: geometry {str(value)[:80]!r} is not a valid GeoJSON geometry: {err}") from err
         return None if geom.is_empty else geom
     raise InputError(
         f"{where}: geometry of type {type(value).__name__} is not supported; "

@@ -53,10 +53,10 @@ from typing import Any
 import folium
 from branca.element import Element, MacroElement
 
-from geo.maps import assets
 from geo.atomicio import check_output, write_bytes, write_text
-from geo.maps.basemap import basemap_json
 from geo.errors import GeoError, InputError
+from geo.maps import assets
+from geo.maps.basemap import basemap_json
 from geo.maps.mapdata import build_map_data, page_payload, to_script_json
 
 __all__ = [
@@ -532,7 +532,6 @@ def _figure_date(at: Any) -> str | None:
         raise InputError(f"at={at!r} is not a date; give a datetime.date or 'YYYY-MM-DD'") from err
 
 
-
 def save_png(
     html_path: str | os.PathLike[str],
     png_path: str | os.PathLike[str] | None,
@@ -648,7 +647,6 @@ class _Shot:
     def url(self) -> str:
         fragment = "figure=1" + (f"&at={self.when}" if self.when else "")
         return f"{self.src.as_uri()}#{fragment}"
-
 
 
 def _screenshot(job: _Shot) -> list[str]:

@@ -52,8 +52,8 @@ from html.parser import HTMLParser
 from typing import Any, BinaryIO, TextIO
 
 from geo.errors import InputError
-from geo.parsing.html_reader import HTML_COLUMN, read_page, record_from_page
 from geo.model import Article
+from geo.parsing.html_reader import HTML_COLUMN, read_page, record_from_page
 
 __all__ = [
     "STDIN",
@@ -237,9 +237,7 @@ def valid_text(article: Article) -> Article:
     return replace(article, **changes) if changes else article
 
 
-def article_from_text(
-    text: str, *, id: str = "text", published: dt.date | None = None, title: str = ""
-) -> Article:
+def article_from_text(text: str, *, id: str = "text", published: dt.date | None = None, title: str = "") -> Article:
     """An article from a string, for the Python API.
 
     A seed-style ``date YYYY-MM-DD`` header is understood and removed from the

@@ -174,19 +174,15 @@ _LIST_NUMBER_RE = re.compile(r"(?:^|\n)[^\S\n]*\d{1,2}$")
 
 # Abbreviations that are followed by a name: never the end of a sentence.
 _TITLE_ABBREVIATIONS = frozenset(
-    "mr mrs ms messrs dr prof st mt ft gen col lt sgt capt maj cmdr adm gov sen rep "
-    "rev hon pres supt insp det fr cpl pvt brig amb atty sr jr vs v".split()
+    ["mr", "mrs", "ms", "messrs", "dr", "prof", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "fr", "cpl", "pvt", "brig", "amb", "atty", "sr", "jr", "vs", "v"]
 )
 # Abbreviations that stand before a number: "No. 10", "Oct. 8", "pp. 4".
 _NUMBER_ABBREVIATIONS = frozenset(
-    "no nos art fig figs vol vols p pp ch chap sec para op ed tel approx ca "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    ["no", "nos", "art", "fig", "figs", "vol", "vols", "p", "pp", "ch", "chap", "sec", "para", "op", "ed", "tel", "approx", "ca", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 # Words that start sentences: after "U.S." they show the acronym ended one.
 _SENTENCE_STARTERS = frozenset(
-    "the a an he she it they we i you in on at but and this that these those his her "
-    "their its there however meanwhile according after before when while as if our my "
-    "some many most no yet so for what who why how".split()
+    ["the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "but", "and", "this", "that", "these", "those", "his", "her", "their", "its", "there", "however", "meanwhile", "according", "after", "before", "when", "while", "as", "if", "our", "my", "some", "many", "most", "no", "yet", "so", "for", "what", "who", "why", "how"]
 )
 _JOINING_ENDS = frozenset(",;(-\u2013\u2014&")
 
@@ -257,9 +253,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ['Mr. Smith met Dr. Jones in the U.S. Army base.', 'They left.']
     """
     if not isinstance(text, str):
-        raise InputError(
-            f"split_sentences got a {type(text).__name__} instead of the article text; pass a str"
-        )
+        raise InputError(f"split_sentences got a {type(text).__name__} instead of the article text; pass a str")
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(text):
@@ -810,7 +804,11 @@ class _Story:
     def month_day(self, month: int, day: int, tense: str, weekday: int | None) -> tuple[dt.date | None, bool]:
         """The year for a day and month written without one, and whether it continues a retold time."""
         story, pub = self.day, self.published
-        if story is not None and (pub is None or story.year != pub.year) and (self.retelling or pub is None or self.is_far(story)):
+        if (
+            story is not None
+            and (pub is None or story.year != pub.year)
+            and (self.retelling or pub is None or self.is_far(story))
+        ):
             near_story = _nearest_year(story, month, day, weekday)
             reach = _RETOLD_SPAN_DAYS if self.retelling else _RETELLING_DAYS
             if near_story is not None and (pub is None or abs((near_story - story).days) <= reach):
@@ -1012,8 +1010,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
         published = published.date()
     elif published is not None and not isinstance(published, dt.date):
         raise InputError(
-            f"date_sentences got published={published!r}, which is not a date; "
-            "pass a datetime.date or None"
+            f"date_sentences got published={published!r}, which is not a date; pass a datetime.date or None"
         )
     spans = split_sentences(text)
     story = _Story(published)
@@ -1099,9 +1096,7 @@ def date_at(sentences: list[DatedSentence], offset: int) -> DatedSentence:
     datetime.date(2021, 5, 5)
     """
     if not sentences:
-        raise InputError(
-            "date_at got no sentences to search; pass the result of date_sentences() for a non-empty text"
-        )
+        raise InputError("date_at got no sentences to search; pass the result of date_sentences() for a non-empty text")
     if offset < 0:
         raise InputError(f"date_at got offset {offset}, which is negative; pass a character offset >= 0")
     index = bisect.bisect_right(sentences, offset, key=lambda s: s.start) - 1

@@ -104,8 +104,7 @@ def read_word_list(source: str | Path | Traversable) -> frozenset[str]:
             continue
         if any(ch.isspace() for ch in entry):
             raise CuratedDataError(
-                f"word list {path}, line {lineno}: {entry!r} holds more than one word; "
-                "put one entry on each line"
+                f"word list {path}, line {lineno}: {entry!r} holds more than one word; put one entry on each line"
             )
         # Articles arrive in NFC after reading; a decomposed entry would never match.
         entry = unicodedata.normalize("NFC", entry)

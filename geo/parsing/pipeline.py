@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.parsing.dates import date_at, date_sentences
 from geo.errors import InputError, InputTypeError
 from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import name_key
 from geo.limits import DEFAULT_MAX_CHARS
 from geo.model import Article, Mention
-from geo.gazetteer.names import name_key
+from geo.parsing.dates import date_at, date_sentences
 from geo.parsing.recognize import Recognizer
 from geo.parsing.resolve import Resolver, document_focus
 from geo.parsing.roles import RoleClassifier, RoleInput, parse_roles
@@ -202,7 +202,9 @@ class Geoparser:
             )
         return mentions
 
-    def parse_text(self, text: str, *, published: dt.date | None = None, doc: str = "text", title: str = "") -> list[Mention]:
+    def parse_text(
+        self, text: str, *, published: dt.date | None = None, doc: str = "text", title: str = ""
+    ) -> list[Mention]:
         """Mentions of a text given as a string."""
         return self.parse_article(Article(id=doc, text=text, published=published, title=title))
 
@@ -237,7 +239,11 @@ class Geoparser:
             key = name_key(text[start:end])
             return "demonym" if key in demonyms or (key.endswith("s") and key[:-1] in demonyms) else "toponym"
 
-        found = [RoleInput(start, end, kind(start, end), place) for (start, end), place in zip(spans, places) if place is not None]
+        found = [
+            RoleInput(start, end, kind(start, end), place)
+            for (start, end), place in zip(spans, places)
+            if place is not None
+        ]
         roles = iter(self.role_classifier(text, found))
         return [None if place is None else next(roles) for place in places]
 
@@ -354,12 +360,16 @@ def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str,
             raise InputError(f"input #{n} is an empty text; give an article text, or a file or folder path")
         if isinstance(item, Article):
             yield valid_text(item)
-        elif isinstance(item, os.PathLike) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and Path(item).exists()):
+        elif isinstance(item, os.PathLike) or (
+            isinstance(item, str) and "\n" not in item and len(item) < 4096 and Path(item).exists()
+        ):
             yield from read_articles([item], default_date=default_date, **read_options)
         elif isinstance(item, str):
             yield valid_text(article_from_text(item, id=f"text:{n}", published=default_date))
         else:
-            raise InputTypeError(f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects")
+            raise InputTypeError(
+                f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects"
+            )
 
 
 def parse(
@@ -414,7 +424,9 @@ def parse(
             raise InputError(f"date {date!r} is not an ISO date; write it as YYYY-MM-DD") from err
     wanted = parse_roles(roles)
     if geoparser is None:
-        parser = Geoparser(demonyms=demonyms, rules=rules, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars)
+        parser = Geoparser(
+            demonyms=demonyms, rules=rules, max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars
+        )
     else:
         parser = geoparser
     chunk_size = parser.max_chars if max_chars is None else check_max_chars(max_chars)

@@ -18,8 +18,8 @@ from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from geo.parsing import lexicons
 from geo.gazetteer.names import name_key
+from geo.parsing import lexicons
 
 __all__ = ["Span", "Recognizer", "tokenize", "Token"]
 
@@ -31,8 +31,7 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of the and de del della di da do dos das du des la le les el al y van von der den am im upon on sur en et es og bin ibn ben"
-    " ez ed ad ar az ash esh ul".split()  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
+    ["of", "the", "and", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "y", "van", "von", "der", "den", "am", "im", "upon", "on", "sur", "en", "et", "es", "og", "bin", "ibn", "ben", "ez", "ed", "ad", "ar", "az", "ash", "esh", "ul"]  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
 )
 # A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
 _ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
@@ -42,20 +41,20 @@ _MAX_TOKENS = 6
 COMMON_WORD_ZIPF = 3.5
 # Words that sit between a place name and an organisation word ("State" in "Ohio State University").
 _ORGANISATION_MODIFIERS = frozenset(
-    "state city county national international regional general memorial community public technical federal".split()
+    ["state", "city", "county", "national", "international", "regional", "general", "memorial", "community", "public", "technical", "federal"]
 )
 # Words that make the place name before them the name of a disease or a pathogen.
 _PATHOGEN_WORDS = frozenset(
-    "virus viruses ebolavirus fever flu influenza disease strain strains variant syndrome encephalitis pox".split()
+    ["virus", "viruses", "ebolavirus", "fever", "flu", "influenza", "disease", "strain", "strains", "variant", "syndrome", "encephalitis", "pox"]
 )
 # Words between a place name and its pathogen word ("Marburg haemorrhagic fever").
 _DISEASE_ADJECTIVES = frozenset(
-    "hemorrhagic haemorrhagic immunodeficiency respiratory equine spotted tick-borne".split()
+    ["hemorrhagic", "haemorrhagic", "immunodeficiency", "respiratory", "equine", "spotted", "tick-borne"]
 )
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
 # Verbs of speech after or before a person's full name ("Ama Kumasi said", "said Ama Kumasi").
-_SPEECH_VERBS = frozenset("said says told added wrote explained noted stated insisted argued recalled warned".split())
+_SPEECH_VERBS = frozenset(["said", "says", "told", "added", "wrote", "explained", "noted", "stated", "insisted", "argued", "recalled", "warned"])
 # Between a quoted name and its verb: a space, or an age between commas ("Ama Kumasi, 45, said").
 _SPEAKER_BEFORE_VERB = re.compile(r"(?:,\s*\d{1,3},)?\s{1,2}")
 _NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
@@ -65,7 +64,7 @@ _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
 _QUOTE_OPENERS = "\"'“‘«(["
 
 
-def _is_initial(text: str, tok: "Token") -> bool:
+def _is_initial(text: str, tok: Token) -> bool:
     """A single capital followed by a period: a middle initial ("W.")."""
     return len(tok.text) == 1 and tok.text.isupper() and text.startswith(".", tok.end)
 
@@ -122,7 +121,9 @@ def _scan(text: str) -> tuple[list[Token], list[int], set[str]]:
         start, end = m.span()
         if word[0].isupper():
             mark(len(tokens))
-            append(new(Token, (start, end, word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper())))
+            append(
+                new(Token, (start, end, word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper()))
+            )
             continue
         key = word.lower() if word.isascii() and word.isalpha() else name_key(word)
         note(key)
@@ -154,7 +155,11 @@ class _OpeningTokens:
             return True
         gap = self.text[prev_end : tok.start]
         stripped = gap.strip()
-        return "\n" in gap or gap.strip(" \t") in {":", "-", "—", "–"} or (bool(stripped) and stripped[-1] in _QUOTE_OPENERS and "." in gap)
+        return (
+            "\n" in gap
+            or gap.strip(" \t") in {":", "-", "—", "–"}
+            or (bool(stripped) and stripped[-1] in _QUOTE_OPENERS and "." in gap)
+        )
 
 
 class Recognizer:
@@ -233,7 +238,10 @@ class Recognizer:
         nxt = tokens[i + 1]
         # "Ms. Corby", "Gen. Lee": an abbreviated title ends in a period (not "... the president. Cincinnati").
         joined = self._joined(text, tok, nxt) or (
-            tok.key in self.titles and tok.capitalised and len(tok.text) <= 4 and bool(_ABBR_GAP.fullmatch(text[tok.end : nxt.start]))
+            tok.key in self.titles
+            and tok.capitalised
+            and len(tok.text) <= 4
+            and bool(_ABBR_GAP.fullmatch(text[tok.end : nxt.start]))
         )
         if not nxt.capitalised or not joined or nxt.key in self.organisation_words:
             return False
@@ -254,17 +262,29 @@ class Recognizer:
             if self._is_person_start(tokens, i, text):
                 j = i + 1
                 # Skip further given names and initials: "George W. Bush", "Mary Ann Smith".
-                while j + 1 < len(tokens) and tokens[j + 1].capitalised and (
-                    tokens[j].text in self.given_names or _is_initial(text, tokens[j])
-                ) and (self._joined(text, tokens[j], tokens[j + 1]) or _is_initial(text, tokens[j])):
+                while (
+                    j + 1 < len(tokens)
+                    and tokens[j + 1].capitalised
+                    and (tokens[j].text in self.given_names or _is_initial(text, tokens[j]))
+                    and (self._joined(text, tokens[j], tokens[j + 1]) or _is_initial(text, tokens[j]))
+                ):
                     j += 1
                 names.add(tokens[j].key)
                 # "Bruce Edwards Ivins": every capitalised word of the name after the given names.
                 k = j
-                while k + 1 < len(tokens) and k - j < 2 and tokens[k + 1].capitalised and self._joined(text, tokens[k], tokens[k + 1]):
+                while (
+                    k + 1 < len(tokens)
+                    and k - j < 2
+                    and tokens[k + 1].capitalised
+                    and self._joined(text, tokens[k], tokens[k + 1])
+                ):
                     k += 1
                     word = tokens[k].key
-                    if word in self.organisation_words or word in self.not_place or self.common_words.get(word, 0.0) >= COMMON_WORD_ZIPF:
+                    if (
+                        word in self.organisation_words
+                        or word in self.not_place
+                        or self.common_words.get(word, 0.0) >= COMMON_WORD_ZIPF
+                    ):
                         break
                     names.add(tokens[k].key)
         return names
@@ -296,7 +316,12 @@ class Recognizer:
             given, surname = tokens[pair[0]], tokens[pair[1]]
             if not (given.capitalised and surname.capitalised and self._joined(text, given, surname)):
                 continue
-            if given.all_caps or surname.all_caps or given.key in self.keys or name_key(f"{given.text} {surname.text}") in self.keys:
+            if (
+                given.all_caps
+                or surname.all_caps
+                or given.key in self.keys
+                or name_key(f"{given.text} {surname.text}") in self.keys
+            ):
                 continue
             if given.key in self.not_name_words or surname.key in self.not_name_words:
                 continue
@@ -345,13 +370,19 @@ class Recognizer:
             match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while last + 1 < n and last + 1 - i < _MAX_TOKENS and (
-                self._joined(text, tokens[last], tokens[last + 1]) or self._joined_by_initial(text, tokens[last], tokens[last + 1])
-            ) and (
-                tokens[last + 1].capitalised
-                or tokens[last + 1].key in _CONNECTORS
-                or tokens[last + 1].text == "s"
-                or (tokens[last + 1].text[0] in "aeu" and _ARTICLE_WORD.match(tokens[last + 1].text) is not None)
+            while (
+                last + 1 < n
+                and last + 1 - i < _MAX_TOKENS
+                and (
+                    self._joined(text, tokens[last], tokens[last + 1])
+                    or self._joined_by_initial(text, tokens[last], tokens[last + 1])
+                )
+                and (
+                    tokens[last + 1].capitalised
+                    or tokens[last + 1].key in _CONNECTORS
+                    or tokens[last + 1].text == "s"
+                    or (tokens[last + 1].text[0] in "aeu" and _ARTICLE_WORD.match(tokens[last + 1].text) is not None)
+                )
             ):
                 last += 1
             for j in range(last, i - 1, -1):
@@ -377,7 +408,9 @@ class Recognizer:
             spans = self._with_short_references(tokens, capitalised, text, spans)
         return spans
 
-    def _with_short_references(self, tokens: list[Token], capitalised: list[int], text: str, spans: list[Span]) -> list[Span]:
+    def _with_short_references(
+        self, tokens: list[Token], capitalised: list[int], text: str, spans: list[Span]
+    ) -> list[Span]:
         """Add "the Strip" after "the Gaza Strip": "the" and the last word of a longer name met earlier.
 
         Only a word the recogniser took for no name of its own, standing alone (not opening
@@ -401,7 +434,11 @@ class Recognizer:
                 continue
             if tok.start in taken and taken[tok.start].end != tok.end:
                 continue
-            if tokens[i - 1].key != "the" or tokens[i - 1].capitalised or not _NAME_GAP.fullmatch(text[tokens[i - 1].end : tok.start]):
+            if (
+                tokens[i - 1].key != "the"
+                or tokens[i - 1].capitalised
+                or not _NAME_GAP.fullmatch(text[tokens[i - 1].end : tok.start])
+            ):
                 continue
             if i + 1 < len(tokens) and tokens[i + 1].capitalised and self._joined(text, tok, tokens[i + 1]):
                 continue
@@ -434,12 +471,15 @@ class Recognizer:
         pinned = key in self.pinned
         single = i == j
         # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
-        written_abbreviated = (key in self.abbreviations or key in self.abbreviated) and (
-            (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
-            or text.startswith(".", last.end)
-            or last.text.endswith(".")
-            or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
-            or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+        written_abbreviated = (
+            (key in self.abbreviations or key in self.abbreviated)
+            and (
+                (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
+                or text.startswith(".", last.end)
+                or last.text.endswith(".")
+                or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
+                or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+            )
         )
         abbreviation = written_abbreviated and single
         if not pinned:
@@ -456,7 +496,12 @@ class Recognizer:
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
-            if single and len(key.replace(" ", "")) <= 2 and not abbreviation and key.replace(" ", "") not in _COUNTRY_ACRONYMS:
+            if (
+                single
+                and len(key.replace(" ", "")) <= 2
+                and not abbreviation
+                and key.replace(" ", "") not in _COUNTRY_ACRONYMS
+            ):
                 return None
             # Part of a person's name: after a given name or a title, or before a surname.
             if i > 0 and self._is_person_start(tokens, i - 1, text):
@@ -503,7 +548,13 @@ class Recognizer:
         common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
         given = single and first.text in self.given_names
         return Span(
-            first.start, end, text[first.start : end], key, demonym=demonym, sentence_initial=i in initial, common=common,
-            given_name=given, abbreviation=abbreviation,
+            first.start,
+            end,
+            text[first.start : end],
+            key,
+            demonym=demonym,
+            sentence_initial=i in initial,
+            common=common,
+            given_name=given,
+            abbreviation=abbreviation,
         )
-

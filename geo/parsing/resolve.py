@@ -23,11 +23,11 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geo.parsing import lexicons
 from geo.gazetteer.index import Candidate, Gazetteer
+from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
-from geo.gazetteer.names import name_key
+from geo.parsing import lexicons
 from geo.parsing.recognize import Span
 from geo.parsing.rules import Rules
 
@@ -58,15 +58,27 @@ _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # "the city of Sao Paulo". Lowercase here: "Ohio State" and "Kansas City" are names of their own.
 # Lowercase "region" is left out: "the Houston region" is the area around the city.
 _DESIGNATED_KIND = {
-    "state": "division", "province": "division", "oblast": "division", "governorate": "division",
-    "prefecture": "division", "district": "area", "county": "county", "city": "town", "town": "town",
+    "state": "division",
+    "province": "division",
+    "oblast": "division",
+    "governorate": "division",
+    "prefecture": "division",
+    "district": "area",
+    "county": "county",
+    "city": "town",
+    "town": "town",
     "village": "town",
 }
 # Division words that follow a name capitalised, as part of a name the gazetteer lacks in full
 # ("Mwanza Region", "Kasur District", "Idlib Governorate"); State and City are left out on purpose.
 _DIVISION_WORDS_AFTER = {
-    "Region": "area", "Province": "division", "District": "area", "County": "county",
-    "Governorate": "division", "Oblast": "division", "Prefecture": "division",
+    "Region": "area",
+    "Province": "division",
+    "District": "area",
+    "County": "county",
+    "Governorate": "division",
+    "Oblast": "division",
+    "Prefecture": "division",
 }
 _KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
@@ -182,7 +194,8 @@ class _Anchors:
                 key, lat, lon = queries[row]
                 lat_r, lon_r = math.radians(lat), math.radians(lon)
                 best = min(
-                    (_haversine_km(lat_r, lon_r, *self._radians[p]) for p in points if self._owner[p] != key), default=math.inf
+                    (_haversine_km(lat_r, lon_r, *self._radians[p]) for p in points if self._owner[p] != key),
+                    default=math.inf,
                 )
                 out[row] = best if best <= _NEAR_LIMIT_KM else math.inf
         return out
@@ -392,7 +405,10 @@ class Resolver:
         options = []
         for span in spans:
             name = (
-                span.key, span.demonym, span.abbreviation or _written_abbreviated(text, span), self._names_feature(text, span),
+                span.key,
+                span.demonym,
+                span.abbreviation or _written_abbreviated(text, span),
+                self._names_feature(text, span),
                 span.reference,
             )
             if name not in by_name:
@@ -448,7 +464,9 @@ class Resolver:
             [
                 (p.lat, p.lon, span.key)
                 for p, span, (cands, _) in zip(first, spans, options)
-                if p is not None and p.feature_code not in _AREA_CODES and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
+                if p is not None
+                and p.feature_code not in _AREA_CODES
+                and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
             ]
         )
         # Every distance the pass needs, once per (name, point): a name's spans share their candidates.
@@ -467,7 +485,11 @@ class Resolver:
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         fixed: dict[int, list[tuple[Any, ...]]] = {}
-        w_qualifier, w_country, w_country_share = WEIGHTS["qualifier"], WEIGHTS["country_context"], WEIGHTS["country_share"]
+        w_qualifier, w_country, w_country_share = (
+            WEIGHTS["qualifier"],
+            WEIGHTS["country_context"],
+            WEIGHTS["country_share"],
+        )
         w_admin1, w_designator, w_list_peer = WEIGHTS["admin1_context"], WEIGHTS["designator"], WEIGHTS["list_peer"]
         w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
         resolved: list[Resolved | None] = []
@@ -482,7 +504,17 @@ class Resolver:
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
-            case = (id(cands), span.key, id(qualifier), designated, peer_kind, exempt, span.sentence_initial, span.common, span.given_name)
+            case = (
+                id(cands),
+                span.key,
+                id(qualifier),
+                designated,
+                peer_kind,
+                exempt,
+                span.sentence_initial,
+                span.common,
+                span.given_name,
+            )
             if case not in decided:
                 own_countries = by_key_country.get(span.key, _NO_COUNTS)
                 own_admin1s = by_key_admin1.get(span.key, _NO_COUNTS)
@@ -494,7 +526,9 @@ class Resolver:
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
                 fits_designation = _designation_fits(cands, designated) if designated is not None else None
-                for k, (place, score, country, division, below_division, point_like, point) in enumerate(fixed[id(cands)]):
+                for k, (place, score, country, division, below_division, point_like, point) in enumerate(
+                    fixed[id(cands)]
+                ):
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
                         score += w_qualifier
@@ -601,7 +635,9 @@ class Resolver:
         small = cand.place.population < 5000 and not cand.place.source.startswith("curated")
         return not (single and cand.match == "alt" and small and evidence - cand.prior < 2.0)
 
-    def _qualifiers(self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> dict[int, Place]:
+    def _qualifiers(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> dict[int, Place]:
         """Spans followed by ", <division or country>": the qualifier's place, by span index.
 
         The qualifier span itself keeps only that division ("Mississauga, Ontario" is the
@@ -647,6 +683,7 @@ class Resolver:
         after = text[spans[idx + 1].end : spans[idx + 2].start] if idx + 2 < len(spans) else ""
         return _LIST_GAP.fullmatch(before) is not None or _LIST_GAP.fullmatch(after) is not None
 
+
 def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
     """The article's main country (ISO code) and main place.
 
@@ -669,5 +706,7 @@ def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
     in_country = [(w, pid) for pid, w in places.items() if by_id[pid].country == country]
     if in_country:
         return country, by_id[max(in_country)[1]]
-    country_place = next((r.place for r in resolved if r.place.feature_code == "PCLI" and r.place.country == country), None)
+    country_place = next(
+        (r.place for r in resolved if r.place.feature_code == "PCLI" and r.place.country == country), None
+    )
     return country, country_place

@@ -78,7 +78,9 @@ _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\b")
 _POSSESSIVE = re.compile(r"(?:['’\"]s|(?<=s)['’])(?=[\s])((?:[ \t\u00a0]+[A-Za-z][A-Za-z-]*){1,3})")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([a-z][a-z-]*)\b")
 # Words after a noun-or-verb ("plans", "fears") that show it is the verb: "Oslo plans to", "Kyiv fears that".
-_VERB_FOLLOWERS = frozenset({"to", "that", "the", "a", "an", "its", "their", "his", "her", "it", "this", "these", "those", "no"})
+_VERB_FOLLOWERS = frozenset(
+    {"to", "that", "the", "a", "an", "its", "their", "his", "her", "it", "this", "these", "those", "no"}
+)
 _NEXT_CAPITALISED = re.compile(r"((?:[ \t\u00a0]+(?:(?:of|for|and|&)[ \t\u00a0]+)?[A-Z][\w'’.-]*){1,4})")
 _NAME_CONNECTORS = frozenset({"of", "for", "and", "&"})
 _APPOSITION = re.compile(r",[ \t\u00a0]+(?:a|an|the)[ \t\u00a0]+((?:[A-Za-z-]+[ \t\u00a0]+){0,3}[A-Za-z-]+)")
@@ -307,7 +309,9 @@ class RoleClassifier:
             return before
         return "place", "default", _NONE, "self"
 
-    def _inside_name(self, text: str, left: str, end: int, stop: int, demonym: bool) -> tuple[str, str, int, str] | None:
+    def _inside_name(
+        self, text: str, left: str, end: int, stop: int, demonym: bool
+    ) -> tuple[str, str, int, str] | None:
         """A capitalised phrase around the mention that names an event or a body, or a title after it."""
         c = self.cues
         of = _NAME_OF.search(left, len(left) - 40) if left.endswith(("of ", "of the ")) else None
@@ -330,8 +334,11 @@ class RoleClassifier:
                     return "place", f"in a name that locates ('{w}')", _STRONG, "self"
                 if w in c.name_words or w in c.organisation_words or singular in c.organisation_words:
                     # A demonym inside a body's name still says whose body it is ("the Chilean Navy").
-                    return ("affiliation", f"demonym in a name ('{w}')", _STRONG, "self") if demonym else (
-                        "name", f"in a name ('{w}')", _STRONG, "self")
+                    return (
+                        ("affiliation", f"demonym in a name ('{w}')", _STRONG, "self")
+                        if demonym
+                        else ("name", f"in a name ('{w}')", _STRONG, "self")
+                    )
         return None
 
     def _demonym(self, text: str, m: Any, end: int, stop: int) -> tuple[str, str, int, str]:

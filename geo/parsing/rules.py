@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.errors import RulesError
-from geo.model import Place
 from geo.gazetteer.names import name_key
+from geo.model import Place
 
 __all__ = ["Rules", "load_rules"]
 
@@ -62,7 +62,9 @@ def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noq
     except UnicodeDecodeError as err:
         raise RulesError(f"rules file {path} is not UTF-8 text (byte {err.start}); save it as UTF-8") from err
     except OSError as err:
-        raise RulesError(f"rules file {path} cannot be read ({err.strerror or err}); check the path and its permissions") from err
+        raise RulesError(
+            f"rules file {path} cannot be read ({err.strerror or err}); check the path and its permissions"
+        ) from err
     rules = Rules()
     # The rule each name got and its line: a name has one rule, so a different second one is a conflict.
     seen: dict[str, tuple[str, int, str]] = {}
@@ -106,7 +108,9 @@ def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noq
         else:
             codes = frozenset(c.strip().upper() for c in value.split(","))
             if not all(len(c) == 2 and c.isalpha() for c in codes):
-                raise RulesError(f"{path}: line {lineno}: {value!r} is not a list of ISO alpha-2 country codes like 'US,CA'")
+                raise RulesError(
+                    f"{path}: line {lineno}: {value!r} is not a list of ISO alpha-2 country codes like 'US,CA'"
+                )
             once(key, f"prefer {','.join(sorted(codes))}", lineno, raw)
             rules.prefer[key] = codes
     return rules

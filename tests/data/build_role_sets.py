@@ -64,7 +64,9 @@ def to_xml(articles: list[dict], point) -> str:
         for start, end, words, kind in a["marks"]:
             assert a["text"][start:end] == words
             out.append("<toponym>")
-            out.append(f"<extractedName>{escape(words)}</extractedName><start>{start}</start><end>{end}</end><type>{kind}</type>")
+            out.append(
+                f"<extractedName>{escape(words)}</extractedName><start>{start}</start><end>{end}</end><type>{kind}</type>"
+            )
             where = point(words)
             if where:
                 out.append(f"<latitude>{where[0]:.4f}</latitude><longitude>{where[1]:.4f}</longitude>")
