@@ -222,7 +222,7 @@ def test_parse_roles_names_the_bad_value_and_the_choices(value):
     assert repr(value) in message and "place, actor, affiliation, name" in message
 
 
-ROLE_FILES = sorted(p.name for p in resources.files("geo").joinpath("data").iterdir() if p.name.startswith("role_"))
+ROLE_FILES = sorted(p.name for p in resources.files("geo.parsing").joinpath("data").iterdir() if p.name.startswith("role_"))
 
 
 def test_every_cue_list_is_shipped_and_read():
@@ -234,7 +234,7 @@ def test_every_cue_list_is_shipped_and_read():
 
 @pytest.mark.parametrize("name", ROLE_FILES)
 def test_cue_files_open_with_a_comment_and_hold_one_word_a_line(name):
-    lines = resources.files("geo").joinpath("data").joinpath(name).read_text(encoding="utf-8").splitlines()
+    lines = resources.files("geo.parsing").joinpath("data").joinpath(name).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# "), f"{name} must start with a comment saying what belongs in it"
     entries = [line.split("#", 1)[0].strip() for line in lines]
     entries = [e for e in entries if e]
