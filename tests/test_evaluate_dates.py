@@ -112,7 +112,7 @@ def test_reader_names_the_file_and_the_problem(tmp_path: Path, content: str, mes
 def test_folder_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a folder"):
         list(read_timeml_folder(tmp_path / "missing"))
-    with pytest.raises(InputError, match="no .tml files"):
+    with pytest.raises(InputError, match=r"no \.tml files"):
         list(read_timeml_folder(tmp_path))
 
 
@@ -157,6 +157,23 @@ def test_scores_of_a_small_document(tmp_path: Path) -> None:
     assert scores.misses[0]["date"] == "1998-08-13"
 
 
+@pytest.mark.parametrize(
+    ("value", "right"),
+    [
+        ("1998-08-13TNI", True),  # "Thursday night" names Thursday
+        ("1998-08-13T09:00", True),  # "9 a.m. Thursday" too
+        ("1998-08-12TEV", False),  # another day's evening does not
+        ("1998-W33-WE", False),  # a weekend is neither a day nor a week
+        ("1998", False),
+    ],
+)
+def test_precision_takes_a_day_with_a_time_of_day_as_that_day(tmp_path: Path, value: str, right: bool) -> None:
+    body = f'Rebels attacked the town <TIMEX3 tid="t1" type="DATE" value="{value}">Thursday night</TIMEX3>.'
+    part = score_dates([read_timeml(write(tmp_path, "a.tml", tml("1998-08-14", body)))]).parts["all"]
+    assert (part.precision.right, part.precision.total) == (int(right), 1)
+    assert part.full_day.total == 0  # not a full-day value: not scored for accuracy
+
+
 def test_a_wrong_model_scores_zero(tmp_path: Path) -> None:
     doc = read_timeml(write(tmp_path, "a.tml", tml("1998-08-14", BODY)))
 
@@ -195,7 +212,7 @@ def test_a_bad_file_is_skipped_and_named(tmp_path: Path, caplog: pytest.LogCaptu
     assert scores.parts["all"].documents == 2 and scores.parts["all"].full_day.right == 2
     assert len(scores.failures) == 1 and "b.tml" in scores.failures[0]
     assert "b.tml" in caplog.text and "skipped:" in scores.format()
-    with pytest.raises(InputError, match="b.tml"):
+    with pytest.raises(InputError, match=r"b\.tml"):
         list(read_timeml_folder(tmp_path))
 
 

@@ -19,10 +19,12 @@ where the gold day lies: before, on or after the publication day.
 
 *Precision* is taken over the sentences that have a ``text`` date and hold at
 least one gold ``DATE`` timex: a sentence's date is right when it is one of
-the gold days there, or falls in one of the gold weeks or months
-(``1998-W32``, ``1998-08``); years, seasons and vague values (``PAST_REF``)
-never make a date right. *Spurious* is the share of sentences holding no gold
-``DATE`` or ``TIME`` timex that still get a ``text`` date.
+the gold days there (a day with a time of day, ``1998-08-07TEV`` for
+"Friday night" or ``2000-04-04T09:00`` for "9 a.m. Tuesday", names its day),
+or falls in one of the gold weeks or months (``1998-W32``, ``1998-08``);
+years, seasons and vague values (``PAST_REF``) never make a date right.
+*Spurious* is the share of sentences holding no gold ``DATE`` or ``TIME``
+timex that still get a ``text`` date.
 
 Every figure is given for the whole folder and for its two halves: the files
 sorted by name and numbered from 1, odd numbers in one half, even in the
@@ -68,6 +70,8 @@ SIDES = ("before", "on", "after")
 HALVES = ("odd", "even")
 
 _FULL_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day with a time of day or a part of it: "1998-08-07TEV", "2000-04-04T09:00".
+_DAY_AND_TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T[\w:.+-]*")
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _YEAR_IN_WORDS_RE = re.compile(r"(?<!\d)[12]\d{3}(?!\d)")
@@ -279,9 +283,12 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _in_period(day: dt.date, value: str) -> bool:
-    """Whether a day is the gold value, or lies in its week or month."""
+    """Whether a day is the gold value (with or without a time of day), or lies in its week or month."""
     if _FULL_DAY_RE.fullmatch(value):
         return value == day.isoformat()
+    with_time = _DAY_AND_TIME_RE.fullmatch(value)
+    if with_time:
+        return with_time.group(1) == day.isoformat()
     week = _WEEK_RE.fullmatch(value)
     if week:
         year, number, _ = day.isocalendar()
