@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -268,9 +269,9 @@ class DateScores:
 
         row("full-day accuracy", lambda p: p.full_day)
         for kind in KINDS:
-            row(f"  kind: {kind}", lambda p, k=kind: p.kinds[k])
+            row(f"  kind: {kind}", functools.partial(lambda p, k: p.kinds[k], k=kind))
         for side in SIDES:
-            row(f"  gold day {side} publication", lambda p, s=side: p.sides[s])
+            row(f"  gold day {side} publication", functools.partial(lambda p, s: p.sides[s], s=side))
         row("precision of text dates", lambda p: p.precision)
         row("text date where no gold date", lambda p: p.spurious)
         lines.append(f"({self.seconds:.2f} s)")
@@ -356,10 +357,11 @@ def score_dates(
                     "sentence": " ".join(doc.text[sentence.start : sentence.end].split()),
                 })  # fmt: skip
         for index, sentence in enumerate(sentences):
-            has_text_date = sentence.date_source == "text" and sentence.date is not None
+            day = sentence.date if sentence.date_source == "text" else None
+            has_text_date = day is not None
             if index in dated_by_gold:
-                if has_text_date:
-                    ok = any(_in_period(sentence.date, value) for value in dated_by_gold[index])
+                if day is not None:
+                    ok = any(_in_period(day, value) for value in dated_by_gold[index])
                     for part in chosen:
                         part.precision.add(ok)
             elif index not in holds_time:

@@ -174,16 +174,22 @@ _LIST_NUMBER_RE = re.compile(r"(?:^|\n)[^\S\n]*\d{1,2}$")
 
 # Abbreviations that are followed by a name: never the end of a sentence.
 _TITLE_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "messrs", "dr", "prof", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "fr", "cpl", "pvt", "brig", "amb", "atty", "sr", "jr", "vs", "v"]
-)
+    ["mr", "mrs", "ms", "messrs", "dr", "prof", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "maj", "cmdr",
+     "adm", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "fr", "cpl", "pvt", "brig", "amb",
+     "atty", "sr", "jr", "vs", "v"]
+)  # fmt: skip
 # Abbreviations that stand before a number: "No. 10", "Oct. 8", "pp. 4".
 _NUMBER_ABBREVIATIONS = frozenset(
-    ["no", "nos", "art", "fig", "figs", "vol", "vols", "p", "pp", "ch", "chap", "sec", "para", "op", "ed", "tel", "approx", "ca", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
-)
+    ["no", "nos", "art", "fig", "figs", "vol", "vols", "p", "pp", "ch", "chap", "sec", "para", "op", "ed", "tel",
+     "approx", "ca", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)  # fmt: skip
 # Words that start sentences: after "U.S." they show the acronym ended one.
 _SENTENCE_STARTERS = frozenset(
-    ["the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "but", "and", "this", "that", "these", "those", "his", "her", "their", "its", "there", "however", "meanwhile", "according", "after", "before", "when", "while", "as", "if", "our", "my", "some", "many", "most", "no", "yet", "so", "for", "what", "who", "why", "how"]
-)
+    ["the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "but", "and", "this", "that",
+     "these", "those", "his", "her", "their", "its", "there", "however", "meanwhile", "according", "after", "before",
+     "when", "while", "as", "if", "our", "my", "some", "many", "most", "no", "yet", "so", "for", "what", "who", "why",
+     "how"]
+)  # fmt: skip
 _JOINING_ENDS = frozenset(",;(-\u2013\u2014&")
 
 
@@ -210,9 +216,8 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     if _INITIALS_RE.fullmatch(word):
         next_word = _NEXT_WORD_RE.match(text, match.end())
         return next_word is not None and next_word.group(1).lower() in _SENTENCE_STARTERS
-    if word.isdigit() and _LIST_NUMBER_RE.search(text, max(0, word_match.start() - 8), match.start()):
-        return False
-    return True
+    # "1." at the start of a line numbers a list item
+    return not (word.isdigit() and _LIST_NUMBER_RE.search(text, max(0, word_match.start() - 8), match.start()))
 
 
 def _is_line_end(text: str, match: re.Match[str]) -> bool:
@@ -510,6 +515,12 @@ _PAPER_AFTER_RE = re.compile(
 # A capitalised word just before, not one that ends the sentence before ("... in Paris. Today, ...").
 _CAPITALISED_BEFORE_RE = re.compile(r"\b[A-Z][\w.]*\w\s+$")
 
+# A verb after "to", not a place or a noun ("returned to the city", "went to court").
+_VERB_AFTER_TO = (
+    r"(?!(?:the|a|an|his|her|its|their|our|my|your|this|that|these|those|some|all|be|court|work|school"
+    r"|office|power|jail|prison|hospital|church|bed|town|sea|trial|date|death|light|life)\b)[a-z]{2,}"
+)
+
 # Words that set the tense of the clause around a date expression. The
 # nearest one decides whether a weekday or a day and month lies ahead of the
 # day of writing or behind it. Futures and modals first, so that "planned to"
@@ -521,8 +532,15 @@ _TENSE_RE = re.compile(
     r"(?P<future>\b(?:(?:is|are|was|were|be|been)\s+)?(?:will|shall|won't|would|must|should|going\s+to"
     r"|to\s+be|to\s+begin|to\s+start|plans?|planned|planning|intends?|aims?|hopes?|expects?|expected"
     r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
-    r"|deadline|postponed|delayed|about\s+to)\b|'ll\b)"
+    r"|deadline|postponed|delayed|about\s+to|(?:may|might)(?!\s+(?:not\s+)?have\b)"
+    # a perfect that sets up a plan: "has agreed to meet", "have voted to strike"
+    rf"|(?:has|have)\s+[a-z]{{2,}}ed\s+to\s+{_VERB_AFTER_TO})\b|'ll\b)"
     r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
+    # the present perfect tells of the past ("have been searching", "has fled"),
+    # not when it sets up a plan ("has scheduled a hearing", "has agreed to meet")
+    r"|(?P<perfect>\b(?:has|have)\s+(?:(?:not|never|already|just|also|long)\s+)?"
+    r"(?!(?:re)?scheduled\b|planned\b|slated\b|set\b|called\b|postponed\b|delayed\b|moved\b|arranged\b"
+    r"|[a-z]+ed\s+to\b)(?:been|gone|seen|taken|given|done|[a-z]{2,}ed)\b)"
     r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
     r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
     r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
@@ -543,6 +561,12 @@ _FUTURE_BEFORE_RE = re.compile(
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+# "since" a few words before a day puts it behind: "since shortly after the Oct. 23 slaying".
+_PAST_BEFORE_RE = re.compile(r"\b[Ss]ince(?:\s+[^\s,;]+){0,3}\s+$")
+# An infinitive between the verb and the day: the day is the infinitive's, a
+# time ahead of the verb ("subpoenaed him to testify on Feb. 10"). Not "to"
+# before a place or a noun ("returned to the city", "went to court").
+_INFINITIVE_RE = re.compile(rf"\bto\s+{_VERB_AFTER_TO}\b")
 # Where a clause ends: the tense of one clause says nothing of the next.
 _CLAUSE_BREAK_RE = re.compile(r";|:\s|\s--\s|\s_\s|\s[\u2013\u2014]\s|\u2014")
 # Words that make what follows a background clause: its day is not the sentence's.
@@ -571,13 +595,16 @@ _PRESENT_TENSE_RE = re.compile(
 )
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
 _SCENE_REACH = 40
+# Added to the distance of a tense word after a comma that follows the day, so
+# that any tense word before the day in its own clause is nearer.
+_ACROSS_A_COMMA = 1000
 # How far (characters) the sentence is searched for a tense word when its clause has none.
 _SENTENCE_TENSE_REACH = 250
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
-_TENSES = {"future": "future", "present": "future", "past": "past", _REPORTING: "past"}
+_TENSES = {"future": "future", "present": "future", "past": "past", "perfect": "past", _REPORTING: "past"}
 
 # The ranks of the days a sentence names, in the order they date it.
 _FOREGROUND, _BACKGROUND, _PERIOD = 0, 1, 2
@@ -618,7 +645,7 @@ class _Clause:
     tense: str  # "future", "past" or "" (nothing in the clause tells)
     sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
     reported: bool  # the nearest tense word is a reporting verb ("said Friday")
-    conditional: bool  # the nearest tense word is "would"
+    conditional: bool  # the nearest tense word is "would", or an infinitive follows it ("asked to ... on")
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
 
@@ -628,15 +655,16 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     window_lo, window_hi = max(lo, start - 90), min(hi, end + 90)
     for brk in _CLAUSE_BREAK_RE.finditer(text, window_lo, start):
         window_lo = brk.end()
-    brk = _CLAUSE_BREAK_RE.search(text, end, window_hi)
-    if brk is not None:
-        window_hi = brk.start()
+    brk_after = _CLAUSE_BREAK_RE.search(text, end, window_hi)
+    if brk_after is not None:
+        window_hi = brk_after.start()
     before = text[window_lo:start]
     scene = _opens_clause(text, lo, start)
     # "..., Castro said": a reporting verb after a comma tags the clause, unless
     # the day opens the clause ("On Tuesday, the minister said").
     tag_from = -1 if scene else text.find(",", end, window_hi)
-    nearest, distance, nearest_word = "", window_hi - window_lo, ""
+    nearest, distance, nearest_word = "", 2 * _ACROSS_A_COMMA, ""
+    nearest_cue: re.Match[str] | None = None
     auxiliary_after = False
     verbs_before: list[re.Match[str]] = []
     for cue in _TENSE_RE.finditer(text, window_lo, window_hi):
@@ -648,15 +676,26 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
             if kind == _REPORTING and 0 <= tag_from < cue.start():
                 continue  # "..., Castro said.": a tag that reports the clause, not its tense
             gap = cue.start() - end
+            if 0 <= tag_from < cue.start():
+                gap += _ACROSS_A_COMMA  # "... may be resolved March 6, Manuel has remained": another clause
             auxiliary_after = auxiliary_after or cue.group(0) in _PAST_AUXILIARIES
         else:
             continue  # a word of the expression itself ("next", "last")
         if gap < distance:
-            nearest, distance, nearest_word = kind, gap, cue.group(0)
+            nearest, distance, nearest_word, nearest_cue = kind, gap, cue.group(0), cue
     if _FUTURE_BEFORE_RE.search(before, max(0, len(before) - 50)) and not auxiliary_after:
         tense = "future"
+    elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
+        tense = "past"
     else:
         tense = _TENSES.get(nearest, "")
+    # "... subpoenaed him to testify on Feb. 10": a future seen from the past, like "would".
+    infinitive = (
+        nearest_cue is not None
+        and tense == _TENSES.get(nearest) == "past"
+        and nearest_cue.end() <= start
+        and _INFINITIVE_RE.search(text, nearest_cue.end(), start) is not None
+    )
     determiner = _DETERMINER_BEFORE_RE.search(before) is not None or text.startswith(("the ", "The "), start)
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
         determiner and _NOUN_AFTER_RE.match(text, end, hi) is not None
@@ -667,7 +706,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
         sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
         reported=nearest == _REPORTING,
-        conditional=nearest_word == "would",
+        conditional=nearest_word == "would" or infinitive,
         background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
         scene=scene,
     )
@@ -695,7 +734,7 @@ def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]],
     """
     comma = before.rfind(",")
     opener = None
-    for opener in _SUBORDINATE_RE.finditer(before, comma + 1):
+    for opener in _SUBORDINATE_RE.finditer(before, comma + 1):  # noqa: B007 (the last one is wanted)
         pass
     if opener is not None:
         verbs, last_end = 0, -10
