@@ -575,6 +575,7 @@ _SUBORDINATE_RE = re.compile(
     r"|aftermath\s+of)\b",
     re.IGNORECASE,
 )
+_OPENING_SUBORDINATE_RE = re.compile(r"[\"'\u201c\u2018`]*(?:After|Before|Since|When|Whenever|While|Following)\s")
 # A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+$")
 _NOUN_AFTER_RE = re.compile(
@@ -595,9 +596,10 @@ _PRESENT_TENSE_RE = re.compile(
 )
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
 _SCENE_REACH = 40
-# Added to the distance of a tense word after a comma that follows the day, so
-# that any tense word before the day in its own clause is nearer.
-_ACROSS_A_COMMA = 1000
+_SENTENCE_END_RE = re.compile(r"\W*")
+_NEXT_CLAUSE_RE = re.compile(
+    r",|\b(?:as|when|while|because|although|though|if|that|which|who|whom|whose|where|and|but)\b"
+)
 # How far (characters) the sentence is searched for a tense word when its clause has none.
 _SENTENCE_TENSE_REACH = 250
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
@@ -659,11 +661,15 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     if brk_after is not None:
         window_hi = brk_after.start()
     before = text[window_lo:start]
-    scene = _opens_clause(text, lo, start)
-    # "..., Castro said": a reporting verb after a comma tags the clause, unless
-    # the day opens the clause ("On Tuesday, the minister said").
-    tag_from = -1 if scene else text.find(",", end, window_hi)
-    nearest, distance, nearest_word = "", 2 * _ACROSS_A_COMMA, ""
+    # A day that ends its sentence sets no scene ("... killed 224 people, on Aug. 7, 1998.").
+    scene = _opens_clause(text, lo, start) and not _SENTENCE_END_RE.fullmatch(text, end, hi)
+    # Tense words after a comma or a conjunction that follows the day are in
+    # another clause ("..., Castro said"), unless the day opens its clause
+    # ("On Tuesday, the minister said"). Without a tense word of its own, the
+    # day takes the sentence's (``sentence_tense``).
+    next_clause = None if scene else _NEXT_CLAUSE_RE.search(text, end, window_hi)
+    tag_from = -1 if next_clause is None else next_clause.start()
+    nearest, distance, nearest_word = "", window_hi - window_lo, ""
     nearest_cue: re.Match[str] | None = None
     auxiliary_after = False
     verbs_before: list[re.Match[str]] = []
@@ -673,12 +679,12 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
             gap = start - cue.end()
             verbs_before.append(cue)
         elif cue.start() >= end:
-            if kind == _REPORTING and 0 <= tag_from < cue.start():
-                continue  # "..., Castro said.": a tag that reports the clause, not its tense
-            gap = cue.start() - end
-            if 0 <= tag_from < cue.start():
-                gap += _ACROSS_A_COMMA  # "... may be resolved March 6, Manuel has remained": another clause
             auxiliary_after = auxiliary_after or cue.group(0) in _PAST_AUXILIARIES
+            if 0 <= tag_from <= cue.start():
+                # Another clause: "..., Castro said.", "... Thursday as he was about to ...",
+                # "... may be settled on March 6, the family has stayed silent".
+                continue
+            gap = cue.start() - end
         else:
             continue  # a word of the expression itself ("next", "last")
         if gap < distance:
@@ -707,7 +713,9 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
         reported=nearest == _REPORTING,
         conditional=nearest_word == "would" or infinitive,
-        background=attributive or _is_subordinate(before, window_lo, verbs_before, scene),
+        background=attributive
+        or _is_subordinate(before, window_lo, verbs_before, scene)
+        or _in_opening_subordinate(text, lo, start),
         scene=scene,
     )
 
@@ -745,6 +753,15 @@ def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]],
         if verbs <= 1:
             return True
     return not verbs_before and not scene and _PREPOSITION_BEFORE_RE.search(before) is not None
+
+
+def _in_opening_subordinate(text: str, lo: int, start: int) -> bool:
+    """Whether a date is in a subordinate clause that opens the sentence and runs to its first comma.
+
+    "After touring the port Thursday and meeting the police Friday morning,
+    the chief said ...": both days are background, however long the clause.
+    """
+    return _OPENING_SUBORDINATE_RE.match(text, lo) is not None and text.find(",", lo, start) < 0
 
 
 def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
