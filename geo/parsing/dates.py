@@ -1035,6 +1035,21 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
 _WEEKDAY_IN_RE = re.compile(_WEEKDAY)
 
 
+def _offset_to_what_follows(match: re.Match[str]) -> tuple[int, re.Match[str]] | None:
+    """The days that "the day before" or "two weeks after" count from whatever day follows them."""
+    kind = match.lastgroup
+    if kind == "rel":
+        words = " ".join(match.group(0).lower().split())
+        if words.endswith(("before", "after")):
+            return _ANAPHORIC[words], match
+    elif kind == "count" and match.group("cd").lower() in ("before", "after"):
+        unit = match.group("cu").lower()
+        if not unit.startswith("month"):
+            days = _count(match, "cn") * (7 if unit.startswith("week") else 1)
+            return days * _COUNT_DIRECTIONS[match.group("cd").lower()], match
+    return None
+
+
 def _names_a_year(match: re.Match[str]) -> bool:
     return match.lastgroup in ("iso", "num") or bool(match.group("y1") or match.group("y2"))
 
@@ -1072,6 +1087,8 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     story = _Story(published)
     matches = _DATE_RE.finditer(text)
     pending = next(matches, None)
+    # "the day before", "two weeks after" right before another date expression, and its offset in days
+    counted: tuple[int, re.Match[str]] | None = None
     result: list[DatedSentence] = []
     for start, end in spans:
         story.sentence += 1
@@ -1094,9 +1111,16 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                 continue
             clause = _read_clause(text, match.start(), match.end(), start, end)
             day, continues = _resolve(text, match, story, clause)
+            before_day, counted = counted, _offset_to_what_follows(match)
             if day is None:
                 continue
             words = match.group(0)
+            if before_day is not None and not text[before_day[1].end() : match.start()].strip():
+                # "the day before last Tuesday's hearing", "two weeks after Jan. 14": counted from that day
+                day = _shift(day, before_day[0])
+                if day is None:
+                    continue
+                words = text[before_day[1].start() : match.end()]
             rank = _PERIOD if kind in ("period", "ahead") else _BACKGROUND if clause.background else _FOREGROUND
             chosen[rank] = chosen[rank] or (day, words)
             if rank == _FOREGROUND:
