@@ -491,8 +491,8 @@ _DATE_RE = re.compile(
     rf"[\s-]+(?P<cu>[Dd]ays?|[Ww]eeks?|[Mm]onths?)\s+(?P<cd>{_phrases(list(_COUNT_DIRECTIONS))})\b)"
     # (in) two days, (in) a week: the match starts at the number, a first word
     rf"|(?P<ahead>(?<=\b[Ii]n\s)(?P<an>{_NUMBER})[\s-]+(?P<au>days?|weeks?)\b(?!\s+(?:of|in|to|the|and)\b))"
-    # last week, next month: periods, not days
-    r"|(?P<period>(?P<pm>[Ll]ast|[Nn]ext)\s+(?P<pu>week|month)\b)"
+    # last week, next month: periods, not days ("the last week" is the seven days up to now, a span)
+    r"|(?P<period>(?<![Tt]he\s)(?P<pm>[Ll]ast|[Nn]ext)\s+(?P<pu>week|month)\b)"
     # yesterday, the next day, that same day
     rf"|(?P<rel>(?:{_phrases(list(_ANAPHORIC) + list(_DEICTIC))})\b)"
     # (next|last|the following) Monday
