@@ -163,7 +163,8 @@ def test_scores_of_a_small_document(tmp_path: Path) -> None:
         ("1998-08-13TNI", True),  # "Thursday night" names Thursday
         ("1998-08-13T09:00", True),  # "9 a.m. Thursday" too
         ("1998-08-12TEV", False),  # another day's evening does not
-        ("1998-W33-WE", False),  # a weekend is neither a day nor a week
+        ("1998-W33-WE", False),  # Thursday 13 August is not in the weekend of its week
+        ("1998-W33", True),
         ("1998", False),
     ],
 )
@@ -172,6 +173,14 @@ def test_precision_takes_a_day_with_a_time_of_day_as_that_day(tmp_path: Path, va
     part = score_dates([read_timeml(write(tmp_path, "a.tml", tml("1998-08-14", body)))]).parts["all"]
     assert (part.precision.right, part.precision.total) == (int(right), 1)
     assert part.full_day.total == 0  # not a full-day value: not scored for accuracy
+
+
+@pytest.mark.parametrize(("value", "right"), [("1998-W32-WE", True), ("1998-W33-WE", False), ("1998-W32", True)])
+def test_precision_takes_a_weekend_day_as_in_the_gold_weekend(tmp_path: Path, value: str, right: bool) -> None:
+    # Published Friday 14 August 1998: "over the weekend" in the past is Saturday 8 August, in week 32.
+    body = f'Talks broke down over <TIMEX3 tid="t1" type="DATE" value="{value}">the weekend</TIMEX3>.'
+    part = score_dates([read_timeml(write(tmp_path, "a.tml", tml("1998-08-14", body)))]).parts["all"]
+    assert (part.precision.right, part.precision.total) == (int(right), 1)
 
 
 def test_a_wrong_model_scores_zero(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ where the gold day lies: before, on or after the publication day.
 least one gold ``DATE`` timex: a sentence's date is right when it is one of
 the gold days there (a day with a time of day, ``1998-08-07TEV`` for
 "Friday night" or ``2000-04-04T09:00`` for "9 a.m. Tuesday", names its day),
-or falls in one of the gold weeks or months (``1998-W32``, ``1998-08``);
+or falls in one of the gold weeks, weekends or months (``1998-W32``,
+``1998-W32-WE``, ``1998-08``);
 years, seasons and vague values (``PAST_REF``) never make a date right.
 *Spurious* is the share of sentences holding no gold ``DATE`` or ``TIME``
 timex that still get a ``text`` date.
@@ -74,6 +75,7 @@ _FULL_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A day with a time of day or a part of it: "1998-08-07TEV", "2000-04-04T09:00".
 _DAY_AND_TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})T[\w:.+-]*")
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
+_WEEKEND_RE = re.compile(r"(\d{4})-W(\d{2})-WE")
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _YEAR_IN_WORDS_RE = re.compile(r"(?<!\d)[12]\d{3}(?!\d)")
 _MONTH_IN_WORDS_RE = re.compile(
@@ -284,12 +286,16 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _in_period(day: dt.date, value: str) -> bool:
-    """Whether a day is the gold value (with or without a time of day), or lies in its week or month."""
+    """Whether a day is the gold value (with or without a time of day), or lies in its week, weekend or month."""
     if _FULL_DAY_RE.fullmatch(value):
         return value == day.isoformat()
     with_time = _DAY_AND_TIME_RE.fullmatch(value)
     if with_time:
         return with_time.group(1) == day.isoformat()
+    weekend = _WEEKEND_RE.fullmatch(value)
+    if weekend:
+        year, number, weekday = day.isocalendar()
+        return (year, number) == (int(weekend.group(1)), int(weekend.group(2))) and weekday >= 6
     week = _WEEK_RE.fullmatch(value)
     if week:
         year, number, _ = day.isocalendar()

@@ -407,6 +407,7 @@ _WEEKDAY_MODIFIERS = [
     "the following", "the next", "the previous", "this coming", "this past",
     "next", "last", "coming", "past", "this",
 ]  # fmt: skip
+_WEEKEND_MODIFIERS = ["the", "this", "last", "next", "this past", "this coming", "past", "coming"]
 _PRESENT = [
     "currently", "at present", "at the moment", "right now", "nowadays", "these days", "this week",
 ]  # fmt: skip
@@ -462,7 +463,7 @@ _HOLIDAY = "|".join(re.escape(name) for name in sorted(_HOLIDAYS, key=len, rever
 
 def _first_words() -> set[str]:
     """Every word a date expression can start with, as it may be written."""
-    lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_PRESENT]}
+    lower = {p.split()[0] for p in [*_ANAPHORIC, *_DEICTIC, *_WEEKDAY_MODIFIERS, *_WEEKEND_MODIFIERS, *_PRESENT]}
     lower |= set(_NUMBER_WORDS) | {"the"}
     words = {w for word in lower for w in (word, word.capitalize())}
     words |= {name.split()[0] for name in _HOLIDAYS}
@@ -497,6 +498,8 @@ _DATE_RE = re.compile(
     rf"|(?P<rel>(?:{_phrases(list(_ANAPHORIC) + list(_DEICTIC))})\b)"
     # (next|last|the following) Monday
     rf"|(?P<wday>(?:(?P<wmod>{_phrases(_WEEKDAY_MODIFIERS)})\s+)?(?P<wd>{_WEEKDAY}))"
+    # (over) the weekend, last weekend: its Saturday
+    rf"|(?P<weekend>(?P<emod>{_phrases(_WEEKEND_MODIFIERS)})\s+weekend\b(?!\s+of\b))"
     # (last) Thanksgiving, Christmas Day, Good Friday
     rf"|(?P<holiday>(?:(?P<hmod>{_phrases(['last', 'next', 'this'])})\s+)?(?P<hd>{_HOLIDAY})(?![\w'\u2019]))"
     # words that bring the story back to the present
@@ -595,6 +598,11 @@ _PRESENT_TENSE_RE = re.compile(
     r"|(?P<past>\b(?:was|were|had|did)\b|(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bhas )(?<!\bhave )\b[a-z]{2,}ed\b)"
 )
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:on|of)\s+$")
+# A day in a reporting tag that follows what it reports: "..., officials said Monday".
+_REPORTING_TAG_RE = re.compile(
+    r"[,\"'\u201d\u2019]\s*(?:[^\s,;:]+\s+){0,6}?(?:said|told|reported|announced|added|stated)"
+    r"(?:\s+(?:here|there|today|on|late|early))*\s+$"
+)
 _SCENE_REACH = 40
 _SENTENCE_END_RE = re.compile(r"\W*")
 _NEXT_CLAUSE_RE = re.compile(
@@ -612,7 +620,7 @@ _TENSES = {"future": "future", "present": "future", "past": "past", "perfect": "
 _FOREGROUND, _BACKGROUND, _PERIOD = 0, 1, 2
 # Kinds that count from the day of writing, so that a reporting verb next to
 # them ("on Tuesday, the minister said") brings a retelling back to the present.
-_DEICTIC_KINDS = frozenset({"wday", "rel", "count"})
+_DEICTIC_KINDS = frozenset({"wday", "weekend", "rel", "count"})
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -647,6 +655,7 @@ class _Clause:
     tense: str  # "future", "past" or "" (nothing in the clause tells)
     sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
     reported: bool  # the nearest tense word is a reporting verb ("said Friday")
+    tag: bool  # in a reporting tag after the reported words ("..., officials said Monday")
     conditional: bool  # the nearest tense word is "would", or an infinitive follows it ("asked to ... on")
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
@@ -712,6 +721,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
         sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
         reported=nearest == _REPORTING,
+        tag=nearest == _REPORTING and _REPORTING_TAG_RE.search(text, max(lo, start - 60), start) is not None,
         conditional=nearest_word == "would" or infinitive,
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
@@ -919,6 +929,24 @@ def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
     return _shift(anchor, ahead if clause.sentence_tense == "future" else -behind)
 
 
+def _weekend(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
+    """The Saturday of the weekend that the words and the tense point to."""
+    anchor = story.deictic_anchor()
+    if anchor is None:
+        return None
+    modifier = " ".join(match.group("emod").lower().split())
+    in_weekend = anchor.weekday() >= 5
+    this_saturday = _shift(anchor, -((anchor.weekday() - 5) % 7) if in_weekend else (5 - anchor.weekday()))
+    last_saturday = _shift(anchor, -((anchor.weekday() - 5) % 7) - (7 if in_weekend else 0))
+    if in_weekend and modifier in ("the", "this"):
+        return this_saturday  # "this weekend" written on a Saturday or Sunday: the one under way
+    if modifier in ("last", "this past", "past") or (modifier in ("the", "this") and clause.sentence_tense == "past"):
+        return last_saturday
+    if modifier in ("next", "this coming", "coming") and in_weekend:
+        return _shift(anchor, 7 - ((anchor.weekday() - 5) % 7))
+    return this_saturday
+
+
 def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
     """The occurrence of a named day that the tense (or "last", "next") points to."""
     anchor = story.deictic_anchor()
@@ -1021,6 +1049,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             anchor, offset = story.anaphoric_anchor(), _ANAPHORIC[words]
             return (None if anchor is None else _shift(anchor, offset)), True
         return (None if anchor is None else _shift(anchor, offset)), False
+    if kind == "weekend":
+        return _weekend(story, match, clause), False
     if kind == "wday":
         if group("wmod") is None and (
             _HOLIDAY_BEFORE_RE.search(text, max(0, match.start() - 20), match.start())
@@ -1122,6 +1152,10 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     continue
                 words = text[before_day[1].start() : match.end()]
             rank = _PERIOD if kind in ("period", "ahead") else _BACKGROUND if clause.background else _FOREGROUND
+            if rank == _FOREGROUND and clause.tag and chosen[_FOREGROUND] is not None:
+                # "... arrived over the weekend, officials said Monday": the main clause is the tag
+                chosen[_BACKGROUND] = chosen[_BACKGROUND] or chosen[_FOREGROUND]
+                chosen[_FOREGROUND] = None
             chosen[rank] = chosen[rank] or (day, words)
             if rank == _FOREGROUND:
                 if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
