@@ -96,6 +96,15 @@ CASES = [
     ("were planning to", "Farmers were planning to block the road on Monday.", FRI, [(D(2025, 11, 10), "text")]),
     ("future tense far from the weekday", ("The delegation, after a long flight over the desert, is expected "
      "to land in the capital on Sunday morning."), FRI, [(D(2025, 11, 9), "text")]),
+    # --- a day that opens its clause is the day of its verb: a plan made then lies behind
+    ("the simple past of a plan after an opening day", "On Friday, the government planned to pay the claims.",
+     WED_NYE, [(D(2025, 12, 26), "text")]),
+    ("... not its progressive", "On Friday, the government is planning to pay the claims.", WED_NYE,
+     [(D(2026, 1, 2), "text")]),
+    ("... nor a passive with an auxiliary", "On Friday, the talks were expected to resume.", WED_NYE,
+     [(D(2026, 1, 2), "text")]),
+    ("... nor a planned event after its verb", "Protesters planned a march on Friday.", WED_NYE,
+     [(D(2026, 1, 2), "text")]),
     # --- ... and behind it
     ("planned, but cancelled", "A concert planned for Sunday was called off.", WED_NYE, [(D(2025, 12, 28), "text")]),
     ("past verb", "Rebels attacked the convoy on Tuesday.", WED_NYE, [(D(2025, 12, 30), "text")]),

@@ -702,6 +702,8 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         tense = "future"
     elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
         tense = "past"
+    elif scene and nearest == "future" and nearest_word.endswith("ed") and " " not in nearest_word:
+        tense = "past"  # "On Friday, the government planned to pay ...": the day of the planning
     else:
         tense = _TENSES.get(nearest, "")
     # "... subpoenaed him to testify on Feb. 10": a future seen from the past, like "would".
