@@ -20,7 +20,7 @@ process, so that before and after compare.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_dates.py [--corpora ../shared/corpora] [--baseline ../main/geo/dates.py]
+    .venv/bin/python benchmarks/bench_dates.py [--corpora ../shared/corpora] [--baseline ../main/geo/parsing/dates.py]
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="folder of the development corpora")
     parser.add_argument(
-        "--baseline", type=Path, help="another dates.py to measure the same way, e.g. ../main/geo/dates.py"
+        "--baseline", type=Path, help="another dates.py to measure the same way, e.g. ../main/geo/parsing/dates.py"
     )
-    parser.add_argument("--module", type=Path, default=ROOT / "geo" / "dates.py", help=argparse.SUPPRESS)
+    parser.add_argument("--module", type=Path, default=ROOT / "geo" / "parsing" / "dates.py", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run, for the parent process
     args = parser.parse_args()
     if not args.corpora.is_dir():

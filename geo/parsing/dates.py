@@ -29,25 +29,36 @@ Rules, and the calls made where English is ambiguous:
   they date nothing and leave the story's day alone.
 * **Tense.** The words around a date set its tense: the nearest tense word in
   its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
-  will, would, shall, must, should, 'll, going to, to be, plans/planned,
-  scheduled, set to, expected, due, expires, deadline, postponed, and the
+  will, would, shall, must, should, may, might, 'll, going to, to be,
+  plans/planned, scheduled, set to, expected, due, expires, deadline,
+  postponed, a perfect that sets up a plan ("has agreed to meet"), and the
   present of planned events ("meets", "opens", "is", "are"). Past: was, were,
-  had, did, a verb in -ed (not after "be"), common irregular pasts, "ago",
-  "last", and reporting verbs ("said Friday"). A reporting verb after a comma
-  ("..., Castro said") only tags its clause, unless the day opens it ("On
-  Tuesday, the minister said"). "by", "until", "ahead of", "as soon as" just
-  before a day make it future unless a past auxiliary follows ("Until Monday,
-  the bridge had been closed").
+  had, did, the present perfect ("have been searching", "has fled"), a verb in
+  -ed (not after "be"), common irregular pasts, "ago", "last", and reporting
+  verbs ("said Friday"). Tense words after a comma or a conjunction that
+  follows the day ("..., Castro said", "... Thursday as he was about to
+  leave") are another clause's, unless the day opens its clause ("On
+  Tuesday, the minister said"); a day with no tense word of its own takes the
+  sentence's nearest one. "by", "until", "ahead of", "as soon as" just before
+  a day make it future unless a past auxiliary follows ("Until Monday, the
+  bridge had been closed"); "since" a few words before it makes it past. A
+  day that opens its clause is the day of its verb, so the simple past of a
+  plan is past there ("On Friday, the government planned to pay").
 * A day and month without a year: in a retold story (see below) the one
   closest to the story's day; otherwise the latest on or before publication
   when the tense is past, the first on or after it when it is future, and the
-  nearer of the two when nothing tells. A stated weekday picks the year in
+  nearer of the two when nothing tells, or when the future is seen from the
+  past ("would", or an infinitive after a past verb: "ordered him to appear
+  on Feb. 10"). A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
   or "this year" after it set the year.
 * A plain weekday is the latest one on or before publication, or the first on
   or after it when the tense is future (a weekday with no tense word in its
   clause takes the sentence's nearest one); after "next" or "this coming" it
   is the first one after, after "last" the last one before.
+* "the weekend", "this", "last", "next weekend" name the weekend's Saturday:
+  one under way on a Saturday or Sunday, else the last one in a past sentence
+  and the next one otherwise ("the weekend of the festival" is no date).
 * Named days (New Year's Day, Christmas Day, Easter and Good Friday, and the
   United States' Thanksgiving, Memorial Day, Labor Day, Election Day) are
   computed for the years around publication and chosen by tense like a day
@@ -56,21 +67,27 @@ Rules, and the calls made where English is ambiguous:
   days, "last month", "next month" and "N months ago" by calendar months (to
   the month's last day when it is shorter), "in N days" or "in N weeks" ahead
   (not in a past clause, where it is a span: "built in ten days"). They date
-  a sentence only when it names no day, and never move the story.
+  a sentence only when it names no day, and never move the story. "the last
+  week" and "the next month" are spans up to or from now, not periods.
 * **Main clause.** A sentence's date is the first day in its foreground.
   Days in the background give way: after "since", "after", "following",
   "before", "when", "until", "which", "who" (with at most one verb between,
   so "The man who fled was caught Thursday" still reads Thursday); a day
   naming an event ("the Oct. 23 killing", "Wednesday's ruling"); a day after
   "on"/"of" in the subject before any verb ("The bombings on Aug. 7 killed
-  259"). A sentence with only background days takes the first of them.
+  259"); any day in a subordinate clause that opens the sentence, up to its
+  first comma ("After touring the port Thursday and meeting the police Friday
+  morning, the chief said"). A day in a reporting tag after what it reports
+  ("..., officials said Monday") is the main clause's and beats the days
+  before it. A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
   when the reporter wrote them, except in a retelling.
 * **Retellings.** A day far from publication (over a month) becomes the
   story's clock, that "yesterday" and "on Saturday" count from, only when the
   passage really retells it: the day opens its clause ("On October 8, 2020,
-  ..."; "... recalled that on October 8, 2020, ...") or the next words count
+  ..."; "... recalled that on October 8, 2020, ...", but not at the very end
+  of its sentence: "..., on Aug. 7, 1998.") or the next words count
   on from it ("the next day", "two days later", a day and month within a
   month of it). Such words count from the retold day for two sentences after
   the last one that named a retold day; after that, from publication again.
@@ -91,7 +108,9 @@ Rules, and the calls made where English is ambiguous:
   "that same day", "two days later", "a week earlier") count from the story's
   current day, or from publication when no day is set yet. Followed by an
   event ("ten days before the murder", "the day before the vote") they name
-  no day. "days later" and "24 hours later" are not days and are ignored.
+  no day; followed by a date expression they count from it ("the day before
+  last Tuesday's hearing", "two days after Christmas Day"). "days later" and
+  "24 hours later" are not days and are ignored.
 * The story moves to the last foreground day of a sentence, so that a
   following "the next day" counts from it. A day after publication moves it,
   but the sentences after it that name no day are ``published``: a plan does
