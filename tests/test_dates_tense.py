@@ -83,6 +83,15 @@ CASES = [
       "said he was pleased."), D(2025, 12, 28), [(D(2025, 12, 25), "text")]),
     ("no opening subordinate: the first day", "The minister toured the port on Thursday and met the police on Friday.",
      D(2025, 12, 28), [(D(2025, 12, 25), "text")]),
+    # --- "by" and "until" in a past clause: a limit seen from the past, the nearer day-month
+    ("until in a past clause, just behind", "Rebels held the town until Dec. 3.", D(2025, 12, 5),
+     [(D(2025, 12, 3), "text")]),
+    ("... a future clause keeps it ahead", "Rebels will hold the town until Dec. 3.", D(2025, 12, 5),
+     [(D(2026, 12, 3), "text")]),
+    ("'would ... by', a day behind", "They said they would find a way around the ruling to return the boy by Jan. 14.",
+     D(2000, 1, 15), [(D(2000, 1, 14), "text")]),
+    ("... and ahead across a year end", "He was told to leave by Jan. 3.", D(2025, 12, 28), [(D(2026, 1, 3), "text")]),
+    ("'must ... by' stays ahead", "Staff must leave by Jan. 3.", D(2026, 1, 5), [(D(2027, 1, 3), "text")]),
     # --- weekdays ahead of publication
     ("present of a planned event", "The envoy meets the rebels Tuesday.", WED_NYE, [(D(2026, 1, 6), "text")]),
     ("present verb with 'on'", "The minister travels to Oslo on Friday.", WED_NYE, [(D(2026, 1, 2), "text")]),

@@ -675,7 +675,7 @@ class _Clause:
     sentence_tense: str  # the same from the nearest tense word anywhere in the sentence
     reported: bool  # the nearest tense word is a reporting verb ("said Friday")
     tag: bool  # in a reporting tag after the reported words ("..., officials said Monday")
-    conditional: bool  # the nearest tense word is "would", or an infinitive follows it ("asked to ... on")
+    conditional: bool  # a future seen from the past: "would", "ordered him to appear on", "said ... by"
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
 
@@ -717,8 +717,12 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
             continue  # a word of the expression itself ("next", "last")
         if gap < distance:
             nearest, distance, nearest_word, nearest_cue = kind, gap, cue.group(0), cue
+    sentence_nearest = ""
+    limit_seen_from_past = False  # "by" or "until" in a past clause: the day may already be behind
     if _FUTURE_BEFORE_RE.search(before, max(0, len(before) - 50)) and not auxiliary_after:
         tense = "future"
+        sentence_nearest, word = (nearest, nearest_word) if nearest else _nearest_tense(text, start, end, lo, hi)
+        limit_seen_from_past = _TENSES.get(sentence_nearest) == "past" or word == "would"
     elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
         tense = "past"
     elif scene and nearest == "future" and nearest_word.endswith("ed") and " " not in nearest_word:
@@ -740,10 +744,10 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         tense=tense,
         # Nothing near: the sentence's nearest tense word, however far
         # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
-        sentence_tense=tense or _TENSES.get(_nearest_tense(text, start, end, lo, hi), ""),
+        sentence_tense=tense or _TENSES.get(sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0], ""),
         reported=nearest == _REPORTING,
         tag=nearest == _REPORTING and _REPORTING_TAG_RE.search(text, max(lo, start - 60), start) is not None,
-        conditional=nearest_word == "would" or infinitive,
+        conditional=nearest_word == "would" or infinitive or limit_seen_from_past,
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
         or _in_opening_subordinate(text, lo, start),
@@ -751,15 +755,15 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     )
 
 
-def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> str:
-    """The kind of the tense word nearest to ``text[start:end]`` anywhere in its sentence."""
+def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str, str]:
+    """The kind and the words of the tense word nearest to ``text[start:end]`` anywhere in its sentence."""
     lo, hi = max(lo, start - _SENTENCE_TENSE_REACH), min(hi, end + _SENTENCE_TENSE_REACH)
-    nearest, distance = "", hi - lo
+    nearest, distance, words = "", hi - lo, ""
     for cue in _TENSE_RE.finditer(text, lo, hi):
         gap = start - cue.end() if cue.end() <= start else cue.start() - end
         if 0 <= gap < distance:
-            nearest, distance = cue.lastgroup or "", gap
-    return nearest
+            nearest, distance, words = cue.lastgroup or "", gap, cue.group(0)
+    return nearest, words
 
 
 def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
