@@ -577,9 +577,11 @@ _TENSE_RE = re.compile(
 # The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
 _PAST_AUXILIARIES = frozenset({"was", "were", "had", "did"})
 # Words right before a day that put it ahead unless the clause's verb is past:
-# "by Friday", "until 9 a.m. Tuesday", "ahead of Friday's vote", "as soon as Tuesday".
+# "by Friday", "until 9 a.m. Tuesday", "ahead of Friday's vote", "as soon as Tuesday",
+# "was moved to Dec. 3".
 _FUTURE_BEFORE_RE = re.compile(
-    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as|between\s+now\s+and|from\s+now\s+(?:to|until))"
+    r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as|between\s+now\s+and|from\s+now\s+(?:to|until)"
+    r"|(?:moved|pushed\s+back|brought\s+forward|put\s+off|rescheduled|postponed|delayed|adjourned)\s+(?:to|for))"
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
@@ -597,6 +599,11 @@ _SUBORDINATE_RE = re.compile(
     r"|aftermath\s+of)\b",
     re.IGNORECASE,
 )
+_PARTICIPLE_OPENS_RE = re.compile(
+    r"\s*(?:first\s+|originally\s+|last\s+|already\s+)?(?:[a-z]{2,}ed|held|set|made|built|taken|given|seen|done"
+    r"|written|begun|known|shown|sent|signed|won|lost|found|brought|struck|shot|hit|put|cut)\b"
+)
+_ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,30},")
 _OPENING_SUBORDINATE_RE = re.compile(r"[\"'\u201c\u2018`]*(?:After|Before|Since|When|Whenever|While|Following)\s")
 # A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+$")
@@ -750,7 +757,8 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         conditional=nearest_word == "would" or infinitive or limit_seen_from_past,
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
-        or _in_opening_subordinate(text, lo, start),
+        or _in_opening_subordinate(text, lo, start)
+        or _in_participle_aside(text, before, end),
         scene=scene,
     )
 
@@ -788,6 +796,20 @@ def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]],
         if verbs <= 1:
             return True
     return not verbs_before and not scene and _PREPOSITION_BEFORE_RE.search(before) is not None
+
+
+def _in_participle_aside(text: str, before: str, end: int) -> bool:
+    """Whether a date is in an aside between commas that opens with a participle.
+
+    "The bid, announced Oct. 5, was rejected Tuesday": the aside's day is
+    background to the main clause's.
+    """
+    comma = before.rfind(",")
+    return (
+        comma >= 0
+        and _PARTICIPLE_OPENS_RE.match(before, comma + 1) is not None
+        and _ASIDE_CLOSES_RE.match(text, end) is not None
+    )
 
 
 def _in_opening_subordinate(text: str, lo: int, start: int) -> bool:
