@@ -95,6 +95,13 @@ CASES = [
     # --- weekdays ahead of publication
     ("present of a planned event", "The envoy meets the rebels Tuesday.", WED_NYE, [(D(2026, 1, 6), "text")]),
     ("present verb with 'on'", "The minister travels to Oslo on Friday.", WED_NYE, [(D(2026, 1, 2), "text")]),
+    ("the plural present of a planned event", "Voters go to the polls Sunday.", D(2013, 3, 1),
+     [(D(2013, 3, 3), "text")]),
+    ("... and of 'meet', at a year end", "The two leaders meet on Friday.", WED_NYE, [(D(2026, 1, 2), "text")]),
+    ("... not after 'to'", "He went to meet them Sunday.", D(2013, 3, 1), [(D(2013, 2, 24), "text")]),
+    ("... nor after a negation", "They did not meet Sunday.", D(2013, 3, 1), [(D(2013, 2, 24), "text")]),
+    ("'head' is often a noun", "On Wednesday, the head of the assembly said the case was closed.", D(2013, 3, 1),
+     [(D(2013, 2, 27), "text")]),
     ("would", "The court would hear the appeal Monday.", WED_NYE, [(D(2026, 1, 5), "text")]),
     ("by", "Staff must leave the site by Friday.", WED_NYE, [(D(2026, 1, 2), "text")]),
     ("until a time and a weekday", "The curfew lasts until 6 a.m. Saturday.", WED_NYE, [(D(2026, 1, 3), "text")]),

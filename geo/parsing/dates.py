@@ -571,7 +571,11 @@ _TENSE_RE = re.compile(
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
-    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b)"
+    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b"
+    # ... and its plural, of verbs that are seldom nouns ("head", "vote", "hold" are), not after
+    # "to" or a negation ("agreed to meet", "did not meet")
+    r"|(?<!\bto )(?<!\bnot )(?<!n't )\b(?:meet|begin|resume|reconvene|convene|arrive|depart|gather"
+    r"|(?:go|head)\s+to\s+the\s+polls|kick\s+off|take\s+office)\b)"
     r")"
 )
 # The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
