@@ -81,6 +81,13 @@ CASES = [
     ("... and its first day dates a sentence with no other",
      ("After touring the port on Thursday and meeting the harbour police on Friday morning, the minister "
       "said he was pleased."), D(2025, 12, 28), [(D(2025, 12, 25), "text")]),
+    ("an opening phrase without a verb yields to the main clause",
+     "In contrast to Thursday, when police used tear gas, protesters were calm on Friday.", D(2026, 1, 3),
+     [(D(2026, 1, 2), "text")]),
+    ("... and alone still dates its sentence, across a year end", "In the early hours of Thursday, troops entered "
+     "the city.", D(2026, 1, 3), [(D(2026, 1, 1), "text")]),
+    ("a main clause before the first comma is no opening phrase",
+     "The court ruled Wednesday, and on Thursday the lawyers appealed.", D(2026, 1, 3), [(D(2025, 12, 31), "text")]),
     ("no opening subordinate: the first day", "The minister toured the port on Thursday and met the police on Friday.",
      D(2025, 12, 28), [(D(2025, 12, 25), "text")]),
     # --- "by" and "until" in a past clause: a limit seen from the past, the nearer day-month

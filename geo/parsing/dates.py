@@ -762,6 +762,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
         or _in_opening_subordinate(text, lo, start)
+        or (not scene and _in_opening_phrase(text, lo, start, end, hi))
         or _in_participle_aside(text, before, end),
         scene=scene,
     )
@@ -814,6 +815,19 @@ def _in_participle_aside(text: str, before: str, end: int) -> bool:
         and _PARTICIPLE_OPENS_RE.match(before, comma + 1) is not None
         and _ASIDE_CLOSES_RE.match(text, end) is not None
     )
+
+
+def _in_opening_phrase(text: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """Whether a date is in a phrase without a verb that opens the sentence before its first comma.
+
+    "In contrast to Thursday, when ..., protesters were calmer Friday": the
+    main clause after the comma has the sentence's day. (A day that opens the
+    phrase itself, "On Thursday, ...", sets the scene and is not asked.)
+    """
+    if text.find(",", lo, start) >= 0:
+        return False
+    comma = text.find(",", end, hi)
+    return comma >= 0 and _TENSE_RE.search(text, lo, comma) is None
 
 
 def _in_opening_subordinate(text: str, lo: int, start: int) -> bool:
