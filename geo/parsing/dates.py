@@ -32,24 +32,27 @@ Rules, and the calls made where English is ambiguous:
   will, would, shall, must, should, may, might, 'll, going to, to be,
   plans/planned, scheduled, set to, expected, due, expires, deadline,
   postponed, a perfect that sets up a plan ("has agreed to meet"), and the
-  present of planned events ("meets", "opens", "is", "are"). Past: was, were,
+  present of planned events ("meets", "opens", "is", "are"; in the plural
+  only verbs that are seldom nouns: "The leaders meet Friday", "Voters go to
+  the polls Sunday"). Past: was, were,
   had, did, the present perfect ("have been searching", "has fled"), a verb in
   -ed (not after "be"), common irregular pasts, "ago", "last", and reporting
   verbs ("said Friday"). Tense words after a comma or a conjunction that
   follows the day ("..., Castro said", "... Thursday as he was about to
   leave") are another clause's, unless the day opens its clause ("On
   Tuesday, the minister said"); a day with no tense word of its own takes the
-  sentence's nearest one. "by", "until", "ahead of", "as soon as" just before
-  a day make it future unless a past auxiliary follows ("Until Monday, the
-  bridge had been closed"); "since" a few words before it makes it past. A
+  sentence's nearest one. "by", "until", "ahead of", "as soon as", "moved
+  (postponed, adjourned) to" just before a day make it future unless a past
+  auxiliary follows ("Until Monday, the bridge had been closed"); "since" a
+  few words before it makes it past. A
   day that opens its clause is the day of its verb, so the simple past of a
   plan is past there ("On Friday, the government planned to pay").
 * A day and month without a year: in a retold story (see below) the one
   closest to the story's day; otherwise the latest on or before publication
   when the tense is past, the first on or after it when it is future, and the
   nearer of the two when nothing tells, or when the future is seen from the
-  past ("would", or an infinitive after a past verb: "ordered him to appear
-  on Feb. 10"). A stated weekday picks the year in
+  past ("would"; an infinitive after a past verb: "ordered him to appear on
+  Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
   or "this year" after it set the year.
 * A plain weekday is the latest one on or before publication, or the first on
@@ -77,7 +80,10 @@ Rules, and the calls made where English is ambiguous:
   "on"/"of" in the subject before any verb ("The bombings on Aug. 7 killed
   259"); any day in a subordinate clause that opens the sentence, up to its
   first comma ("After touring the port Thursday and meeting the police Friday
-  morning, the chief said"). A day in a reporting tag after what it reports
+  morning, the chief said"), or in a phrase without a verb that does ("In
+  contrast to Thursday, ... protesters were calm Friday"); a day in an aside
+  that opens with a participle ("The bid, announced Oct. 5, was rejected
+  Tuesday"). A day in a reporting tag after what it reports
   ("..., officials said Monday") is the main clause's and beats the days
   before it. A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
