@@ -609,11 +609,13 @@ _SUBORDINATE_RE = re.compile(
     r"|aftermath\s+of)\b",
     re.IGNORECASE,
 )
+# An aside between commas that opens with a participle: ", announced Oct. 5,", ", originally set for ...,".
 _PARTICIPLE_OPENS_RE = re.compile(
     r"\s*(?:first\s+|originally\s+|last\s+|already\s+)?(?:[a-z]{2,}ed|held|set|made|built|taken|given|seen|done"
     r"|written|begun|known|shown|sent|signed|won|lost|found|brought|struck|shot|hit|put|cut)\b"
 )
 _ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,30},")
+# A sentence that opens with a subordinate clause: "After touring the port Thursday, ...".
 _OPENING_SUBORDINATE_RE = re.compile(r"[\"'\u201c\u2018`]*(?:After|Before|Since|When|Whenever|While|Following)\s")
 # A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+$")
@@ -640,7 +642,7 @@ _REPORTING_TAG_RE = re.compile(
     r"(?:\s+(?:here|there|today|on|late|early))*\s+$"
 )
 _SCENE_REACH = 40
-_SENTENCE_END_RE = re.compile(r"\W*")
+_SENTENCE_END_RE = re.compile(r"\W*")  # nothing but punctuation up to the end of the sentence
 _NEXT_CLAUSE_RE = re.compile(
     r",|\b(?:as|when|while|because|although|though|if|that|which|who|whom|whose|where|and|but)\b"
 )
