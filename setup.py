@@ -1,9 +1,10 @@
-"""Build hook: ship the pinned npm packages (Leaflet, topojson-client, world-atlas) inside the wheel as ``geo/_node_modules``.
+"""Build hook: the pinned npm packages (Leaflet, topojson-client, world-atlas) go into the wheel.
 
-They are installed by ``npm ci`` from ``package-lock.json`` and not committed, so the build copies
-them from ``node_modules``: each dependency of ``package.json`` with its ``package.json``, licence
-and ``dist/`` (source maps and unminified copies left out), or a data package's countries topologies. An sdist carries the same files, so a wheel built from it
-needs no npm. Everything else about the package is in ``pyproject.toml``.
+They land in ``geo/_node_modules``. ``npm ci`` installs them from ``package-lock.json`` and they
+are not committed, so the build copies them from ``node_modules``: each dependency of
+``package.json`` with its ``package.json``, licence and ``dist/`` (source maps and unminified
+copies left out), or a data package's countries topologies. An sdist carries the same files, so
+a wheel built from it needs no npm. Everything else about the package is in ``pyproject.toml``.
 """
 
 from __future__ import annotations

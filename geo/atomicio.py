@@ -499,7 +499,8 @@ def check_not_input(
                 continue
             if same:
                 raise InputError(
-                    f"the output {output} is the input {item}: writing it would destroy the input; give another output path"
+                    f"the output {output} is the input {item}: writing it would destroy the input; "
+                    "give another output path"
                 )
             if reads is not None and os.path.isdir(item):
                 inside = (

@@ -1014,7 +1014,7 @@ def features(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 snip["score"] = ms["score"][i] / 1000
             g["snippets"].append(snip)
     out = []
-    for (day, _t), g in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0], kv[1]["place"], kv[1]["class"])):
+    for _key, g in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0], kv[1]["place"], kv[1]["class"])):
         g["docs"] = sorted([d, c] for d, c in g["docs"].items())
         g["snippets"].sort(key=lambda s: -s.get("score", -1.0))
         g["id"] = f"f{len(out)}"

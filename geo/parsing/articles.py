@@ -161,7 +161,7 @@ class ArticleProblem:
 def parse_article_text(
     raw: str,
     *,
-    id: str,
+    id: str,  # noqa: A002 (the article's field is named id, in records and in Article)
     source: str = "",
     default_date: dt.date | None = None,
     on_error: Callable[[ArticleProblem], None] | None = None,
@@ -237,7 +237,13 @@ def valid_text(article: Article) -> Article:
     return replace(article, **changes) if changes else article
 
 
-def article_from_text(text: str, *, id: str = "text", published: dt.date | None = None, title: str = "") -> Article:
+def article_from_text(
+    text: str,
+    *,
+    id: str = "text",  # noqa: A002 (the article's field is named id)
+    published: dt.date | None = None,
+    title: str = "",
+) -> Article:
     """An article from a string, for the Python API.
 
     A seed-style ``date YYYY-MM-DD`` header is understood and removed from the
