@@ -194,7 +194,7 @@ def test_wrong_leaflet_version_is_refused(monkeypatch, tmp_path):
     pkg.mkdir(parents=True)
     (pkg / "package.json").write_text('{"version": "1.0.0"}')
     monkeypatch.setattr(assets, "_REPO_ROOT", tmp_path)
-    with pytest.raises(GeoError, match="1.0.0 is installed"):
+    with pytest.raises(GeoError, match=r"1\.0\.0 is installed"):
         assets.find_assets_dir()
 
 
@@ -264,7 +264,7 @@ def test_time_layer_declares_its_assets_like_folium_plugins(data):
 def test_time_layer_must_be_on_a_map(data):
     group = folium.FeatureGroup().add_to(folium.Map(tiles=None))
     TimeLayer(data).add_to(group)
-    with pytest.raises(InputError, match="add it to the folium.Map itself"):
+    with pytest.raises(InputError, match=r"add it to the folium\.Map itself"):
         group.get_root().render()
 
 
@@ -281,5 +281,5 @@ def test_save_map_takes_a_plain_folium_map_with_a_time_layer(tmp_path, data):
     assert "GeoTime.attach(" in save_map(m, tmp_path / "plain.html").read_text(encoding="utf-8")
     with pytest.raises(InputError, match="tiles=None"):
         save_map(m, tmp_path / "plain.html", offline=True)
-    with pytest.raises(InputError, match="carries no geo.maps.TimeLayer"):
+    with pytest.raises(InputError, match=r"carries no geo\.maps\.TimeLayer"):
         save_map(folium.Map(), tmp_path / "other.html")

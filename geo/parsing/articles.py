@@ -220,7 +220,7 @@ def valid_text(article: Article) -> Article:
     >>> valid_text(Article(id="a", text="Kyiv \\ud800 at dawn")).text == "Kyiv \\ufffd at dawn"
     True
     """
-    changes = {}
+    changes: dict[str, Any] = {}
     for name in ("id", "text", "title", "url", "source"):
         value = getattr(article, name)
         bad = _SURROGATE.search(value)

@@ -23,8 +23,8 @@ from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.names import name_key
 from geo.limits import DEFAULT_MAX_CHARS
 from geo.model import Article, Mention
-from geo.parsing.dates import date_at, date_sentences
 from geo.parsing.components import ParserSetup, recognizers, resolvers
+from geo.parsing.dates import date_at, date_sentences
 from geo.parsing.resolve import document_focus
 from geo.parsing.roles import RoleClassifier, RoleInput, parse_roles
 from geo.parsing.rules import Rules, load_rules
