@@ -93,7 +93,7 @@ def test_a_charset_from_the_http_header_decodes_the_page(tmp_path):
     page = ("https://news.example/zurich", "Zürich votes", "2021-06-13",
             "<p>Voters in Zürich and Genève backed the measure on Sunday, the federal chancellery in Bern "
             "said, with turnout above sixty per cent across the cantons.</p>")  # fmt: skip
-    # The page's own declaration is wrong, as saved pages' often are: the HTTP header's charset wins.
+    # The page declares the wrong charset, as saved pages often do; it is read right all the same.
     write_archive(archive, gzip_records=False, charset="iso-8859-1", declared="utf-8", pages=[page])
     (article,) = read_articles([archive])
     assert "Zürich" in article.text and "Genève" in article.text
