@@ -3,7 +3,8 @@
 Examples that open the default index (``Gazetteer.open()``, ``Geoparser()``,
 ``geo.parse(...)``, ``LocalGazetteer()``) run against the suite's own index
 (``full_gazetteer``, built once and shared), never the user's cache; those
-modules are ``slow``, like every test on the real index. Examples marked
+modules are ``slow``, like every test on the real index, and so are examples
+that read every installed gazetteer source (what an index build reads). Examples marked
 ``# doctest: +SKIP`` need what a test machine may lack (Chromium for a
 picture, the network) and say so where they stand.
 """
@@ -21,6 +22,8 @@ import geo
 
 # The calls that open the default index when an example gives none.
 OPENS_INDEX = re.compile(r"\b(?:Gazetteer\.open|Geoparser|LocalGazetteer|parse)\(")
+# The calls that read every installed source, as a build does: slow without an index.
+READS_SOURCES = re.compile(r"\b(?:read_installed_sources|build_index)\(")
 
 
 def _modules() -> list[str]:
@@ -37,7 +40,8 @@ def _params() -> list:
         tests = _examples(name)
         runnable = [ex.source for t in tests for ex in t.examples if not ex.options.get(doctest.SKIP)]
         opens_index = any(OPENS_INDEX.search(source) for source in runnable)
-        params.append(pytest.param(name, opens_index, marks=[pytest.mark.slow] if opens_index else [], id=name))
+        slow = opens_index or any(READS_SOURCES.search(source) for source in runnable)
+        params.append(pytest.param(name, opens_index, marks=[pytest.mark.slow] if slow else [], id=name))
     return params
 
 
