@@ -8,8 +8,11 @@ run through a real Geoparser over the fixture index.
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import subprocess
+import sys
 from collections.abc import Collection, Sequence
 
 import pytest
@@ -127,3 +130,35 @@ def test_a_taken_name_is_replaced_only_when_asked(registered):
     register_recognizer("brackets", BracketRecognizer)  # the same factory again: no error
     with pytest.raises(InputTypeError, match="must be callable"):
         register_recognizer("other", "not a factory")  # type: ignore[arg-type]
+
+
+def test_an_installed_package_plugs_in_through_its_entry_point(tmp_path, tiny_index):
+    # A real installed distribution (a dist-info folder on the path, as pip leaves one) whose entry
+    # point names a recogniser factory; a fresh interpreter finds it by name, with nothing registered in code.
+    (tmp_path / "marked_places.py").write_text(
+        "import re\n"
+        "from geo.gazetteer.names import name_key\n"
+        "from geo.parsing.recognize import Span\n"
+        "class Marked:\n"
+        "    def __init__(self, setup):\n"
+        "        self.keys, self.demonym_keys = setup.gazetteer.keys(), setup.gazetteer.demonym_keys()\n"
+        "    def find(self, text, sentence_starts=()):\n"
+        "        return [Span(m.start(1), m.end(1), m.group(1), name_key(m.group(1)))\n"
+        "                for m in re.finditer(r'\\[([^\\]]+)\\]', text) if name_key(m.group(1)) in self.keys]\n",
+        encoding="utf-8",
+    )
+    info = tmp_path / "marked_places-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: marked-places\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[geo.recognizers]\nmarked = marked_places:Marked\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from geo.gazetteer.index import Gazetteer\n"
+        "from geo.parsing.pipeline import Geoparser\n"
+        "parser = Geoparser(Gazetteer(sys.argv[1]), recognizer='marked')\n"
+        "print(*[m.text for m in parser.parse_text('Floods in Moscow and [Springfield].')], sep='|')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code, str(tiny_index)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Springfield"
