@@ -121,8 +121,8 @@ def measure(label: str, corpus: Path, out: Path, index: Path, **options: object)
         "main_rss_mb": memory.peak_main / 2**20,
     }
     print(
-        f"  {label}: {row['articles']:,} articles in {seconds:.1f} s ({row['rate']:.1f}/s), {row['mentions']:,} mentions, "
-        f"peak tree RSS {row['tree_rss_mb']:.0f} MB",
+        f"  {label}: {row['articles']:,} articles in {seconds:.1f} s ({row['rate']:.1f}/s), "
+        f"{row['mentions']:,} mentions, peak tree RSS {row['tree_rss_mb']:.0f} MB",
         flush=True,
     )
     return row
@@ -160,7 +160,8 @@ def main() -> None:
     chars = build_corpus(big, args.n)
     build_corpus(small, args.small)
     print(
-        f"  {args.n:,} articles, {chars / args.n:,.0f} characters each on average, {big.stat().st_size / 2**20:.1f} MB gzipped"
+        f"  {args.n:,} articles, {chars / args.n:,.0f} characters each on average, "
+        f"{big.stat().st_size / 2**20:.1f} MB gzipped"
     )
 
     dask_options: dict[str, object] = {"scheduler": args.scheduler} if args.scheduler else {"dask_local": True}
@@ -178,7 +179,8 @@ def main() -> None:
 
     print()
     print(
-        f"{'run':<24}{'articles':>10}{'mentions':>11}{'parts':>7}{'seconds':>9}{'art/s':>8}{'tree RSS':>10}{'tree PSS':>10}{'main RSS':>10}"
+        f"{'run':<24}{'articles':>10}{'mentions':>11}{'parts':>7}{'seconds':>9}{'art/s':>8}"
+        f"{'tree RSS':>10}{'tree PSS':>10}{'main RSS':>10}"
     )
     for r in rows:
         print(
@@ -189,7 +191,8 @@ def main() -> None:
         print(f"  {r['run']}: seconds of each run {', '.join(f'{s:.1f}' for s in r['all_seconds'])}")
     growth = rows[1]["tree_pss_mb"] / rows[0]["tree_pss_mb"] - 1
     print(
-        f"\nmemory, {args.n:,} vs {args.small:,} articles (tree PSS): {growth:+.1%} ({'within' if abs(growth) <= 0.10 else 'OVER'} 10%)"
+        f"\nmemory, {args.n:,} vs {args.small:,} articles (tree PSS): {growth:+.1%} "
+        f"({'within' if abs(growth) <= 0.10 else 'OVER'} 10%)"
     )
     if len(rows) == 3:
         ratio = rows[2]["seconds"] / rows[1]["seconds"]

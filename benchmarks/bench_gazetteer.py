@@ -31,8 +31,10 @@ for n in names:
     t = time.perf_counter(); gaz.lookup(n); warm.append(time.perf_counter() - t)
 keys_t = time.perf_counter(); gaz.keys(); keys_s = time.perf_counter() - keys_t
 print(json.dumps({"cold_open_s": cold_open, "first": first, "lookups": len(names),
-  "first_lookup_median_ms": statistics.median(cold) * 1e3, "first_lookup_p95_ms": sorted(cold)[int(len(cold) * .95)] * 1e3,
-  "warm_lookup_median_ms": statistics.median(warm) * 1e3, "warm_lookup_p95_ms": sorted(warm)[int(len(warm) * .95)] * 1e3,
+  "first_lookup_median_ms": statistics.median(cold) * 1e3,
+  "first_lookup_p95_ms": sorted(cold)[int(len(cold) * .95)] * 1e3,
+  "warm_lookup_median_ms": statistics.median(warm) * 1e3,
+  "warm_lookup_p95_ms": sorted(warm)[int(len(warm) * .95)] * 1e3,
   "name_keys_load_s": keys_s}))
 """
 
@@ -57,14 +59,17 @@ def main() -> None:
         res = json.loads(out.stdout)
     print(f"build (sources + curated -> SQLite)   {build_s:8.1f} s   (target <= 60 s)")
     print(
-        f"index size                            {info['size_mb']:8.1f} MB  ({info['places']:,} places, {info['names']:,} names)"
+        f"index size                            {info['size_mb']:8.1f} MB  "
+        f"({info['places']:,} places, {info['names']:,} names)"
     )
     print(f"cold open + first lookup (new proc)   {res['cold_open_s'] * 1e3:8.1f} ms")
     print(
-        f"lookup, first time, median / p95      {res['first_lookup_median_ms']:8.3f} / {res['first_lookup_p95_ms']:.3f} ms"
+        f"lookup, first time, median / p95      {res['first_lookup_median_ms']:8.3f} / "
+        f"{res['first_lookup_p95_ms']:.3f} ms"
     )
     print(
-        f"lookup, warm, median / p95            {res['warm_lookup_median_ms']:8.3f} / {res['warm_lookup_p95_ms']:.3f} ms  (target median <= 1 ms)"
+        f"lookup, warm, median / p95            {res['warm_lookup_median_ms']:8.3f} / "
+        f"{res['warm_lookup_p95_ms']:.3f} ms  (target median <= 1 ms)"
     )
     print(f"recogniser name keys load             {res['name_keys_load_s'] * 1e3:8.1f} ms")
 

@@ -38,7 +38,40 @@ from geo.maps.basemap import countries
 from geo.maps.mapdata import build_map_data
 from geo.maps.render import CHROMIUM_ARGS, CHROMIUM_PATH, build_map, save_map
 
-WORDS = ["officials", "said", "talks", "would", "resume", "after", "the", "ministers", "met", "near", "the", "border", "where", "troops", "had", "gathered", "while", "aid", "convoys", "waited", "for", "permission", "to", "cross", "and", "diplomats", "warned", "of", "a", "long", "winter", "ahead"]
+WORDS = [
+    "officials",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "the",
+    "ministers",
+    "met",
+    "near",
+    "the",
+    "border",
+    "where",
+    "troops",
+    "had",
+    "gathered",
+    "while",
+    "aid",
+    "convoys",
+    "waited",
+    "for",
+    "permission",
+    "to",
+    "cross",
+    "and",
+    "diplomats",
+    "warned",
+    "of",
+    "a",
+    "long",
+    "winter",
+    "ahead",
+]
 
 
 def _capitals() -> list[tuple[str, str, float, float]]:
@@ -88,7 +121,7 @@ def synthetic_mentions(n: int, seed: int = 1, *, per_article: int = 20, years: i
             text = name if kind == "toponym" else (known.get(iso, iso) + "n")
             words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
             cut = rng.randrange(len(words))
-            sentence = " ".join(words[:cut] + [text] + words[cut:]).capitalize() + "."
+            sentence = " ".join([*words[:cut], text, *words[cut:]]).capitalize() + "."
             offset = sentence.find(text)
             event = published - dt.timedelta(days=rng.randrange(0, 10))
             has_date = rng.random() < 0.7
@@ -151,7 +184,7 @@ def browser_time(path: Path, timeout: float = 120.0, shot: Path | None = None, s
                 "--disable-component-update",
                 "--disable-sync",
                 "--enable-precise-memory-info",
-            ],  # fmt: skip
+            ],
             viewport={"width": 1400, "height": 900},
         )
         try:
@@ -219,7 +252,8 @@ def timedimension_page(rows: list[dict], window_days: int, title: str) -> str:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
             "properties": {"times": [r["date"]], "popup": popup, "icon": "circle",
-                           "iconstyle": {"radius": 6, "fillColor": "#e8590c", "fillOpacity": 0.8, "color": "#fff", "weight": 1}},
+                           "iconstyle": {"radius": 6, "fillColor": "#e8590c", "fillOpacity": 0.8, "color": "#fff",
+                                         "weight": 1}},
         })  # fmt: skip
     m = folium.Map(tiles=None, prefer_canvas=True, location=[30, 20], zoom_start=2)
     m.default_js, m.default_css = [], []  # folium's CDN Leaflet 1.9.3, jQuery, Bootstrap: replaced below
@@ -267,7 +301,8 @@ DRIVERS = {
                      return [Math.floor(t[0] / 864e5) + 719163, Math.floor(t[t.length - 1] / 864e5) + 719163]; }""",
         "label": """(day) => new Promise((resolve) => {
                       const td = window.__tdMap.timeDimension;
-                      td.once('timeload', () => resolve(document.querySelector('.timecontrol-date').textContent.trim()));
+                      const label = () => document.querySelector('.timecontrol-date').textContent.trim();
+                      td.once('timeload', () => resolve(label()));
                       td.setCurrentTime((day - 719163) * 864e5); })""",
         "step": """(day) => new Promise((resolve) => {
                      const td = window.__tdMap.timeDimension; const t0 = performance.now();

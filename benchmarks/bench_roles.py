@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate.geoparsing import read_corpus
-from geo.model import Article
-from geo.parsing.pipeline import Geoparser
+from geo.evaluate.geoparsing import read_corpus  # noqa: E402 (after the path: runs from a checkout without install)
+from geo.model import Article  # noqa: E402
+from geo.parsing.pipeline import Geoparser  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -121,7 +121,8 @@ def cli_runs(articles: list[Article], baseline: str | None, repeat: int) -> None
                 has_roles = '"role"' in out.read_text(encoding="utf-8").split("\n", 1)[0]
                 print(
                     f"geo parse ({label}{', with roles' if has_roles else ', no roles'}): {seconds:.2f} s wall, "
-                    f"{cpu:.2f} s CPU, {len(articles) / seconds:.1f} articles/s (process start and index opening included)"
+                    f"{cpu:.2f} s CPU, {len(articles) / seconds:.1f} articles/s "
+                    "(process start and index opening included)"
                 )
         for label, seconds in best.items():
             print(
@@ -131,7 +132,8 @@ def cli_runs(articles: list[Article], baseline: str | None, repeat: int) -> None
         if len(best) == 2:
             print(
                 f"this checkout / baseline: wall time {best['this checkout'] / best['baseline']:.3f}, "
-                f"CPU time {best_cpu['this checkout'] / best_cpu['baseline']:.3f} (CPU time is less hurt by a busy machine)"
+                f"CPU time {best_cpu['this checkout'] / best_cpu['baseline']:.3f} "
+                "(CPU time is less hurt by a busy machine)"
             )
 
 

@@ -106,7 +106,8 @@ def summarise(label: str, rows: list[dict[str, float]]) -> None:
     total = sum(per_article.values())
     parts = ", ".join(f"{s} {per_article[s]:.2f}" for s in STAGES)
     print(
-        f"  {label}: {len(rows):,} articles, CPU ms per article: {parts}; total {total:.2f} ms = {1e3 / total:,.0f} articles/s"
+        f"  {label}: {len(rows):,} articles, CPU ms per article: {parts}; "
+        f"total {total:.2f} ms = {1e3 / total:,.0f} articles/s"
     )
 
 
@@ -194,7 +195,10 @@ def main() -> int:
         print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
         return 0
     # Built (if needed) in a child process, before anything is timed.
-    opener = f"from geo.gazetteer.index import Gazetteer; g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
+    opener = (
+        "from geo.gazetteer.index import Gazetteer; "
+        f"g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
+    )
     index = subprocess.run(
         [sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split()[-1]
@@ -236,10 +240,12 @@ def main() -> int:
         cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
         rate = len(texts) / seconds
         print(
-            f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), {lines:,} mentions"
+            f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), "
+            f"{lines:,} mentions"
         )
         print(
-            f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second (what a busy machine's wall time hides)"
+            f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second "
+            "(what a busy machine's wall time hides)"
         )
 
         if not args.skip_batch:
@@ -254,7 +260,8 @@ def main() -> int:
                 seconds = time.perf_counter() - began
             print(
                 f"  {summary.articles:,} articles in {seconds:.1f} s = {summary.articles / seconds:,.0f} articles/s, "
-                f"{summary.mentions:,} mentions; peak tree RSS {memory.peak_rss / 2**20:.0f} MB, PSS {memory.peak_pss / 2**20:.0f} MB"
+                f"{summary.mentions:,} mentions; peak tree RSS {memory.peak_rss / 2**20:.0f} MB, "
+                f"PSS {memory.peak_pss / 2**20:.0f} MB"
             )
             print(
                 f"  CPU: parent {cpu.parent:.1f} s ({cpu.parent / seconds:.0%} of a core), workers {cpu.workers:.1f} s "
@@ -266,7 +273,8 @@ def main() -> int:
             got = first_article(texts[0], args.cache_dir, flag)
             setting = "PYTHONDONTWRITEBYTECODE=1" if flag else "bytecode written"
             print(
-                f"  {setting:<26} {got['inside']:.3f} s inside, {got['wall']:.3f} s wall; peak RSS {got['rss_mb']:.0f} MB; "
+                f"  {setting:<26} {got['inside']:.3f} s inside, {got['wall']:.3f} s wall; "
+                f"peak RSS {got['rss_mb']:.0f} MB; "
                 f"heavy modules loaded: {', '.join(got['heavy_modules']) or 'none'}"
             )
     finally:

@@ -32,7 +32,7 @@ def accuracy(parser: Geoparser, corpora: list[list]) -> float:
         good = total = 0
         for a in articles:
             places = parser.resolve_spans(a.text, [(t.start, t.end) for t in a.toponyms])
-            for t, p in zip(a.toponyms, places):
+            for t, p in zip(a.toponyms, places, strict=True):
                 total += 1
                 good += p is not None and haversine_km(t.lat, t.lon, p.lat, p.lon) <= 161
         shares.append(good / max(1, total))

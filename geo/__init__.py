@@ -6,9 +6,9 @@ only when first used, so a fresh process starts fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
+from geo._lazy import lazy_exports
 from geo.errors import (
     CuratedDataError,
     GazetteerError,
@@ -20,6 +20,14 @@ from geo.errors import (
     RulesError,
 )
 from geo.model import Article, Mention, Place
+
+if TYPE_CHECKING:
+    from geo.gazetteer.geocoder import LocalGazetteer
+    from geo.gazetteer.index import Gazetteer
+    from geo.maps.render import TimeLayer, build_map
+    from geo.parsing.articles import read_articles
+    from geo.parsing.dates import date_sentences
+    from geo.parsing.pipeline import Geoparser, parse
 
 __version__ = "0.1.0"
 
@@ -38,27 +46,23 @@ __all__ = [
     "OutputError",
     "Place",
     "RulesError",
+    "TimeLayer",
     "build_map",
     "date_sentences",
     "parse",
     "read_articles",
 ]
 
-_LAZY = {
-    "Gazetteer": "geo.gazetteer.index",
-    "LocalGazetteer": "geo.gazetteer.geocoder",
-    "Geoparser": "geo.parsing.pipeline",
-    "parse": "geo.parsing.pipeline",
-    "read_articles": "geo.parsing.articles",
-    "build_map": "geo.maps.render",
-    "date_sentences": "geo.parsing.dates",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geo' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Gazetteer": "geo.gazetteer.index",
+        "LocalGazetteer": "geo.gazetteer.geocoder",
+        "Geoparser": "geo.parsing.pipeline",
+        "parse": "geo.parsing.pipeline",
+        "read_articles": "geo.parsing.articles",
+        "build_map": "geo.maps.render",
+        "TimeLayer": "geo.maps.render",
+        "date_sentences": "geo.parsing.dates",
+    },
+)

@@ -208,7 +208,7 @@ def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
     process that no longer runs are removed; a live writer's are left alone.
     Returns the paths removed.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -322,8 +322,8 @@ def _removed_on_signal(tmp: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, before in previous.items():
-            signal.signal(signum, before)
+        for number, before in previous.items():
+            signal.signal(number, before)
 
 
 def _about_output(err: OSError, *paths: Path) -> bool:
@@ -499,7 +499,8 @@ def check_not_input(
                 continue
             if same:
                 raise InputError(
-                    f"the output {output} is the input {item}: writing it would destroy the input; give another output path"
+                    f"the output {output} is the input {item}: writing it would destroy the input; "
+                    "give another output path"
                 )
             if reads is not None and os.path.isdir(item):
                 inside = (

@@ -113,7 +113,8 @@ def _cmd_gazetteer_search(args: argparse.Namespace) -> int:
         for r in rows:
             print(
                 f"{r['id']:>22}  {r['name'][:28]:<28} {r['feature_code']:<5} {r['country'] or '--':<3}"
-                f"{r['admin1'][:20]:<21}{r['population']:>11,}  {r['lat']:9.4f} {r['lon']:10.4f}  {r['geometry']['type']}"
+                f"{r['admin1'][:20]:<21}{r['population']:>11,}  {r['lat']:9.4f} {r['lon']:10.4f}  "
+                f"{r['geometry']['type']}"
             )
     return 0 if rows else 1
 
@@ -142,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--geonames",
         nargs="+",
         metavar="PATH",
-        help="full GeoNames dump files: allCountries.txt or .zip, citiesNNN.txt, admin1CodesASCII.txt, alternateNamesV2.txt",
+        help=(
+            "full GeoNames dump files: allCountries.txt or .zip, citiesNNN.txt, admin1CodesASCII.txt, "
+            "alternateNamesV2.txt"
+        ),
     )
     build.set_defaults(func=_cmd_gazetteer_build)
     info = gaz_sub.add_parser("info", help="sources, versions, counts and the index path")
@@ -296,7 +300,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             roles = parser.span_roles(article.text, spans, places)
             return [
                 None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
-                for t, p, r in zip(article.toponyms, places, roles)
+                for t, p, r in zip(article.toponyms, places, roles, strict=True)
             ]
 
         scores = evaluate_gold_spans(args.corpus, resolve, limit=args.limit)
@@ -331,12 +335,12 @@ def _add_parse_options(parser: argparse.ArgumentParser) -> None:
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("reading the input")
     group.add_argument("--encoding", help="encoding of text inputs (default: by byte-order mark, else UTF-8)")
-    for field in ("text", "date", "id", "title", "url"):
+    for column in ("text", "date", "id", "title", "url"):
         group.add_argument(
-            f"--{field}-column",
-            default=field,
+            f"--{column}-column",
+            default=column,
             metavar="NAME",
-            help=f"field or column of the article's {field} in JSON Lines, CSV, Parquet (default {field})",
+            help=f"field or column of the article's {column} in JSON Lines, CSV, Parquet (default {column})",
         )
 
 
@@ -362,7 +366,10 @@ def _register_parse(sub) -> None:  # noqa: ANN001
         type=float,
         default=DEFAULT_ARTICLE_TIMEOUT,
         metavar="SECONDS",
-        help=f"stop an article that takes longer and record it in errors.jsonl (default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)",
+        help=(
+            "stop an article that takes longer and record it in errors.jsonl "
+            f"(default {DEFAULT_ARTICLE_TIMEOUT:g}; 0: no limit)"
+        ),
     )
     _add_parse_options(parse)
     _add_reading_options(parse)
@@ -384,8 +391,11 @@ def _register_parse(sub) -> None:  # noqa: ANN001
     ev.add_argument(
         "--gold-spans", action="store_true", help="resolve the gold toponym spans only (resolution accuracy)"
     )
-    ev.add_argument("--dates", action="store_true",
-                    help="CORPUS is a folder of TimeML (.tml) news: score the date model (as geo evaluate-dates)")  # fmt: skip
+    ev.add_argument(
+        "--dates",
+        action="store_true",
+        help="CORPUS is a folder of TimeML (.tml) news: score the date model (as geo evaluate-dates)",
+    )
     ev.add_argument("--limit", type=int, help="first N articles only")
     ev.add_argument("--json", action="store_true")
     ev.add_argument(
@@ -430,7 +440,8 @@ def _map_mentions(args: argparse.Namespace) -> _MapInputs:
         missing = {"lat", "lon"} - set(frame.columns)
         if missing:
             raise GeoError(
-                f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) or aggregates (geo aggregate)"
+                f"{table} has no {', '.join(sorted(missing))} column; give a Parquet of mentions (geo parse) "
+                "or aggregates (geo aggregate)"
             )
         frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
         found.records.extend(frame.to_dict("records"))
@@ -483,7 +494,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if not found.records:
         unread = f" (nothing could be read: {'; '.join(found.failed[:5])})" if found.failed and not found.read else ""
         raise GeoError(
-            f"no place mentions found in {', '.join(args.paths)}{unread}; check the inputs (geo parse shows what is found)"
+            f"no place mentions found in {', '.join(args.paths)}{unread}; "
+            "check the inputs (geo parse shows what is found)"
         )
     records = found.records
     out = Path(args.output)
@@ -551,12 +563,23 @@ def _register_map(sub) -> None:  # noqa: ANN001
     mp.add_argument("--title", help="title shown on the map")
     mp.add_argument("--png", metavar="FILE", help="also write a figure of the map for a report (no controls)")
     mp.add_argument("--pdf", metavar="FILE", help="also write the figure as a one-page PDF")
-    mp.add_argument("--at", metavar="DATE",
-                    help="the date the map opens on, and --png/--pdf show (YYYY-MM-DD; default every date)")  # fmt: skip
-    mp.add_argument("--size", type=_picture_size, default=(1400, 900), metavar="WxH",
-                    help="with --png/--pdf: figure size in CSS pixels (default 1400x900)")  # fmt: skip
-    mp.add_argument("--scale", type=_picture_scale, default=1.0, metavar="N",
-                    help="with --png: device pixels per CSS pixel, e.g. 2 for print (default 1)")  # fmt: skip
+    mp.add_argument(
+        "--at", metavar="DATE", help="the date the map opens on, and --png/--pdf show (YYYY-MM-DD; default every date)"
+    )
+    mp.add_argument(
+        "--size",
+        type=_picture_size,
+        default=(1400, 900),
+        metavar="WxH",
+        help="with --png/--pdf: figure size in CSS pixels (default 1400x900)",
+    )
+    mp.add_argument(
+        "--scale",
+        type=_picture_scale,
+        default=1.0,
+        metavar="N",
+        help="with --png: device pixels per CSS pixel, e.g. 2 for print (default 1)",
+    )
     mp.add_argument("--embed", metavar="FILE", help="also write an HTML fragment to paste into a report page")
     mp.add_argument("--date", help="publication date (YYYY-MM-DD) for articles without one")
     mp.add_argument("--roles", metavar="LIST", help="parse only mentions of these roles, e.g. place,actor")

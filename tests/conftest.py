@@ -327,3 +327,10 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=args)
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test on the real index is ``slow`` (the first one builds it), so ``-m "not slow"`` leaves them out."""
+    for item in items:
+        if "full_gazetteer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -148,7 +148,7 @@ def test_a_device_node_is_written_in_place_not_replaced(tmp_path: Path) -> None:
         pytest.skip(f"device nodes do not work here: {err}")
     write_text(node, "into the device\n")
     assert stat.S_ISCHR(node.stat().st_mode)
-    with pytest.raises(OutputError, match="character device.*seeking"), atomic_path(node, streamable=False):
+    with pytest.raises(OutputError, match=r"character device.*seeking"), atomic_path(node, streamable=False):
         pass
     assert stat.S_ISCHR(node.stat().st_mode) and entries(tmp_path) == ["null"]
 

@@ -161,7 +161,8 @@ needs_browser = pytest.mark.skipif(bool(_NO_BROWSER), reason=_NO_BROWSER or "bro
 
 def caucasus_rows() -> list[dict]:
     places = [("Baku", "AZ", 40.38, 49.89), ("Yerevan", "AM", 40.18, 44.51), ("Stepanakert", "AZ", 39.82, 46.75),
-              ("Tbilisi", "GE", 41.69, 44.83), ("Ganja", "AZ", 40.68, 46.36), ("Goris", "AM", 39.51, 46.34)]  # fmt: skip
+              ("Tbilisi", "GE", 41.69, 44.83), ("Ganja", "AZ", 40.68, 46.36),
+              ("Goris", "AM", 39.51, 46.34)]  # fmt: skip
     return [
         {"doc": f"d{i % 3}", "title": f"Story {i % 3}", "name": n, "id": n, "feature": "PPL", "country": c,
          "lat": la, "lon": lo, "date": f"2023-09-{10 + i % 9:02d}", "text": n, "sentence": f"Talks in {n}."}
@@ -290,7 +291,8 @@ def test_labels_lie_under_the_data_and_the_land_is_drawn(browser, caucasus_map):
                  const r = c.getBoundingClientRect(); const s = c.width / r.width;
                  const px = (lat, lon) => { const p = m.latLngToContainerPoint([lat, lon]);
                    const q = m.getContainer().getBoundingClientRect();
-                   return Array.from(ctx.getImageData((p.x + q.left - r.left) * s, (p.y + q.top - r.top) * s, 1, 1).data); };
+                   const x = (p.x + q.left - r.left) * s, y = (p.y + q.top - r.top) * s;
+                   return Array.from(ctx.getImageData(x, y, 1, 1).data); };
                  return {land: px(40.6, 47.4), sea: px(41.5, 51.0)}; }"""
         )
         assert colors["land"][3] == 255 and colors["land"][:3] == [0xF7, 0xF5, 0xF0]
@@ -312,7 +314,8 @@ def test_every_country_name_lies_inside_its_country(browser, caucasus_map, where
     try:
         view(page, *where)
         centres = page.evaluate(
-            """() => { const m = Object.values(window.geoMaps)[0].map; const box = m.getContainer().getBoundingClientRect();
+            """() => { const m = Object.values(window.geoMaps)[0].map;
+                 const box = m.getContainer().getBoundingClientRect();
                  return GeoBasemap.labels(m).filter((l) => l.kind === 'country').map((l) => {
                    const ll = m.containerPointToLatLng([(l.rect.left + l.rect.right) / 2 - box.left,
                                                          (l.rect.top + l.rect.bottom) / 2 - box.top]);

@@ -151,10 +151,11 @@ def test_toggling_an_article_layer_hides_it_at_every_time(story_page, story_data
     assert checkbox.is_checked()
     checkbox.click()  # the real DOM control
     assert not w.js("window.geoMaps[Object.keys(window.geoMaps)[0]].layerVisible('sept')")
-    for day in days + ["2001-09-11", "2001-09-12"]:
+    for day in [*days, "2001-09-11", "2001-09-12"]:
         visible = set(
             w.js(
-                "(d) => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; m.setTime(d); return m.visibleFeatureIds(); }",
+                "(d) => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; m.setTime(d);"
+                " return m.visibleFeatureIds(); }",
                 day,
             )
         )
@@ -276,7 +277,8 @@ def test_many_places_are_aggregated_when_zoomed_out(browser, tmp_path):
     w = open_page(browser, path)
     try:
         info = w.js(
-            "(() => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]]; return [m.isClustered(), m.drawnCount(), m.visibleFeatureIds().length]; })()"
+            "(() => { const m = window.geoMaps[Object.keys(window.geoMaps)[0]];"
+            " return [m.isClustered(), m.drawnCount(), m.visibleFeatureIds().length]; })()"
         )
         assert info[0] is True
         assert info[1] < 1500

@@ -219,7 +219,8 @@ def test_dom_slider_and_keyboard_move_the_map(seeds_page, seeds_data) -> None:
     slider = w.page.locator(".geo-slider")
     # A person dragging the thumb: the value changes and 'input' fires.
     slider.evaluate(
-        "(s, iso) => { s.value = String(GeoTime.isoToDay(iso)); s.dispatchEvent(new Event('input', {bubbles: true})); }",
+        "(s, iso) => { s.value = String(GeoTime.isoToDay(iso));"
+        " s.dispatchEvent(new Event('input', {bubbles: true})); }",
         "2023-09-18",
     )
     assert w.page.locator(".geo-date").inner_text() == "2023-09-18"
@@ -445,7 +446,8 @@ def test_labels_never_overlap_and_thin_out_when_zoomed_out(seeds_page) -> None:
                 assert not boxes_overlap(a, b), (zoom, a, b)
         in_view = w.js(
             f"""() => {{ const m = {MAP}; const b = m.map.getBounds();
-                return new Set(m.visiblePlaces().filter((p) => b.contains(m.placeLatLng(p.name))).map((p) => p.name)).size; }}"""
+                const inside = m.visiblePlaces().filter((p) => b.contains(m.placeLatLng(p.name)));
+                return new Set(inside.map((p) => p.name)).size; }}"""
         )
         share[zoom] = (len(boxes), in_view)
     assert share[8][0] >= 4
@@ -499,7 +501,8 @@ def test_permalink_restores_date_view_layers_and_filters(browser, seeds_file) ->
     try:
         w.set_time(DAY)
         w.js(
-            f"() => {{ {MAP}.map.setView([39.8, 46.7], 9, {{animate: false}}); {MAP}.setFilters({{kinds: {{demonym: false}}, minConfidence: 0.5}}); }}"
+            f"() => {{ {MAP}.map.setView([39.8, 46.7], 9, {{animate: false}});"
+            f" {MAP}.setFilters({{kinds: {{demonym: false}}, minConfidence: 0.5}}); }}"
         )
         w.page.locator(".geo-layers-toggle").click()
         w.page.locator(".geo-layers label", has_text="Place labels").locator("input").uncheck()

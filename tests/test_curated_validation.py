@@ -118,7 +118,7 @@ def test_a_partial_dump_only_warns_about_references(caplog: pytest.LogCaptureFix
         check_references([rec], [("43", "Name", "alt", "aliases.csv:5")], {"curated:x"}, strict=False)
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "f.geojson: feature #0" in messages and "aliases.csv:5" in messages
-    with pytest.raises(CuratedDataError, match="aliases.csv:5: no gazetteer entry has id '43'"):
+    with pytest.raises(CuratedDataError, match=r"aliases\.csv:5: no gazetteer entry has id '43'"):
         check_references([], [("43", "Name", "alt", "aliases.csv:5")], {"curated:x"})
 
 

@@ -39,7 +39,7 @@ def _alias_rows() -> list[tuple[str, dict[str, str]]]:
                 continue
             lines.append((section, line))
     reader = csv.DictReader(line for _, line in lines)
-    for (section, _), row in zip(lines[1:], reader):
+    for (section, _), row in zip(lines[1:], reader, strict=True):
         rows.append((section, row))
     return rows
 

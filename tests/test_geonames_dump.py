@@ -73,7 +73,11 @@ MAIN_ROWS = [
     _row(99990005, "Testovka Bridge", "Testovka Bridge", "", 48.45, 35.05, "R", "RD", "UA", "04", 0),
 ]
 KEPT_IDS = {"99990001", "99990002", "5596512", "99990003", "99990005"}
-ADMIN1 = "UA.04\tDnipropetrovsk Oblast\tDnipropetrovsk Oblast\t709929\nUS.ID\tIdaho\tIdaho\t5596512\nPL.74\tŁódź Voivodeship\tLodz Voivodeship\t3337492\n"
+ADMIN1 = (
+    "UA.04\tDnipropetrovsk Oblast\tDnipropetrovsk Oblast\t709929\n"
+    "US.ID\tIdaho\tIdaho\t5596512\n"
+    "PL.74\tŁódź Voivodeship\tLodz Voivodeship\t3337492\n"
+)
 ALTERNATES = (
     "\n".join(
         "\t".join(parts)
@@ -110,7 +114,7 @@ def _by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _names(rec: dict[str, Any]) -> dict[str, str]:
-    return {name: kind for name, kind in rec["names"]}
+    return dict(rec["names"])
 
 
 def test_rows_of_kept_feature_classes_are_read(dump: dict[str, Path]) -> None:

@@ -22,7 +22,7 @@ JSONL_TEXT = "".join(
 PROSE = "date 2020-10-08 Shelling hit Stepanakert; residents fled to Goris."
 
 
-def read(*paths: Path, **options) -> tuple[list, list[ArticleProblem]]:  # noqa: ANN003
+def read(*paths: Path, **options) -> tuple[list, list[ArticleProblem]]:
     problems: list[ArticleProblem] = []
     return list(read_articles(list(paths), on_error=problems.append, **options)), problems
 

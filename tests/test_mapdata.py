@@ -138,7 +138,7 @@ def test_out_of_range_coordinates_are_an_error():
 
 
 def test_unresolved_rows_are_skipped_and_counted():
-    rows = story() + [mention("x", "T", "Nowhere", "", "", "", None, None, "2020-01-01", "In Nowhere.")]
+    rows = [*story(), mention("x", "T", "Nowhere", "", "", "", None, None, "2020-01-01", "In Nowhere.")]
     data = build_map_data(rows)
     assert data["stats"]["skipped"] == 1
     assert not by_name(data, "Nowhere")
@@ -255,9 +255,10 @@ def test_demonym_without_any_country_is_skipped_not_put_on_a_city():
 
 
 def test_lines_keep_their_geometry_once():
-    rows = story() + [
+    rows = [
+        *story(),
         mention("karabakh", "Karabakh talks", "Lachin Corridor", "lachin", "RD", "AZ", 39.6, 46.5, "2023-09-20",
-                "The Lachin Corridor reopened.", published="2023-10-04", geometry=None)
+                "The Lachin Corridor reopened.", published="2023-10-04", geometry=None),
     ]  # fmt: skip
     data = build_map_data(rows)
     lachin = by_name(data, "Lachin Corridor")
@@ -365,7 +366,8 @@ def test_large_input_stays_small(tmp_path):
 
 def test_the_first_view_leaves_out_a_far_single_mention():
     caucasus = [
-        mention(f"d{i}", "T", f"P{i}", f"p{i}", "PPL", "AM", 40.0 + i * 0.05, 44.5 + i * 0.05, "2023-09-19", f"In P{i}.")
+        mention(f"d{i}", "T", f"P{i}", f"p{i}", "PPL", "AM", 40.0 + i * 0.05, 44.5 + i * 0.05, "2023-09-19",
+                f"In P{i}.")
         for i in range(30)
     ]  # fmt: skip
     far = mention("d0", "T", "Washington", "w", "PPLC", "US", 38.9, -77.0, "2023-09-19", "In Washington.")
@@ -388,7 +390,7 @@ def test_playback_step_follows_the_density_of_dates():
     daily = list(range(iso_to_day("2020-01-01"), iso_to_day("2025-01-01")))
     assert playback_step_days(daily, 30) == 30
     # Two short bursts years apart: only the days with something to show count.
-    bursts = list(range(iso_to_day("2020-10-01"), iso_to_day("2020-10-10"))) + [iso_to_day("2025-11-08")]
+    bursts = [*range(iso_to_day("2020-10-01"), iso_to_day("2020-10-10")), iso_to_day("2025-11-08")]
     assert playback_step_days(bursts, 7) == 1
     data = build_map_data(story(), window="P3D")
     assert data["playback"]["step_days"] in (1, 7)

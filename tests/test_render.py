@@ -12,7 +12,7 @@ from mapfixtures import story
 from geo.errors import GeoError, InputError
 from geo.maps import assets
 from geo.maps.mapdata import build_map_data, to_script_json
-from geo.maps.render import TimeMap, build_map, embed_fragment, save_embed, save_map
+from geo.maps.render import TimeLayer, TimeMap, build_map, embed_fragment, save_embed, save_map
 
 # Things that make a browser fetch: script/link/img sources and CSS urls or
 # imports. (Leaflet's attribution *link* to its home page is not a fetch.)
@@ -194,7 +194,7 @@ def test_wrong_leaflet_version_is_refused(monkeypatch, tmp_path):
     pkg.mkdir(parents=True)
     (pkg / "package.json").write_text('{"version": "1.0.0"}')
     monkeypatch.setattr(assets, "_REPO_ROOT", tmp_path)
-    with pytest.raises(GeoError, match="1.0.0 is installed"):
+    with pytest.raises(GeoError, match=r"1\.0\.0 is installed"):
         assets.find_assets_dir()
 
 
@@ -232,3 +232,54 @@ def test_initial_date_option_reaches_the_page(data):
     assert '"at":null' in build_map(data, offline=True).get_root().render()
     with pytest.raises(InputError, match="at='9 Sept'"):
         build_map(data, at="9 Sept")
+
+
+def test_time_layer_on_a_plain_folium_map_replaces_folium_leaflet_link(data):
+    m = folium.Map()
+    layer = TimeLayer(data, title="Plain").add_to(m)
+    page = m.get_root().render()
+    assert "leaflet@1.9.3" not in page  # folium's CDN Leaflet gives way to the pinned, inlined one...
+    assert page.count(f'.version="{assets.LEAFLET_VERSION}"') == 1
+    assert "jquery" in page.lower()  # ...while the map's other links stay the map's
+    assert f"GeoTime.attach({m.get_name()}, " in page and layer.data_id in page
+    # The pinned Leaflet sits where folium's link was: before the scripts of the map's other plugins.
+    assert page.index(f'.version="{assets.LEAFLET_VERSION}"') < page.index("jquery")
+
+
+def test_time_layer_declares_its_assets_like_folium_plugins(data):
+    from folium.elements import JSCSSMixin
+
+    layer = TimeLayer(data)
+    assert isinstance(layer, JSCSSMixin)
+    assert dict(layer.default_js)["geo_time_js"] == "geo:geo-time.js"
+    # A URL is linked as folium links it; the class's own list is left alone.
+    layer.add_js_link("topojson", "https://example.org/topojson.js")
+    m = folium.Map(tiles=None)
+    layer.add_to(m)
+    page = m.get_root().render()
+    assert '<script src="https://example.org/topojson.js"></script>' in page
+    assert dict(TimeLayer.default_js)["topojson"].startswith("npm:")
+
+
+def test_time_layer_must_be_on_a_map(data):
+    group = folium.FeatureGroup().add_to(folium.Map(tiles=None))
+    TimeLayer(data).add_to(group)
+    with pytest.raises(InputError, match=r"add it to the folium\.Map itself"):
+        group.get_root().render()
+
+
+def test_unknown_asset_source_names_the_pinned_packages():
+    with pytest.raises(GeoError, match=r"'jquery' is not one of the pinned npm packages \(leaflet, topojson-client"):
+        assets.asset_text("npm:jquery/dist/jquery.js")
+    with pytest.raises(GeoError, match="npm:<package>/<file>, geo:<file> or an https URL"):
+        assets.asset_text("leaflet.js")
+
+
+def test_save_map_takes_a_plain_folium_map_with_a_time_layer(tmp_path, data):
+    m = folium.Map(tiles=None)
+    TimeLayer(data).add_to(m)
+    assert "GeoTime.attach(" in save_map(m, tmp_path / "plain.html").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="tiles=None"):
+        save_map(m, tmp_path / "plain.html", offline=True)
+    with pytest.raises(InputError, match=r"carries no geo\.maps\.TimeLayer"):
+        save_map(folium.Map(), tmp_path / "other.html")

@@ -222,7 +222,9 @@ def test_parse_roles_names_the_bad_value_and_the_choices(value):
     assert repr(value) in message and "place, actor, affiliation, name" in message
 
 
-ROLE_FILES = sorted(p.name for p in resources.files("geo.parsing").joinpath("data").iterdir() if p.name.startswith("role_"))
+ROLE_FILES = sorted(
+    p.name for p in resources.files("geo.parsing").joinpath("data").iterdir() if p.name.startswith("role_")
+)
 
 
 def test_every_cue_list_is_shipped_and_read():

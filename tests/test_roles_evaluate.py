@@ -147,7 +147,7 @@ def test_role_sets_are_built_from_their_sources(tmp_path):
         articles = parse_source(xml.with_suffix(".src"))
         gold = list(read_corpus(xml))
         assert [a["id"] for a in articles] == [g.id for g in gold]
-        for a, g in zip(articles, gold):
+        for a, g in zip(articles, gold, strict=True):
             assert a["text"] == g.text
             assert [(s, e, t) for s, e, _, t in a["marks"]] == [(r.start, r.end, r.type) for r in g.roles]
 

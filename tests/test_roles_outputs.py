@@ -53,7 +53,7 @@ def test_record_fields_carry_role_and_cue():
 
 def test_parse_frame_has_roles_and_filters(geoparser, article_dir):
     frame = geo.parse(article_dir, geoparser=geoparser)
-    got = dict(zip(frame["text"], frame["role"]))
+    got = dict(zip(frame["text"], frame["role"], strict=True))
     for words, role in EXPECTED.items():
         assert got.get(words) == role, (words, got)
     assert set(frame["role"]) <= set(ROLES) and frame["role_cue"].str.len().min() > 0
@@ -111,7 +111,7 @@ def test_batch_parts_carry_the_role_and_refuse_a_filter(full_gazetteer, cache, a
     out = tmp_path / "run"
     run_batch([article_dir], out, gazetteer_path=full_gazetteer.path, jobs=1, progress=False)
     frame = read_mentions(out)
-    assert dict(zip(frame["text"], frame["role"]))["Hanoi"] == "actor"
+    assert dict(zip(frame["text"], frame["role"], strict=True))["Hanoi"] == "actor"
     assert (frame["role_cue"] != "").all()
     assert (
         main(

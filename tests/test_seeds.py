@@ -69,7 +69,7 @@ def test_nagorno_karabakh_is_an_area(seed_mentions):
 
 @pytest.mark.parametrize("words", NOT_PLACES)
 def test_people_and_media_are_not_places(seed_mentions, words):
-    for article, mentions in seed_mentions.values():
+    for _article, mentions in seed_mentions.values():
         for m in mentions:
             assert words not in m.text, (words, m.text, m.place.name)
 

@@ -36,6 +36,9 @@ PROJECT_WARNINGS = (
     "absent from setuptools' `packages` configuration",
     "is deprecated",
     "package init file",
+    # An editable install through setuptools' import finder (a package-dir mapping makes one).
+    "InformationOnly",
+    "folders in your working directory with the same",
 )
 
 
@@ -95,6 +98,17 @@ def test_the_build_prints_no_warning_from_the_project(built: tuple[Path, str]) -
     _, output = built
     assert "Successfully built" in output
     assert _project_warnings(output) == []
+
+
+def test_an_editable_install_prints_no_warning_from_the_project(tmp_path: Path) -> None:
+    # The hook `pip install -e .` calls (PEP 660), run as pip runs it: in the checkout, warnings to stderr.
+    code = "import sys, setuptools.build_meta as backend; print(backend.build_editable(sys.argv[1]))"
+    output = _run([sys.executable, "-W", "default", "-c", code, tmp_path], cwd=ROOT)
+    assert _project_warnings(output) == [], output[-3000:]
+    (wheel,) = tmp_path.glob("geo_newsmap-*.whl")
+    # A plain path entry to the checkout: the package, its data and node_modules are read in place.
+    (pth,) = (n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".pth"))
+    assert zipfile.ZipFile(wheel).read(pth).decode().strip() == str(ROOT)
 
 
 def test_the_wheel_carries_the_curated_gazetteer_and_leaflet(built: tuple[Path, str]) -> None:

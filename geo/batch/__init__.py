@@ -1,1 +1,24 @@
-"""Batch runs over large corpora: the run, its manifest and parts, engines, aggregates."""
+"""Batch runs over large corpora: the run, its manifest and parts, engines, aggregates.
+
+``run_batch`` parses a corpus into a folder of Parquet parts that resumes after
+a stop and reads as one dataset (``read_mentions``, or pandas, Dask, DuckDB
+directly); ``aggregate`` counts its mentions by place and period. They load on
+first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from geo.batch.aggregate import aggregate
+    from geo.batch.run import read_mentions, run_batch
+
+__all__ = ["run_batch", "read_mentions", "aggregate"]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {"run_batch": "geo.batch.run", "read_mentions": "geo.batch.run", "aggregate": "geo.batch.aggregate"},
+)

@@ -5,8 +5,10 @@
 ``geo parse``, or a DataFrame) into a small table, one row per place, period
 and source::
 
-    date        id       name    country  lat     lon     kind     role   feature  geometry_type  source         count  articles
-    2023-10-02  2988507  Paris   FR       48.853  2.349   toponym  place  PPLC     Point          news0.example  4      3
+    date        id       name   country  lat     lon    kind     role   feature  source         count  articles
+    2023-10-02  2988507  Paris  FR       48.853  2.349  toponym  place  PPLC     news0.example  4      3
+
+(and ``geometry_type``, e.g. ``Point``, after ``feature``).
 
 A mention's period is its event ``date``, falling back to the article's
 ``published`` date; mentions with neither are counted under an empty date
@@ -194,7 +196,8 @@ def _chunks(source: Any) -> Iterator[tuple[pandas.DataFrame, str]]:
         yield frame, str(path)
     else:
         raise InputError(
-            f"{path} is not a mention file this reads; give a batch folder or a file ending in {', '.join(_FILE_FORMATS)}"
+            f"{path} is not a mention file this reads; give a batch folder or a file ending in "
+            f"{', '.join(_FILE_FORMATS)}"
         )
 
 

@@ -221,7 +221,8 @@ def read_curated_file(path: Path) -> list[dict[str, Any]]:
         ) from err
     except json.JSONDecodeError as err:
         raise CuratedDataError(
-            f"{path}: line {err.lineno}, column {err.colno}: not valid UTF-8 JSON ({err.msg}); fix the file and build again"
+            f"{path}: line {err.lineno}, column {err.colno}: not valid UTF-8 JSON ({err.msg}); "
+            "fix the file and build again"
         ) from err
     if (
         not isinstance(data, dict)
@@ -318,7 +319,8 @@ def read_aliases(files: Iterable[Path]) -> list[tuple[str, str, str, str]]:
                         )
                 if values["kind"] not in ALIAS_KINDS:
                     raise CuratedDataError(
-                        f"{path}: row {line}: field 'kind' is {values['kind']!r}, not one of {', '.join(ALIAS_KINDS)}; fix the file"
+                        f"{path}: row {line}: field 'kind' is {values['kind']!r}, "
+                        f"not one of {', '.join(ALIAS_KINDS)}; fix the file"
                     )
                 rows.append((values["id"], values["name"], values["kind"], f"{path}:{line}"))
     return rows

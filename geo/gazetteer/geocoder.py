@@ -144,7 +144,8 @@ class LocalGazetteer(Geocoder):
         """
         if not isinstance(query, str):
             raise LocalGazetteerQueryTypeError(
-                f"geocode query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+                f"geocode query {query!r} is of type {type(query).__name__}, not a place name; "
+                "give a string such as 'Moscow'"
                 + (" (use reverse() for coordinates)" if isinstance(query, (int, float, tuple, list)) else "")
             )
         if not query.strip():

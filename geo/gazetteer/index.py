@@ -13,7 +13,7 @@ Examples
 --------
 >>> from geo.gazetteer.index import Gazetteer
 >>> gaz = Gazetteer.open()
->>> gaz.lookup("Moscow")[0].country
+>>> gaz.lookup("Moscow")[0].place.country
 'RU'
 """
 

@@ -45,6 +45,9 @@ __all__ = [
     "leaflet_css",
     "topojson_js",
     "static_text",
+    "NPM_PACKAGES",
+    "is_url",
+    "asset_text",
     "inline_script",
     "inline_style",
 ]
@@ -132,23 +135,94 @@ def _read(path: Path) -> str:
         raise GeoError(f"{path}: cannot read map asset ({err}); {SETUP_HINT}") from err
 
 
-@functools.lru_cache(maxsize=2)
-def leaflet_js() -> str:
-    """Return Leaflet's minified script, ready to inline.
+#: The npm packages a map inlines: their pinned version (package.json) and the global their script defines.
+NPM_PACKAGES = {
+    "leaflet": (LEAFLET_VERSION, "L"),
+    "topojson-client": (TOPOJSON_CLIENT_VERSION, "topojson"),
+}
 
-    The source-map comment is dropped: it would make developer tools fetch a
-    file that is not next to the HTML.
+
+def is_url(source: str) -> bool:
+    """Whether an asset source is a web address (linked, as folium links its own) rather than a shipped file.
 
     Examples
     --------
-    >>> "L.version" in leaflet_js() or "1.9.4" in leaflet_js()
+    >>> is_url("https://example.org/a.js"), is_url("//example.org/a.js"), is_url("npm:leaflet/dist/leaflet.js")
+    (True, True, False)
+    """
+    return source.startswith(("http://", "https://", "//"))
+
+
+@functools.lru_cache(maxsize=16)
+def asset_text(source: str) -> str:
+    """Return the text of a shipped asset, ready to inline.
+
+    ``source`` is ``npm:<package>/<path>``, a file of one of the pinned npm
+    packages (:data:`NPM_PACKAGES`), or ``geo:<file>``, one of our own files in
+    ``geo/maps/static``. Source-map comments are dropped (developer tools would
+    fetch a file that is not next to the HTML) and a style sheet's images are
+    inlined as ``data:`` URIs, so the page needs no other file.
+
+    Raises
+    ------
+    GeoError
+        If the source names no pinned package, or the file is missing.
+
+    Examples
+    --------
+    >>> "images/layers.png" in asset_text("npm:leaflet/dist/leaflet.css")
+    False
+    >>> asset_text("geo:geo-time.css").startswith("/*")
     True
     """
-    text = _read(find_assets_dir() / "dist" / "leaflet.js")
-    return re.sub(r"//# sourceMappingURL=\S+\s*$", "", text)
+    scheme, _, rest = source.partition(":")
+    if scheme == "geo" and rest:
+        text = static_text(rest)
+    elif scheme == "npm" and rest:
+        package, _, inner = rest.partition("/")
+        if package.startswith("@"):  # a scoped name has one slash of its own
+            scope_name, _, inner = inner.partition("/")
+            package = f"{package}/{scope_name}"
+        if package not in NPM_PACKAGES or not inner:
+            raise GeoError(
+                f"map asset {source!r}: {package!r} is not one of the pinned npm packages "
+                f"({', '.join(NPM_PACKAGES)}); add it to package.json and NPM_PACKAGES, or give an https URL"
+            )
+        path = find_assets_dir(package, NPM_PACKAGES[package][0]) / inner
+        text = _read(path)
+        if path.suffix == ".css":
+            text = _inline_images(text, path.parent)
+    else:
+        raise GeoError(f"map asset {source!r}: name it npm:<package>/<file>, geo:<file> or an https URL")
+    return re.sub(r"(//|/\*)# sourceMappingURL=\S+(\s*\*/)?\s*$", "", text)
 
 
-@functools.lru_cache(maxsize=2)
+def _inline_images(css: str, folder: Path) -> str:
+    def inline(m: re.Match[str]) -> str:
+        ref = m.group(2)
+        if ref.startswith(("data:", "#")):
+            return m.group(0)
+        path = (folder / ref).resolve()
+        mime = _MIME.get(path.suffix.lower())
+        if mime is None or not path.is_file():
+            raise GeoError(f"{folder}: a style sheet refers to the image {ref!r}, which is missing; {SETUP_HINT}")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url({m.group(1)}data:{mime};base64,{data}{m.group(1)})"
+
+    return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
+
+
+def leaflet_js() -> str:
+    """Return Leaflet's minified script, ready to inline.
+
+    Examples
+    --------
+    >>> f'version="{LEAFLET_VERSION}"' in leaflet_js()
+    True
+    """
+    return asset_text("npm:leaflet/dist/leaflet.js")
+
+
 def leaflet_css() -> str:
     """Return Leaflet's style sheet with its images inlined as ``data:`` URIs.
 
@@ -157,24 +231,9 @@ def leaflet_css() -> str:
     >>> "images/layers.png" in leaflet_css()
     False
     """
-    dist = find_assets_dir() / "dist"
-    css = _read(dist / "leaflet.css")
-
-    def inline(m: re.Match[str]) -> str:
-        ref = m.group(2)
-        if ref.startswith(("data:", "#")):
-            return m.group(0)
-        path = (dist / ref).resolve()
-        mime = _MIME.get(path.suffix.lower())
-        if mime is None or not path.is_file():
-            raise GeoError(f"{dist / 'leaflet.css'}: referenced image {ref!r} is missing; {SETUP_HINT}")
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f"url({m.group(1)}data:{mime};base64,{data}{m.group(1)})"
-
-    return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
+    return asset_text("npm:leaflet/dist/leaflet.css")
 
 
-@functools.lru_cache(maxsize=2)
 def topojson_js() -> str:
     """Return topojson-client's minified script (defines ``window.topojson``), ready to inline.
 
@@ -183,8 +242,7 @@ def topojson_js() -> str:
     >>> "topojson" in topojson_js()
     True
     """
-    text = _read(find_assets_dir("topojson-client", TOPOJSON_CLIENT_VERSION) / "dist" / "topojson-client.min.js")
-    return re.sub(r"//# sourceMappingURL=\S+\s*$", "", text)
+    return asset_text("npm:topojson-client/dist/topojson-client.min.js")
 
 
 @functools.lru_cache(maxsize=8)

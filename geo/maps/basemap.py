@@ -367,9 +367,11 @@ def _divisions(near: tuple[float, float, float, float], iso_codes: set[str]) -> 
             continue
         main_kind = Counter((st.type or "") for st in states).most_common(1)
         for st in states:
+            if st.latitude is None or st.longitude is None:
+                continue
             try:
                 lat, lon = float(st.latitude), float(st.longitude)
-            except (TypeError, ValueError):
+            except ValueError:
                 continue
             if s <= lat <= n and w <= lon <= e:
                 level = 0 if main_kind and (st.type or "") == main_kind[0][0] else 1

@@ -453,7 +453,7 @@ def _snippet_parts(row: Mapping[str, Any], text: str) -> tuple[str, int | None, 
         if i >= 0:
             a, b = i, i + len(text)
     if len(sentence) > MAX_SENTENCE_CHARS:
-        if a is None:
+        if a is None or b is None:  # both or neither
             sentence, a, b = sentence[: MAX_SENTENCE_CHARS - 1] + "\u2026", None, None
         else:
             room = max(0, MAX_SENTENCE_CHARS - (b - a)) // 2
@@ -751,9 +751,9 @@ class _Builder:
     def result(self, window: int | None) -> dict[str, Any]:
         cols = self.columns
         days = [d for d in cols["day"] if d]
-        lo, hi = (min(days), max(days)) if days else (None, None)
+        lo, hi = (min(days), max(days)) if days else (0, 0)  # 0: no date (domain None below)
         given = window is not None
-        win = window if window is not None else default_window_days((hi - lo) if days else 0)
+        win = window if window is not None else default_window_days(hi - lo)
 
         def art_key(a: dict[str, Any]) -> tuple[Any, ...]:
             d = a["published"].toordinal() if a["published"] else a["first"]
@@ -823,11 +823,11 @@ class _Builder:
             small = True
             if shape:
                 used_shapes.add(shape)
-                w, s_, e, n_ = self.shape_bounds[shape]
-                south, west, north, east = min(south, s_), min(west, w), max(north, n_), max(east, e)
-                small = (e - w) < _FOCUS_MAX_DEGREES and (n_ - s_) < _FOCUS_MAX_DEGREES
+                w_, s_, e_, n_ = self.shape_bounds[shape]
+                south, west, north, east = min(south, s_), min(west, w_), max(north, n_), max(east, e_)
+                small = (e_ - w_) < _FOCUS_MAX_DEGREES and (n_ - s_) < _FOCUS_MAX_DEGREES
                 if small:
-                    spots.append((s_, w, n_, e, weight))
+                    spots.append((s_, w_, n_, e_, weight))
             south, west = min(south, lat), min(west, lon)
             north, east = max(north, lat), max(east, lon)
             if small:
@@ -936,7 +936,7 @@ def playback_step_days(days: list[int], window: int) -> int:
     """
     if not days:
         return 1
-    covered = 0
+    covered = 0.0
     end = -math.inf
     for d in sorted(set(days)):  # days on which something is visible: the union of [day, day + window)
         start = max(d, end)
@@ -1013,8 +1013,8 @@ def features(data: Mapping[str, Any]) -> list[dict[str, Any]]:
             if ms["score"][i] >= 0:
                 snip["score"] = ms["score"][i] / 1000
             g["snippets"].append(snip)
-    out = []
-    for (day, _t), g in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0], kv[1]["place"], kv[1]["class"])):
+    out: list[dict[str, Any]] = []
+    for _key, g in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0], kv[1]["place"], kv[1]["class"])):
         g["docs"] = sorted([d, c] for d, c in g["docs"].items())
         g["snippets"].sort(key=lambda s: -s.get("score", -1.0))
         g["id"] = f"f{len(out)}"

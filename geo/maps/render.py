@@ -9,8 +9,10 @@ mention highlighted. folium's time plugins are not used.
 
 Entry points (the ``geo map`` command calls these):
 
-* :func:`build_map` -> a :class:`TimeMap` (a ``folium.Map``; shows inline in
-  Jupyter like any folium map),
+* :class:`TimeLayer` -> a folium plugin: ``TimeLayer(mentions).add_to(m)``
+  draws the mentions on any ``folium.Map``,
+* :func:`build_map` -> a :class:`TimeMap` (a ``folium.Map`` around one
+  ``TimeLayer``; shows inline in Jupyter like any folium map),
 * :func:`save_map` -> one standalone HTML file, written atomically,
 * :func:`embed_fragment` / :func:`save_embed` -> an HTML fragment to paste
   into a report page (several may share a page),
@@ -51,7 +53,8 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure
+from folium.elements import JSCSSMixin
 
 from geo.atomicio import check_output, write_bytes, write_text
 from geo.errors import GeoError, InputError
@@ -60,6 +63,7 @@ from geo.maps.basemap import basemap_json
 from geo.maps.mapdata import build_map_data, page_payload, to_script_json
 
 __all__ = [
+    "TimeLayer",
     "TimeMap",
     "BASEMAPS",
     "CHROMIUM_PATH",
@@ -142,35 +146,125 @@ class _Raw(Element):
         return self._text
 
 
-class _GeoTimeLayer(MacroElement):
-    """Carries the map data as JSON and starts geo-time on the folium map."""
+class TimeLayer(JSCSSMixin):
+    """Time-stamped place mentions on any ``folium.Map``: a folium plugin.
 
-    def __init__(self, data: dict[str, Any], *, title: str | None, basemap: str, at: str | None = None) -> None:
+    Draws geo's time slider (play, step, loop, speed, date label), one layer
+    per article, a summary layer, a legend and popups quoting the article,
+    with geo's own script on the Leaflet map folium makes. Like folium's
+    plugins it declares its scripts and style sheets in ``default_js`` and
+    ``default_css``; unlike theirs, each is a file the package ships
+    (``npm:`` a pinned npm package's, ``geo:`` our own), inlined into the
+    page, so the layer draws without network. An http(s) URL set with
+    ``add_js_link`` / ``add_css_link`` is linked instead, as folium does.
+    The names ``leaflet`` and ``leaflet_css`` are folium's own, so the pinned
+    Leaflet takes the place of the map's CDN link rather than loading twice.
+
+    Parameters
+    ----------
+    mentions : list of dict, DataFrame, GeoDataFrame, Mentions or dict
+        As accepted by :func:`geo.maps.mapdata.build_map_data`, or the dict it
+        returned.
+    window : str or datetime.timedelta, optional
+        How long each mention stays visible (with mentions only).
+    title : str, optional
+        Shown above the map.
+    basemap : {"countries", "osm", "none"}, optional
+        What the layer draws beneath the mentions: Natural Earth's country
+        outlines, OpenStreetMap tiles (with the outlines as a fallback when
+        they fail), or nothing. By default the outlines are carried and
+        switched on only when the map has no tile layer of its own.
+    at : datetime.date or ISO str, optional
+        The date the map opens on; default every date.
+
+    Raises
+    ------
+    InputError
+        On malformed mentions, window, basemap or date; when rendered, if the
+        layer was added to something other than a ``folium.Map``.
+
+    Examples
+    --------
+    >>> import folium
+    >>> from geo.maps import TimeLayer
+    >>> m = folium.Map(tiles=None)
+    >>> layer = TimeLayer([{"doc": "d", "name": "Paris", "lat": 48.85, "lon": 2.35,
+    ...                     "date": "1965-03-01"}], title="Paris").add_to(m)
+    >>> page = m.get_root().render()
+    >>> "GeoTime.attach(" in page and "leaflet@1.9.3" not in page
+    True
+    """
+
+    # Lists, as folium's JSCSSMixin has them; each layer gets its own copy for add_js_link to edit.
+    default_js = [  # noqa: RUF012
+        ("leaflet", "npm:leaflet/dist/leaflet.js"),
+        ("topojson", "npm:topojson-client/dist/topojson-client.min.js"),
+        ("geo_basemap_js", "geo:geo-basemap.js"),
+        ("geo_time_js", "geo:geo-time.js"),
+    ]
+    default_css = [  # noqa: RUF012
+        ("leaflet_css", "npm:leaflet/dist/leaflet.css"),
+        ("geo_time_css", "geo:geo-time.css"),
+        ("geo_basemap_css", "geo:geo-basemap.css"),
+    ]
+
+    def __init__(
+        self,
+        mentions: Any,
+        *,
+        window: Any = None,
+        title: str | None = None,
+        basemap: str | None = None,
+        at: Any = None,
+    ) -> None:
         super().__init__()
-        self._name = "GeoTimeLayer"
-        self.data = data
+        self._name = "TimeLayer"
+        # Per layer, so add_js_link on one layer leaves the class and the other layers alone.
+        self.default_js = list(type(self).default_js)
+        self.default_css = list(type(self).default_css)
+        self.data = _as_data(mentions, window)
         self.title = title
-        self.basemap = basemap
-        self.at = at
+        # None: the outlines, shown only when the map has no tiles of its own (decided at render).
+        self.basemap = _resolve_basemap(basemap, offline=False) if basemap is not None else None
+        self.at = initial_date(at)
         self.data_id = f"geo-data-{self._id}"
         self.basemap_id = f"geo-basemap-{self._id}"
 
-    def render(self, **kwargs: Any) -> None:
-        # Not MacroElement.render: that would push the data through Jinja.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        # Not JSCSSMixin.render, which would link every source, nor MacroElement.render,
+        # which would push the data (article text) through Jinja.
+        leaflet_map = self._parent
+        if not isinstance(leaflet_map, folium.Map):
+            raise InputError(
+                f"TimeLayer was added to a {type(leaflet_map).__name__}; add it to the folium.Map itself "
+                "(TimeLayer(mentions).add_to(m)): it draws its own layers and controls on the map"
+            )
         figure = self.get_root()
-        options = to_script_json(_js_options(self.title, self.basemap, self.basemap_id, self.at))
-        blocks = _data_blocks(self.data, self.data_id, self.basemap, self.basemap_id)
+        if not isinstance(figure, Figure):
+            raise InputError("TimeLayer: its map is in no page (branca Figure); render the map, not the layer")
+        for name, tag in asset_tags(self.default_css, self.default_js, guard=False):
+            figure.header.add_child(_Raw(tag), name=name)
+        basemap, countries_on = self.base_for(leaflet_map)
+        blocks = _data_blocks(self.data, self.data_id, basemap, self.basemap_id)
         figure.html.add_child(_Raw(blocks), name=self.get_name())
-        call = f"GeoTime.attach({self._parent.get_name()}, {to_script_json(self.data_id)}, {options});"
+        options = to_script_json(_js_options(self.title, basemap, self.basemap_id, self.at, countries_on))
+        call = f"GeoTime.attach({leaflet_map.get_name()}, {to_script_json(self.data_id)}, {options});"
         figure.script.add_child(_Raw(call), name=self.get_name())
 
+    def base_for(self, leaflet_map: folium.Map) -> tuple[str, bool]:
+        """The basemap this layer carries on ``leaflet_map``, and whether its outlines start switched on."""
+        if self.basemap is not None:
+            return self.basemap, self.basemap == "countries"
+        has_tiles = any(isinstance(child, folium.TileLayer) for child in leaflet_map._children.values())
+        return "countries", not has_tiles
 
-def _js_options(title: str | None, basemap: str, basemap_id: str, at: str | None = None) -> dict[str, Any]:
+
+def _js_options(title: str | None, basemap: str, basemap_id: str, at: str | None, countries_on: bool) -> dict[str, Any]:
     return {
         "title": title or None,
         "at": at,
         "basemapId": basemap_id if basemap != "none" else None,
-        "countriesOn": basemap == "countries",
+        "countriesOn": countries_on,
         "tiles": _tiles_option() if basemap == "osm" else None,
         "summaryOn": False,
     }
@@ -188,45 +282,52 @@ def _data_blocks(data: dict[str, Any], data_id: str, basemap: str, basemap_id: s
     return "\n".join(parts)
 
 
-def _asset_tags(*, guard: bool) -> list[tuple[str, str]]:
-    """The (name, HTML) of every inlined asset, in page order: libraries, then our code.
+def asset_tags(css: list[tuple[str, str]], js: list[tuple[str, str]], *, guard: bool) -> list[tuple[str, str]]:
+    """The (name, HTML) of declared style sheets and scripts, in page order: style sheets, then scripts.
 
-    With ``guard``, for fragments pasted into a page, a library the page
-    already has (from an earlier fragment) is kept and not defined again: a
-    second Leaflet would replace ``window.L`` under the first map.
+    Shipped files are inlined (:func:`geo.maps.assets.asset_text`), URLs
+    linked. With ``guard``, for fragments pasted into a page, a library the
+    page already has (from an earlier fragment) is kept and not defined again:
+    a second Leaflet would replace ``window.L`` under the first map.
     """
-
-    def library(global_name: str, code: str) -> str:
-        # Undefined define/module/exports: the UMD wrapper sets the global even on a page with an AMD loader.
-        body = f"(function (define, module, exports) {{\n{code}\n}}).call(window);"
-        return f"if (!window.{global_name}) {{\n{body}\n}}" if guard else body
-
-    return [
-        ("leaflet_css_inline", assets.inline_style(assets.leaflet_css())),
-        ("leaflet_js_inline", assets.inline_script(library("L", assets.leaflet_js()))),
-        ("topojson_js_inline", assets.inline_script(library("topojson", assets.topojson_js()))),
-        ("geo_time_css", assets.inline_style(assets.static_text("geo-time.css"))),
-        ("geo_basemap_css", assets.inline_style(assets.static_text("geo-basemap.css"))),
-        ("geo_basemap_js", assets.inline_script(assets.static_text("geo-basemap.js"))),
-        ("geo_time_js", assets.inline_script(assets.static_text("geo-time.js"))),
-    ]
+    tags = []
+    for name, source in css:
+        if assets.is_url(source):
+            tags.append((name, f'<link rel="stylesheet" href="{html.escape(source, quote=True)}"/>'))
+        else:
+            tags.append((name, assets.inline_style(assets.asset_text(source))))
+    for name, source in js:
+        if assets.is_url(source):
+            tags.append((name, f'<script src="{html.escape(source, quote=True)}"></script>'))
+            continue
+        code = assets.asset_text(source)
+        library = (
+            assets.NPM_PACKAGES.get(source.removeprefix("npm:").split("/")[0]) if source.startswith("npm:") else None
+        )
+        if library is not None:
+            # Undefined define/module/exports: the UMD wrapper sets the global even on a page with an AMD loader.
+            code = f"(function (define, module, exports) {{\n{code}\n}}).call(window);"
+            if guard:
+                code = f"if (!window.{library[1]}) {{\n{code}\n}}"
+        tags.append((name, assets.inline_script(code)))
+    return tags
 
 
 class TimeMap(folium.Map):
-    """A folium map that draws geo's time-stamped mentions.
+    """A folium map made to show one :class:`TimeLayer`, as :func:`build_map` makes it.
 
-    Build it with :func:`build_map`. Nothing is linked: Leaflet,
-    topojson-client and our own scripts and style sheets are inlined when the
-    map is rendered, online or offline, and in Jupyter too (``_repr_html_``
-    renders the same page). folium's jQuery, Bootstrap and icon fonts are not
-    needed and not loaded.
+    Nothing is linked: Leaflet, topojson-client and our own scripts and
+    style sheets are inlined by its layer, online or offline, and in Jupyter
+    too (``_repr_html_`` renders the same page). folium's jQuery, Bootstrap
+    and icon fonts are not needed and not loaded.
 
     Attributes
     ----------
-    geo_data : dict
-        The data from :func:`geo.maps.mapdata.build_map_data`.
+    geo_layer : TimeLayer
+        The layer drawing the mentions; ``geo_data``, ``title``, ``basemap``
+        and ``at`` are its.
     offline : bool
-        Whether rendering inlines every asset and uses no tiles.
+        Whether the map uses no tiles.
     """
 
     def __init__(
@@ -247,32 +348,38 @@ class TimeMap(folium.Map):
             zoom_snap=0.25,
             world_copy_jump=True,
         )
-        self.geo_data = data
-        self.title = title
-        self.basemap = _resolve_basemap(basemap, offline)
-        self._set_offline(offline)
-        self.at = initial_date(at)
-        self.geo_layer = _GeoTimeLayer(data, title=title, basemap=self.basemap, at=self.at)
-        self.add_child(self.geo_layer, name="geo_time")
-        if title:
-            self.get_root().title = html.escape(title)
-
-    def _set_offline(self, offline: bool) -> None:
-        self.offline = bool(offline)
-        # folium's CDN links (Leaflet 1.9.3, jQuery, Bootstrap): never; the pinned assets are inlined.
+        # folium's CDN links (Leaflet 1.9.3, jQuery, Bootstrap): never; the layer inlines the pinned assets.
         self.default_js = []
         self.default_css = []
+        self.offline = bool(offline)
+        self.geo_layer = TimeLayer(data, title=title, basemap=_resolve_basemap(basemap, offline), at=at)
+        self.add_child(self.geo_layer, name="geo_time")
+        root = self.get_root()
+        if title and isinstance(root, Figure):
+            root.title = html.escape(title)
 
-    def inline_assets(self) -> list[tuple[str, str]]:
-        """Return the (name, HTML) of every inlined asset, in page order."""
-        return _asset_tags(guard=False)
+    @property
+    def geo_data(self) -> dict[str, Any]:
+        """The data from :func:`geo.maps.mapdata.build_map_data`."""
+        return self.geo_layer.data
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        super().render(**kwargs)
-        # Added after folium's own header so our styles override Leaflet's.
-        for name, tag in self.inline_assets():
-            figure.header.add_child(_Raw(tag), name=name)
+    @property
+    def title(self) -> str | None:
+        return self.geo_layer.title
+
+    @property
+    def basemap(self) -> str:
+        return self.geo_layer.base_for(self)[0]
+
+    @property
+    def at(self) -> str | None:
+        return self.geo_layer.at
+
+    def go_offline(self) -> None:
+        """Use no tiles from now on: OpenStreetMap gives way to the country outlines."""
+        self.offline = True
+        if self.geo_layer.basemap == "osm":
+            self.geo_layer.basemap = "countries"
 
 
 def initial_date(at: Any) -> str | None:
@@ -358,27 +465,41 @@ def _atomic_write(path: str | os.PathLike[str], text: str) -> Path:
     return target
 
 
-def _ensure_map(m_or_mentions: Any, offline: bool | None, **build: Any) -> TimeMap:
-    if isinstance(m_or_mentions, TimeMap):
+def _ensure_map(m_or_mentions: Any, offline: bool | None, **build: Any) -> folium.Map:
+    """A map to write: a built one as it is (switched to offline when asked), or one built from mentions."""
+    if isinstance(m_or_mentions, folium.Map):
         given = {k: v for k, v in build.items() if v is not None}
         if given:
             raise InputError(
                 f"{', '.join(sorted(given))} given with an already built map; pass them to build_map instead"
             )
-        if offline is not None and bool(offline) != m_or_mentions.offline:
+        if isinstance(m_or_mentions, TimeMap):
             if offline:
-                m_or_mentions.basemap = _resolve_basemap(
-                    "countries" if m_or_mentions.basemap == "osm" else m_or_mentions.basemap, True
-                )
-                m_or_mentions.geo_layer.basemap = m_or_mentions.basemap
-            m_or_mentions._set_offline(bool(offline))
+                m_or_mentions.go_offline()
+            elif offline is not None:
+                m_or_mentions.offline = False
+            return m_or_mentions
+        if not any(isinstance(child, TimeLayer) for child in m_or_mentions._children.values()):
+            raise InputError(
+                "this folium.Map carries no geo.maps.TimeLayer; add one (TimeLayer(mentions).add_to(m)), "
+                "or build the map with build_map(mentions)"
+            )
+        if offline:
+            raise InputError(
+                "offline=True with a folium.Map of your own: its tiles and links are yours to choose; make it "
+                "with tiles=None, or build the map with build_map(mentions, offline=True)"
+            )
         return m_or_mentions
-    if isinstance(m_or_mentions, folium.Map):
-        raise InputError(
-            "this folium.Map was not made by geo.maps.render.build_map; build it with build_map(mentions) "
-            "so it carries the time-stamped data"
-        )
     return build_map(m_or_mentions, offline=bool(offline), **build)
+
+
+def _time_map(m: folium.Map, what: str) -> TimeMap:
+    if not isinstance(m, TimeMap):
+        raise InputError(
+            f"{what} takes a map made by build_map (or mentions); a folium.Map of your own may hold other "
+            "layers that a fragment would leave out: save it with save_map instead"
+        )
+    return m
 
 
 def save_map(
@@ -464,15 +585,19 @@ def embed_fragment(
     >>> frag.count('class="geo-embed"')
     1
     """
-    m = _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap, at=at)
+    m = _time_map(
+        _ensure_map(m_or_mentions, offline, title=title, window=window, basemap=basemap, at=at), "embed_fragment"
+    )
+    layer = m.geo_layer
     uid = uuid.uuid4().hex[:12]
     map_id, data_id, base_id = f"geo-map-{uid}", f"geo-data-{uid}", f"geo-basemap-{uid}"
     safe_height = html.escape(str(height), quote=True)
     parts = [f'<div class="geo-embed" style="position:relative;width:100%;height:{safe_height}">']
-    parts.extend(tag for _, tag in _asset_tags(guard=True))
+    parts.extend(tag for _, tag in asset_tags(layer.default_css, layer.default_js, guard=True))
     parts.append(f'<div id="{map_id}" style="position:absolute;inset:0"></div>')
-    parts.append(_data_blocks(m.geo_data, data_id, m.basemap, base_id))
-    options = to_script_json(_js_options(m.title, m.basemap, base_id, m.at))
+    basemap, countries_on = layer.base_for(m)
+    parts.append(_data_blocks(layer.data, data_id, basemap, base_id))
+    options = to_script_json(_js_options(layer.title, basemap, base_id, layer.at, countries_on))
     parts.append(assets.inline_script(f'GeoTime.create("{map_id}", "{data_id}", {options});'))
     parts.append("</div>")
     return "\n".join(parts)

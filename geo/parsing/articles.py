@@ -9,7 +9,10 @@ files with an unknown extension:
   formats: the article's own text, title, URL and date (:mod:`geo.parsing.html_reader`);
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line;
 - CSV and TSV (``.csv``, ``.tsv``): a header row, then one article per record;
-- Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow.
+- Parquet (``.parquet``, ``.pq``): read batch by batch with pyarrow;
+- web archives (``.warc``, ``.warc.gz``, with the ``warc`` extra): every HTML
+  page the archive holds (a successful ``response`` record, or a ``resource``)
+  is an article, read like an ``.html`` file, with its URL and record id.
 
 Any of the text formats may be gzip-compressed (``.gz``). Everything streams:
 one article, record or batch is held at a time, so memory stays flat however
@@ -34,6 +37,7 @@ handler is given.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -82,6 +86,7 @@ SUFFIXES: dict[str, str] = {
     ".tsv": "tsv",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".warc": "warc",
 }
 
 #: The path that means standard input.
@@ -161,7 +166,7 @@ class ArticleProblem:
 def parse_article_text(
     raw: str,
     *,
-    id: str,
+    id: str,  # noqa: A002 (the article's field is named id, in records and in Article)
     source: str = "",
     default_date: dt.date | None = None,
     on_error: Callable[[ArticleProblem], None] | None = None,
@@ -220,7 +225,7 @@ def valid_text(article: Article) -> Article:
     >>> valid_text(Article(id="a", text="Kyiv \\ud800 at dawn")).text == "Kyiv \\ufffd at dawn"
     True
     """
-    changes = {}
+    changes: dict[str, Any] = {}
     for name in ("id", "text", "title", "url", "source"):
         value = getattr(article, name)
         bad = _SURROGATE.search(value)
@@ -237,7 +242,13 @@ def valid_text(article: Article) -> Article:
     return replace(article, **changes) if changes else article
 
 
-def article_from_text(text: str, *, id: str = "text", published: dt.date | None = None, title: str = "") -> Article:
+def article_from_text(
+    text: str,
+    *,
+    id: str = "text",  # noqa: A002 (the article's field is named id)
+    published: dt.date | None = None,
+    title: str = "",
+) -> Article:
     """An article from a string, for the Python API.
 
     A seed-style ``date YYYY-MM-DD`` header is understood and removed from the
@@ -536,6 +547,10 @@ def _read_file(path: str, run: _Run) -> Iterator[Article]:
                 )
                 return
             yield from _read_parquet(path, path, stem, run)
+            return
+        if fmt == "warc":
+            with open(path, "rb") as binary:  # compressed or not: warcio tells by itself, record by record
+                yield from _read_warc(binary, path, stem, run)
             return
         with _open_binary(path, compressed) as binary:
             yield from _read_sniffed(binary, path, stem, run, fmt=fmt, depth=int(compressed))
@@ -1197,6 +1212,142 @@ def _read_parquet(source: Any, label: str, stem: str, run: _Run) -> Iterator[Art
                     yield article
     except (pa.ArrowException, OSError) as err:
         run.report(label, row + 1, f"cannot read past this row ({err}); check that the file is complete", fatal=True)
+
+
+# Media types of the pages a web archive's records hold that are read as articles.
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _read_warc(binary: BinaryIO, label: str, stem: str, run: _Run) -> Iterator[Article]:
+    """Every HTML page of a web archive as an article; the record's number in the archive is its line."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError:
+        run.report(
+            label,
+            None,
+            "reading web archives needs warcio; install it (pip install 'geo-newsmap[warc]' or pip install warcio)",
+            fatal=True,
+        )
+        return
+    # warcio reads nearly anything as records: a file that does not start as a WARC is refused here.
+    if not _starts_as_warc(binary):
+        run.report(label, None, "not a web archive (a WARC file starts with 'WARC/'); check the file", fatal=True)
+        return
+    archive = ArchiveIterator(binary)
+    records = iter(archive)
+    number = pages = 0
+    while True:
+        complaints = io.StringIO()
+        try:
+            # warcio writes what it finds wrong (a wrong Content-Length) to stderr: it becomes a problem report.
+            with contextlib.redirect_stderr(complaints):
+                record = next(records, None)
+                page = _warc_page(record) if record is not None else None
+        # A cut or garbled record makes warcio fail with errors of its own, not only ArchiveLoadFailed.
+        except (ArchiveLoadFailed, AttributeError, ValueError, IndexError, KeyError) as err:
+            detail = " ".join(str(err).split()) or type(err).__name__
+            run.report(
+                label, number + 1, f"cannot read the archive from here on ({detail}); is it complete?", fatal=True
+            )
+            return
+        if record is None:
+            break
+        number += 1
+        if complaints.getvalue().strip():
+            said = " ".join(complaints.getvalue().split())
+            run.report(
+                label, number, f"the archive is damaged before this record (warcio: {said}); records may be lost"
+            )
+        if page is None:
+            continue
+        body, charset, cut = page
+        if cut:
+            run.report(
+                label,
+                number,
+                "this page's record is cut short: the file looks truncated; the records before were read",
+                fatal=True,
+            )
+            return
+        pages += 1
+        fields = {
+            HTML_COLUMN: _decoded_page(body, charset),
+            "url": record.rec_headers.get_header("WARC-Target-URI") or "",
+            "id": record.rec_headers.get_header("WARC-Record-ID") or "",
+        }
+        article = _record_article(_DictRecord(fields), label, number, stem, run)
+        if article is not None:
+            yield article
+    if number and _unread_tail(binary, archive.get_record_offset() + archive.get_record_length()):
+        run.report(
+            label,
+            None,
+            f"ends in the middle of a record after record {number}: the file looks truncated; "
+            "the records before were read",
+            fatal=True,
+        )
+    elif not pages:
+        run.report(label, None, f"holds no HTML page ({number} records read): nothing to parse", fatal=True)
+
+
+def _unread_tail(binary: BinaryIO, end: int) -> bool:
+    """Whether bytes other than blank lines follow offset ``end`` (where the last whole record ended)."""
+    binary.seek(end)
+    return bool(binary.read(1 << 16).strip())
+
+
+def _starts_as_warc(binary: BinaryIO) -> bool:
+    """Whether the archive's first record (gzip-compressed or not) begins as a WARC record does; rewinds."""
+    head = binary.read(64)
+    binary.seek(0)
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(binary.read(1 << 16))) as member:
+                head = member.read(5)
+        except (OSError, EOFError, zlib.error):
+            head = b""
+        binary.seek(0)
+    return head.startswith(b"WARC/")
+
+
+def _warc_page(record: Any) -> tuple[bytes, str | None, bool] | None:
+    """(body, charset, cut short) of a record that holds an HTML page, else ``None``.
+
+    Requests, images, redirects and error pages hold no article.
+    """
+    if record.rec_type == "response":
+        http = record.http_headers
+        if http is None:
+            return None
+        status = (http.get_statuscode() or "").strip()
+        if not status.startswith("2"):
+            return None  # a redirect or an error page is no article
+        content_type = http.get_header("Content-Type") or ""
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        return None
+    media, _, params = content_type.partition(";")
+    if media.strip().lower() not in _HTML_TYPES:
+        return None
+    charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE)
+    # content_stream() undoes the HTTP transfer and content encodings (chunked, gzip).
+    body = record.content_stream().read()
+    # The record's own length is counted down as it is read: what is left was never there.
+    cut = getattr(record.raw_stream, "limit", 0) > 0
+    return body, charset.group(1) if charset else None, cut
+
+
+def _decoded_page(body: bytes, charset: str | None) -> str | bytes:
+    """The page as text by its HTTP charset; as bytes, for its own declaration to decide, without a usable one."""
+    if charset:
+        try:
+            return body.decode(charset, "replace")
+        except LookupError:
+            logger.debug("unknown charset %r; the page's own declaration decides", charset)
+    return body
 
 
 def _file_origin(label: str) -> str:

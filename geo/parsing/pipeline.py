@@ -23,9 +23,9 @@ from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.names import name_key
 from geo.limits import DEFAULT_MAX_CHARS
 from geo.model import Article, Mention
+from geo.parsing.components import ParserSetup, recognizers, resolvers
 from geo.parsing.dates import date_at, date_sentences
-from geo.parsing.recognize import Recognizer
-from geo.parsing.resolve import Resolver, document_focus
+from geo.parsing.resolve import document_focus
 from geo.parsing.roles import RoleClassifier, RoleInput, parse_roles
 from geo.parsing.rules import Rules, load_rules
 
@@ -88,6 +88,8 @@ class Geoparser:
         whole article.
     roles : str or collection of str, optional
         Keep only mentions of these roles ("place,actor"; see :mod:`geo.parsing.roles`); default all.
+    recognizer, resolver : str
+        Registered names of the two stages (:mod:`geo.parsing.components`); default the gazetteer's own.
 
     Examples
     --------
@@ -106,6 +108,8 @@ class Geoparser:
         curated: Iterable[str | os.PathLike[str]] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         roles: str | Iterable[str] | None = None,
+        recognizer: str = "gazetteer",
+        resolver: str = "gazetteer",
     ) -> None:
         self.max_chars = check_max_chars(max_chars)
         self.roles = parse_roles(roles)
@@ -115,17 +119,11 @@ class Geoparser:
             rules = load_rules(rules, gazetteer=self.gazetteer)
         self.rules = rules or Rules()
         self.demonyms = demonyms
-        self.recognizer = Recognizer(
-            self.gazetteer.keys(),
-            self.gazetteer.demonym_keys(),
-            demonyms=demonyms,
-            ignored=self.rules.ignore,
-            pinned=self.rules.pins.keys(),
-            abbreviation_keys=self.gazetteer.abbreviation_keys(),
-            abbreviated_keys=self.gazetteer.abbreviated_keys(),
-            common_words=self.gazetteer.common_words(),
-        )
-        self.resolver = Resolver(self.gazetteer, rules=self.rules, demonyms=demonyms)
+        # By name, from the registries of geo.parsing.components (a plug-in recogniser is one more name).
+        setup = ParserSetup(self.gazetteer, self.rules, demonyms)
+        self.recognizer_name, self.resolver_name = recognizer, resolver
+        self.recognizer = recognizers.create(recognizer, setup)
+        self.resolver = resolvers.create(resolver, setup)
 
     def __getstate__(self) -> dict[str, Any]:
         # Shipped to worker processes: they reopen the index and rebuild the automaton there.
@@ -135,6 +133,8 @@ class Geoparser:
             "rules": self.rules,
             "max_chars": self.max_chars,
             "roles": self.roles,
+            "recognizer": self.recognizer_name,
+            "resolver": self.resolver_name,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -144,6 +144,8 @@ class Geoparser:
             rules=state["rules"],
             max_chars=state.get("max_chars", DEFAULT_MAX_CHARS),
             roles=state.get("roles"),
+            recognizer=state.get("recognizer", "gazetteer"),
+            resolver=state.get("resolver", "gazetteer"),
         )
 
     def parse_article(self, article: Article) -> list[Mention]:
