@@ -45,6 +45,7 @@ WEIGHTS = {
     "near_50km": 3.0,  # close to another place of the document
     "near_300km": 1.7,
     "near_1000km": 0.5,
+    "mutual_50km": 1.5,  # within 50 km of a likely reading of another unsure name ("Huntsville", "Walker County")
     "list_peer": 3.0,  # "Utah, Washington and Wisconsin": a list names one kind of place
     "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind
     "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
@@ -206,6 +207,70 @@ def _unit_vectors(radians: Any) -> Any:
 
     lat, lon = radians[:, 0], radians[:, 1]
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+
+
+# Local places a name may mean, for the document's mutual proximity: towns and counties, not the
+# large areas whose points lie far from most of what is in them.
+_LOCAL_CLASSES = {"P"}
+_LOCAL_CODES = {"ADM2", "ADM3"}
+# How many readings of each name, most prominent first, may vouch for a nearby reading of another.
+_PEER_READINGS = 3
+_PEER_PRIOR_GAP = 2.0
+# Grid cells of half a degree: two points within 50 km lie in the same or a neighbouring cell.
+_CELL_DEG = 0.5
+_MUTUAL_KM = 50.0
+
+
+def _is_local(place: Place) -> bool:
+    return place.feature_class in _LOCAL_CLASSES or place.feature_code in _LOCAL_CODES
+
+
+def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> set[tuple[str, str]]:
+    """(name key, place id) of the local readings that lie within 50 km of a likely reading of ANOTHER name.
+
+    Two ambiguous names of one local story ("Huntsville" and "Walker County", "Athens" and
+    "Henderson County") are each unsure on its own, so neither is an anchor for the other;
+    but only one pair of their readings lies together. Each name's few most prominent local
+    readings vouch for the readings of the other names near them. Cells of a grid keep the
+    search linear in the number of readings.
+    """
+    grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+    seen: set[str] = set()
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        if kind != "toponym" or span.key in seen:
+            continue
+        seen.add(span.key)
+        # Only readings close to the name's best one in prominence: China, Maine does not vouch for anything.
+        plausible = [c for c in cands if _is_local(c.place) and c.prior >= cands[0].prior - _PEER_PRIOR_GAP]
+        for cand in plausible[:_PEER_READINGS]:
+            lat, lon = cand.place.lat, cand.place.lon
+            cell = (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
+            grid.setdefault(cell, []).append((math.radians(lat), math.radians(lon), span.key, cand.place.id))
+    near: set[tuple[str, str]] = set()
+    if len(seen) < 2:
+        return near
+    done: set[str] = set()
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        if kind != "toponym" or span.key in done:
+            continue
+        done.add(span.key)
+        for cand in cands:
+            place = cand.place
+            if not _is_local(place):
+                continue
+            row, col = math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG)
+            lat_r, lon_r = math.radians(place.lat), math.radians(place.lon)
+            # Past 60 degrees of latitude a cell is narrower than 50 km east to west: look one cell farther.
+            reach = 1 if abs(place.lat) < 60 else 2
+            # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
+            if any(
+                key != span.key and pid != place.id and _haversine_km(lat_r, lon_r, plat, plon) <= _MUTUAL_KM
+                for dr in (-1, 0, 1)
+                for dc in range(-reach, reach + 1)
+                for plat, plon, key, pid in grid.get((row + dr, col + dc), ())
+            ):
+                near.add((span.key, place.id))
+    return near
 
 
 def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
@@ -422,12 +487,13 @@ class Resolver:
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
         lists = _list_groups(text, spans)
-        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists)
+        mutual = _mutually_near(spans, options)
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
         chosen_places = [r.place if r is not None else None for r in chosen]
         if chosen_places != first:
-            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists)
+            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual)
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -439,6 +505,7 @@ class Resolver:
         first: list[Place | None],
         keep_all: bool,
         lists: list[list[int]] | None = None,
+        mutual: Container[tuple[str, str]] = (),
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``."""
         # The context of a name is what the document's OTHER names say: five "Georgia"s
@@ -492,6 +559,7 @@ class Resolver:
         )
         w_admin1, w_designator, w_list_peer = WEIGHTS["admin1_context"], WEIGHTS["designator"], WEIGHTS["list_peer"]
         w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
+        w_mutual = WEIGHTS["mutual_50km"]
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
             if not cands:
@@ -521,7 +589,7 @@ class Resolver:
                 rest_weight = total_weight - by_key_weight[span.key]
                 scores = []
                 # Evidence for the place itself, without the country-wide context that lifts
-                # every candidate of a country alike: what the drop rules below weigh.
+                # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
@@ -548,6 +616,11 @@ class Resolver:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
+                    # Mutual proximity picks among a name's readings but, like the country context, is no
+                    # evidence that a weak name is a place at all: two surnames may both be villages nearby.
+                    if (span.key, place.id) in mutual:
+                        score += w_mutual
+                        country_bonus += w_mutual
                     if fits_designation is not None and fits_designation[k]:
                         score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
