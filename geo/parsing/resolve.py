@@ -14,6 +14,7 @@ that rest on little evidence.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -21,36 +22,70 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from geo.errors import CuratedDataError
 from geo.gazetteer.index import Candidate, Gazetteer
 from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
-from geo.parsing import lexicons
+from geo.parsing import lexicons, uses
 from geo.parsing.recognize import Span
 from geo.parsing.rules import Rules
 
-__all__ = ["Resolver", "Resolved", "WEIGHTS", "document_focus"]
+__all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
 
 logger = logging.getLogger(__name__)
 
-# Context weights, in the same units as the prominence prior (log10 population).
-# Fitted by hand against the development corpora with benchmarks/fit_weights.py.
-WEIGHTS = {
-    "qualifier": 6.0,  # "Alexandria, Louisiana": the writer said which one
-    "country_context": 1.5,  # the document names the candidate's country
-    "country_share": 5.5,  # ... times the share of the document's places in it
-    "admin1_context": 2.0,  # ... or its first-level division
-    "near_50km": 3.0,  # close to another place of the document
-    "near_300km": 1.7,
-    "near_1000km": 0.5,
-    "mutual_50km": 1.5,  # within 50 km of a likely reading of another unsure name ("Huntsville", "Walker County")
-    "list_peer": 3.0,  # "Utah, Washington and Wisconsin": a list names one kind of place
-    "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind
-    "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
-    "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
-}
+# Context weights, in the same units as the prominence prior (log10 population), and the evidence
+# thresholds. They live in data/resolver_weights.json, which benchmarks/fit_weights.py writes; the
+# file says which corpora the shipped numbers were fitted on and what the fit scored on unseen text.
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "resolver_weights.json"
+# What each weight is for (the file holds the numbers):
+_WEIGHT_NAMES = (
+    "qualifier",  # "Alexandria, Louisiana": the writer said which one
+    "country_context",  # the document names the candidate's country
+    "country_share",  # ... times the share of the document's places in it
+    "admin1_context",  # ... or its first-level division
+    "near_50km",  # close to a sure place of another name
+    "near_300km",
+    "near_1000km",
+    "mutual_50km",  # within 50 km of a likely reading of another unsure name ("Huntsville", "Walker County")
+    "list_peer",  # "Utah, Washington and Wisconsin": a list names one kind of place
+    "designator",  # "Washington state", "the city of Sao Paulo": the writer said what kind
+    "min_prior_single_word",  # below this, an unsupported one-word name is dropped
+    "min_score_common_word",  # common word or given name: evidence needed (+2 opening a sentence)
+)
+
+
+def load_weights(path: str | Path = WEIGHTS_FILE) -> dict[str, float]:
+    """The resolver's weights from a weights file (``{"weights": {name: number}, "fit": {...}}``).
+
+    Raises :class:`CuratedDataError` naming the file when it is unreadable, not JSON, or lacks
+    a weight or gives one that is not a number.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CuratedDataError(
+            f"{path}: cannot read the resolver's weights ({exc}); "
+            "restore the file or write it again with benchmarks/fit_weights.py --write"
+        ) from exc
+    weights = data.get("weights") if isinstance(data, dict) else None
+    if not isinstance(weights, dict):
+        raise CuratedDataError(f'{path}: no "weights" object; write the file with benchmarks/fit_weights.py --write')
+    missing = [name for name in _WEIGHT_NAMES if name not in weights]
+    bad = [name for name, value in weights.items() if isinstance(value, bool) or not isinstance(value, (int, float))]
+    if missing or bad:
+        raise CuratedDataError(
+            f"{path}: weights missing {missing or 'none'}, not numbers {bad or 'none'}; "
+            "every weight must be a number (write the file with benchmarks/fit_weights.py --write)"
+        )
+    return {name: float(weights[name]) for name in _WEIGHT_NAMES}
+
+
+WEIGHTS = load_weights()
 _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
@@ -191,7 +226,7 @@ class _Anchors:
             rows = np.flatnonzero(wanted == k)
             _, found = tree.query(vectors[rows], k=int(k))
             found = found.reshape(len(rows), -1)
-            for row, points in zip(rows.tolist(), found.tolist()):
+            for row, points in zip(rows.tolist(), found.tolist(), strict=True):
                 key, lat, lon = queries[row]
                 lat_r, lon_r = math.radians(lat), math.radians(lon)
                 best = min(
@@ -273,6 +308,25 @@ def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], s
     return near
 
 
+# Past this many people a town that "said" something is its council or its government.
+_PERSON_MAX_POPULATION = 100_000
+
+
+def _may_be_person(cands: Sequence[Candidate]) -> bool:
+    """Whether a name whose best reading is ``cands[0]`` may be a person's surname ("Thatcher said").
+
+    A country, a division or a big city that speaks is its government ("Moscow said").
+    """
+    if not cands:
+        return False
+    best = cands[0].place
+    return (
+        best.feature_class == "P"
+        and best.feature_code not in {"PPLC", "PPLA", "PPLG"}
+        and best.population < _PERSON_MAX_POPULATION
+    )
+
+
 def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
     """What the score of each candidate needs from it and does not depend on the context."""
     return [
@@ -303,9 +357,13 @@ def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> No
         if area.feature_code not in {"ADM1", "ADM2"}:
             continue
         for j, city in cities:
-            if city.country == area.country and scores[j] < scores[k]:
-                if abs(city.lat - area.lat) < 0.5 and abs(city.lon - area.lon) < 0.6:
-                    scores[j] = scores[k] + 0.01
+            if (
+                city.country == area.country
+                and scores[j] < scores[k]
+                and abs(city.lat - area.lat) < 0.5
+                and abs(city.lon - area.lon) < 0.6
+            ):
+                scores[j] = scores[k] + 0.01
 
 
 def _softmax_share(scores: list[float], best: int) -> float:
@@ -479,6 +537,11 @@ class Resolver:
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
+        if not keep_all:
+            # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
+            dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
+            if dropped:
+                options = [([], opt[1]) if idx in dropped else opt for idx, opt in enumerate(options)]
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
         # keep only the candidates that fit the qualifier, for every span of that name.
@@ -515,7 +578,7 @@ class Resolver:
         by_key_country: dict[str, Counter[str]] = {}
         by_key_admin1: dict[str, Counter[tuple[str, str]]] = {}
         by_key_weight: Counter[str] = Counter()
-        for span, place, (cands, _kind) in zip(spans, first, options):
+        for span, place, (cands, _kind) in zip(spans, first, options, strict=True):
             if place is None:
                 continue
             sure = len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0
@@ -530,7 +593,7 @@ class Resolver:
         anchors = _Anchors(
             [
                 (p.lat, p.lon, span.key)
-                for p, span, (cands, _) in zip(first, spans, options)
+                for p, span, (cands, _) in zip(first, spans, options, strict=True)
                 if p is not None
                 and p.feature_code not in _AREA_CODES
                 and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
@@ -540,13 +603,13 @@ class Resolver:
         queries = list(
             dict.fromkeys(
                 (span.key, c.place.lat, c.place.lon)
-                for span, (cands, kind) in zip(spans, options)
+                for span, (cands, kind) in zip(spans, options, strict=True)
                 if kind == "toponym"
                 for c in cands
                 if c.place.feature_code not in _AREA_CODES
             )
         )
-        nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
+        nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
         peer_kinds = _peer_kinds(lists or [], spans, first)
         demonym_keys = self.gazetteer.demonym_keys()
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
@@ -561,7 +624,7 @@ class Resolver:
         w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
         w_mutual = WEIGHTS["mutual_50km"]
         resolved: list[Resolved | None] = []
-        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
             if not cands:
                 resolved.append(None)
                 continue
@@ -678,7 +741,7 @@ class Resolver:
         if not by_key:
             return options
         out = []
-        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
             qualifier = qualifiers.get(idx) or by_key.get(span.key)
             if kind == "toponym" and qualifier is not None:
                 fitting = [c for c in cands if self._fits(c.place, qualifier)]

@@ -1,0 +1,119 @@
+"""Place names that a text uses for something else: a team in a sports report, a person.
+
+A careful reader of "Chelsea 2-1 Arsenal" or "the Newcastle manager" in a match report
+reads a club, not the place; "Thatcher said" or "Thatcher, who ..." is a person, not a
+village named Thatcher. Both decide from the words around the name, and, once decided,
+hold for the name's other mentions in the document, as a reader's memory does, except
+where the words say a place ("in Newcastle", "near Chelsea").
+
+The resolver asks :func:`not_place_spans` which spans to drop; gold-span evaluation
+keeps every span (the annotators have decided already).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from geo.parsing import lexicons
+from geo.parsing.recognize import Span
+
+__all__ = ["not_place_spans", "sport_context", "SPORT_CONTEXT_MIN"]
+
+#: Sport words (data/sport_words.txt) a text needs, counted with repeats, to be a sports report.
+SPORT_CONTEXT_MIN = 3
+
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# A score right after a name ("Chelsea 2-1", "Leeds 3 – 0") or right before one ("2-1 Arsenal",
+# "a 3-0 win over Leeds").
+_SCORE = r"\d{1,2}\s?[-–]\s?\d{1,2}"
+_SCORE_AFTER = re.compile(rf"[ \t]{{1,2}}{_SCORE}\b")
+_SCORE_BEFORE = re.compile(
+    rf"\b{_SCORE}(?:\s+(?:win|victory|defeat|loss|draw|away win|home win))?(?:\s+(?:over|against|to|at|with))?\s+$"
+)
+# Words before a name that make it the other side of a match, or a club a player moves to.
+_TEAM_BEFORE = re.compile(
+    r"\b(?:beat|beats|beating|defeated|defeating|against|versus|vs\.?|v\.?|lost to|loss to|defeat to|defeat by|"
+    r"draw with|drew with|drawn with|win over|victory over|win against|host|hosts|hosted|hosting|"
+    r"face|faces|faced|facing|edged|thrashed|routed|hammered|joined|joins|signed for|signs for|"
+    r"on loan to|on loan from|on loan at|loaned to|sold to|bought from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Words after a name that make it a team: a match verb, or a player, a coach or the fans of it.
+_TEAM_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:beat|defeated|drew|lost|hosted|host|hosts|face|faces|faced|thrashed|edged|routed|"
+    r"hammered|trailed|won|conceded|scored|signed|sacked|equalised|equalized|manager|boss|coach|head coach|"
+    r"striker|strikers|goalkeeper|keeper|midfielder|defender|defenders|winger|forward|captain|"
+    r"squad|players|fans|supporters|lineup|line-up|bench|academy|chairman)\b",
+)
+# Words right before a name that say the place even in a sports report.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|around|across|of|north of|south of|east of|west of)\s+$", re.IGNORECASE
+)
+_FROM_BEFORE = re.compile(r"\b(?:from|at|to|for)\s+$", re.IGNORECASE)
+# A person: a one-word name that speaks ("Thatcher said", "said Thatcher") or takes "who".
+_SPEECH = r"said|says|told|added|wrote|explained|noted|stated|insisted|argued|recalled|warned|announced"
+_PERSON_AFTER = re.compile(rf"^(?:,\s*who\b|\s+who\b|\s+(?:{_SPEECH})\b)")
+_PERSON_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
+_PHRASE_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
+# How many characters around a name the patterns look at.
+_REACH = 40
+
+
+def sport_context(text: str, words: frozenset[str] | None = None) -> bool:
+    """Whether a text reads as a sports report: enough of its words are sport words."""
+    sport = lexicons.sport_words() if words is None else words
+    count = 0
+    for match in _WORD.finditer(text.lower()):
+        if match.group() in sport:
+            count += 1
+            if count >= SPORT_CONTEXT_MIN:
+                return True
+    return False
+
+
+def _is_team(text: str, span: Span) -> bool:
+    before = text[max(0, span.start - _REACH) : span.start]
+    after = text[span.end : span.end + _REACH]
+    return (
+        _SCORE_AFTER.match(after) is not None
+        or _SCORE_BEFORE.search(before) is not None
+        or _TEAM_BEFORE.search(before) is not None
+        or _TEAM_AFTER.match(after) is not None
+    )
+
+
+def _is_person(text: str, span: Span) -> bool:
+    before = text[max(0, span.start - _REACH) : span.start]
+    if _PLACE_BEFORE.search(before) is not None or _FROM_BEFORE.search(before) is not None:
+        return False  # "police in Kent said", "officials from Kent said": the place
+    after = text[span.end : span.end + _REACH]
+    if _PERSON_AFTER.match(after) is not None:
+        return True
+    # "said Thatcher." but not "said Avondale Mayor Ed Rieker": after the verb, the name must end the phrase.
+    return _PERSON_BEFORE.search(before) is not None and _PHRASE_ENDS.match(after) is not None
+
+
+def not_place_spans(text: str, spans: Sequence[Span], may_be_person: Callable[[int], bool]) -> set[int]:
+    """Indices of the spans the text uses as a team (in a sports report) or as a person.
+
+    ``may_be_person(index)`` says whether the name of ``spans[index]`` may be a person's at all: a country or a
+    big city that "said" something is its government ("Moscow said"), a village is not.
+    A name found in such a use once is that team or person in its other mentions too,
+    except those after a word that says a place ("in Newcastle").
+    """
+    teams: set[str] = set()
+    if spans and sport_context(text):
+        teams = {s.key for s in spans if not s.demonym and _is_team(text, s)}
+    persons = {
+        s.key
+        for idx, s in enumerate(spans)
+        if not s.demonym and " " not in s.key and _is_person(text, s) and may_be_person(idx)
+    }
+    out: set[int] = set()
+    for idx, span in enumerate(spans):
+        if span.key in teams or span.key in persons:
+            before = text[max(0, span.start - _REACH) : span.start]
+            if _PLACE_BEFORE.search(before) is None:
+                out.add(idx)
+    return out
