@@ -248,8 +248,8 @@ def _unit_vectors(radians: Any) -> Any:
 # large areas whose points lie far from most of what is in them.
 _LOCAL_CLASSES = {"P"}
 _LOCAL_CODES = {"ADM2", "ADM3"}
-# How many readings of each name, most prominent first, may vouch for a nearby reading of another.
-_PEER_READINGS = 3
+# How far below a name's most prominent reading its other readings still vouch for a nearby reading
+# of another name: every county of one name (all equally prominent) does, China, Maine does not.
 _PEER_PRIOR_GAP = 2.0
 # Grid cells of half a degree: two points within 50 km lie in the same or a neighbouring cell.
 _CELL_DEG = 0.5
@@ -265,9 +265,9 @@ def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], s
 
     Two ambiguous names of one local story ("Huntsville" and "Walker County", "Athens" and
     "Henderson County") are each unsure on its own, so neither is an anchor for the other;
-    but only one pair of their readings lies together. Each name's few most prominent local
-    readings vouch for the readings of the other names near them. Cells of a grid keep the
-    search linear in the number of readings.
+    but only one pair of their readings lies together. Each name's local readings that are
+    nearly as prominent as its best one vouch for the readings of the other names near them.
+    Cells of a grid keep the search linear in the number of readings.
     """
     grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
     seen: set[str] = set()
@@ -275,9 +275,9 @@ def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], s
         if kind != "toponym" or span.key in seen:
             continue
         seen.add(span.key)
-        # Only readings close to the name's best one in prominence: China, Maine does not vouch for anything.
-        plausible = [c for c in cands if _is_local(c.place) and c.prior >= cands[0].prior - _PEER_PRIOR_GAP]
-        for cand in plausible[:_PEER_READINGS]:
+        for cand in cands:
+            if not _is_local(cand.place) or cand.prior < cands[0].prior - _PEER_PRIOR_GAP:
+                continue
             lat, lon = cand.place.lat, cand.place.lon
             cell = (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
             grid.setdefault(cell, []).append((math.radians(lat), math.radians(lon), span.key, cand.place.id))
