@@ -654,6 +654,7 @@ class Resolver:
                 # Evidence for the place itself, without the country-wide context that lifts
                 # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
+                mutual_bonus = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
                 fits_designation = _designation_fits(cands, designated) if designated is not None else None
@@ -679,23 +680,31 @@ class Resolver:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
-                    # Mutual proximity picks among a name's readings but, like the country context, is no
-                    # evidence that a weak name is a place at all: two surnames may both be villages nearby.
-                    if (span.key, place.id) in mutual:
-                        score += w_mutual
-                        country_bonus += w_mutual
+                    # Mutual proximity is evidence for one reading of a name that is a place anyway, but,
+                    # like the country context, not that a weak name is a place: two surnames may both be
+                    # villages near each other.
+                    near_bonus = w_mutual if (span.key, place.id) in mutual else 0.0
+                    score += near_bonus
                     if fits_designation is not None and fits_designation[k]:
                         score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
                         score += w_list_peer
                     scores.append(score)
-                    evidence.append(score - country_bonus)
+                    evidence.append(score - country_bonus - near_bonus)
+                    mutual_bonus.append(near_bonus)
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
                 ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
                 # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
                 # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
-                best = next((k for k in ranked if exempt or self._supported(span, cands[k], evidence[k])), None)
+                if exempt:
+                    best: int | None = ranked[0]
+                elif any(self._supported(span, cands[k], evidence[k]) for k in ranked):
+                    best = next(
+                        (k for k in ranked if self._supported(span, cands[k], evidence[k] + mutual_bonus[k])), None
+                    )
+                else:
+                    best = None
                 if best is None:
                     decided[case] = None
                 else:
