@@ -366,6 +366,29 @@ def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> No
                 scores[j] = scores[k] + 0.01
 
 
+def _prefer_larger_city(cands: Sequence[Candidate], scores: list[float]) -> None:
+    """A division smaller than a city of its name (a parish, a district of a small country) yields to the city.
+
+    The feature weight that lifts first-level divisions over towns is meant for the states and
+    provinces news names; a division of a few thousand people does not outrank a city of a
+    quarter million ("Southampton" is the English city, not a parish of Bermuda). Only names
+    that are each place's own count (not an old name, Berea for Aleppo); divisions whose
+    population is unknown (0) keep their score.
+    """
+    cities = [
+        (k, c.place.population) for k, c in enumerate(cands) if c.place.feature_class == "P" and c.match == "name"
+    ]
+    if not cities:
+        return
+    for k, cand in enumerate(cands):
+        area = cand.place
+        if area.feature_code not in {"ADM1", "ADM2"} or area.population <= 0 or cand.match != "name":
+            continue
+        for j, population in cities:
+            if population > area.population and scores[j] <= scores[k]:
+                scores[j] = scores[k] + 0.01
+
+
 def _softmax_share(scores: list[float], best: int) -> float:
     top = max(scores)
     weights = [math.exp(s - top) for s in scores]
@@ -694,6 +717,7 @@ class Resolver:
                     mutual_bonus.append(near_bonus)
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
+                    _prefer_larger_city(cands, scores)
                 ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
                 # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
                 # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
