@@ -35,7 +35,7 @@ from geo.geometry import haversine_km
 from geo.parsing import resolve
 from geo.parsing.pipeline import Geoparser
 
-STEPS = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0)
+STEPS = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0, 4.0)
 START = 1.0
 # The context weights the corpora measure: every article has a country, neighbours and namesakes.
 TUNED = [
@@ -103,7 +103,7 @@ def write_weights(path: Path, weights: dict[str, float], record: Mapping[str, ob
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", default=str(Path(__file__).resolve().parents[2] / "shared" / "corpora"))
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--write", action="store_true", help=f"write the all-corpora fit to {resolve.WEIGHTS_FILE}")
     args = ap.parse_args()
     paths = sorted(Path(args.corpora).glob("*.xml"))

@@ -19,8 +19,8 @@ import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Container, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,7 +131,7 @@ _DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
 _AFTER_THE = re.compile(r"\bthe\s+$")
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
-_NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
+_NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
 
@@ -470,9 +470,10 @@ def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place
         first_at: dict[tuple[str, str] | None, tuple[int, str]] = {}
         second_at: dict[tuple[str, str] | None, int] = {}
         for j in group:
-            if first[j] is None:
+            listed = first[j]
+            if listed is None:
                 continue
-            kind, key = _place_kind(first[j]), spans[j].key
+            kind, key = _place_kind(listed), spans[j].key
             kinds[kind] += 1
             by_key.setdefault(key, Counter())[kind] += 1
             if kind not in first_at:
@@ -596,22 +597,23 @@ class Resolver:
         """One scoring pass: each span's best candidate given the context of ``first``."""
         # The context of a name is what the document's OTHER names say: five "Georgia"s
         # must not vote for their own reading, so each name's own share is kept apart.
-        countries: Counter[str] = Counter()
-        admin1s: Counter[tuple[str, str]] = Counter()
-        by_key_country: dict[str, Counter[str]] = {}
-        by_key_admin1: dict[str, Counter[tuple[str, str]]] = {}
-        by_key_weight: Counter[str] = Counter()
+        # Weights are halves and wholes: float tallies (a Counter is typed for int counts).
+        countries: defaultdict[str, float] = defaultdict(float)
+        admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
+        by_key_country: dict[str, defaultdict[str, float]] = {}
+        by_key_admin1: dict[str, defaultdict[tuple[str, str], float]] = {}
+        by_key_weight: defaultdict[str, float] = defaultdict(float)
         for span, place, (cands, _kind) in zip(spans, first, options, strict=True):
             if place is None:
                 continue
             sure = len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0
             weight = 1.0 if sure else 0.5
             countries[place.country] += weight
-            by_key_country.setdefault(span.key, Counter())[place.country] += weight
+            by_key_country.setdefault(span.key, defaultdict(float))[place.country] += weight
             by_key_weight[span.key] += weight
             if place.feature_code in {"ADM1", "ADM1H", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
-                by_key_admin1.setdefault(span.key, Counter())[(place.country, place.admin1)] += weight
+                by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
         anchors = _Anchors(
             [
@@ -687,13 +689,13 @@ class Resolver:
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
                         score += w_qualifier
-                    others = countries[country] - own_countries[country]
+                    others = countries[country] - own_countries.get(country, 0.0)
                     if others > 0 and country:
                         # The more of the document lies in the country, the likelier this place does.
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    if division[1] and below_division and admin1s[division] - own_admin1s[division] > 0:
+                    if division[1] and below_division and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
                         score += w_admin1
                     if point_like and anchors:
                         nearest = nearest_km[(span.key, *point)]
@@ -775,12 +777,12 @@ class Resolver:
             return options
         out = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
-            qualifier = qualifiers.get(idx) or by_key.get(span.key)
-            if kind == "toponym" and qualifier is not None:
-                fitting = [c for c in cands if self._fits(c.place, qualifier)]
+            qualifying = qualifiers.get(idx) or by_key.get(span.key)
+            if kind == "toponym" and qualifying is not None:
+                fitting = [c for c in cands if self._fits(c.place, qualifying)]
                 if fitting:
                     cands = fitting
-                    qualifiers.setdefault(idx, qualifier)
+                    qualifiers.setdefault(idx, qualifying)
             out.append((cands, kind))
         return out
 
@@ -862,8 +864,8 @@ def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
     """
     if not resolved:
         return "", None
-    countries: Counter[str] = Counter()
-    places: Counter[str] = Counter()
+    countries: defaultdict[str, float] = defaultdict(float)
+    places: defaultdict[str, float] = defaultdict(float)
     by_id: dict[str, Place] = {}
     for r in resolved:
         if r.place.country:
@@ -871,7 +873,8 @@ def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
         if r.place.feature_code != "PCLI" and r.kind == "toponym":
             places[r.place.id] += r.score
             by_id[r.place.id] = r.place
-    country = countries.most_common(1)[0][0] if countries else ""
+    # The first country met among the heaviest, as Counter.most_common would give.
+    country = max(countries, key=countries.__getitem__) if countries else ""
     in_country = [(w, pid) for pid, w in places.items() if by_id[pid].country == country]
     if in_country:
         return country, by_id[max(in_country)[1]]
