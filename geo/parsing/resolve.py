@@ -128,6 +128,19 @@ _DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
     "county": (frozenset({"ADM2"}), frozenset({"ADM1", "ADM1H"})),
     "area": (frozenset({"ADM1", "ADM1H", "ADM2"}),),
 }
+# A plural kind word after a list gives every name of the list that kind: "Clark and Greene
+# counties", "the Kharkiv and Donetsk regions", "Bihar, Assam and Odisha states".
+_PLURAL_KIND = {
+    "counties": "county",
+    "states": "division",
+    "provinces": "division",
+    "governorates": "division",
+    "oblasts": "division",
+    "prefectures": "division",
+    "districts": "area",
+    "regions": "area",
+}
+_PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
 _AFTER_THE = re.compile(r"\bthe\s+$")
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
@@ -425,6 +438,22 @@ def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str
     return _KIND_AFTER[after.group(1)] if after is not None else None
 
 
+def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
+    """Spans of a list ("A, B and C") followed by a plural kind word ("counties"): that kind, by span index."""
+    out: dict[int, str] = {}
+    for idx, span in enumerate(spans):
+        after = _PLURAL_AFTER.match(text, span.end)
+        if after is None:
+            continue
+        kind = _PLURAL_KIND[after.group(1)]
+        out[idx] = kind
+        j = idx
+        while j > 0 and _LIST_GAP.fullmatch(text[spans[j - 1].end : spans[j].start]) is not None:
+            j -= 1
+            out[j] = kind
+    return out
+
+
 def _written_abbreviated(text: str, span: Span) -> bool:
     """Whether a span is written as an abbreviation: with its period, or in capitals after a comma ("Moscow, ID")."""
     words = span.text
@@ -636,6 +665,7 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
         peer_kinds = _peer_kinds(lists or [], spans, first)
+        plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
@@ -656,7 +686,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span, demonym_keys)
+            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
