@@ -239,7 +239,7 @@ class _Anchors:
             rows = np.flatnonzero(wanted == k)
             _, found = tree.query(vectors[rows], k=int(k))
             found = found.reshape(len(rows), -1)
-            for row, points in zip(rows.tolist(), found.tolist(), strict=True):
+            for row, points in zip(rows.tolist(), found.tolist()):
                 key, lat, lon = queries[row]
                 lat_r, lon_r = math.radians(lat), math.radians(lon)
                 best = min(
@@ -647,7 +647,7 @@ class Resolver:
         anchors = _Anchors(
             [
                 (p.lat, p.lon, span.key)
-                for p, span, (cands, _) in zip(first, spans, options, strict=True)
+                for p, span, (cands, _) in zip(first, spans, options)
                 if p is not None
                 and p.feature_code not in _AREA_CODES
                 and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
@@ -657,13 +657,13 @@ class Resolver:
         queries = list(
             dict.fromkeys(
                 (span.key, c.place.lat, c.place.lon)
-                for span, (cands, kind) in zip(spans, options, strict=True)
+                for span, (cands, kind) in zip(spans, options)
                 if kind == "toponym"
                 for c in cands
                 if c.place.feature_code not in _AREA_CODES
             )
         )
-        nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
+        nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
         plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
