@@ -267,10 +267,32 @@ _PEER_PRIOR_GAP = 2.0
 # Grid cells of half a degree: two points within 50 km lie in the same or a neighbouring cell.
 _CELL_DEG = 0.5
 _MUTUAL_KM = 50.0
+_MUTUAL_LAT_DEG = 0.46  # 50 km of meridian, and a little more: no point farther in latitude is that near
 
 
 def _is_local(place: Place) -> bool:
     return place.feature_class in _LOCAL_CLASSES or place.feature_code in _LOCAL_CODES
+
+
+def _vouched(grid: dict[tuple[int, int], list[tuple[float, float, str, str]]], key: str, place: Place) -> bool:
+    """Whether a reading of another name than ``key``, and another place, lies within 50 km of ``place``."""
+    row, col = math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG)
+    # Past 60 degrees of latitude a cell is narrower than 50 km east to west: look one cell farther.
+    reach = 1 if abs(place.lat) < 60 else 2
+    lat_r, lon_r = math.radians(place.lat), math.radians(place.lon)
+    # Degrees of longitude past which no point is within 50 km, at the nearer-to-pole edge of the band.
+    lon_reach = _MUTUAL_LAT_DEG / max(0.05, math.cos(math.radians(min(89.0, abs(place.lat) + _MUTUAL_LAT_DEG))))
+    for dr in (-1, 0, 1):
+        for dc in range(-reach, reach + 1):
+            for lat, lon, other, pid in grid.get((row + dr, col + dc), ()):
+                # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
+                if other == key or pid == place.id:
+                    continue
+                if abs(lat - place.lat) > _MUTUAL_LAT_DEG or abs(lon - place.lon) > lon_reach:
+                    continue
+                if _haversine_km(lat_r, lon_r, math.radians(lat), math.radians(lon)) <= _MUTUAL_KM:
+                    return True
+    return False
 
 
 def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> set[tuple[str, str]]:
@@ -280,44 +302,27 @@ def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], s
     "Henderson County") are each unsure on its own, so neither is an anchor for the other;
     but only one pair of their readings lies together. Each name's local readings that are
     nearly as prominent as its best one vouch for the readings of the other names near them.
-    Cells of a grid keep the search linear in the number of readings.
+    Only names with more than one reading have a choice to make. Cells of a grid keep
+    the search linear in the number of readings.
     """
     grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
-    seen: set[str] = set()
+    names: dict[str, list[Candidate]] = {}
     for span, (cands, kind) in zip(spans, options, strict=True):
-        if kind != "toponym" or span.key in seen:
+        if kind != "toponym" or span.key in names:
             continue
-        seen.add(span.key)
+        names[span.key] = cands
         for cand in cands:
             if not _is_local(cand.place) or cand.prior < cands[0].prior - _PEER_PRIOR_GAP:
                 continue
             lat, lon = cand.place.lat, cand.place.lon
             cell = (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
-            grid.setdefault(cell, []).append((math.radians(lat), math.radians(lon), span.key, cand.place.id))
+            grid.setdefault(cell, []).append((lat, lon, span.key, cand.place.id))
     near: set[tuple[str, str]] = set()
-    if len(seen) < 2:
+    if len(names) < 2 or not grid:
         return near
-    done: set[str] = set()
-    for span, (cands, kind) in zip(spans, options, strict=True):
-        if kind != "toponym" or span.key in done:
-            continue
-        done.add(span.key)
-        for cand in cands:
-            place = cand.place
-            if not _is_local(place):
-                continue
-            row, col = math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG)
-            lat_r, lon_r = math.radians(place.lat), math.radians(place.lon)
-            # Past 60 degrees of latitude a cell is narrower than 50 km east to west: look one cell farther.
-            reach = 1 if abs(place.lat) < 60 else 2
-            # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
-            if any(
-                key != span.key and pid != place.id and _haversine_km(lat_r, lon_r, plat, plon) <= _MUTUAL_KM
-                for dr in (-1, 0, 1)
-                for dc in range(-reach, reach + 1)
-                for plat, plon, key, pid in grid.get((row + dr, col + dc), ())
-            ):
-                near.add((span.key, place.id))
+    for key, cands in names.items():
+        local = [c.place for c in cands if _is_local(c.place)] if len(cands) > 1 else []
+        near.update((key, place.id) for place in local if _vouched(grid, key, place))
     return near
 
 

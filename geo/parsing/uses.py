@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from geo.parsing import lexicons
 from geo.parsing.recognize import Span
@@ -23,7 +24,6 @@ __all__ = ["not_place_spans", "sport_context", "SPORT_CONTEXT_MIN"]
 #: Sport words (data/sport_words.txt) a text needs, counted with repeats, to be a sports report.
 SPORT_CONTEXT_MIN = 3
 
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # A score right after a name ("Chelsea 2-1", "Leeds 3 – 0") or right before one ("2-1 Arsenal",
 # "a 3-0 win over Leeds").
 _SCORE = r"\d{1,2}\s?[-–]\s?\d{1,2}"
@@ -54,21 +54,28 @@ _FROM_BEFORE = re.compile(r"\b(?:from|at|to|for)\s+$", re.IGNORECASE)
 # A person: a one-word name that speaks ("Thatcher said", "said Thatcher") or takes "who".
 _SPEECH = r"said|says|told|added|wrote|explained|noted|stated|insisted|argued|recalled|warned|announced"
 _PERSON_AFTER = re.compile(rf"^(?:,\s*who\b|\s+who\b|\s+(?:{_SPEECH})\b)")
-_PERSON_BEFORE = re.compile(rf"\b(?:{_SPEECH})\s+$")
+_SPEECH_WORDS = frozenset(_SPEECH.split("|"))
 _PHRASE_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 # How many characters around a name the patterns look at.
 _REACH = 40
 
 
+@lru_cache(maxsize=64)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+
+
 def sport_context(text: str, words: frozenset[str] | None = None) -> bool:
     """Whether a text reads as a sports report: enough of its words are sport words."""
-    sport = lexicons.sport_words() if words is None else words
+    lower = text.lower()
+    # A substring test in C rules out most texts; whole words are counted only for what it finds
+    # ("league" is in "colleague").
+    present = [w for w in (lexicons.sport_words() if words is None else words) if w in lower]
     count = 0
-    for match in _WORD.finditer(text.lower()):
-        if match.group() in sport:
-            count += 1
-            if count >= SPORT_CONTEXT_MIN:
-                return True
+    for word in present:
+        count += sum(1 for _ in _word_pattern(word).finditer(lower))
+        if count >= SPORT_CONTEXT_MIN:
+            return True
     return False
 
 
@@ -84,14 +91,16 @@ def _is_team(text: str, span: Span) -> bool:
 
 
 def _is_person(text: str, span: Span) -> bool:
-    before = text[max(0, span.start - _REACH) : span.start]
-    if _PLACE_BEFORE.search(before) is not None or _FROM_BEFORE.search(before) is not None:
-        return False  # "police in Kent said", "officials from Kent said": the place
+    # The cues that make a person come first (anchored, cheap); the place words only where one is met.
     after = text[span.end : span.end + _REACH]
-    if _PERSON_AFTER.match(after) is not None:
-        return True
-    # "said Thatcher." but not "said Avondale Mayor Ed Rieker": after the verb, the name must end the phrase.
-    return _PERSON_BEFORE.search(before) is not None and _PHRASE_ENDS.match(after) is not None
+    if _PERSON_AFTER.match(after) is None:
+        # "said Thatcher." but not "said Avondale Mayor Ed Rieker": after the verb, the name must end the phrase.
+        words_before = text[max(0, span.start - 16) : span.start].split()
+        if not words_before or words_before[-1] not in _SPEECH_WORDS or _PHRASE_ENDS.match(after) is None:
+            return False
+    before = text[max(0, span.start - _REACH) : span.start]
+    # "police in Kent said", "officials from Kent said": the place
+    return _PLACE_BEFORE.search(before) is None and _FROM_BEFORE.search(before) is None
 
 
 def not_place_spans(text: str, spans: Sequence[Span], may_be_person: Callable[[int], bool]) -> set[int]:
