@@ -77,23 +77,37 @@ def test_mutually_near_ignores_one_name_alone_areas_and_the_same_place_under_two
     assert _mutually_near(one, [(same, "toponym"), (same, "toponym")]) == set()
     # a first-level division's point is no local reading; the same place under another name vouches for nothing
     spans = [_span("alpha", 0), _span("beta", 10)]
+    far = _cand("far", -40.0, -60.0, 5.0)
     options = [
-        ([_cand("region", 40.0, 20.0, 6.0, "ADM1")], "toponym"),
-        ([_cand("shared", 40.0, 20.0, 5.0)], "toponym"),
+        ([_cand("region", 40.0, 20.0, 6.0, "ADM1"), far], "toponym"),
+        ([_cand("shared", 40.0, 20.0, 5.0), far], "toponym"),
     ]
     assert _mutually_near(spans, options) == set()
-    options = [([_cand("shared", 40.0, 20.0, 5.0)], "toponym"), ([_cand("shared", 40.0, 20.0, 5.0)], "toponym")]
+    shared = [_cand("shared", 40.0, 20.0, 5.0), far]
+    options = [(shared, "toponym"), (list(shared), "toponym")]
+    # "far" is one place under both names too: it vouches for nothing either
     assert _mutually_near(spans, options) == set()
+
+
+def _pair(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[list[Candidate], str]]:
+    # Each name has a second reading far away, so it has a choice to make.
+    far = _cand("far", -40.0, -60.0, 5.0)
+    return [([_cand("a", *a, 5.0), far], "toponym"), ([_cand("b", *b, 5.0), far], "toponym")]
 
 
 def test_mutually_near_reaches_across_grid_cells_and_stops_past_50_km() -> None:
     spans = [_span("alpha", 0), _span("beta", 10)]
     # 0.49 and 0.51 degrees of latitude fall in two cells and lie 2.2 km apart; 0.5 degrees of
     # latitude farther is 55 km.
-    options = [([_cand("a", 0.49, 30.0, 5.0)], "toponym"), ([_cand("b", 0.51, 30.0, 5.0)], "toponym")]
-    assert _mutually_near(spans, options) == {("alpha", "a"), ("beta", "b")}
-    options = [([_cand("a", 0.49, 30.0, 5.0)], "toponym"), ([_cand("b", 0.99, 30.0, 5.0)], "toponym")]
-    assert _mutually_near(spans, options) == set()
+    assert _mutually_near(spans, _pair((0.49, 30.0), (0.51, 30.0))) == {("alpha", "a"), ("beta", "b")}
+    assert _mutually_near(spans, _pair((0.49, 30.0), (0.99, 30.0))) == set()
+    # 0.6 degrees of longitude on the equator are 67 km
+    assert _mutually_near(spans, _pair((0.2, 30.0), (0.2, 30.6))) == set()
     # far north a cell is narrow east to west: 0.9 degrees of longitude at 70 N are 34 km
-    options = [([_cand("a", 70.1, 30.1, 5.0)], "toponym"), ([_cand("b", 70.1, 31.0, 5.0)], "toponym")]
-    assert _mutually_near(spans, options) == {("alpha", "a"), ("beta", "b")}
+    assert _mutually_near(spans, _pair((70.1, 30.1), (70.1, 31.0))) == {("alpha", "a"), ("beta", "b")}
+
+
+def test_a_name_with_one_reading_has_no_choice_to_make() -> None:
+    spans = [_span("alpha", 0), _span("beta", 10)]
+    options = [([_cand("a", 10.0, 10.0, 5.0)], "toponym"), ([_cand("b", 10.1, 10.1, 5.0)], "toponym")]
+    assert _mutually_near(spans, options) == set()
