@@ -37,6 +37,9 @@ CASES = [
     ("Hartley said the budget would cut taxes.", [], ["Hartley"]),
     ("Hartley, who chaired the panel, left early. Hartley will return.", [], ["Hartley"]),
     ('"We will rebuild," said Hartley.', [], ["Hartley"]),
+    ("Hartley's lawyer asked for bail.", [], ["Hartley"]),
+    # ... but what a town has too is no cue
+    ("Hartley's mayor asked for help.", ["Hartley"], []),
     # the place where the words say it, or where the name is a big city, a division or a country
     ("Snow fell on Hartley overnight.", ["Hartley"], []),
     ("Residents of Hartley said the bridge would reopen.", ["Hartley"], []),

@@ -51,9 +51,11 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:in|near|outside|around|across|of|north of|south of|east of|west of)\s+$", re.IGNORECASE
 )
 _FROM_BEFORE = re.compile(r"\b(?:from|at|to|for)\s+$", re.IGNORECASE)
-# A person: a one-word name that speaks ("Thatcher said", "said Thatcher") or takes "who".
+# A person: a one-word name that speaks ("Thatcher said", "said Thatcher") or takes "who" ...
 _SPEECH = r"said|says|told|added|wrote|explained|noted|stated|insisted|argued|recalled|warned|announced"
-_PERSON_AFTER = re.compile(rf"^(?:,\s*who\b|\s+who\b|\s+(?:{_SPEECH})\b)")
+# ... or has what only a person has: "Hartley's wife", "Hartley's lawyer".
+_PERSONAL = r"wife|husband|son|daughter|mother|father|widow|brother|sister|spokesman|spokeswoman|lawyer|attorney"
+_PERSON_AFTER = re.compile(rf"^(?:,\s*who\b|\s+who\b|\s+(?:{_SPEECH})\b|(?:'s|’s)\s+(?:{_PERSONAL})\b)")
 _SPEECH_WORDS = frozenset(_SPEECH.split("|"))
 _PHRASE_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 # How many characters around a name the patterns look at.
