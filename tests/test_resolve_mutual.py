@@ -97,12 +97,13 @@ def _pair(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[list[Can
 
 def test_mutually_near_reaches_across_grid_cells_and_stops_past_50_km() -> None:
     spans = [_span("alpha", 0), _span("beta", 10)]
-    # 0.49 and 0.51 degrees of latitude fall in two cells and lie 2.2 km apart; 0.5 degrees of
-    # latitude farther is 55 km.
-    assert _mutually_near(spans, _pair((0.49, 30.0), (0.51, 30.0))) == {("alpha", "a"), ("beta", "b")}
+    # 0.99 and 1.01 degrees of latitude (and of longitude) fall in different grid cells and lie
+    # 3.1 km apart; 0.5 degrees of latitude are 55 km.
+    assert _mutually_near(spans, _pair((0.99, 29.99), (1.01, 30.01))) == {("alpha", "a"), ("beta", "b")}
     assert _mutually_near(spans, _pair((0.49, 30.0), (0.99, 30.0))) == set()
-    # 0.6 degrees of longitude on the equator are 67 km
+    # 0.6 degrees of longitude on the equator are 67 km; 0.6 at 45 N are 47 km
     assert _mutually_near(spans, _pair((0.2, 30.0), (0.2, 30.6))) == set()
+    assert _mutually_near(spans, _pair((45.0, 30.0), (45.0, 30.6))) == {("alpha", "a"), ("beta", "b")}
     # far north a cell is narrow east to west: 0.9 degrees of longitude at 70 N are 34 km
     assert _mutually_near(spans, _pair((70.1, 30.1), (70.1, 31.0))) == {("alpha", "a"), ("beta", "b")}
 

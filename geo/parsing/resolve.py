@@ -264,35 +264,15 @@ _LOCAL_CODES = {"ADM2", "ADM3"}
 # How far below a name's most prominent reading its other readings still vouch for a nearby reading
 # of another name: every county of one name (all equally prominent) does, China, Maine does not.
 _PEER_PRIOR_GAP = 2.0
-# Grid cells of half a degree: two points within 50 km lie in the same or a neighbouring cell.
-_CELL_DEG = 0.5
+# Grid cells of a degree: the 50 km around a point (0.46 degrees of latitude) touch at most two
+# rows of them, and two columns away from the poles.
+_CELL_DEG = 1.0
 _MUTUAL_KM = 50.0
 _MUTUAL_LAT_DEG = 0.46  # 50 km of meridian, and a little more: no point farther in latitude is that near
 
 
 def _is_local(place: Place) -> bool:
     return place.feature_class in _LOCAL_CLASSES or place.feature_code in _LOCAL_CODES
-
-
-def _vouched(grid: dict[tuple[int, int], list[tuple[float, float, str, str]]], key: str, place: Place) -> bool:
-    """Whether a reading of another name than ``key``, and another place, lies within 50 km of ``place``."""
-    row, col = math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG)
-    # Past 60 degrees of latitude a cell is narrower than 50 km east to west: look one cell farther.
-    reach = 1 if abs(place.lat) < 60 else 2
-    lat_r, lon_r = math.radians(place.lat), math.radians(place.lon)
-    # Degrees of longitude past which no point is within 50 km, at the nearer-to-pole edge of the band.
-    lon_reach = _MUTUAL_LAT_DEG / max(0.05, math.cos(math.radians(min(89.0, abs(place.lat) + _MUTUAL_LAT_DEG))))
-    for dr in (-1, 0, 1):
-        for dc in range(-reach, reach + 1):
-            for lat, lon, other, pid in grid.get((row + dr, col + dc), ()):
-                # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
-                if other == key or pid == place.id:
-                    continue
-                if abs(lat - place.lat) > _MUTUAL_LAT_DEG or abs(lon - place.lon) > lon_reach:
-                    continue
-                if _haversine_km(lat_r, lon_r, math.radians(lat), math.radians(lon)) <= _MUTUAL_KM:
-                    return True
-    return False
 
 
 def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> set[tuple[str, str]]:
@@ -302,27 +282,49 @@ def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], s
     "Henderson County") are each unsure on its own, so neither is an anchor for the other;
     but only one pair of their readings lies together. Each name's local readings that are
     nearly as prominent as its best one vouch for the readings of the other names near them.
-    Only names with more than one reading have a choice to make. Cells of a grid keep
-    the search linear in the number of readings.
+    Only names with more than one reading have a choice to make. The readings that may be
+    vouched for sit in cells of a grid, and each vouching reading looks only at the cells
+    around it, so the work grows with the readings and not with their pairs.
     """
-    grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
-    names: dict[str, list[Candidate]] = {}
+    vouchers: list[tuple[float, float, str, str]] = []
+    cells: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+    seen: set[str] = set()
     for span, (cands, kind) in zip(spans, options, strict=True):
-        if kind != "toponym" or span.key in names:
+        if kind != "toponym" or span.key in seen:
             continue
-        names[span.key] = cands
+        seen.add(span.key)
+        floor = cands[0].prior - _PEER_PRIOR_GAP if cands else 0.0
         for cand in cands:
-            if not _is_local(cand.place) or cand.prior < cands[0].prior - _PEER_PRIOR_GAP:
+            place = cand.place
+            if not _is_local(place):
                 continue
-            lat, lon = cand.place.lat, cand.place.lon
-            cell = (math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG))
-            grid.setdefault(cell, []).append((lat, lon, span.key, cand.place.id))
+            reading = (place.lat, place.lon, span.key, place.id)
+            if cand.prior >= floor:
+                vouchers.append(reading)
+            if len(cands) > 1:
+                cell = (math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG))
+                cells.setdefault(cell, []).append(reading)
     near: set[tuple[str, str]] = set()
-    if len(names) < 2 or not grid:
+    if len(seen) < 2 or not cells:
         return near
-    for key, cands in names.items():
-        local = [c.place for c in cands if _is_local(c.place)] if len(cands) > 1 else []
-        near.update((key, place.id) for place in local if _vouched(grid, key, place))
+    for lat0, lon0, key, pid in vouchers:
+        # Degrees of longitude past which no point is within 50 km, at the nearer-to-pole edge of the band.
+        lon_reach = _MUTUAL_LAT_DEG / max(0.05, math.cos(math.radians(min(89.0, abs(lat0) + _MUTUAL_LAT_DEG))))
+        lat_r, lon_r = math.radians(lat0), math.radians(lon0)
+        rows = range(
+            math.floor((lat0 - _MUTUAL_LAT_DEG) / _CELL_DEG), math.floor((lat0 + _MUTUAL_LAT_DEG) / _CELL_DEG) + 1
+        )
+        cols = range(math.floor((lon0 - lon_reach) / _CELL_DEG), math.floor((lon0 + lon_reach) / _CELL_DEG) + 1)
+        for row in rows:
+            for col in cols:
+                for lat, lon, other, other_id in cells.get((row, col), ()):
+                    # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
+                    if other == key or other_id == pid or abs(lat - lat0) > _MUTUAL_LAT_DEG:
+                        continue
+                    if abs(lon - lon0) > lon_reach or (other, other_id) in near:
+                        continue
+                    if _haversine_km(lat_r, lon_r, math.radians(lat), math.radians(lon)) <= _MUTUAL_KM:
+                        near.add((other, other_id))
     return near
 
 
