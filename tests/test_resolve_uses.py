@@ -20,6 +20,8 @@ CASES = [
     # teams: a score next to the name, a match verb, a player or the manager of it, in a sports report
     (f"Fulham 2-1 Burnley on Saturday: {SPORTS}", [], ["Fulham", "Burnley"]),
     (f"Everton beat Southampton at home; {SPORTS}", [], ["Everton", "Southampton"]),
+    (f"Leeds lost to the Everton side; {SPORTS}", [], ["Leeds", "Everton"]),
+    (f"A late winner against Fulham; {SPORTS}", [], ["Fulham"]),
     (
         f"The Brentford manager praised his side before the derby against Watford; {SPORTS}",
         [],

@@ -31,13 +31,59 @@ _SCORE_AFTER = re.compile(rf"[ \t]{{1,2}}{_SCORE}\b")
 _SCORE_BEFORE = re.compile(
     rf"\b{_SCORE}(?:\s+(?:win|victory|defeat|loss|draw|away win|home win))?(?:\s+(?:over|against|to|at|with))?\s+$"
 )
-# Words before a name that make it the other side of a match, or a club a player moves to.
-_TEAM_BEFORE = re.compile(
-    r"\b(?:beat|beats|beating|defeated|defeating|against|versus|vs\.?|v\.?|lost to|loss to|defeat to|defeat by|"
-    r"draw with|drew with|drawn with|win over|victory over|win against|host|hosts|hosted|hosting|"
-    r"face|faces|faced|facing|edged|thrashed|routed|hammered|joined|joins|signed for|signs for|"
-    r"on loan to|on loan from|on loan at|loaned to|sold to|bought from)\s+(?:the\s+)?$",
-    re.IGNORECASE,
+# Words before a name that make it the other side of a match, or a club a player moves to
+# (the last word before it, or the last two; "the" between them and the name is skipped).
+_TEAM_BEFORE_WORDS = frozenset(
+    [
+        "beat",
+        "beats",
+        "beating",
+        "defeated",
+        "defeating",
+        "against",
+        "versus",
+        "vs",
+        "vs.",
+        "v",
+        "v.",
+        "host",
+        "hosts",
+        "hosted",
+        "hosting",
+        "face",
+        "faces",
+        "faced",
+        "facing",
+        "edged",
+        "thrashed",
+        "routed",
+        "hammered",
+        "joined",
+        "joins",
+    ]
+)
+_TEAM_BEFORE_PAIRS = frozenset(
+    [
+        "lost to",
+        "lost to",
+        "loss to",
+        "defeat to",
+        "defeat by",
+        "draw with",
+        "drew with",
+        "drawn with",
+        "win over",
+        "victory over",
+        "win against",
+        "signed for",
+        "signs for",
+        "loan to",
+        "loan from",
+        "loan at",
+        "loaned to",
+        "sold to",
+        "bought from",
+    ]
 )
 # Words after a name that make it a team: a match verb, or a player, a coach or the fans of it.
 _TEAM_AFTER = re.compile(
@@ -82,14 +128,16 @@ def sport_context(text: str, words: frozenset[str] | None = None) -> bool:
 
 
 def _is_team(text: str, span: Span) -> bool:
-    before = text[max(0, span.start - _REACH) : span.start]
     after = text[span.end : span.end + _REACH]
-    return (
-        _SCORE_AFTER.match(after) is not None
-        or _SCORE_BEFORE.search(before) is not None
-        or _TEAM_BEFORE.search(before) is not None
-        or _TEAM_AFTER.match(after) is not None
-    )
+    if _SCORE_AFTER.match(after) is not None or _TEAM_AFTER.match(after) is not None:
+        return True
+    before = text[max(0, span.start - _REACH) : span.start]
+    words = before.lower().split()[-3:]
+    if words and words[-1] == "the":
+        words.pop()
+    if words and (words[-1] in _TEAM_BEFORE_WORDS or " ".join(words[-2:]) in _TEAM_BEFORE_PAIRS):
+        return True
+    return ("-" in before or "–" in before) and _SCORE_BEFORE.search(before) is not None
 
 
 def _is_person(text: str, span: Span) -> bool:
@@ -113,9 +161,10 @@ def not_place_spans(text: str, spans: Sequence[Span], may_be_person: Callable[[i
     A name found in such a use once is that team or person in its other mentions too,
     except those after a word that says a place ("in Newcastle").
     """
-    teams: set[str] = set()
-    if spans and sport_context(text):
-        teams = {s.key for s in spans if not s.demonym and _is_team(text, s)}
+    # The words around a name first (a handful of spans), the whole text only where some name is in a team's place.
+    teams = {s.key for s in spans if not s.demonym and _is_team(text, s)}
+    if teams and not sport_context(text):
+        teams = set()
     persons = {
         s.key
         for idx, s in enumerate(spans)
