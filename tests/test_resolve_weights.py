@@ -62,7 +62,7 @@ def test_a_bad_weights_file_is_refused_naming_the_file(tmp_path: Path, body: obj
 
 
 def test_a_missing_weights_file_is_refused_naming_the_file(tmp_path: Path) -> None:
-    with pytest.raises(CuratedDataError, match="weights.json: cannot read"):
+    with pytest.raises(CuratedDataError, match=r"weights\.json: cannot read"):
         resolve.load_weights(tmp_path / "weights.json")
 
 
@@ -78,7 +78,7 @@ def test_fit_script_writes_a_file_the_resolver_reads(tmp_path: Path) -> None:
     spec.loader.exec_module(fit_weights)
     path = tmp_path / "weights.json"
     path.write_text(resolve.WEIGHTS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
-    fitted = {name: 1.25 for name in fit_weights.TUNED}
+    fitted = dict.fromkeys(fit_weights.TUNED, 1.25)
     fit_weights.write_weights(path, fitted, {"fitted_on": ["a.xml"], "cross_validated": {"a on b": 0.5}})
     read = resolve.load_weights(path)
     for name in resolve._WEIGHT_NAMES:
