@@ -11,7 +11,8 @@ belongs in it. This module only reads them:
 - :func:`not_place_words` -- capitalised words that are no place in news
   ("Monday", "January", "Report", "Hope"),
 - :func:`feature_words` -- words that end the name of a landform, region or
-  building ("Belt", "Meadows", "House", "Valley").
+  building ("Belt", "Meadows", "House", "Valley"),
+- :func:`sport_words` -- words that make a text a sports report ("goalkeeper", "relegation").
 
 Examples
 --------
@@ -40,6 +41,7 @@ __all__ = [
     "organisation_words",
     "not_place_words",
     "feature_words",
+    "sport_words",
     "read_word_list",
 ]
 
@@ -214,3 +216,15 @@ def feature_words() -> frozenset[str]:
     True
     """
     return _packaged("feature_words.txt")
+
+
+@lru_cache(maxsize=1)
+def sport_words() -> frozenset[str]:
+    """Words that make a news text a sports report ("goalkeeper", "touchdown", "relegation").
+
+    Returns
+    -------
+    frozenset of str
+        Entries of ``geo/parsing/data/sport_words.txt``, lowercase.
+    """
+    return _packaged("sport_words.txt")

@@ -14,42 +14,78 @@ that rest on little evidence.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Container, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from geo.errors import CuratedDataError
 from geo.gazetteer.index import Candidate, Gazetteer
 from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
-from geo.parsing import lexicons
+from geo.parsing import lexicons, uses
 from geo.parsing.recognize import Span
 from geo.parsing.rules import Rules
 
-__all__ = ["Resolver", "Resolved", "WEIGHTS", "document_focus"]
+__all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
 
 logger = logging.getLogger(__name__)
 
-# Context weights, in the same units as the prominence prior (log10 population).
-# Fitted by hand against the development corpora with benchmarks/fit_weights.py.
-WEIGHTS = {
-    "qualifier": 6.0,  # "Alexandria, Louisiana": the writer said which one
-    "country_context": 1.5,  # the document names the candidate's country
-    "country_share": 5.5,  # ... times the share of the document's places in it
-    "admin1_context": 2.0,  # ... or its first-level division
-    "near_50km": 3.0,  # close to another place of the document
-    "near_300km": 1.7,
-    "near_1000km": 0.5,
-    "list_peer": 3.0,  # "Utah, Washington and Wisconsin": a list names one kind of place
-    "designator": 4.0,  # "Washington state", "the city of Sao Paulo": the writer said what kind
-    "min_prior_single_word": 1.0,  # below this, an unsupported one-word name is dropped
-    "min_score_common_word": 5.0,  # common word or given name: evidence needed (+2 opening a sentence)
-}
+# Context weights, in the same units as the prominence prior (log10 population), and the evidence
+# thresholds. They live in data/resolver_weights.json, which benchmarks/fit_weights.py writes; the
+# file says which corpora the shipped numbers were fitted on and what the fit scored on unseen text.
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "resolver_weights.json"
+# What each weight is for (the file holds the numbers):
+_WEIGHT_NAMES = (
+    "qualifier",  # "Alexandria, Louisiana": the writer said which one
+    "country_context",  # the document names the candidate's country
+    "country_share",  # ... times the share of the document's places in it
+    "admin1_context",  # ... or its first-level division
+    "near_50km",  # close to a sure place of another name
+    "near_300km",
+    "near_1000km",
+    "mutual_50km",  # within 50 km of a likely reading of another unsure name ("Huntsville", "Walker County")
+    "list_peer",  # "Utah, Washington and Wisconsin": a list names one kind of place
+    "designator",  # "Washington state", "the city of Sao Paulo": the writer said what kind
+    "min_prior_single_word",  # below this, an unsupported one-word name is dropped
+    "min_score_common_word",  # common word or given name: evidence needed (+2 opening a sentence)
+)
+
+
+def load_weights(path: str | Path = WEIGHTS_FILE) -> dict[str, float]:
+    """The resolver's weights from a weights file (``{"weights": {name: number}, "fit": {...}}``).
+
+    Raises :class:`CuratedDataError` naming the file when it is unreadable, not JSON, or lacks
+    a weight or gives one that is not a number.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CuratedDataError(
+            f"{path}: cannot read the resolver's weights ({exc}); "
+            "restore the file or write it again with benchmarks/fit_weights.py --write"
+        ) from exc
+    weights = data.get("weights") if isinstance(data, dict) else None
+    if not isinstance(weights, dict):
+        raise CuratedDataError(f'{path}: no "weights" object; write the file with benchmarks/fit_weights.py --write')
+    missing = [name for name in _WEIGHT_NAMES if name not in weights]
+    bad = [name for name, value in weights.items() if isinstance(value, bool) or not isinstance(value, (int, float))]
+    if missing or bad:
+        raise CuratedDataError(
+            f"{path}: weights missing {missing or 'none'}, not numbers {bad or 'none'}; "
+            "every weight must be a number (write the file with benchmarks/fit_weights.py --write)"
+        )
+    return {name: float(weights[name]) for name in _WEIGHT_NAMES}
+
+
+WEIGHTS = load_weights()
 _MAX_CANDIDATES = 40
 _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 # How large an area a feature names, to tell a list of peers from a qualified name.
@@ -92,10 +128,23 @@ _DESIGNATION_TIERS: dict[str, tuple[frozenset[str], ...]] = {
     "county": (frozenset({"ADM2"}), frozenset({"ADM1", "ADM1H"})),
     "area": (frozenset({"ADM1", "ADM1H", "ADM2"}),),
 }
+# A plural kind word after a list gives every name of the list that kind: "Clark and Greene
+# counties", "the Kharkiv and Donetsk regions", "Bihar, Assam and Odisha states".
+_PLURAL_KIND = {
+    "counties": "county",
+    "states": "division",
+    "provinces": "division",
+    "governorates": "division",
+    "oblasts": "division",
+    "prefectures": "division",
+    "districts": "area",
+    "regions": "area",
+}
+_PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
 _AFTER_THE = re.compile(r"\bthe\s+$")
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
-_NO_COUNTS: Counter[Any] = Counter()  # read-only default: a name with no context of its own
+_NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
 
 
@@ -208,6 +257,96 @@ def _unit_vectors(radians: Any) -> Any:
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
+# Local places a name may mean, for the document's mutual proximity: towns and counties, not the
+# large areas whose points lie far from most of what is in them.
+_LOCAL_CLASSES = {"P"}
+_LOCAL_CODES = {"ADM2", "ADM3"}
+# How far below a name's most prominent reading its other readings still vouch for a nearby reading
+# of another name: every county of one name (all equally prominent) does, China, Maine does not.
+_PEER_PRIOR_GAP = 2.0
+# Grid cells of a degree: the 50 km around a point (0.46 degrees of latitude) touch at most two
+# rows of them, and two columns away from the poles.
+_CELL_DEG = 1.0
+_MUTUAL_KM = 50.0
+_MUTUAL_LAT_DEG = 0.46  # 50 km of meridian, and a little more: no point farther in latitude is that near
+
+
+def _is_local(place: Place) -> bool:
+    return place.feature_class in _LOCAL_CLASSES or place.feature_code in _LOCAL_CODES
+
+
+def _mutually_near(spans: Sequence[Span], options: list[tuple[list[Candidate], str]]) -> set[tuple[str, str]]:
+    """(name key, place id) of the local readings that lie within 50 km of a likely reading of ANOTHER name.
+
+    Two ambiguous names of one local story ("Huntsville" and "Walker County", "Athens" and
+    "Henderson County") are each unsure on its own, so neither is an anchor for the other;
+    but only one pair of their readings lies together. Each name's local readings that are
+    nearly as prominent as its best one vouch for the readings of the other names near them.
+    Only names with more than one reading have a choice to make. The readings that may be
+    vouched for sit in cells of a grid, and each vouching reading looks only at the cells
+    around it, so the work grows with the readings and not with their pairs.
+    """
+    vouchers: list[tuple[float, float, str, str]] = []
+    cells: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+    seen: set[str] = set()
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        if kind != "toponym" or span.key in seen:
+            continue
+        seen.add(span.key)
+        floor = cands[0].prior - _PEER_PRIOR_GAP if cands else 0.0
+        for cand in cands:
+            place = cand.place
+            if not _is_local(place):
+                continue
+            reading = (place.lat, place.lon, span.key, place.id)
+            if cand.prior >= floor:
+                vouchers.append(reading)
+            if len(cands) > 1:
+                cell = (math.floor(place.lat / _CELL_DEG), math.floor(place.lon / _CELL_DEG))
+                cells.setdefault(cell, []).append(reading)
+    near: set[tuple[str, str]] = set()
+    if len(seen) < 2 or not cells:
+        return near
+    for lat0, lon0, key, pid in vouchers:
+        # Degrees of longitude past which no point is within 50 km, at the nearer-to-pole edge of the band.
+        lon_reach = _MUTUAL_LAT_DEG / max(0.05, math.cos(math.radians(min(89.0, abs(lat0) + _MUTUAL_LAT_DEG))))
+        lat_r, lon_r = math.radians(lat0), math.radians(lon0)
+        rows = range(
+            math.floor((lat0 - _MUTUAL_LAT_DEG) / _CELL_DEG), math.floor((lat0 + _MUTUAL_LAT_DEG) / _CELL_DEG) + 1
+        )
+        cols = range(math.floor((lon0 - lon_reach) / _CELL_DEG), math.floor((lon0 + lon_reach) / _CELL_DEG) + 1)
+        for row in rows:
+            for col in cols:
+                for lat, lon, other, other_id in cells.get((row, col), ()):
+                    # The same place under another name ("Mexico City" for "Mexico") vouches for nothing.
+                    if other == key or other_id == pid or abs(lat - lat0) > _MUTUAL_LAT_DEG:
+                        continue
+                    if abs(lon - lon0) > lon_reach or (other, other_id) in near:
+                        continue
+                    if _haversine_km(lat_r, lon_r, math.radians(lat), math.radians(lon)) <= _MUTUAL_KM:
+                        near.add((other, other_id))
+    return near
+
+
+# Past this many people a town that "said" something is its council or its government.
+_PERSON_MAX_POPULATION = 100_000
+
+
+def _may_be_person(cands: Sequence[Candidate]) -> bool:
+    """Whether a name whose best reading is ``cands[0]`` may be a person's surname ("Thatcher said").
+
+    A country, a division or a big city that speaks is its government ("Moscow said").
+    """
+    if not cands:
+        return False
+    best = cands[0].place
+    return (
+        best.feature_class == "P"
+        and best.feature_code not in {"PPLC", "PPLA", "PPLG"}
+        and best.population < _PERSON_MAX_POPULATION
+    )
+
+
 def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
     """What the score of each candidate needs from it and does not depend on the context."""
     return [
@@ -238,9 +377,36 @@ def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> No
         if area.feature_code not in {"ADM1", "ADM2"}:
             continue
         for j, city in cities:
-            if city.country == area.country and scores[j] < scores[k]:
-                if abs(city.lat - area.lat) < 0.5 and abs(city.lon - area.lon) < 0.6:
-                    scores[j] = scores[k] + 0.01
+            if (
+                city.country == area.country
+                and scores[j] < scores[k]
+                and abs(city.lat - area.lat) < 0.5
+                and abs(city.lon - area.lon) < 0.6
+            ):
+                scores[j] = scores[k] + 0.01
+
+
+def _prefer_larger_city(cands: Sequence[Candidate], scores: list[float]) -> None:
+    """A division smaller than a city of its name (a parish, a district of a small country) yields to the city.
+
+    The feature weight that lifts first-level divisions over towns is meant for the states and
+    provinces news names; a division of a few thousand people does not outrank a city of a
+    quarter million ("Southampton" is the English city, not a parish of Bermuda). Only names
+    that are each place's own count (not an old name, Berea for Aleppo); divisions whose
+    population is unknown (0) keep their score.
+    """
+    cities = [
+        (k, c.place.population) for k, c in enumerate(cands) if c.place.feature_class == "P" and c.match == "name"
+    ]
+    if not cities:
+        return
+    for k, cand in enumerate(cands):
+        area = cand.place
+        if area.feature_code not in {"ADM1", "ADM2"} or area.population <= 0 or cand.match != "name":
+            continue
+        for j, population in cities:
+            if population > area.population and scores[j] <= scores[k]:
+                scores[j] = scores[k] + 0.01
 
 
 def _softmax_share(scores: list[float], best: int) -> float:
@@ -277,6 +443,22 @@ def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str
         return None
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
     return _KIND_AFTER[after.group(1)] if after is not None else None
+
+
+def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
+    """Spans of a list ("A, B and C") followed by a plural kind word ("counties"): that kind, by span index."""
+    out: dict[int, str] = {}
+    for idx, span in enumerate(spans):
+        after = _PLURAL_AFTER.match(text, span.end)
+        if after is None:
+            continue
+        kind = _PLURAL_KIND[after.group(1)]
+        out[idx] = kind
+        j = idx
+        while j > 0 and _LIST_GAP.fullmatch(text[spans[j - 1].end : spans[j].start]) is not None:
+            j -= 1
+            out[j] = kind
+    return out
 
 
 def _written_abbreviated(text: str, span: Span) -> bool:
@@ -324,9 +506,10 @@ def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place
         first_at: dict[tuple[str, str] | None, tuple[int, str]] = {}
         second_at: dict[tuple[str, str] | None, int] = {}
         for j in group:
-            if first[j] is None:
+            listed = first[j]
+            if listed is None:
                 continue
-            kind, key = _place_kind(first[j]), spans[j].key
+            kind, key = _place_kind(listed), spans[j].key
             kinds[kind] += 1
             by_key.setdefault(key, Counter())[kind] += 1
             if kind not in first_at:
@@ -414,6 +597,11 @@ class Resolver:
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
+        if not keep_all:
+            # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
+            dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
+            if dropped:
+                options = [([], opt[1]) if idx in dropped else opt for idx, opt in enumerate(options)]
         qualifiers = self._qualifiers(text, spans, options)
         # What the writer said outright ("Moscow, Idaho") holds for the name's other mentions too:
         # keep only the candidates that fit the qualifier, for every span of that name.
@@ -422,12 +610,13 @@ class Resolver:
         # then once more with the context the first choices give.
         first = [cands[0].place if cands else None for cands, _ in options]
         lists = _list_groups(text, spans)
-        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists)
+        mutual = _mutually_near(spans, options)
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
         chosen_places = [r.place if r is not None else None for r in chosen]
         if chosen_places != first:
-            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists)
+            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual)
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -439,26 +628,28 @@ class Resolver:
         first: list[Place | None],
         keep_all: bool,
         lists: list[list[int]] | None = None,
+        mutual: Container[tuple[str, str]] = (),
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``."""
         # The context of a name is what the document's OTHER names say: five "Georgia"s
         # must not vote for their own reading, so each name's own share is kept apart.
-        countries: Counter[str] = Counter()
-        admin1s: Counter[tuple[str, str]] = Counter()
-        by_key_country: dict[str, Counter[str]] = {}
-        by_key_admin1: dict[str, Counter[tuple[str, str]]] = {}
-        by_key_weight: Counter[str] = Counter()
-        for span, place, (cands, _kind) in zip(spans, first, options):
+        # Weights are halves and wholes: float tallies (a Counter is typed for int counts).
+        countries: defaultdict[str, float] = defaultdict(float)
+        admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
+        by_key_country: dict[str, defaultdict[str, float]] = {}
+        by_key_admin1: dict[str, defaultdict[tuple[str, str], float]] = {}
+        by_key_weight: defaultdict[str, float] = defaultdict(float)
+        for span, place, (cands, _kind) in zip(spans, first, options, strict=True):
             if place is None:
                 continue
             sure = len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0
             weight = 1.0 if sure else 0.5
             countries[place.country] += weight
-            by_key_country.setdefault(span.key, Counter())[place.country] += weight
+            by_key_country.setdefault(span.key, defaultdict(float))[place.country] += weight
             by_key_weight[span.key] += weight
             if place.feature_code in {"ADM1", "ADM1H", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
-                by_key_admin1.setdefault(span.key, Counter())[(place.country, place.admin1)] += weight
+                by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
         anchors = _Anchors(
             [
@@ -481,6 +672,7 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
         peer_kinds = _peer_kinds(lists or [], spans, first)
+        plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
@@ -492,15 +684,16 @@ class Resolver:
         )
         w_admin1, w_designator, w_list_peer = WEIGHTS["admin1_context"], WEIGHTS["designator"], WEIGHTS["list_peer"]
         w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
+        w_mutual = WEIGHTS["mutual_50km"]
         resolved: list[Resolved | None] = []
-        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
             if not cands:
                 resolved.append(None)
                 continue
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span, demonym_keys)
+            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
@@ -521,8 +714,9 @@ class Resolver:
                 rest_weight = total_weight - by_key_weight[span.key]
                 scores = []
                 # Evidence for the place itself, without the country-wide context that lifts
-                # every candidate of a country alike: what the drop rules below weigh.
+                # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
+                mutual_bonus = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
                 fits_designation = _designation_fits(cands, designated) if designated is not None else None
@@ -532,13 +726,13 @@ class Resolver:
                     country_bonus = 0.0
                     if qualifier is not None and self._fits(place, qualifier):
                         score += w_qualifier
-                    others = countries[country] - own_countries[country]
+                    others = countries[country] - own_countries.get(country, 0.0)
                     if others > 0 and country:
                         # The more of the document lies in the country, the likelier this place does.
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    if division[1] and below_division and admin1s[division] - own_admin1s[division] > 0:
+                    if division[1] and below_division and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
                         score += w_admin1
                     if point_like and anchors:
                         nearest = nearest_km[(span.key, *point)]
@@ -548,18 +742,32 @@ class Resolver:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
+                    # Mutual proximity is evidence for one reading of a name that is a place anyway, but,
+                    # like the country context, not that a weak name is a place: two surnames may both be
+                    # villages near each other.
+                    near_bonus = w_mutual if (span.key, place.id) in mutual else 0.0
+                    score += near_bonus
                     if fits_designation is not None and fits_designation[k]:
                         score += w_designator
                     if peer_kind is not None and _place_kind(place) == peer_kind:
                         score += w_list_peer
                     scores.append(score)
-                    evidence.append(score - country_bonus)
+                    evidence.append(score - country_bonus - near_bonus)
+                    mutual_bonus.append(near_bonus)
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
+                    _prefer_larger_city(cands, scores)
                 ranked = sorted(range(len(scores)), key=lambda k: (-scores[k], k))
                 # The best candidate the text supports well enough; a weak favourite (Cairo, Georgia
                 # in a US story) gives way to the next (Cairo, Egypt) rather than losing the name.
-                best = next((k for k in ranked if exempt or self._supported(span, cands[k], evidence[k])), None)
+                if exempt:
+                    best: int | None = ranked[0]
+                elif any(self._supported(span, cands[k], evidence[k]) for k in ranked):
+                    best = next(
+                        (k for k in ranked if self._supported(span, cands[k], evidence[k] + mutual_bonus[k])), None
+                    )
+                else:
+                    best = None
                 if best is None:
                     decided[case] = None
                 else:
@@ -605,13 +813,13 @@ class Resolver:
         if not by_key:
             return options
         out = []
-        for idx, (span, (cands, kind)) in enumerate(zip(spans, options)):
-            qualifier = qualifiers.get(idx) or by_key.get(span.key)
-            if kind == "toponym" and qualifier is not None:
-                fitting = [c for c in cands if self._fits(c.place, qualifier)]
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
+            qualifying = qualifiers.get(idx) or by_key.get(span.key)
+            if kind == "toponym" and qualifying is not None:
+                fitting = [c for c in cands if self._fits(c.place, qualifying)]
                 if fitting:
                     cands = fitting
-                    qualifiers.setdefault(idx, qualifier)
+                    qualifiers.setdefault(idx, qualifying)
             out.append((cands, kind))
         return out
 
@@ -693,8 +901,8 @@ def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
     """
     if not resolved:
         return "", None
-    countries: Counter[str] = Counter()
-    places: Counter[str] = Counter()
+    countries: defaultdict[str, float] = defaultdict(float)
+    places: defaultdict[str, float] = defaultdict(float)
     by_id: dict[str, Place] = {}
     for r in resolved:
         if r.place.country:
@@ -702,7 +910,8 @@ def document_focus(resolved: Sequence[Resolved]) -> tuple[str, Place | None]:
         if r.place.feature_code != "PCLI" and r.kind == "toponym":
             places[r.place.id] += r.score
             by_id[r.place.id] = r.place
-    country = countries.most_common(1)[0][0] if countries else ""
+    # The first country met among the heaviest, as Counter.most_common would give.
+    country = max(countries, key=countries.__getitem__) if countries else ""
     in_country = [(w, pid) for pid, w in places.items() if by_id[pid].country == country]
     if in_country:
         return country, by_id[max(in_country)[1]]

@@ -73,8 +73,8 @@ def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noq
         if key in seen and seen[key][0] != rule:
             _, where, earlier = seen[key]
             raise RulesError(
-                f"{path}: line {lineno}: {raw.strip()!r} conflicts with line {where}: {earlier!r} (both rule on the same "
-                "name); keep one of them"
+                f"{path}: line {lineno}: {raw.strip()!r} conflicts with line {where}: {earlier!r} "
+                "(both rule on the same name); keep one of them"
             )
         seen.setdefault(key, (rule, lineno, raw.strip()))
 
@@ -85,7 +85,8 @@ def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noq
         m = _LINE.match(line)
         if not m:
             raise RulesError(
-                f"{path}: line {lineno}: {raw.strip()!r} is not a rule; write 'pin NAME = ID', 'prefer NAME = CC[,CC]' or 'ignore NAME'"
+                f"{path}: line {lineno}: {raw.strip()!r} is not a rule; "
+                "write 'pin NAME = ID', 'prefer NAME = CC[,CC]' or 'ignore NAME'"
             )
         verb, name, value = m.group(1).lower(), m.group(2).strip(), (m.group(3) or "").strip()
         key = name_key(name)
@@ -101,7 +102,8 @@ def load_rules(path: str | os.PathLike[str], *, gazetteer=None) -> Rules:  # noq
         elif verb == "pin":
             if gazetteer is not None and gazetteer.get(value) is None:
                 raise RulesError(
-                    f"{path}: line {lineno}: no gazetteer entry has id {value!r}; find the id with 'geo gazetteer search {name}'"
+                    f"{path}: line {lineno}: no gazetteer entry has id {value!r}; "
+                    f"find the id with 'geo gazetteer search {name}'"
                 )
             once(key, f"pin {value}", lineno, raw)
             rules.pins[key] = value
