@@ -1,0 +1,205 @@
+"""Place names inside hyphenated compounds: "Texas-Mexico border", "London-based", "US-Philippine drills".
+
+The recogniser reads a hyphenated word as one word, which is right for names that are one
+place ("Guinea-Bissau", "Winston-Salem", "Stratford-upon-Avon"). When the whole word is no
+name, this step reads its parts: each part, or run of parts and the words around them
+("New York-based", "Texas-New Mexico"), that the gazetteer knows becomes a mention of its
+own, with its exact offsets, through the recogniser's own filters (persons, organisations,
+acronyms, pathogens).
+
+How sure a part is depends on the compound's shape:
+
+- a name with a lower-case word ("London-based", "Kremlin-backed", "pro-Russian") names the
+  place: the lower-case word says how something relates to it;
+- names only ("Texas-Mexico", "Coca-Cola", "Jean-Pierre") are places when a part is a demonym
+  ("US-Philippine", "Israeli-Palestinian"), when a word of relation follows ("border", "war",
+  "talks": ``data/compound_relation_words.txt``) or when it is a legislator's party and seat
+  ("Sen. Ford, D-Charleston,"); otherwise each part needs the evidence a common word needs (a
+  prominent place, or the text placing it), so brands and double given names stay out;
+- a lower-case connector or Arabic article between the parts ("Stratford-upon-Avon",
+  "Deir-al-Balah") makes the whole one name: unknown as a whole, it yields nothing, as does a
+  compound that opens with an article ("Al-Jazeera", "el-Sisi").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from collections.abc import Container, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.gazetteer.names import name_key
+from geo.parsing import lexicons
+from geo.parsing.recognize import _CONNECTORS, _MAX_TOKENS, Span, Token
+
+if TYPE_CHECKING:
+    from geo.parsing.recognize import Recognizer
+
+__all__ = ["relation_words", "with_compound_parts"]
+
+_HYPHENS = "-‐‑"
+# A run of words joined by hyphens; one of its parts must be capitalised to hold a name.
+_COMPOUND = re.compile(r"(?<![\w'’])[^\W\d_]+(?:[-‐‑][^\W\d_]+)+")
+_PART = re.compile(r"[^\W\d_]+")
+# The Arabic article and its assimilated forms: a compound opened by one is a transliterated name.
+_ARTICLES = frozenset(
+    {"al", "el", "as", "ad", "ash", "at", "ar", "az", "an", "ul", "ez", "es", "ed", "esh", "et", "er"}
+)
+# Words around the compound that may belong to a name running into it ("New York-based", "Texas-New Mexico").
+_CONTEXT = _MAX_TOKENS - 1
+_SPACE_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+# A legislator's party and seat, AP style: "Sen. Ford, D-Charleston," or "(R-Texas)".
+_PARTY_BEFORE = (", ", "(")
+
+
+@functools.cache
+def relation_words() -> frozenset[str]:
+    """Nouns that make a compound of names a relation between places ("border", "war", "talks")."""
+    return lexicons.read_word_list(Path(__file__).resolve().parent / "data" / "compound_relation_words.txt")
+
+
+def _parts(text: str, start: int, end: int) -> list[Token]:
+    """The parts of a hyphenated word as tokens of their own, with their offsets."""
+    out = []
+    for m in _PART.finditer(text, start, end):
+        word = m.group()
+        out.append(Token(m.start(), m.end(), word, name_key(word), word[0].isupper(), len(word) > 1 and word.isupper()))
+    return out
+
+
+def _hyphen_between(text: str, left: Token, right: Token) -> bool:
+    return right.start == left.end + 1 and text[left.end] in _HYPHENS
+
+
+def with_compound_parts(
+    recognizer: Recognizer,
+    text: str,
+    tokens: Sequence[Token],
+    spans: list[Span],
+    initial: Container[int],
+    lowercase_words: set[str],
+    surnames: set[str],
+    pathogens: set[str],
+) -> list[Span]:
+    """``spans`` with the names inside hyphenated compounds that are no name as a whole.
+
+    Spans of the main pass that overlap a name found in a compound give way to it
+    ("Sierra" before "Sierra Leone-based").
+    """
+    found: list[Span] = []
+    starts = [tok.start for tok in tokens]
+    taken = [(span.start, span.end) for span in spans]
+    for m in _COMPOUND.finditer(text):
+        start, end = m.span()
+        if any(s <= start and end <= e for s, e in taken):
+            continue  # the compound is (inside) a name already: "Guinea-Bissau", "Stratford-upon-Avon"
+        parts = _parts(text, start, end)
+        if not any(p.capitalised for p in parts) or parts[0].key in _ARTICLES:
+            continue
+        lower = [p for p in parts if not p.capitalised]
+        if any(p.key in _CONNECTORS or p.key in _ARTICLES for p in lower):
+            continue
+        h = bisect_left(starts, start)
+        if h >= len(tokens) or tokens[h].start != start:
+            continue  # not a word of the tokeniser's (inside a dotted acronym)
+        window = [*tokens[max(0, h - _CONTEXT) : h], *parts, *tokens[h + 1 : h + 1 + _CONTEXT]]
+        first_part = min(h, _CONTEXT)
+        opening = {k for k in range(first_part) if h - first_part + k in initial}
+        if h in initial:
+            opening.add(first_part)
+        opening |= {first_part + len(parts) + k for k in range(_CONTEXT) if h + 1 + k in initial}
+        names = _names_in(recognizer, text, window, start, end, opening, lowercase_words, surnames, pathogens)
+        if not names:
+            continue
+        if not lower and not any(span.demonym for span in names) and not _placed(text, tokens, h, parts):
+            # Names only, nothing saying they are places: "Coca-Cola", "Jean-Pierre".
+            names = [_as_common(span) for span in names]
+        found.extend(names)
+    if not found:
+        return spans
+    kept = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
+    return sorted(kept + found, key=lambda span: span.start)
+
+
+def _placed(text: str, tokens: Sequence[Token], h: int, parts: list[Token]) -> bool:
+    """Whether a compound of names is said to be about places: a relation word after it, or a party and seat."""
+    if len(parts[0].text) == 1 and text[max(0, parts[0].start - 2) : parts[0].start].endswith(_PARTY_BEFORE):
+        return True
+    # The first lower-case word after the compound and the capitalised words that end its last name.
+    k = h + 1
+    while k < len(tokens) and k - h <= _CONTEXT and tokens[k].capitalised:
+        k += 1
+    return (
+        k < len(tokens)
+        and _SPACE_GAP.fullmatch(text[tokens[k - 1].end : tokens[k].start]) is not None
+        and tokens[k].key in relation_words()
+    )
+
+
+def _as_common(span: Span) -> Span:
+    return Span(
+        span.start,
+        span.end,
+        span.text,
+        span.key,
+        demonym=span.demonym,
+        sentence_initial=span.sentence_initial,
+        common=True,
+        given_name=span.given_name,
+        abbreviation=span.abbreviation,
+    )
+
+
+def _names_in(
+    recognizer: Recognizer,
+    text: str,
+    window: list[Token],
+    start: int,
+    end: int,
+    opening: set[int],
+    lowercase_words: set[str],
+    surnames: set[str],
+    pathogens: set[str],
+) -> list[Span]:
+    """Names of the window that overlap the compound ``start:end``, longest first, as the main pass reads them."""
+    keys, demonym_keys, pinned = recognizer.keys, recognizer.demonym_keys, recognizer.pinned
+    out: list[Span] = []
+    n = len(window)
+    after = 0
+    for i in range(n):
+        if i < after or not window[i].capitalised:
+            continue
+        last = i
+        while last + 1 < n and last + 1 - i < _MAX_TOKENS:
+            left, right = window[last], window[last + 1]
+            joined = (
+                recognizer._joined(text, left, right)
+                or recognizer._joined_by_initial(text, left, right)
+                or _hyphen_between(text, left, right)
+            )
+            if not joined or not (right.capitalised or right.key in _CONNECTORS):
+                break
+            last += 1
+        match = None
+        for j in range(last, i - 1, -1):
+            if not window[j].capitalised:
+                continue
+            key = window[i].key if j == i else name_key(text[window[i].start : window[j].end])
+            if key in keys or key in pinned:
+                match = (j, key, key in demonym_keys)
+                break
+            if j == i and recognizer.demonyms and key.endswith("s") and key[:-1] in demonym_keys:
+                match = (j, key[:-1], True)
+                break
+        if match is None:
+            continue
+        j, key, demonym = match
+        if window[j].end <= start or window[i].start >= end:
+            continue  # wholly outside the compound: the main pass has read it
+        span = recognizer._accept(window, i, j, key, demonym, text, opening, lowercase_words, surnames, pathogens)
+        if span is not None:
+            out.append(span)
+            after = j + 1
+    return out
