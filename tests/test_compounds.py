@@ -16,9 +16,14 @@ NAMES = [
     "London", "Gaza", "Texas", "Mexico", "US", "Russia", "Ukraine", "New York", "Hong Kong", "Sierra",
     "Sierra Leone", "New Mexico", "Guinea-Bissau", "Guinea", "Baden-Württemberg", "Stratford-upon-Avon",
     "Winston-Salem", "Aix-en-Provence", "Coca", "Cola", "Pierre", "Charleston", "Kremlin", "Egypt",
+    "Green", "France", "Frankenstein", "Jackson",
 ]  # fmt: skip
-DEMONYMS = ["Philippine", "Israeli", "Palestinian", "Russian", "Saudi", "Egyptian"]
-RECOGNIZER = Recognizer({name_key(n) for n in NAMES + DEMONYMS}, {name_key(n) for n in DEMONYMS})
+DEMONYMS = ["Philippine", "Israeli", "Palestinian", "Russian", "Saudi", "Egyptian", "African", "American"]
+RECOGNIZER = Recognizer(
+    {name_key(n) for n in NAMES + DEMONYMS},
+    {name_key(n) for n in DEMONYMS},
+    common_words={"green": 4.5, "london": 4.6},  # zipf frequencies: both are also frequent English words
+)
 
 
 def found(text: str) -> list[tuple[str, int, int, bool, bool]]:
@@ -32,7 +37,10 @@ def found(text: str) -> list[tuple[str, int, int, bool, bool]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The London-based group spoke.", [("London", 4, 10, False, False)]),
+        (
+            "The London-based group spoke.",
+            [("London", 4, 10, False, True)],
+        ),  # common: a frequent word, as in the main pass
         ("A Gaza-based charity helped.", [("Gaza", 2, 6, False, False)]),
         ("Drills near the Texas-Mexico border.", [("Texas", 16, 21, False, False), ("Mexico", 22, 28, False, False)]),
         ("US-Philippine drills began.", [("US", 0, 2, False, False), ("Philippine", 3, 13, True, False)]),
@@ -79,6 +87,15 @@ def test_compounds_yield_one_mention_per_named_part(text: str, expected: list) -
         ("Talks with el-Gaza ended.", []),
         # lower-case words only
         ("A well-known long-term plan.", []),
+        # a common word with an affix is that word; a suffix of manner compares
+        ("Green-winged teals died.", []),
+        ("A Frankenstein-esque machine.", []),
+        # a part that is no name: an agency, a double surname, an airport's two names
+        ("Agence France-Presse reported it.", []),
+        ("Pat Hugley-Green kept her seat.", []),
+        ("Hartsfield-Jackson airport closed.", []),
+        # two demonyms with nothing placing them are an identity
+        ("The African-American Affairs Commission met.", []),
     ],
 )
 def test_compounds_that_are_one_name_or_none(text: str, expected: list) -> None:

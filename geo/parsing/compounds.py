@@ -11,11 +11,14 @@ How sure a part is depends on the compound's shape:
 
 - a name with a lower-case word ("London-based", "Kremlin-backed", "pro-Russian") names the
   place: the lower-case word says how something relates to it;
-- names only ("Texas-Mexico", "Coca-Cola", "Jean-Pierre") are places when a part is a demonym
-  ("US-Philippine", "Israeli-Palestinian"), when a word of relation follows ("border", "war",
-  "talks": ``data/compound_relation_words.txt``) or when it is a legislator's party and seat
-  ("Sen. Ford, D-Charleston,"); otherwise each part needs the evidence a common word needs (a
-  prominent place, or the text placing it), so brands and double given names stay out;
+- names only ("Texas-Mexico", "Coca-Cola", "African-American") are places when a word of
+  relation follows ("border", "war", "drills": ``data/compound_relation_words.txt``) or when
+  it is a legislator's party and seat ("Sen. Ford, D-Charleston,"). Otherwise a part that is no
+  name ("Agence France-Presse", "Hugley-Green") makes the whole something else; a demonym part
+  is an identity ("African-American"); and a name needs the evidence a common word needs (a
+  prominent place, or the text placing it), so brands stay out;
+- a common word with an affix ("Green-winged") is that word, and a suffix of manner
+  ("Frankenstein-esque", "Texas-style") compares rather than names;
 - a lower-case connector or Arabic article between the parts ("Stratford-upon-Avon",
   "Deir-al-Balah") makes the whole one name: unknown as a whole, it yields nothing, as does a
   compound that opens with an article ("Al-Jazeera", "el-Sisi").
@@ -50,6 +53,52 @@ _ARTICLES = frozenset(
 # Words around the compound that may belong to a name running into it ("New York-based", "Texas-New Mexico").
 _CONTEXT = _MAX_TOKENS - 1
 _SPACE_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+# Affixes that tie a name to a place: "London-based", "Kremlin-backed", "pro-Russian"; a name with
+# another affix that is also a common word is that word ("Green-winged").
+_PLACE_AFFIXES = frozenset(
+    [
+        "based",
+        "born",
+        "bred",
+        "led",
+        "backed",
+        "funded",
+        "sponsored",
+        "owned",
+        "run",
+        "made",
+        "bound",
+        "registered",
+        "headquartered",
+        "area",
+        "wide",
+        "allied",
+        "aligned",
+        "occupied",
+        "controlled",
+        "held",
+        "administered",
+        "ruled",
+        "flagged",
+        "listed",
+        "grown",
+        "raised",
+        "pro",
+        "anti",
+        "non",
+        "ex",
+        "post",
+        "pre",
+        "inter",
+        "intra",
+        "pan",
+        "trans",
+        "cross",
+    ]
+)
+_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "inter", "intra", "pan", "trans", "cross", "mid"})
+# Suffixes of manner: "Frankenstein-esque", "Texas-style", "Asian-themed" compare, they name no place.
+_MANNER_WORDS = frozenset({"esque", "like", "style", "styled", "type", "themed", "inspired", "sized", "size"})
 # A legislator's party and seat, AP style: "Sen. Ford, D-Charleston," or "(R-Texas)".
 _PARTY_BEFORE = (", ", "(")
 
@@ -98,8 +147,9 @@ def with_compound_parts(
         parts = _parts(text, start, end)
         if not any(p.capitalised for p in parts) or parts[0].key in _ARTICLES:
             continue
-        lower = [p for p in parts if not p.capitalised]
-        if any(p.key in _CONNECTORS or p.key in _ARTICLES for p in lower):
+        # A prefix is lower case in kind even where it opens a sentence ("Pro-Russian crowds").
+        lower = [p for p in parts if not p.capitalised or p.key in _PREFIXES]
+        if any(p.key in _CONNECTORS or p.key in _ARTICLES or p.key in _MANNER_WORDS for p in lower):
             continue
         h = bisect_left(starts, start)
         if h >= len(tokens) or tokens[h].start != start:
@@ -113,9 +163,16 @@ def with_compound_parts(
         names = _names_in(recognizer, text, window, start, end, opening, lowercase_words, surnames, pathogens)
         if not names:
             continue
-        if not lower and not any(span.demonym for span in names) and not _placed(text, tokens, h, parts):
-            # Names only, nothing saying they are places: "Coca-Cola", "Jean-Pierre".
-            names = [_as_common(span) for span in names]
+        if lower:
+            if not any(p.key in _PLACE_AFFIXES for p in lower):
+                # "Green-winged": a common word with another affix is that word.
+                names = [span for span in names if not (span.common and " " not in span.key)]
+        elif not _placed(text, tokens, h, parts):
+            if not all(any(n.start <= p.start and p.end <= n.end for n in names) for p in parts):
+                continue  # a part no name: a double surname, a brand, an agency ("Agence France-Presse")
+            # Names only, nothing saying they are places ("Coca-Cola", "African-American"): a demonym
+            # part is an identity, a name needs the evidence a common word needs.
+            names = [_as_common(span) for span in names if not span.demonym]
         found.extend(names)
     if not found:
         return spans
