@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,10 +139,12 @@ def with_compound_parts(
     """
     found: list[Span] = []
     starts = [tok.start for tok in tokens]
-    taken = [(span.start, span.end) for span in spans]
+    # The main pass's spans are in order and do not overlap: the one a compound may lie in is found by bisection.
+    span_starts = [span.start for span in spans]
     for m in _COMPOUND.finditer(text):
         start, end = m.span()
-        if any(s <= start and end <= e for s, e in taken):
+        inside = bisect_right(span_starts, start) - 1
+        if inside >= 0 and spans[inside].end >= end:
             continue  # the compound is (inside) a name already: "Guinea-Bissau", "Stratford-upon-Avon"
         parts = _parts(text, start, end)
         if not any(p.capitalised for p in parts) or parts[0].key in _ARTICLES:
@@ -176,7 +178,13 @@ def with_compound_parts(
         found.extend(names)
     if not found:
         return spans
-    kept = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
+    # Found names are in order too: a main-pass span gives way to those it overlaps (linear, for long articles).
+    found_starts = [f.start for f in found]
+    kept = []
+    for span in spans:
+        k = bisect_left(found_starts, span.end) - 1  # the last found name starting before the span ends
+        if k < 0 or found[k].end <= span.start:
+            kept.append(span)
     return sorted(kept + found, key=lambda span: span.start)
 
 
