@@ -30,6 +30,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,8 @@ if TYPE_CHECKING:
 __all__ = ["relation_words", "with_compound_parts"]
 
 _HYPHENS = "-‐‑"
-# A run of words joined by hyphens; one of its parts must be capitalised to hold a name.
-_COMPOUND = re.compile(r"(?<![\w'’])[^\W\d_]+(?:[-‐‑][^\W\d_]+)+")
-_PART = re.compile(r"[^\W\d_]+")
+_PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]{2,})*")  # "O'Hare-based": the apostrophe stays in its part
+_START = attrgetter("start")  # a token's or a span's start offset, for bisection
 # The Arabic article and its assimilated forms: a compound opened by one is a transliterated name.
 _ARTICLES = frozenset(
     {"al", "el", "as", "ad", "ash", "at", "ar", "az", "an", "ul", "ez", "es", "ed", "esh", "et", "er"}
@@ -138,12 +138,10 @@ def with_compound_parts(
     ("Sierra" before "Sierra Leone-based").
     """
     found: list[Span] = []
-    starts = [tok.start for tok in tokens]
-    # The main pass's spans are in order and do not overlap: the one a compound may lie in is found by bisection.
-    span_starts = [span.start for span in spans]
-    for m in _COMPOUND.finditer(text):
-        start, end = m.span()
-        inside = bisect_right(span_starts, start) - 1
+    for h in _hyphenated(text, tokens):
+        start, end = tokens[h].start, tokens[h].end
+        # The main pass's spans are in order and do not overlap: the one a compound may lie in is found by bisection.
+        inside = bisect_right(spans, start, key=_START) - 1
         if inside >= 0 and spans[inside].end >= end:
             continue  # the compound is (inside) a name already: "Guinea-Bissau", "Stratford-upon-Avon"
         parts = _parts(text, start, end)
@@ -153,9 +151,6 @@ def with_compound_parts(
         lower = [p for p in parts if not p.capitalised or p.key in _PREFIXES]
         if any(p.key in _CONNECTORS or p.key in _ARTICLES or p.key in _MANNER_WORDS for p in lower):
             continue
-        h = bisect_left(starts, start)
-        if h >= len(tokens) or tokens[h].start != start:
-            continue  # not a word of the tokeniser's (inside a dotted acronym)
         window = [*tokens[max(0, h - _CONTEXT) : h], *parts, *tokens[h + 1 : h + 1 + _CONTEXT]]
         first_part = min(h, _CONTEXT)
         opening = {k for k in range(first_part) if h - first_part + k in initial}
@@ -186,6 +181,25 @@ def with_compound_parts(
         if k < 0 or found[k].end <= span.start:
             kept.append(span)
     return sorted(kept + found, key=lambda span: span.start)
+
+
+def _hyphenated(text: str, tokens: Sequence[Token]) -> list[int]:
+    """Indexes of the tokens with a hyphen inside and a capital letter: the compounds that may hold names.
+
+    Found from the hyphens (str.find, a few per article), not by a pass over every word.
+    """
+    out: list[int] = []
+    for hyphen in _HYPHENS:
+        at = text.find(hyphen)
+        while at != -1:
+            h = bisect_right(tokens, at, key=_START) - 1
+            if h >= 0 and tokens[h].start < at < tokens[h].end - 1 and not tokens[h].text.islower():
+                if not out or out[-1] != h:
+                    out.append(h)
+                at = text.find(hyphen, tokens[h].end)
+            else:
+                at = text.find(hyphen, at + 1)
+    return sorted(set(out))
 
 
 def _placed(text: str, tokens: Sequence[Token], h: int, parts: list[Token]) -> bool:

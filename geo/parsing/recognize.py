@@ -62,8 +62,6 @@ _NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
 _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
 _QUOTE_OPENERS = "\"'“‘«(["
-# A hyphen between two letters: a compound whose parts may be names of their own (geo.parsing.compounds).
-_HAS_HYPHEN = re.compile(r"[^\W\d_][-‐‑][^\W\d_]")
 
 
 def _is_initial(text: str, tok: Token) -> bool:
@@ -406,7 +404,7 @@ class Recognizer:
                 continue
             spans.append(span)
             after = j + 1
-        if _HAS_HYPHEN.search(text) is not None:  # "Texas-Mexico", "London-based": a separate step (compounds.py)
+        if "-" in text or "‐" in text or "‑" in text:  # "Texas-Mexico", "London-based": a separate step (compounds.py)
             from geo.parsing.compounds import with_compound_parts
 
             spans = with_compound_parts(self, text, tokens, spans, initial, lowercase_words, surnames, pathogens)
