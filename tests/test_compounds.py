@@ -16,7 +16,7 @@ NAMES = [
     "London", "Gaza", "Texas", "Mexico", "US", "Russia", "Ukraine", "New York", "Hong Kong", "Sierra",
     "Sierra Leone", "New Mexico", "Guinea-Bissau", "Guinea", "Baden-Württemberg", "Stratford-upon-Avon",
     "Winston-Salem", "Aix-en-Provence", "Coca", "Cola", "Pierre", "Charleston", "Kremlin", "Egypt",
-    "Green", "France", "Frankenstein", "Jackson",
+    "Green", "France", "Frankenstein", "Jackson", "O'Hare",
 ]  # fmt: skip
 DEMONYMS = ["Philippine", "Israeli", "Palestinian", "Russian", "Saudi", "Egyptian", "African", "American"]
 RECOGNIZER = Recognizer(
@@ -60,6 +60,13 @@ def found(text: str) -> list[tuple[str, int, int, bool, bool]]:
             "The Texas-New Mexico border.",
             [("Texas", 4, 9, False, False), ("New Mexico", 10, 20, False, False)],
         ),
+        # another affix: the name needs a common word's evidence
+        ("A Gaza-esque siege.", []),
+        ("Two Gaza-flagged boats.", [("Gaza", 4, 8, False, False)]),
+        ("A Gaza-themed show.", []),
+        ("The Kremlin-defense plan.", [("Kremlin", 4, 11, False, True)]),
+        # an apostrophe stays inside its part
+        ("An O'Hare-based crew.", [("O'Hare", 3, 9, False, False)]),
         # a run of parts that is one name
         ("A Guinea-Bissau-based trader.", [("Guinea-Bissau", 2, 15, False, False)]),
         # AP style for a legislator's party and seat

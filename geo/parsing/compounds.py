@@ -17,8 +17,9 @@ How sure a part is depends on the compound's shape:
   name ("Agence France-Presse", "Hugley-Green") makes the whole something else; a demonym part
   is an identity ("African-American"); and a name needs the evidence a common word needs (a
   prominent place, or the text placing it), so brands stay out;
-- a common word with an affix ("Green-winged") is that word, and a suffix of manner
-  ("Frankenstein-esque", "Texas-style") compares rather than names;
+- with an affix other than those ("Green-winged", "Agro-defense") a common word is that word
+  and a name needs a common word's evidence; a suffix of manner ("Frankenstein-esque",
+  "Texas-style") compares rather than names;
 - a lower-case connector or Arabic article between the parts ("Stratford-upon-Avon",
   "Deir-al-Balah") makes the whole one name: unknown as a whole, it yields nothing, as does a
   compound that opens with an article ("Al-Jazeera", "el-Sisi").
@@ -162,8 +163,9 @@ def with_compound_parts(
             continue
         if lower:
             if not any(p.key in _PLACE_AFFIXES for p in lower):
-                # "Green-winged": a common word with another affix is that word.
-                names = [span for span in names if not (span.common and " " not in span.key)]
+                # "Green-winged": a common word with another affix is that word; another name
+                # needs the evidence a common word needs ("Agro-defense" is no Agra).
+                names = [_as_common(span) for span in names if not (span.common and " " not in span.key)]
         elif not _placed(text, tokens, h, parts):
             if not all(any(n.start <= p.start and p.end <= n.end for n in names) for p in parts):
                 continue  # a part no name: a double surname, a brand, an agency ("Agence France-Presse")
