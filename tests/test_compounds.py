@@ -13,7 +13,7 @@ from geo.gazetteer.names import name_key
 from geo.parsing.recognize import Recognizer
 
 NAMES = [
-    "London", "Gaza", "Texas", "Mexico", "US", "Russia", "Ukraine", "New York", "Hong Kong", "Sierra",
+    "London", "Gaza", "Texas", "Mexico", "US", "U.S.", "Russia", "Ukraine", "New York", "Hong Kong", "Sierra",
     "Sierra Leone", "New Mexico", "Guinea-Bissau", "Guinea", "Baden-Württemberg", "Stratford-upon-Avon",
     "Winston-Salem", "Aix-en-Provence", "Coca", "Cola", "Pierre", "Charleston", "Kremlin", "Egypt",
     "Green", "France", "Frankenstein", "Jackson", "O'Hare",
@@ -71,6 +71,8 @@ def found(text: str) -> list[tuple[str, int, int, bool, bool]]:
         ("A Guinea-Bissau-based trader.", [("Guinea-Bissau", 2, 15, False, False)]),
         # AP style for a legislator's party and seat
         ("Sen. Robert Ford, D-Charleston, said.", [("Charleston", 20, 30, False, False)]),
+        # a dotted acronym ends its word: the main pass reads both names
+        ("U.S.-Philippine drills began.", [("U.S.", 0, 4, False, False), ("Philippine", 5, 15, True, False)]),
         ("Egyptian-US relations improved.", [("Egyptian", 0, 8, True, False), ("US", 9, 11, False, False)]),
     ],
 )
