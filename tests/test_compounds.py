@@ -153,3 +153,18 @@ def test_names_only_with_nothing_placing_them_need_a_common_words_evidence() -> 
 )
 def test_compounds_through_the_geoparser(geoparser, text: str, expected: list) -> None:
     assert [(m.text, m.place.country) for m in geoparser.parse_text(text)] == expected
+
+
+def test_demonym_parts_follow_the_demonyms_switch(full_gazetteer) -> None:
+    from geo.parsing.pipeline import Geoparser
+
+    text = "US-Philippine drills and the Israeli-Palestinian conflict."
+    without = Geoparser(full_gazetteer, demonyms=False)
+    assert [(m.text, m.kind) for m in without.parse_text(text)] == [("US", "toponym")]
+    with_demonyms = Geoparser(full_gazetteer)
+    assert [(m.text, m.kind) for m in with_demonyms.parse_text(text)] == [
+        ("US", "toponym"),
+        ("Philippine", "demonym"),
+        ("Israeli", "demonym"),
+        ("Palestinian", "demonym"),
+    ]
