@@ -404,6 +404,10 @@ class Recognizer:
                 continue
             spans.append(span)
             after = j + 1
+        if "-" in text or "‐" in text or "‑" in text:  # "Texas-Mexico", "London-based": a separate step (compounds.py)
+            from geo.parsing.compounds import with_compound_parts
+
+            spans = with_compound_parts(self, text, tokens, spans, initial, lowercase_words, surnames, pathogens)
         if any(" " in span.key for span in spans):
             spans = self._with_short_references(tokens, capitalised, text, spans)
         return spans

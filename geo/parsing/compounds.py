@@ -1,0 +1,286 @@
+"""Place names inside hyphenated compounds: "Texas-Mexico border", "London-based", "US-Philippine drills".
+
+The recogniser reads a hyphenated word as one word, which is right for names that are one
+place ("Guinea-Bissau", "Winston-Salem", "Stratford-upon-Avon"). When the whole word is no
+name, this step reads its parts: each part, or run of parts and the words around them
+("New York-based", "Texas-New Mexico"), that the gazetteer knows becomes a mention of its
+own, with its exact offsets, through the recogniser's own filters (persons, organisations,
+acronyms, pathogens).
+
+How sure a part is depends on the compound's shape:
+
+- a name with a lower-case word ("London-based", "Kremlin-backed", "pro-Russian") names the
+  place: the lower-case word says how something relates to it;
+- names only ("Texas-Mexico", "Coca-Cola", "African-American") are places when a word of
+  relation follows ("border", "war", "drills": ``data/compound_relation_words.txt``) or when
+  it is a legislator's party and seat ("Sen. Ford, D-Charleston,"). Otherwise a part that is no
+  name ("Agence France-Presse", "Hugley-Green") makes the whole something else; a demonym part
+  is an identity ("African-American"); and a name needs the evidence a common word needs (a
+  prominent place, or the text placing it), so brands stay out;
+- with an affix other than those ("Green-winged", "Agro-defense") a common word is that word
+  and a name needs a common word's evidence; a suffix of manner ("Frankenstein-esque",
+  "Texas-style") compares rather than names;
+- a lower-case connector or Arabic article between the parts ("Stratford-upon-Avon",
+  "Deir-al-Balah") makes the whole one name: unknown as a whole, it yields nothing, as does a
+  compound that opens with an article ("Al-Jazeera", "el-Sisi").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Container, Sequence
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.gazetteer.names import name_key
+from geo.parsing import lexicons
+from geo.parsing.recognize import _CONNECTORS, _MAX_TOKENS, Span, Token
+
+if TYPE_CHECKING:
+    from geo.parsing.recognize import Recognizer
+
+__all__ = ["relation_words", "with_compound_parts"]
+
+_HYPHENS = "-‐‑"
+_PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]{2,})*")  # "O'Hare-based": the apostrophe stays in its part
+_START = attrgetter("start")  # a token's or a span's start offset, for bisection
+# The Arabic article and its assimilated forms: a compound opened by one is a transliterated name.
+_ARTICLES = frozenset(
+    {"al", "el", "as", "ad", "ash", "at", "ar", "az", "an", "ul", "ez", "es", "ed", "esh", "et", "er"}
+)
+# Words around the compound that may belong to a name running into it ("New York-based", "Texas-New Mexico").
+_CONTEXT = _MAX_TOKENS - 1
+_SPACE_GAP = re.compile(r"[ \t\u00a0]{1,2}")
+# Affixes that tie a name to a place: "London-based", "Kremlin-backed", "pro-Russian"; a name with
+# another affix that is also a common word is that word ("Green-winged").
+_PLACE_AFFIXES = frozenset(
+    [
+        "based",
+        "born",
+        "bred",
+        "led",
+        "backed",
+        "funded",
+        "sponsored",
+        "owned",
+        "run",
+        "made",
+        "bound",
+        "registered",
+        "headquartered",
+        "area",
+        "wide",
+        "allied",
+        "aligned",
+        "occupied",
+        "controlled",
+        "held",
+        "administered",
+        "ruled",
+        "flagged",
+        "listed",
+        "grown",
+        "raised",
+        "pro",
+        "anti",
+        "non",
+        "ex",
+        "post",
+        "pre",
+        "inter",
+        "intra",
+        "pan",
+        "trans",
+        "cross",
+    ]
+)
+_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "inter", "intra", "pan", "trans", "cross", "mid"})
+# Suffixes of manner: "Frankenstein-esque", "Texas-style", "Asian-themed" compare, they name no place.
+_MANNER_WORDS = frozenset({"esque", "like", "style", "styled", "type", "themed", "inspired", "sized", "size"})
+# A legislator's party and seat, AP style: "Sen. Ford, D-Charleston," or "(R-Texas)".
+_PARTY_BEFORE = (", ", "(")
+
+
+@functools.cache
+def relation_words() -> frozenset[str]:
+    """Nouns that make a compound of names a relation between places ("border", "war", "talks")."""
+    return lexicons.read_word_list(Path(__file__).resolve().parent / "data" / "compound_relation_words.txt")
+
+
+def _parts(text: str, start: int, end: int) -> list[Token]:
+    """The parts of a hyphenated word as tokens of their own, with their offsets."""
+    out = []
+    for m in _PART.finditer(text, start, end):
+        word = m.group()
+        out.append(Token(m.start(), m.end(), word, name_key(word), word[0].isupper(), len(word) > 1 and word.isupper()))
+    return out
+
+
+def _hyphen_between(text: str, left: Token, right: Token) -> bool:
+    return right.start == left.end + 1 and text[left.end] in _HYPHENS
+
+
+def with_compound_parts(
+    recognizer: Recognizer,
+    text: str,
+    tokens: Sequence[Token],
+    spans: list[Span],
+    initial: Container[int],
+    lowercase_words: set[str],
+    surnames: set[str],
+    pathogens: set[str],
+) -> list[Span]:
+    """``spans`` with the names inside hyphenated compounds that are no name as a whole.
+
+    Spans of the main pass that overlap a name found in a compound give way to it
+    ("Sierra" before "Sierra Leone-based").
+    """
+    found: list[Span] = []
+    for h in _hyphenated(text, tokens):
+        start, end = tokens[h].start, tokens[h].end
+        # The main pass's spans are in order and do not overlap: the one a compound may lie in is found by bisection.
+        inside = bisect_right(spans, start, key=_START) - 1
+        if inside >= 0 and spans[inside].end >= end:
+            continue  # the compound is (inside) a name already: "Guinea-Bissau", "Stratford-upon-Avon"
+        parts = _parts(text, start, end)
+        if not any(p.capitalised for p in parts) or parts[0].key in _ARTICLES:
+            continue
+        # A prefix is lower case in kind even where it opens a sentence ("Pro-Russian crowds").
+        lower = [p for p in parts if not p.capitalised or p.key in _PREFIXES]
+        if any(p.key in _CONNECTORS or p.key in _ARTICLES or p.key in _MANNER_WORDS for p in lower):
+            continue
+        window = [*tokens[max(0, h - _CONTEXT) : h], *parts, *tokens[h + 1 : h + 1 + _CONTEXT]]
+        first_part = min(h, _CONTEXT)
+        opening = {k for k in range(first_part) if h - first_part + k in initial}
+        if h in initial:
+            opening.add(first_part)
+        opening |= {first_part + len(parts) + k for k in range(_CONTEXT) if h + 1 + k in initial}
+        names = _names_in(recognizer, text, window, start, end, opening, lowercase_words, surnames, pathogens)
+        if not names:
+            continue
+        if lower:
+            if not any(p.key in _PLACE_AFFIXES for p in lower):
+                # "Green-winged": a common word with another affix is that word; another name
+                # needs the evidence a common word needs ("Agro-defense" is no Agra).
+                names = [_as_common(span) for span in names if not (span.common and " " not in span.key)]
+        elif not _placed(text, tokens, h, parts):
+            if not all(any(n.start <= p.start and p.end <= n.end for n in names) for p in parts):
+                continue  # a part no name: a double surname, a brand, an agency ("Agence France-Presse")
+            # Names only, nothing saying they are places ("Coca-Cola", "African-American"): a demonym
+            # part is an identity, a name needs the evidence a common word needs.
+            names = [_as_common(span) for span in names if not span.demonym]
+        found.extend(names)
+    if not found:
+        return spans
+    # Found names are in order too: a main-pass span gives way to those it overlaps (linear, for long articles).
+    found_starts = [f.start for f in found]
+    kept = []
+    for span in spans:
+        k = bisect_left(found_starts, span.end) - 1  # the last found name starting before the span ends
+        if k < 0 or found[k].end <= span.start:
+            kept.append(span)
+    return sorted(kept + found, key=lambda span: span.start)
+
+
+def _hyphenated(text: str, tokens: Sequence[Token]) -> list[int]:
+    """Indexes of the tokens with a hyphen inside and a capital letter: the compounds that may hold names.
+
+    Found from the hyphens (str.find, a few per article), not by a pass over every word.
+    """
+    out: list[int] = []
+    for hyphen in _HYPHENS:
+        at = text.find(hyphen)
+        while at != -1:
+            h = bisect_right(tokens, at, key=_START) - 1
+            if h >= 0 and tokens[h].start < at < tokens[h].end - 1 and not tokens[h].text.islower():
+                if not out or out[-1] != h:
+                    out.append(h)
+                at = text.find(hyphen, tokens[h].end)
+            else:
+                at = text.find(hyphen, at + 1)
+    return sorted(set(out))
+
+
+def _placed(text: str, tokens: Sequence[Token], h: int, parts: list[Token]) -> bool:
+    """Whether a compound of names is said to be about places: a relation word after it, or a party and seat."""
+    if len(parts[0].text) == 1 and text[max(0, parts[0].start - 2) : parts[0].start].endswith(_PARTY_BEFORE):
+        return True
+    # The first lower-case word after the compound and the capitalised words that end its last name.
+    k = h + 1
+    while k < len(tokens) and k - h <= _CONTEXT and tokens[k].capitalised:
+        k += 1
+    return (
+        k < len(tokens)
+        and _SPACE_GAP.fullmatch(text[tokens[k - 1].end : tokens[k].start]) is not None
+        and tokens[k].key in relation_words()
+    )
+
+
+def _as_common(span: Span) -> Span:
+    return Span(
+        span.start,
+        span.end,
+        span.text,
+        span.key,
+        demonym=span.demonym,
+        sentence_initial=span.sentence_initial,
+        common=True,
+        given_name=span.given_name,
+        abbreviation=span.abbreviation,
+    )
+
+
+def _names_in(
+    recognizer: Recognizer,
+    text: str,
+    window: list[Token],
+    start: int,
+    end: int,
+    opening: set[int],
+    lowercase_words: set[str],
+    surnames: set[str],
+    pathogens: set[str],
+) -> list[Span]:
+    """Names of the window that overlap the compound ``start:end``, longest first, as the main pass reads them."""
+    keys, demonym_keys, pinned = recognizer.keys, recognizer.demonym_keys, recognizer.pinned
+    out: list[Span] = []
+    n = len(window)
+    after = 0
+    for i in range(n):
+        if i < after or not window[i].capitalised:
+            continue
+        last = i
+        while last + 1 < n and last + 1 - i < _MAX_TOKENS:
+            left, right = window[last], window[last + 1]
+            joined = (
+                recognizer._joined(text, left, right)
+                or recognizer._joined_by_initial(text, left, right)
+                or _hyphen_between(text, left, right)
+            )
+            if not joined or not (right.capitalised or right.key in _CONNECTORS):
+                break
+            last += 1
+        match = None
+        for j in range(last, i - 1, -1):
+            if not window[j].capitalised:
+                continue
+            key = window[i].key if j == i else name_key(text[window[i].start : window[j].end])
+            if key in keys or key in pinned:
+                match = (j, key, key in demonym_keys)
+                break
+            if j == i and recognizer.demonyms and key.endswith("s") and key[:-1] in demonym_keys:
+                match = (j, key[:-1], True)
+                break
+        if match is None:
+            continue
+        j, key, demonym = match
+        if window[j].end <= start or window[i].start >= end:
+            continue  # wholly outside the compound: the main pass has read it
+        span = recognizer._accept(window, i, j, key, demonym, text, opening, lowercase_words, surnames, pathogens)
+        if span is not None:
+            out.append(span)
+            after = j + 1
+    return out
