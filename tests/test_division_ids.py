@@ -239,6 +239,22 @@ def test_a_new_division_named_like_a_town_holds_that_name_as_an_alternate_only()
     assert all(name != "North" for name, _ in out["2006"]["names"])
 
 
+def test_a_district_with_no_city_filed_under_it_lies_at_its_namesake_seat() -> None:
+    upper = source_division("csc-state:9", "Eastland", iso="XX-EL")
+    seat = town("601", "Ashford", 3.0, 4.0, 9_000)
+    seat["admin1"] = "Eastland"
+    elsewhere = town("602", "Ashford", 30.0, 40.0, 50_000)  # a namesake in another division
+    elsewhere["admin1"] = "Westland"
+    divisions = [
+        division(1, "Eastland", geonames_id=1003, iso="XX-EL", code="XX.03"),
+        division(2, "Ashford", level=2, geonames_id=2009, code="XX.03.009", parent=1),
+        division(3, "Nowhere", level=2, geonames_id=2010, code="XX.03.010", parent=1),
+    ]
+    out = merged([upper, seat, elsewhere], divisions)
+    assert (out["2009"]["lat"], out["2009"]["lon"], out["2009"]["population"]) == (3.0, 4.0, 9_000)
+    assert "seat" in out["2009"]["source"] and "2010" not in out
+
+
 # ----------------------------------------------------------------------------- former ids in the index
 
 

