@@ -690,7 +690,10 @@ class Gazetteer:
                 self._id_cache[pid] = place
         return place
 
-    _COLUMNS = "p.id, p.name, p.feature_class, p.feature_code, p.country, p.admin1, p.population, p.lat, p.lon, p.geometry, p.source, p.raw"
+    _COLUMNS = (
+        "p.id, p.name, p.feature_class, p.feature_code, p.country, p.admin1, p.population, p.lat, p.lon, "
+        "p.geometry, p.source, p.raw"
+    )
 
     def candidates(self, key: str) -> tuple[Candidate, ...]:
         """Every place whose name folds to ``key``, most prominent first."""
@@ -716,7 +719,8 @@ class Gazetteer:
             chunk = missing[begin : begin + self._PREFETCH_CHUNK]
             marks = ", ".join("?" * len(chunk))
             rows = self._rows(
-                f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks})",
+                f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid "
+                f"WHERE n.key IN ({marks})",
                 tuple(chunk),
             )
             by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in chunk}
@@ -763,7 +767,8 @@ class Gazetteer:
         """
         if not isinstance(query, str):
             raise InputTypeError(
-                f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+                f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; "
+                "give a string such as 'Moscow'"
             )
         if not query.strip():
             raise InputError(f"gazetteer query {query!r} is empty; give a place name such as 'Moscow'")
