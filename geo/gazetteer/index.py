@@ -46,7 +46,7 @@ from geo.gazetteer.curated import (
     read_curated_dir,
 )
 from geo.gazetteer.names import name_key
-from geo.gazetteer.sources import read_installed_sources, source_versions
+from geo.gazetteer.sources import read_installed_sources, source_versions, yield_names_to_curated
 from geo.model import Place
 from geo.resources import curated_dir
 
@@ -360,10 +360,11 @@ def build_index(
         from geo.gazetteer.geonames_dump import read_geonames_dump
 
         progress(f"reading the GeoNames dump {', '.join(str(p) for p in dump)}")
-        records = list(read_geonames_dump(dump, installed=read_installed_sources(curated_records)))
+        records = list(read_geonames_dump(dump, installed=read_installed_sources()))
     else:
         progress("reading the installed sources")
-        records = list(read_installed_sources(curated_records))
+        records = list(read_installed_sources())
+    yield_names_to_curated(records, curated_records)
     redirects = _redirects(records)
     ids = {rec["id"] for rec in records} | {rec["id"] for rec in curated_records} | set(redirects)
     check_references(curated_records, aliases, ids, strict=not dump)

