@@ -51,6 +51,6 @@ def test_evaluate_reports_entities_and_levels(full_gazetteer, tmp_path: Path, ca
     }
     assert scores["error_levels"] == {}
     assert main(["evaluate", str(corpus), *mode, *cache]) == 0
-    text = capsys.readouterr().out
-    assert "accuracy by GeoNames id   0.500 (1 of 2 gold with an id" in text
-    assert "errors by level" in text and "  division" in text
+    lines = {" ".join(line.split()) for line in capsys.readouterr().out.splitlines()}  # column widths vary
+    assert any(line.startswith("accuracy by GeoNames id 0.500 (1 of 2 gold with an id") for line in lines), lines
+    assert {"division 0 / 1", "populated place 0 / 1"} <= lines, lines
