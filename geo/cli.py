@@ -299,7 +299,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             places = parser.resolve_spans(article.text, spans)
             roles = parser.span_roles(article.text, spans, places)
             return [
-                None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role)
+                None if p is None else Prediction(t.start, t.end, p.lat, p.lon, r.role, p.id, p.feature_code)
                 for t, p, r in zip(article.toponyms, places, roles, strict=True)
             ]
 
@@ -308,7 +308,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
         def parse(article):  # noqa: ANN001, ANN202
             mentions = parser.parse_text(article.text, published=article.published, doc=article.id)
-            return [Prediction(m.start, m.end, m.place.lat, m.place.lon, m.role) for m in mentions]
+            return [Prediction.from_mention(m) for m in mentions]
 
         scores = evaluate(args.corpus, parse, limit=args.limit)
     print(json.dumps(scores.as_dict(), indent=2) if args.json else scores.format())

@@ -12,12 +12,14 @@ import pytest
 
 from geo.errors import InputError
 from geo.evaluate.geoparsing import (
+    LEVELS,
     MAX_ERROR_KM,
     GoldArticle,
     GoldToponym,
     Prediction,
     evaluate,
     evaluate_gold_spans,
+    feature_level,
     haversine_km,
     read_corpus,
     score,
@@ -220,7 +222,7 @@ def test_geowebnews_reader_finds_nested_toponyms_and_skips_those_without_coordin
 
 def test_malformed_xml_names_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "broken.xml", "<articles><article><text>Paris</article></articles>")
-    with pytest.raises(InputError, match="broken.xml") as info:
+    with pytest.raises(InputError, match=r"broken\.xml") as info:
         list(read_corpus(path))
     assert "not well-formed" in str(info.value)
 
@@ -235,7 +237,7 @@ def test_malformed_xml_names_the_file(tmp_path: Path) -> None:
 )
 def test_unknown_layout_names_the_file_and_the_known_formats(tmp_path: Path, xml: str) -> None:
     path = write(tmp_path, "odd.xml", xml)
-    with pytest.raises(InputError, match="odd.xml") as info:
+    with pytest.raises(InputError, match=r"odd\.xml") as info:
         list(read_corpus(path))
     message = str(info.value)
     assert "unknown corpus layout" in message
@@ -244,13 +246,13 @@ def test_unknown_layout_names_the_file_and_the_known_formats(tmp_path: Path, xml
 
 
 def test_missing_file_is_reported_at_once(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="nope.xml"):
+    with pytest.raises(InputError, match=r"nope\.xml"):
         read_corpus(tmp_path / "nope.xml")
 
 
 def test_non_numeric_coordinates_are_an_input_error(tmp_path: Path) -> None:
     xml = LGL.replace("<lat>31.3113</lat>", "<lat>north</lat>")
-    with pytest.raises(InputError, match="article 111.*Alexandria"):
+    with pytest.raises(InputError, match=r"article 111.*Alexandria"):
         list(read_corpus(write(tmp_path, "lgl.xml", xml)))
 
 
@@ -501,3 +503,110 @@ def test_corpus_format_reads_the_first_annotated_article(tmp_path: Path) -> None
         corpus_format(tmp_path / "missing.xml")
     with pytest.raises(InputError, match="no annotated <article>"):
         corpus_format(write(tmp_path, "empty.xml", "<articles><article><text>x</text></article></articles>"))
+
+
+# ----------------------------------------------------------------------------- entities and levels
+
+
+def test_lgl_reader_keeps_the_geonames_id_and_feature_code(tmp_path: Path) -> None:
+    first = next(read_corpus(write(tmp_path, "lgl.xml", LGL)))
+    by_name = {t.name: t for t in first.toponyms}
+    assert (by_name["Rapides Parish"].geonameid, by_name["Rapides Parish"].feature_code) == ("4338356", "ADM2")
+    assert (by_name["Alexandria"].geonameid, by_name["Alexandria"].feature_code) == ("4314550", "")
+
+
+@pytest.mark.parametrize(
+    ("code", "level"),
+    [
+        ("PCLI", "country"),
+        ("PCLS", "country"),
+        ("ADM1", "division"),
+        ("ADM1H", "division"),
+        ("ADM2", "county"),
+        ("PPL", "populated place"),
+        ("PPLC", "populated place"),
+        ("STM", "other"),
+        ("ADMD", "other"),
+        (None, "none"),
+    ],
+)
+def test_feature_levels(code: str | None, level: str) -> None:
+    assert feature_level(code) == level and level in LEVELS
+
+
+def _entity_gold() -> list[GoldArticle]:
+    text = "x" * 40
+    toponyms = (
+        GoldToponym(0, 5, "Town", 0.0, 0.0, geonameid="11", feature_code="PPL"),
+        GoldToponym(10, 15, "County", 0.0, 10.0, geonameid="22", feature_code="ADM2"),
+        GoldToponym(20, 25, "Land", 0.0, 20.0, geonameid="33", feature_code="PCLI"),
+        GoldToponym(30, 35, "Hill", 0.0, 30.0),  # no id, no feature code (GeoVirus-like)
+    )
+    return [GoldArticle("E", text, None, "", toponyms)]
+
+
+def test_accuracy_by_geonames_id_tells_the_entity_from_the_point() -> None:
+    preds = [
+        [
+            Prediction(0, 5, 0.0, 0.0, None, "11", "PPL"),  # right entity, right point
+            Prediction(10, 15, 0.0, 10.5, None, "99", "PPL"),  # the county's town: near, wrong entity
+            Prediction(20, 25, 0.0, 25.0, None, "33", "PCLI"),  # right country, another conventional point
+            Prediction(30, 35, 40.0, 30.0, None, "curated:hill", "MT"),  # far off, and the gold names no id
+        ]
+    ]
+    s = score(_entity_gold(), preds)
+    assert (s.id_gold, s.id_correct, s.id_right_far, s.id_wrong_near) == (3, 2, 1, 1)
+    assert s.id_accuracy == pytest.approx(2 / 3)
+    assert s.errors_by_level == {
+        "populated place": {"toponyms": 2, "errors": 0},
+        "country": {"toponyms": 1, "errors": 1},
+        "other": {"toponyms": 1, "errors": 1},
+    }
+    # Only gold with a feature code enters the gold -> predicted table.
+    assert s.error_levels == {"country": {"country": 1}}
+    text = s.format()
+    assert "accuracy by GeoNames id   0.667 (2 of 3 gold with an id" in text
+    assert "right entity > 161 km 1, other entity <= 161 km 1" in text
+    assert "errors gold -> predicted" in text
+    data = s.as_dict()
+    assert data["id_accuracy"] == pytest.approx(2 / 3) and data["error_levels"] == {"country": {"country": 1}}
+
+
+def test_a_parser_that_names_no_place_ids_gets_no_id_figures() -> None:
+    s = score(_entity_gold(), [[Prediction(0, 5, 0.0, 0.0), Prediction(10, 15, 0.0, 10.0)]])
+    assert (s.id_gold, s.id_accuracy, s.errors_by_level, s.error_levels) == (0, 0.0, {}, {})
+    assert "GeoNames id" not in s.format() and "errors by level" not in s.format()
+
+
+def test_the_nearest_overlapping_prediction_is_the_one_judged() -> None:
+    preds = [[Prediction(0, 5, 0.0, 50.0, None, "11", "PPL"), Prediction(0, 3, 0.0, 0.1, None, "77", "ADM2")]]
+    s = score(_entity_gold(), preds)
+    assert (s.id_gold, s.id_correct, s.id_wrong_near) == (1, 0, 1)
+    assert s.errors_by_level == {"county": {"toponyms": 1, "errors": 0}}
+
+
+def test_gold_span_mode_counts_no_answer_as_a_wrong_entity_of_level_none() -> None:
+    answers = [
+        [
+            None,
+            Prediction(10, 15, 0.0, 10.0, None, "22", "ADM2"),
+            Prediction(20, 25, 30.0, 20.0, None, "44", "PPL"),
+            None,
+        ]
+    ]
+    s = score_gold_spans(_entity_gold(), answers)
+    assert (s.id_gold, s.id_correct, s.id_right_far, s.id_wrong_near) == (3, 1, 0, 0)
+    assert s.errors_by_level["none"] == {"toponyms": 2, "errors": 2}
+    assert s.error_levels == {"populated place": {"none": 1}, "country": {"populated place": 1}}
+
+
+def test_predictions_from_mentions_carry_the_place_id_and_feature_code(tmp_path: Path) -> None:
+    path = write(tmp_path, "lgl.xml", LGL)
+
+    def parse(article: GoldArticle) -> list[Prediction]:
+        place = SimpleNamespace(lat=31.3113, lon=-92.4451, id="4314550", feature_code="PPL")
+        return [Prediction.from_mention(SimpleNamespace(start=0, end=10, place=place))] if article.toponyms else []
+
+    s = evaluate(path, parse)
+    assert (s.id_gold, s.id_correct) == (1, 1)
+    assert s.errors_by_level == {"populated place": {"toponyms": 1, "errors": 0}}

@@ -45,6 +45,23 @@ worst possible one (half the Earth's circumference away), and the area is the
 mean of those scaled errors. Lower is better; the log scale keeps one wild
 answer from outweighing many close ones.
 
+Where the gold names its GeoNames entity (LGL's ``<gaztag geonameid=...>``),
+``id_accuracy`` is the share of those found gold toponyms whose prediction (the
+nearest overlapping one) carries that GeoNames id: the right entity, whatever
+point the gazetteer gives a large area. ``id_right_far`` counts the right entity
+placed more than 161 km from the gold point (a different conventional point),
+``id_wrong_near`` a different entity within 161 km (the town for its county).
+A prediction's GeoNames id is its place id where that is a GeoNames id (digits).
+
+Resolution errors (found gold more than 161 km off; in gold-span mode also no
+answer) are broken down by feature level: ``errors_by_level`` counts, for each
+level of the predicted place (``country``, ``division`` for first-level,
+``county`` for second-level divisions, ``populated place``, ``other``, ``none``
+for no answer), the resolved gold toponyms and the errors among them;
+``error_levels`` counts the errors by gold level -> predicted level where the gold
+carries a feature code (LGL's ``<fcode>``). Levels come from GeoNames feature
+codes: PCL* country, ADM1* division, ADM2* county, PPL* populated place.
+
 In gold-span mode (:func:`evaluate_gold_spans`) the resolver is handed the gold
 spans; a missing answer counts as an error of ``MAX_ERROR_KM``, and
 accuracy@161km, median, mean and AUC are taken over *all* gold toponyms.
@@ -78,7 +95,7 @@ import os
 import statistics
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +123,8 @@ __all__ = [
     "ACCURACY_KM",
     "REANCHOR_WINDOW",
     "KNOWN_FORMATS",
+    "LEVELS",
+    "feature_level",
 ]
 
 logger = logging.getLogger(__name__)
@@ -131,13 +150,45 @@ _KNOWN = (
 
 @dataclass(frozen=True, slots=True)
 class GoldToponym:
-    """One annotated toponym: character span into the article text and its point."""
+    """One annotated toponym: character span into the article text and its point.
+
+    ``geonameid`` and ``feature_code`` are the GeoNames entity and its feature code where the
+    corpus gives them (LGL), else ""; they do not take part in comparisons.
+    """
 
     start: int
     end: int
     name: str
     lat: float
     lon: float
+    geonameid: str = field(default="", compare=False)
+    feature_code: str = field(default="", compare=False)
+
+
+#: Feature levels of the error breakdown, in report order.
+LEVELS = ("country", "division", "county", "populated place", "other", "none")
+
+
+def feature_level(feature_code: str | None) -> str:
+    """The level of a GeoNames feature code: country, division, county, populated place or other.
+
+    Examples
+    --------
+    >>> [feature_level(c) for c in ("PCLI", "ADM1", "ADM2", "PPLC", "STM", None)]
+    ['country', 'division', 'county', 'populated place', 'other', 'none']
+    """
+    if feature_code is None:
+        return "none"
+    code = feature_code.upper()
+    if code.startswith("PCL"):
+        return "country"
+    if code.startswith("ADM1"):
+        return "division"
+    if code.startswith("ADM2"):
+        return "county"
+    if code.startswith("PPL"):
+        return "populated place"
+    return "other"
 
 
 #: GeoWebNews toponym types and the roles (geo.parsing.roles) each accepts; other types are not scored.
@@ -206,24 +257,35 @@ class Prediction:
     lat: float
     lon: float
     role: str | None = None  # "place", "actor", "affiliation" or "name"; None when the parser gives none
+    place_id: str = ""  # the gazetteer id of the place chosen, "" when unknown
+    feature_code: str = ""  # its GeoNames feature code, "" when unknown
+
+    @property
+    def geonameid(self) -> str:
+        """The GeoNames id of the place chosen: its id where that is one (digits), else ""."""
+        return self.place_id if self.place_id.isdigit() else ""
 
     @classmethod
     def from_mention(cls, mention: Any) -> Prediction:
         """Build a prediction from a :class:`geo.model.Mention` (or anything with
-        ``start``, ``end`` and ``place.lat``/``place.lon``, and optionally ``role``).
+        ``start``, ``end`` and ``place.lat``/``place.lon``, and optionally ``role``,
+        ``place.id`` and ``place.feature_code``).
 
         Examples
         --------
         >>> from types import SimpleNamespace as NS
-        >>> Prediction.from_mention(NS(start=0, end=5, place=NS(lat=48.85, lon=2.35)))
-        Prediction(start=0, end=5, lat=48.85, lon=2.35, role=None)
+        >>> Prediction.from_mention(NS(start=0, end=5, place=NS(lat=48.85, lon=2.35, id="2988507")))
+        Prediction(start=0, end=5, lat=48.85, lon=2.35, role=None, place_id='2988507', feature_code='')
         """
+        place = mention.place
         return cls(
             int(mention.start),
             int(mention.end),
-            float(mention.place.lat),
-            float(mention.place.lon),
+            float(place.lat),
+            float(place.lon),
             getattr(mention, "role", None),
+            str(getattr(place, "id", "") or ""),
+            str(getattr(place, "feature_code", "") or ""),
         )
 
 
@@ -255,6 +317,13 @@ class Scores:
     role_accuracy: float = 0.0  # role_correct / role_found
     role_all_place: float = 0.0  # the same share if every prediction were a place
     role_confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # gold type -> predicted role -> count
+    id_gold: int = 0  # gold toponyms with a GeoNames id that were found (gold-span mode: all of them)
+    id_correct: int = 0  # ... whose prediction carries that id
+    id_accuracy: float = 0.0  # id_correct / id_gold
+    id_right_far: int = 0  # the right entity, more than 161 km from the gold point
+    id_wrong_near: int = 0  # another entity, within 161 km
+    errors_by_level: dict[str, dict[str, int]] = field(default_factory=dict)  # predicted level -> toponyms, errors
+    error_levels: dict[str, dict[str, int]] = field(default_factory=dict)  # gold level -> predicted level -> errors
 
     def as_dict(self) -> dict[str, Any]:
         """Return the scores as a plain dict (JSON-ready).
@@ -305,6 +374,27 @@ class Scores:
                 (f"  {kind}", ", ".join(f"{role} {n}" for role, n in sorted(got.items())))
                 for kind, got in sorted(self.role_confusion.items())
             ]
+        if self.id_gold:
+            rows += [
+                (
+                    "accuracy by GeoNames id",
+                    f"{self.id_accuracy:.3f} ({self.id_correct} of {self.id_gold} gold with an id; "
+                    f"right entity > 161 km {self.id_right_far}, other entity <= 161 km {self.id_wrong_near})",
+                )
+            ]
+        if self.errors_by_level:
+            rows.append(("errors by level", "(of the predicted place: errors / toponyms)"))
+            rows += [
+                (f"  {level}", f"{got.get('errors', 0)} / {got.get('toponyms', 0)}")
+                for level in LEVELS
+                if (got := self.errors_by_level.get(level))
+            ]
+        if self.error_levels:
+            rows.append(("errors gold -> predicted", "(where the gold gives a feature code)"))
+            rows += [
+                (f"  {gold_level}", ", ".join(f"{level} {n}" for level, n in sorted(got.items(), key=_level_order)))
+                for gold_level, got in sorted(self.error_levels.items(), key=_level_order)
+            ]
         rows += [
             ("seconds", f"{self.seconds:.2f}"),
             ("articles/second", f"{self.articles_per_second:.1f}"),
@@ -313,13 +403,17 @@ class Scores:
         return "\n".join(f"{label:<{width}}{value}".rstrip() for label, value in rows)
 
 
+def _level_order(item: tuple[str, Any]) -> int:
+    return LEVELS.index(item[0]) if item[0] in LEVELS else len(LEVELS)
+
+
 # --------------------------------------------------------------------------- distance
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def read_corpus(path: str | os.PathLike[str]) -> Iterator[GoldArticle]:
+def read_corpus(path: str | os.PathLike[str]) -> Generator[GoldArticle, None, None]:
     """Stream the gold articles of an annotated corpus file.
 
     The layout (LGL, TR-News, GeoVirus or GeoWebNews) is detected from the
@@ -374,7 +468,7 @@ def corpus_format(path: str | os.PathLike[str]) -> str:
         raise InputError(f"{p}: corpus file not found; pass the path of an annotated corpus XML file ({_KNOWN})")
     try:
         with p.open("rb") as handle:
-            for event, elem in ET.iterparse(handle, events=("end",)):
+            for _event, elem in ET.iterparse(handle, events=("end",)):
                 if elem.tag == "article" and any(elem.find(f".//{tag}") is not None for tag in _ANNOTATION_TAGS):
                     return _detect_format(elem)
     except ET.ParseError as err:
@@ -382,7 +476,7 @@ def corpus_format(path: str | os.PathLike[str]) -> str:
     raise InputError(f"{p}: unknown corpus layout: no annotated <article> element found; {_KNOWN}")
 
 
-def _iter_articles(path: Path) -> Iterator[GoldArticle]:
+def _iter_articles(path: Path) -> Generator[GoldArticle, None, None]:
     seen = 0
     annotated = False
     root: ET.Element | None = None
@@ -536,7 +630,18 @@ def _gold(
             f"{where}: toponym {name!r} has span [{start}, {end}) that is empty or outside its "
             f"{len(text)}-character text; fix the annotation"
         )
-    return GoldToponym(start=start, end=end, name=name, lat=lat, lon=lon)
+    # LGL's <gaztag geonameid=...> with <fcode>; other layouts name no entity.
+    geonameid = (point.get("geonameid") or "").strip()
+    feature_code = (point.findtext("fcode") or "").strip()
+    return GoldToponym(
+        start=start,
+        end=end,
+        name=name,
+        lat=lat,
+        lon=lon,
+        geonameid=geonameid if geonameid.isdigit() else "",
+        feature_code=feature_code,
+    )
 
 
 def _reanchor(text: str, name: str, start: int, end: int) -> tuple[int, int]:
@@ -644,6 +749,7 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
             "pass one list (possibly empty) per article"
         ) from err
     roles = _RoleTally()
+    entities = _EntityTally()
     for article, preds in pairs:
         articles += 1
         roles.add(article.roles, preds)
@@ -651,12 +757,16 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
         n_pred += len(preds)
         correct += sum(1 for p in preds if any(_overlaps(p.start, p.end, g.start, g.end) for g in article.toponyms))
         for g in article.toponyms:
-            distances = [
-                haversine_km(g.lat, g.lon, p.lat, p.lon) for p in preds if _overlaps(p.start, p.end, g.start, g.end)
+            scored = [
+                (haversine_km(g.lat, g.lon, p.lat, p.lon), k, p)
+                for k, p in enumerate(preds)
+                if _overlaps(p.start, p.end, g.start, g.end)
             ]
-            if distances:
+            if scored:
+                km, _, nearest = min(scored)
                 found += 1
-                errors.append(min(distances))
+                errors.append(km)
+                entities.add(g, nearest, km)
     result = _summarise(
         corpus="",
         articles=articles,
@@ -669,6 +779,7 @@ def score(gold: Iterable[GoldArticle], predictions: Iterable[Sequence[Prediction
         gold_spans=False,
     )
     roles.fill(result)
+    entities.fill(result)
     return result
 
 
@@ -703,6 +814,42 @@ class _RoleTally:
         scores.role_confusion = self.confusion
 
 
+class _EntityTally:
+    """Counts for accuracy by GeoNames id and for resolution errors by feature level."""
+
+    def __init__(self) -> None:
+        self.gold = self.correct = self.right_far = self.wrong_near = 0
+        self.by_level: dict[str, dict[str, int]] = {}
+        self.confusion: dict[str, dict[str, int]] = {}
+
+    def add(self, gold: GoldToponym, pred: Prediction | None, km: float) -> None:
+        """One resolved gold toponym: its nearest overlapping prediction (None: no answer) and the error."""
+        wrong = km > ACCURACY_KM
+        # A prediction that names no feature code (a parser other than geo's) has no level to count.
+        level = "none" if pred is None else feature_level(pred.feature_code) if pred.feature_code else ""
+        if level:
+            row = self.by_level.setdefault(level, {"toponyms": 0, "errors": 0})
+            row["toponyms"] += 1
+            row["errors"] += wrong
+            if wrong and gold.feature_code:
+                by_gold = self.confusion.setdefault(feature_level(gold.feature_code), {})
+                by_gold[level] = by_gold.get(level, 0) + 1
+        if not gold.geonameid or (pred is not None and not pred.place_id):
+            return  # no entity in the gold, or a parser that names none
+        self.gold += 1
+        right = pred is not None and pred.geonameid == gold.geonameid
+        self.correct += right
+        self.right_far += right and wrong
+        self.wrong_near += not right and not wrong
+
+    def fill(self, scores: Scores) -> None:
+        scores.id_gold, scores.id_correct = self.gold, self.correct
+        scores.id_accuracy = _ratio(self.correct, self.gold)
+        scores.id_right_far, scores.id_wrong_near = self.right_far, self.wrong_near
+        scores.errors_by_level = self.by_level
+        scores.error_levels = self.confusion
+
+
 def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Prediction | None]]) -> Scores:
     """Count resolution figures when the resolver was given the gold spans.
 
@@ -733,6 +880,7 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
             f"({err}); pass one list per article"
         ) from err
     roles = _RoleTally()
+    entities = _EntityTally()
     for article, row in pairs:
         if len(row) != len(article.toponyms):
             raise InputError(
@@ -741,12 +889,13 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
             )
         articles += 1
         n_gold += len(row)
-        for g, p in zip(article.toponyms, row):
+        for g, p in zip(article.toponyms, row, strict=True):
             if p is None:
                 errors.append(MAX_ERROR_KM)
             else:
                 answered += 1
                 errors.append(haversine_km(g.lat, g.lon, p.lat, p.lon))
+            entities.add(g, p, errors[-1])
         roles.add(article.roles, [p for p in row if p is not None])
     result = _summarise(
         corpus="",
@@ -760,6 +909,7 @@ def score_gold_spans(gold: Iterable[GoldArticle], answers: Iterable[Sequence[Pre
         gold_spans=True,
     )
     roles.fill(result)
+    entities.fill(result)
     return result
 
 

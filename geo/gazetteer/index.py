@@ -46,7 +46,7 @@ from geo.gazetteer.curated import (
     read_curated_dir,
 )
 from geo.gazetteer.names import name_key
-from geo.gazetteer.sources import read_installed_sources, source_versions
+from geo.gazetteer.sources import read_installed_sources, source_versions, yield_names_to_curated
 from geo.model import Place
 from geo.resources import curated_dir
 
@@ -61,7 +61,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "6"
+# 7: divisions carry GeoNames ids; the ids they had before are kept in the ``redirects`` table.
+SCHEMA_VERSION = "7"
 INDEX_NAME = "gazetteer.sqlite"
 # How a name ties a place: its own name beats an alternate; a demonym is its own kind.
 NAME_KINDS = ("name", "short", "abbr", "alt", "demonym")
@@ -94,7 +95,11 @@ def prominence(place: Place, match: str = "name") -> float:
     continents, first-level divisions and capitals are what news names most),
     less a penalty when the name is only one of the place's alternate names.
     """
-    score = math.log10(place.population + 1) + _FEATURE_WEIGHT.get(place.feature_code, 0.0)
+    # A second-level division's weight was fitted with no population (US counties had none): the
+    # towns it holds say little about how often news names it, and would let a district outrank
+    # every town of its name. Its population only breaks ties between namesake divisions.
+    counted = 0 if place.feature_code == "ADM2" else place.population
+    score = math.log10(counted + 1) + _FEATURE_WEIGHT.get(place.feature_code, 0.0)
     if place.source.startswith("curated"):
         score += CURATED_WEIGHT  # hand-checked entries exist because news needs them
     if match == "alt":
@@ -161,15 +166,26 @@ CREATE TABLE places(
     geometry TEXT, source TEXT NOT NULL, raw TEXT NOT NULL);
 CREATE TABLE names(key TEXT NOT NULL, rid INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE VIRTUAL TABLE populated USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE redirects(former_id TEXT PRIMARY KEY, id TEXT NOT NULL);
 """
 
 
-def _merge(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Records by id; a curated record naming a GeoNames id corrects that place."""
+def _redirects(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Former id -> id, for places whose id changed (a division's ``csc-state:`` id to its GeoNames id).
+
+    Curated files, aliases and users' saved results that name a former id still find the place.
+    """
+    return {old: rec["id"] for rec in records for old in rec["raw"].get("former_ids", ()) if old != rec["id"]}
+
+
+def _merge(records: Iterable[dict[str, Any]], redirects: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Records by id; a curated record naming a GeoNames id (or a former id) corrects that place."""
     merged: dict[str, dict[str, Any]] = {}
+    redirects = redirects or {}
     for rec in records:
         # A curated record may correct an entry: "geonameid" (a GeoNames id) or "replaces" (any id).
         target = rec["raw"].get("replaces") or (str(rec["raw"]["geonameid"]) if rec["raw"].get("geonameid") else None)
+        target = redirects.get(target, target) if target else target
         if target and target in merged:
             base = merged[target]
             base["names"].extend(rec["names"])
@@ -212,6 +228,7 @@ def _write_index(
     aliases: list[tuple[str, str, str, str]],
     *,
     strict_aliases: bool = True,
+    redirects: dict[str, str] | None = None,
 ) -> None:
     con = sqlite3.connect(path)
     try:
@@ -250,7 +267,9 @@ def _write_index(
                 if key not in best or rank < best[key][0]:
                     best[key] = (rank, name, kind)
             name_rows.extend((key, rid, name, kind) for key, (_, name, kind) in best.items())
+        redirects = {old: new for old, new in (redirects or {}).items() if new in rids}
         for place_id, name, kind, where in aliases:
+            place_id = redirects.get(place_id, place_id)
             if place_id not in rids:
                 message = f"{where}: no gazetteer entry has id {place_id!r}; fix the alias's id and build again"
                 if not strict_aliases:  # a partial GeoNames dump lacks places the project's aliases name
@@ -261,6 +280,7 @@ def _write_index(
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
         con.executemany("INSERT INTO populated VALUES (?,?,?,?,?)", rtree_rows)
+        con.executemany("INSERT INTO redirects VALUES (?,?)", sorted(redirects.items()))
         con.execute("CREATE INDEX names_key ON names(key)")
         con.execute("CREATE INDEX places_country ON places(country, feature_code)")
         keys = sorted({row[0] for row in name_rows})
@@ -344,13 +364,15 @@ def build_index(
     else:
         progress("reading the installed sources")
         records = list(read_installed_sources())
-    ids = {rec["id"] for rec in records} | {rec["id"] for rec in curated_records}
+    yield_names_to_curated(records, curated_records)
+    redirects = _redirects(records)
+    ids = {rec["id"] for rec in records} | {rec["id"] for rec in curated_records} | set(redirects)
     check_references(curated_records, aliases, ids, strict=not dump)
     # Curated records come last so they can correct what the sources say.
-    merged = _merge([*records, *curated_records])
+    merged = _merge([*records, *curated_records], redirects)
     progress(f"writing {len(merged):,} places")
     with atomic_path(path, streamable=False) as tmp:
-        _write_index(tmp, merged, stamp, aliases, strict_aliases=not dump)
+        _write_index(tmp, merged, stamp, aliases, strict_aliases=not dump, redirects=redirects)
     _mark_verified(path)  # just written whole: no need to check it on the next open
     seconds = time.perf_counter() - started
     progress(f"done: {len(merged):,} places in {seconds:.0f} s")
@@ -669,7 +691,10 @@ class Gazetteer:
                 self._id_cache[pid] = place
         return place
 
-    _COLUMNS = "p.id, p.name, p.feature_class, p.feature_code, p.country, p.admin1, p.population, p.lat, p.lon, p.geometry, p.source, p.raw"
+    _COLUMNS = (
+        "p.id, p.name, p.feature_class, p.feature_code, p.country, p.admin1, p.population, p.lat, p.lon, "
+        "p.geometry, p.source, p.raw"
+    )
 
     def candidates(self, key: str) -> tuple[Candidate, ...]:
         """Every place whose name folds to ``key``, most prominent first."""
@@ -695,7 +720,8 @@ class Gazetteer:
             chunk = missing[begin : begin + self._PREFETCH_CHUNK]
             marks = ", ".join("?" * len(chunk))
             rows = self._rows(
-                f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks})",
+                f"SELECT {self._COLUMNS}, n.kind, n.key FROM names n JOIN places p ON p.rid = n.rid "
+                f"WHERE n.key IN ({marks})",
                 tuple(chunk),
             )
             by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in chunk}
@@ -712,7 +738,7 @@ class Gazetteer:
             # One place may hold the key twice (an alias and an alternate name): keep its best tie.
             if place.id not in best or cand.prior > best[place.id].prior:
                 best[place.id] = cand
-        return tuple(sorted(best.values(), key=lambda c: (-c.prior, c.place.id)))
+        return tuple(sorted(best.values(), key=lambda c: (-c.prior, -c.place.population, c.place.id)))
 
     def lookup(
         self,
@@ -742,7 +768,8 @@ class Gazetteer:
         """
         if not isinstance(query, str):
             raise InputTypeError(
-                f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; give a string such as 'Moscow'"
+                f"gazetteer query {query!r} is of type {type(query).__name__}, not a place name; "
+                "give a string such as 'Moscow'"
             )
         if not query.strip():
             raise InputError(f"gazetteer query {query!r} is empty; give a place name such as 'Moscow'")
@@ -755,8 +782,13 @@ class Gazetteer:
         return list(cands[:limit] if limit else cands)
 
     def get(self, place_id: str) -> Place | None:
-        """The place with this gazetteer id, or None."""
+        """The place with this gazetteer id (or a former id of it, such as a division's ``csc-state:`` id), or None."""
         row = self._row(f"SELECT {self._COLUMNS} FROM places p WHERE p.id = ?", (str(place_id),))
+        if row is None:
+            row = self._row(
+                f"SELECT {self._COLUMNS} FROM redirects r JOIN places p ON p.id = r.id WHERE r.former_id = ?",
+                (str(place_id),),
+            )
         return self._place(row) if row else None
 
     def country(self, code: str) -> Place | None:

