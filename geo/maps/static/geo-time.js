@@ -1177,15 +1177,18 @@
     var b = this.data.focus_bounds || this.data.bounds;
     if (b && isFinite(b[0][0])) {
       var bounds = L.latLngBounds(b);
-      // Keep the story clear of the title above and the time control below.
-      // Below: as far up as the controls at the bottom reach (in a small box the legend sits above the time control).
+      // Keep the story clear of the title and the time control: each panel in the upper half pushes the
+      // story down, each in the lower half pushes it up (a narrow box puts the title above the time control,
+      // a small one the legend).
       var box = this.container.getBoundingClientRect();
-      var below = 16;
-      [this.timeControl, this.legend].forEach(function (c) {
-        var r = c && c.getContainer().getBoundingClientRect();
-        if (r && r.height) { below = Math.max(below, box.bottom - r.top + 12); }
+      var above = 16, below = 16;
+      [this.titleBox, this.timeControl && this.timeControl.getContainer(), this.legend && this.legend.getContainer()].forEach(function (node) {
+        var r = node && node.getBoundingClientRect();
+        if (!r || !r.height) { return; }
+        if (r.top + r.height / 2 < box.top + box.height / 2) { above = Math.max(above, r.bottom - box.top + 8); } else {
+          below = Math.max(below, box.bottom - r.top + 12);
+        }
       });
-      var above = this.titleBox ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
       var size = this.map.getSize();
       if (above + below > size.y * 0.6) { above = below = Math.round(size.y * 0.1); }
       var pad = { paddingTopLeft: [24, above], paddingBottomRight: [24, below], maxZoom: 8, animate: false };
