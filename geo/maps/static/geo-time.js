@@ -1545,29 +1545,56 @@
   // ------------------------------------------------------------ what is under the pointer
   // Everything drawn under a point, smallest first: points (smallest marker
   // first), then lines, then areas by size, a country's demonym after its place.
+  // The renderers' click tolerance lets a small dot or a thin line be hit from a few pixels away; but
+  // where the pointer is on something drawn (inside an area, on a dot), the features it is merely
+  // near (a capital's dot beside a small country at world zoom, a neighbour's border) are left out,
+  // so a click on North Korea opens North Korea, not a list with Pyongyang and China in it.
   GeoMap.prototype._hits = function (latlng) {
     var lp = this.map.latLngToLayerPoint(latlng);
     var hits = [];
     this.drawn.forEach(function (entry) {
       var layer = entry.layer, item = layer._geoItem;
       if (entry.kind === 'shape') {
-        var inside = false;
-        layer.eachLayer(function (child) { if (!inside && child._containsPoint && child._pxBounds && child._containsPoint(lp)) { inside = true; } });
-        if (inside) {
-          hits.push({ group: item.group, rank: layer._geoIsLine ? 1 : 2, size: layer._geoIsLine ? 0 : layer._geoArea, demonym: item.group.cls === 'demonym' });
+        var near = false, on = layer._geoIsLine;
+        layer.eachLayer(function (child) {
+          if (!child._containsPoint || !child._pxBounds || !child._containsPoint(lp)) { return; }
+          near = true;
+          if (!on && insideRings(child, lp)) { on = true; }
+        });
+        if (near) {
+          hits.push({ group: item.group, rank: layer._geoIsLine ? 1 : 2, size: layer._geoIsLine ? 0 : layer._geoArea, demonym: item.group.cls === 'demonym', on: on });
         }
       } else if (layer._containsPoint && layer._point && layer._containsPoint(lp)) {
-        hits.push({ group: item.group, cluster: entry.kind === 'cluster', rank: 0, size: layer.getRadius(), demonym: false });
+        hits.push({ group: item.group, cluster: entry.kind === 'cluster', rank: 0, size: layer.getRadius(), demonym: false, on: onDot(layer, lp) });
       }
     });
     if (this.map.hasLayer(this.summary)) {
       this.summary.eachLayer(function (m) {
-        if (m._point && m._containsPoint(lp)) { hits.push({ summary: m._geoSummary, rank: 0.5, size: m.getRadius(), demonym: false }); }
+        if (m._point && m._containsPoint(lp)) { hits.push({ summary: m._geoSummary, rank: 0.5, size: m.getRadius(), demonym: false, on: onDot(m, lp) }); }
       });
     }
+    if (hits.some(function (h) { return h.on; })) { hits = hits.filter(function (h) { return h.on; }); }
     hits.sort(function (a, b) { return (a.rank - b.rank) || (a.demonym - b.demonym) || (a.size - b.size); });
     return hits;
   };
+
+  // Whether a layer point is on a circle marker as drawn (its radius and half its outline), tolerance aside.
+  function onDot(marker, p) {
+    return p.distanceTo(marker._point) <= marker._radius + (marker.options.stroke ? marker.options.weight / 2 : 0);
+  }
+
+  // Whether a layer point is inside a drawn polygon's rings (even-odd, as the canvas fills it), its outline's tolerance aside.
+  function insideRings(polygon, p) {
+    if (!(polygon instanceof L.Polygon) || !polygon._parts) { return false; }
+    var inside = false;
+    polygon._parts.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if (((a.y > p.y) !== (b.y > p.y)) && (p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)) { inside = !inside; }
+      }
+    });
+    return inside;
+  }
 
   GeoMap.prototype._hitName = function (h) {
     if (h.cluster) { return h.group.count + ' mentions at ' + h.group.places + ' places'; }
