@@ -108,3 +108,26 @@ def test_first_view_keeps_the_story_clear_of_title_and_time_control(browser, fil
         w.check_clean()
     finally:
         w.page.close()
+
+
+def test_a_popup_near_the_top_of_a_phone_opens_clear_of_the_search_box_and_zoom_buttons(browser, files):
+    w = open_map_page(browser, files["offline"].as_uri(), viewport=(390, 844))
+    try:
+        # Lisbon just under the top controls, where its popup would open beneath them.
+        w.js(f"""() => {{ const m = {MAP}.map; m.setView([38.7167, -9.1333], 5, {{ animate: false }});
+                  m.panBy([0, 280], {{ animate: false }}); }}""")
+        w.page.wait_for_timeout(200)
+        pt = w.js(f"{MAP}.placePoint('Lisbon')")
+        w.page.mouse.click(pt["x"], pt["y"])
+        popup = w.page.locator(".leaflet-popup-content-wrapper")
+        popup.wait_for(state="visible", timeout=5000)
+        w.page.wait_for_timeout(600)  # the pan that brings the popup into view
+        box = w.js(PANEL_BOXES, ".leaflet-popup-content-wrapper")[0]
+        covering = [
+            b["name"] for b in w.js(PANEL_BOXES, ".leaflet-top .leaflet-control, .geo-title") if boxes_overlap(box, b)
+        ]
+        assert covering == [], (box, covering)
+        assert w.page.locator(".geo-popup-name").inner_text() == "Lisbon"
+        w.check_clean()
+    finally:
+        w.page.close()

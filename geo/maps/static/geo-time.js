@@ -1643,7 +1643,15 @@
   GeoMap.prototype._openPopup = function (latlng, hits, index, focus) {
     var self = this;
     var w = this.container.clientWidth, h = this.container.clientHeight;
-    var top = this.titleBox && this.titleBox.offsetTop < h / 2 ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
+    // Clear of every panel in the upper half (the title, the zoom buttons and search box): they lie
+    // above the popup pane, and on a phone the search box would hide the popup's heading.
+    var box = this.container.getBoundingClientRect();
+    var top = 16;
+    var panels = [this.titleBox].concat(Array.prototype.slice.call(this.container.querySelectorAll('.leaflet-top .leaflet-control')));
+    panels.forEach(function (node) {
+      var r = node && node.getBoundingClientRect();
+      if (r && r.height && r.top + r.height / 2 < box.top + h / 2) { top = Math.max(top, r.bottom - box.top + 8); }
+    });
     var popup = L.popup({
       maxWidth: Math.max(200, Math.min(400, w - 48)),
       minWidth: Math.min(260, w - 48),
