@@ -325,15 +325,22 @@
       if (map.hasLayer(tiles)) { map.removeLayer(tiles); }
       if (!map.hasLayer(base)) { base.addTo(map); }
       map.getContainer().classList.add('geo-map-offline');
-      var note = el('div', 'geo-base-notice', 'Map tiles could not be loaded: showing the built-in country outlines.');
-      note.setAttribute('role', 'status');
-      var close = el('button', 'geo-base-notice-close', '\u00d7');
-      close.type = 'button';
-      close.setAttribute('aria-label', 'Dismiss');
-      close.addEventListener('click', function () { note.remove(); });
-      note.appendChild(close);
-      L.DomEvent.disableClickPropagation(note);
-      map.getContainer().appendChild(note);
+      // A control in the top-left corner: Leaflet stacks it under the zoom buttons and any search box
+      // there, so it covers no other control or title however narrow the box (a report column).
+      var Notice = L.Control.extend({
+        onAdd: function () {
+          var note = el('div', 'geo-base-notice', 'Map tiles could not be loaded: showing the built-in country outlines.');
+          note.setAttribute('role', 'status');
+          var close = el('button', 'geo-base-notice-close', '\u00d7');
+          close.type = 'button';
+          close.setAttribute('aria-label', 'Dismiss');
+          close.addEventListener('click', function () { map.removeControl(notice); });
+          note.appendChild(close);
+          L.DomEvent.disableClickPropagation(note);
+          return note;
+        }
+      });
+      var notice = new Notice({ position: 'topleft' }).addTo(map);
       map.fire('geobasefallback');
       settle();
     }

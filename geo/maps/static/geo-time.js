@@ -1177,15 +1177,18 @@
     var b = this.data.focus_bounds || this.data.bounds;
     if (b && isFinite(b[0][0])) {
       var bounds = L.latLngBounds(b);
-      // Keep the story clear of the title above and the time control below.
-      // Below: as far up as the controls at the bottom reach (in a small box the legend sits above the time control).
+      // Keep the story clear of the title and the time control: each panel in the upper half pushes the
+      // story down, each in the lower half pushes it up (a narrow box puts the title above the time control,
+      // a small one the legend).
       var box = this.container.getBoundingClientRect();
-      var below = 16;
-      [this.timeControl, this.legend].forEach(function (c) {
-        var r = c && c.getContainer().getBoundingClientRect();
-        if (r && r.height) { below = Math.max(below, box.bottom - r.top + 12); }
+      var above = 16, below = 16;
+      [this.titleBox, this.timeControl && this.timeControl.getContainer(), this.legend && this.legend.getContainer()].forEach(function (node) {
+        var r = node && node.getBoundingClientRect();
+        if (!r || !r.height) { return; }
+        if (r.top + r.height / 2 < box.top + box.height / 2) { above = Math.max(above, r.bottom - box.top + 8); } else {
+          below = Math.max(below, box.bottom - r.top + 12);
+        }
       });
-      var above = this.titleBox ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
       var size = this.map.getSize();
       if (above + below > size.y * 0.6) { above = below = Math.round(size.y * 0.1); }
       var pad = { paddingTopLeft: [24, above], paddingBottomRight: [24, below], maxZoom: 8, animate: false };
@@ -1542,29 +1545,56 @@
   // ------------------------------------------------------------ what is under the pointer
   // Everything drawn under a point, smallest first: points (smallest marker
   // first), then lines, then areas by size, a country's demonym after its place.
+  // The renderers' click tolerance lets a small dot or a thin line be hit from a few pixels away; but
+  // where the pointer is on something drawn (inside an area, on a dot), the features it is merely
+  // near (a capital's dot beside a small country at world zoom, a neighbour's border) are left out,
+  // so a click on North Korea opens North Korea, not a list with Pyongyang and China in it.
   GeoMap.prototype._hits = function (latlng) {
     var lp = this.map.latLngToLayerPoint(latlng);
     var hits = [];
     this.drawn.forEach(function (entry) {
       var layer = entry.layer, item = layer._geoItem;
       if (entry.kind === 'shape') {
-        var inside = false;
-        layer.eachLayer(function (child) { if (!inside && child._containsPoint && child._pxBounds && child._containsPoint(lp)) { inside = true; } });
-        if (inside) {
-          hits.push({ group: item.group, rank: layer._geoIsLine ? 1 : 2, size: layer._geoIsLine ? 0 : layer._geoArea, demonym: item.group.cls === 'demonym' });
+        var near = false, on = layer._geoIsLine;
+        layer.eachLayer(function (child) {
+          if (!child._containsPoint || !child._pxBounds || !child._containsPoint(lp)) { return; }
+          near = true;
+          if (!on && insideRings(child, lp)) { on = true; }
+        });
+        if (near) {
+          hits.push({ group: item.group, rank: layer._geoIsLine ? 1 : 2, size: layer._geoIsLine ? 0 : layer._geoArea, demonym: item.group.cls === 'demonym', on: on });
         }
       } else if (layer._containsPoint && layer._point && layer._containsPoint(lp)) {
-        hits.push({ group: item.group, cluster: entry.kind === 'cluster', rank: 0, size: layer.getRadius(), demonym: false });
+        hits.push({ group: item.group, cluster: entry.kind === 'cluster', rank: 0, size: layer.getRadius(), demonym: false, on: onDot(layer, lp) });
       }
     });
     if (this.map.hasLayer(this.summary)) {
       this.summary.eachLayer(function (m) {
-        if (m._point && m._containsPoint(lp)) { hits.push({ summary: m._geoSummary, rank: 0.5, size: m.getRadius(), demonym: false }); }
+        if (m._point && m._containsPoint(lp)) { hits.push({ summary: m._geoSummary, rank: 0.5, size: m.getRadius(), demonym: false, on: onDot(m, lp) }); }
       });
     }
+    if (hits.some(function (h) { return h.on; })) { hits = hits.filter(function (h) { return h.on; }); }
     hits.sort(function (a, b) { return (a.rank - b.rank) || (a.demonym - b.demonym) || (a.size - b.size); });
     return hits;
   };
+
+  // Whether a layer point is on a circle marker as drawn (its radius and half its outline), tolerance aside.
+  function onDot(marker, p) {
+    return p.distanceTo(marker._point) <= marker._radius + (marker.options.stroke ? marker.options.weight / 2 : 0);
+  }
+
+  // Whether a layer point is inside a drawn polygon's rings (even-odd, as the canvas fills it), its outline's tolerance aside.
+  function insideRings(polygon, p) {
+    if (!(polygon instanceof L.Polygon) || !polygon._parts) { return false; }
+    var inside = false;
+    polygon._parts.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if (((a.y > p.y) !== (b.y > p.y)) && (p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)) { inside = !inside; }
+      }
+    });
+    return inside;
+  }
 
   GeoMap.prototype._hitName = function (h) {
     if (h.cluster) { return h.group.count + ' mentions at ' + h.group.places + ' places'; }
@@ -1613,7 +1643,15 @@
   GeoMap.prototype._openPopup = function (latlng, hits, index, focus) {
     var self = this;
     var w = this.container.clientWidth, h = this.container.clientHeight;
-    var top = this.titleBox && this.titleBox.offsetTop < h / 2 ? this.titleBox.offsetTop + this.titleBox.offsetHeight + 8 : 16;
+    // Clear of every panel in the upper half (the title, the zoom buttons and search box): they lie
+    // above the popup pane, and on a phone the search box would hide the popup's heading.
+    var box = this.container.getBoundingClientRect();
+    var top = 16;
+    var panels = [this.titleBox].concat(Array.prototype.slice.call(this.container.querySelectorAll('.leaflet-top .leaflet-control')));
+    panels.forEach(function (node) {
+      var r = node && node.getBoundingClientRect();
+      if (r && r.height && r.top + r.height / 2 < box.top + h / 2) { top = Math.max(top, r.bottom - box.top + 8); }
+    });
     var popup = L.popup({
       maxWidth: Math.max(200, Math.min(400, w - 48)),
       minWidth: Math.min(260, w - 48),
