@@ -251,7 +251,7 @@ def test_a_worker_that_dies_costs_only_its_article(corpus: Path, full_gazetteer,
 
 
 def test_folder_of_another_configuration_is_refused(copy_of_run: Path, corpus: Path, full_gazetteer) -> None:
-    with pytest.raises(InputError, match="another gazetteer build or other options.*new output folder"):
+    with pytest.raises(InputError, match=r"another gazetteer build or other options.*new output folder"):
         run_batch([corpus], copy_of_run, gazetteer_path=full_gazetteer.path, demonyms=False, progress=False, jobs=1)
 
 
@@ -264,7 +264,7 @@ def test_second_writer_is_refused(copy_of_run: Path, corpus: Path, full_gazettee
 
 def test_foreign_part_files_are_not_deleted(corpus: Path, full_gazetteer, tmp_path: Path) -> None:
     (tmp_path / "part-1.parquet").write_bytes(b"someone else's data")
-    with pytest.raises(InputError, match="no _manifest.sqlite"):
+    with pytest.raises(InputError, match=r"no _manifest\.sqlite"):
         run_batch([corpus], tmp_path, gazetteer_path=full_gazetteer.path, progress=False, jobs=1)
     assert (tmp_path / "part-1.parquet").exists()
 
@@ -301,8 +301,10 @@ def test_worker_with_another_index_build_stops_the_run(tiny_index: Path) -> None
     from geo.errors import GazetteerError
 
     spec = _Spec(str(tiny_index), "0" * 64, True, None, None)
-    with pytest.raises(GazetteerError, match="another build than the one this run started with.*rebuild"):
+    with pytest.raises(GazetteerError, match=r"another build than the one this run started with.*rebuild"):
         _build_parser(spec)
     spec = _Spec(str(tiny_index.parent / "missing.sqlite"), "0" * 64, True, None, None)
-    with pytest.raises(GazetteerError, match="cannot open the gazetteer index.*reachable at this path on every worker"):
+    with pytest.raises(
+        GazetteerError, match=r"cannot open the gazetteer index.*reachable at this path on every worker"
+    ):
         _build_parser(spec)

@@ -28,7 +28,8 @@ REPORT = re.compile(r"Report (\d+)")
 
 
 def story(n: int) -> str:
-    return f"Report {n}: talks in {PLACES[n % len(PLACES)]} went on. Delegates later met in {PLACES[(n + 2) % len(PLACES)]}."
+    first, later = PLACES[n % len(PLACES)], PLACES[(n + 2) % len(PLACES)]
+    return f"Report {n}: talks in {first} went on. Delegates later met in {later}."
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def parser(tiny_index: Path) -> Geoparser:
     return Geoparser(Gazetteer(tiny_index))
 
 
-def run(tiny_index: Path, paths: list[Path], out: Path, **options):  # noqa: ANN003
+def run(tiny_index: Path, paths: list[Path], out: Path, **options):
     return run_batch(
         paths, out, gazetteer_path=tiny_index, jobs=1, batch_size=2, part_size=3, progress=False, **options
     )
@@ -65,10 +66,10 @@ def assert_exactly_once(out: Path, parser: Geoparser, articles: dict[tuple[str, 
     assert not mentions.duplicated(["doc", "start", "end"]).any()
     # An article without a title is given its lead sentence, which holds its report number.
     reports = mentions["title"].map(lambda title: int(REPORT.search(title).group(1)))
-    origin = list(zip(mentions["source"].map(lambda s: Path(s).name), reports))
+    origin = list(zip(mentions["source"].map(lambda s: Path(s).name), reports, strict=True))
     # One id, one article: every mention of an id comes from one report in one file.
     by_doc: dict[str, set] = {}
-    for doc, where in zip(mentions["doc"], origin):
+    for doc, where in zip(mentions["doc"], origin, strict=True):
         by_doc.setdefault(doc, set()).add(where)
     assert all(len(found) == 1 for found in by_doc.values()), by_doc
     counts = Counter(origin)

@@ -718,7 +718,10 @@ def test_a_curated_area_takes_its_given_point_over_the_centroid(tmp_path: Path) 
 
 
 def test_curated_aliases_add_names(tmp_path: Path, tiny_records: list[dict[str, Any]]) -> None:
-    aliases = "id,name,kind,source\n524901,Third Rome,alt,test\n2017370,Russkies,demonym,test\ncurated:testville,Tstv.,abbr,test\n"
+    aliases = (
+        "id,name,kind,source\n524901,Third Rome,alt,test\n2017370,Russkies,demonym,test\n"
+        "curated:testville,Tstv.,abbr,test\n"
+    )
     gaz = Gazetteer(
         _curated_build(tmp_path, {"places.geojson": [_feature()], "aliases.csv": aliases}, records=tiny_records)
     )

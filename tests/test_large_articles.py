@@ -88,14 +88,14 @@ def test_python_api_and_command_line_take_max_chars(geoparser, tmp_path: Path, f
     text = long_text(120)
     frame = geo.parse([text], geoparser=geoparser, max_chars=1500)
     assert geoparser.max_chars != 1500  # the option applies to this call only
-    assert all(text[s:e] == t for s, e, t in zip(frame["start"], frame["end"], frame["text"]))
+    assert all(text[s:e] == t for s, e, t in zip(frame["start"], frame["end"], frame["text"], strict=True))
     assert len(frame) == len(geoparser.parse_text(text))
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
     cache = ["--cache-dir", str(full_gazetteer.path.parent)]
     assert main(["parse", str(path), "--max-chars", "1500", *cache]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(r["start"], r["end"]) for r in rows] == list(zip(frame["start"], frame["end"]))
+    assert [(r["start"], r["end"]) for r in rows] == list(zip(frame["start"], frame["end"], strict=True))
     assert main(["parse", str(path), "--max-chars", "10", *cache]) == 2
     assert "--max-chars" in capsys.readouterr().err
 
@@ -110,7 +110,7 @@ def test_batch_run_parses_in_chunks(full_gazetteer, tmp_path: Path, geoparser) -
     assert (summary.articles, summary.failures) == (1, 0)
     mentions = read_mentions(tmp_path / "out").sort_values("start")
     expected = Geoparser(geoparser.gazetteer, max_chars=2500).parse_text(text, doc="big")
-    assert list(zip(mentions["start"], mentions["end"])) == [(m.start, m.end) for m in expected]
+    assert list(zip(mentions["start"], mentions["end"], strict=True)) == [(m.start, m.end) for m in expected]
 
 
 # -- the time budget -----------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_command_line_batch_options_reach_the_run(tiny_index: Path, tmp_path: Pa
     mentions = read_mentions(out)
     assert set(mentions["doc"]) == {"k1"} and len(mentions) == 400
     text = "Talks in Moscow. " * 400
-    assert all(text[s:e] == "Moscow" for s, e in zip(mentions["start"], mentions["end"]))
+    assert all(text[s:e] == "Moscow" for s, e in zip(mentions["start"], mentions["end"], strict=True))
     with sqlite3.connect(out / MANIFEST_NAME) as con:
         config = json.loads(con.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0])
     assert config["max_chars"] == 2000 and config["columns"][0] == "body" and config["columns"][2] == "key"

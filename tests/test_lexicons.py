@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from importlib import resources
@@ -107,7 +108,7 @@ def test_file_has_no_empty_lines_or_stray_whitespace(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_file_is_sorted_case_insensitively(name: str) -> None:
     entries = _entries(name)
-    out_of_order = [(a, b) for a, b in zip(entries, entries[1:]) if _sort_key(a) > _sort_key(b)]
+    out_of_order = [(a, b) for a, b in itertools.pairwise(entries) if _sort_key(a) > _sort_key(b)]
     assert out_of_order == []
 
 

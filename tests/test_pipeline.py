@@ -164,7 +164,10 @@ def test_lead_sentence_is_the_title_when_there_is_none(geoparser):
 
 # ----------------------------------------------------------------------------- gold spans
 
-TEXAS = "Storms hit Dallas on Monday. Schools in Tyler and Sulphur Springs closed early, and in Paris the county fair was cancelled."
+TEXAS = (
+    "Storms hit Dallas on Monday. Schools in Tyler and Sulphur Springs closed early, "
+    "and in Paris the county fair was cancelled."
+)
 
 
 def span_of(text: str, words: str, nth: int = 0) -> tuple[int, int]:
@@ -198,7 +201,7 @@ def span_of(text: str, words: str, nth: int = 0) -> tuple[int, int]:
 def test_resolve_spans(geoparser, text, gold):
     places = geoparser.resolve_spans(text, [span_of(text, words) for words, _, _ in gold])
     assert len(places) == len(gold)
-    for place, (words, country, admin1) in zip(places, gold):
+    for place, (words, country, admin1) in zip(places, gold, strict=True):
         assert place is not None, words
         assert place.country == country, (words, place)
         if admin1 is not None:

@@ -134,9 +134,10 @@ def test_resolution(geoparser, text, words, country, admin1):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="geo/parsing/resolve.py Resolver._choose: no name of the text is 'sure' (Dallas, Texas leads Dallas, Oregon by "
-    "1.94 < 2.0 in prior), so Texas gives no admin1 or distance context; 'Paris' is a common word, Paris, Texas "
-    "has evidence 4.39 < min_score_common_word 5.0, and the mention is dropped instead of resolved",
+    reason="Resolver._choose (geo/parsing/resolve.py): no name of the text is 'sure' "
+    "(Dallas, Texas leads Dallas, Oregon by 1.94 < 2.0 in prior), so Texas gives no admin1 or distance context; "
+    "'Paris' is a common word, Paris, Texas has evidence 4.39 < min_score_common_word 5.0, "
+    "and the mention is dropped instead of resolved",
 )
 def test_paris_among_texas_towns(geoparser):
     for m in the_mention(geoparser, TEXAS_TOWNS, "Paris"):

@@ -28,7 +28,7 @@ points = st.one_of(
     st.tuples(st.floats(min_value=30.0, max_value=34.0), st.floats(min_value=-98.0, max_value=-94.0)),
 )
 anchors_strategy = st.lists(st.tuples(points, st.sampled_from(KEYS)), max_size=40)
-queries_strategy = st.lists(st.tuples(st.sampled_from(KEYS + ["moscow"]), points), min_size=1, max_size=30)
+queries_strategy = st.lists(st.tuples(st.sampled_from([*KEYS, "moscow"]), points), min_size=1, max_size=30)
 
 
 def brute_force(anchors: list[tuple[float, float, str]], key: str, lat: float, lon: float) -> float:
@@ -52,7 +52,7 @@ def test_plain_and_tree_routes_agree_with_brute_force(raw_anchors, raw_queries) 
     expected = [brute_force(anchors, key, lat, lon) for key, lat, lon in queries]
     plain = _Anchors(anchors, plain_pairs=10**9).nearest_km(queries)
     tree = _Anchors(anchors, plain_pairs=0).nearest_km(queries)
-    for want, got_plain, got_tree in zip(expected, plain, tree):
+    for want, got_plain, got_tree in zip(expected, plain, tree, strict=True):
         if math.isinf(want):
             assert math.isinf(got_plain) and math.isinf(got_tree)
         else:

@@ -177,7 +177,7 @@ class Geoparser:
         mentions = []
         resolved = self.resolver.resolve(text, spans)
         roles = self.role_classifier(text, [RoleInput(r.span.start, r.span.end, r.kind, r.place) for r in resolved])
-        for r, role in zip(resolved, roles):
+        for r, role in zip(resolved, roles, strict=True):
             if self.roles is not None and role.role not in self.roles:
                 continue
             sentence = date_at(sentences, r.span.start)
@@ -243,7 +243,7 @@ class Geoparser:
 
         found = [
             RoleInput(start, end, kind(start, end), place)
-            for (start, end), place in zip(spans, places)
+            for (start, end), place in zip(spans, places, strict=True)
             if place is not None
         ]
         roles = iter(self.role_classifier(text, found))
@@ -347,8 +347,8 @@ def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str,
         inputs = [inputs]
     elif inputs is None or not isinstance(inputs, Iterable):
         raise InputTypeError(
-            f"geo.parse() got {type(inputs).__name__ if inputs is not None else 'None'}; give an article text, a file or "
-            "folder path, a geo.Article, or a list of them"
+            f"geo.parse() got {type(inputs).__name__ if inputs is not None else 'None'}; give an article text, "
+            "a file or folder path, a geo.Article, or a list of them"
         )
     for n, item in enumerate(inputs):
         if isinstance(item, bytes):
@@ -356,7 +356,8 @@ def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str,
                 item = item.decode("utf-8")  # bytes are taken as UTF-8 text, as files are read
             except UnicodeDecodeError as err:
                 raise InputError(
-                    f"input #{n} is bytes that are not UTF-8 (byte {err.start}); decode them first, e.g. data.decode('cp1252')"
+                    f"input #{n} is bytes that are not UTF-8 (byte {err.start}); "
+                    "decode them first, e.g. data.decode('cp1252')"
                 ) from err
         if isinstance(item, str) and not item.strip():
             raise InputError(f"input #{n} is an empty text; give an article text, or a file or folder path")
@@ -370,7 +371,8 @@ def _articles(inputs: Any, default_date: dt.date | None, read_options: dict[str,
             yield valid_text(article_from_text(item, id=f"text:{n}", published=default_date))
         else:
             raise InputTypeError(
-                f"input #{n} is a {type(item).__name__}; give article texts, file or folder paths, or geo.Article objects"
+                f"input #{n} is a {type(item).__name__}; "
+                "give article texts, file or folder paths, or geo.Article objects"
             )
 
 
