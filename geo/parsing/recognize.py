@@ -463,6 +463,8 @@ class Recognizer:
     def _pathogen_at(words: Words, j: int) -> bool:
         """Whether a pathogen word follows word j, directly or after up to two disease adjectives
         ("Marburg virus", "Marburg haemorrhagic fever", "Simian immunodeficiency virus")."""
+        if j + 1 >= len(words.keys) or words.keys[j + 1] not in _DISEASE_WORDS:
+            return False  # the usual case, decided without a look at the gap
         for k in range(j + 1, min(j + 4, len(words.keys))):
             if not _NAME_GAP.fullmatch(words.gaps[k]):
                 return False
@@ -497,7 +499,8 @@ class Recognizer:
         surnames = self._surnames(words) | self._speakers(words)
         pathogens = self._pathogen_keys(words)
         spans: list[Span] = []
-        word_list, keys, capital, starts, ends = words.words, words.keys, words.capital, words.starts, words.ends
+        word_list, keys, capital, gaps = words.words, words.keys, words.capital, words.gaps
+        starts, ends = words.starts, words.ends
         n = len(keys)
         known, pinned, demonym_keys = self.keys, self.pinned, self.demonym_keys
         after = 0  # the first word not inside a name already taken
@@ -506,17 +509,18 @@ class Recognizer:
                 continue
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while (
-                last + 1 < n
-                and last + 1 - i < _MAX_TOKENS
-                and (words.joined(last) or words.joined_by_initial(last))
-                and (
+            limit = min(n - 1, i + _MAX_TOKENS - 1)
+            while last < limit:
+                word = word_list[last + 1]
+                if not (
                     capital[last + 1]
                     or keys[last + 1] in _CONNECTORS
-                    or word_list[last + 1] == "s"
-                    or (word_list[last + 1][0] in "aeu" and _ARTICLE_WORD.match(word_list[last + 1]) is not None)
-                )
-            ):
+                    or word == "s"
+                    or (word[0] in "aeu" and _ARTICLE_WORD.match(word) is not None)
+                ):
+                    break
+                if not (gaps[last + 1] == " " or words.joined(last) or words.joined_by_initial(last)):
+                    break
                 last += 1
             match = None
             for j in range(last, i - 1, -1):
@@ -594,7 +598,8 @@ class Recognizer:
         first_word, first_key = words.words[i], keys[i]
         start, end = words.starts[i], words.ends[j]
         n = len(keys)
-        first_all_caps = words.all_caps(i)
+        first_all_caps = capital[i] and _all_caps(first_word)
+        opening = i in initial
         pinned = key in self.pinned
         single = i == j
         # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
@@ -663,7 +668,7 @@ class Recognizer:
             if self._pathogen_at(words, j):
                 return None
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
-            if single and i in initial and first_key in words.lowercase_keys:
+            if single and opening and first_key in words.lowercase_keys:
                 return None
         # A word the document also uses for a disease ("Marburg kills slowly") needs the evidence
         # a common word needs: a prominent place (Wuhan) keeps its mentions, a small one does not.
@@ -675,7 +680,7 @@ class Recognizer:
             text[start:end],
             key,
             demonym=demonym,
-            sentence_initial=i in initial,
+            sentence_initial=opening,
             common=common,
             given_name=given,
             abbreviation=abbreviation,
