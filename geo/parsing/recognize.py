@@ -631,10 +631,17 @@ class Recognizer:
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
             if single and len(bare) <= 2 and not abbreviation and bare not in _COUNTRY_ACRONYMS:
                 return None
-            # Part of a person's name: after a given name or a title, or before a surname.
-            if i > 0 and self._is_person_start(words, i - 1):
+            # Part of a person's name: after a given name or a title, or before a surname
+            # (the cheap first test of _is_person_start here: most words open no person's name).
+            given_names, titles = self.given_names, self.titles
+            before = i - 1
+            if (
+                i > 0
+                and (words.words[before] in given_names or keys[before] in titles)
+                and self._is_person_start(words, before)
+            ):
                 return None
-            if single and self._is_person_start(words, i):
+            if single and (first_word in given_names or first_key in titles) and self._is_person_start(words, i):
                 return None
             if single and key in surnames:
                 return None
