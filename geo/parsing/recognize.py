@@ -28,7 +28,7 @@ from typing import NamedTuple, overload
 from geo.gazetteer.names import name_key
 from geo.parsing import lexicons
 
-__all__ = ["Span", "Recognizer", "tokenize", "Token"]
+__all__ = ["Span", "Recognizer", "tokenize", "Token", "Words"]
 
 logger = logging.getLogger(__name__)
 
