@@ -552,12 +552,13 @@ def _article_rows(parser: Any, article: Article, gazetteer: str) -> dict[str, li
                 "fix or remove it in the input"
             ) from err
     source = _article_source(article)
-    rows: dict[str, list[Any]] = {name: [] for name in (*PART_COLUMNS, "geometry")}
-    for m in parser.parse_article(article):
-        record = mention_record(m)
-        for name in RECORD_FIELDS:
-            rows[name].append(record[name])
-        rows["source"].append(source)
+    mentions = parser.parse_article(article)
+    records = [mention_record(m) for m in mentions]
+    # Column by column: one comprehension per column and article, not an append per cell.
+    rows: dict[str, list[Any]] = {name: [record[name] for record in records] for name in RECORD_FIELDS}
+    rows["source"] = [source] * len(records)
+    geometry = rows["geometry"] = []
+    for m in mentions:
         drawn = bool(m.place.geometry) and m.kind == "toponym"
         cache_key = (gazetteer, m.place.id, drawn)
         wkb = _GEOMETRY_CACHE.get(cache_key)
@@ -565,7 +566,7 @@ def _article_rows(parser: Any, article: Article, gazetteer: str) -> dict[str, li
             if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_SIZE:
                 _GEOMETRY_CACHE.clear()
             wkb = _GEOMETRY_CACHE[cache_key] = mention_geometry(m).wkb
-        rows["geometry"].append(wkb)
+        geometry.append(wkb)
     return rows
 
 
