@@ -22,7 +22,7 @@ from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, compress
-from operator import itemgetter, not_, or_
+from operator import and_, itemgetter, not_, or_
 from typing import NamedTuple, overload
 
 from geo.gazetteer.names import name_key
@@ -200,9 +200,10 @@ class Words(Sequence[Token]):
 
     ``words[k]`` runs from ``starts[k]`` to ``ends[k]``; ``gaps[k]`` is the text before
     it (``gaps[len(words)]`` the text after the last word), so two neighbouring words
-    are joined by ``gaps[k + 1]``. Splitting, offsets, keys (``name_key`` is cached at C
-    level) and capital flags are computed without a Python step per word: an article
-    costs Python work only where a filter looks. Indexing gives a :class:`Token`, for
+    are joined by ``gaps[k + 1]``. Splitting, offsets, keys and capital flags are
+    computed without a Python step per word (but for the few words not of plain ASCII
+    letters, which ``name_key`` folds): an article costs Python work only where a
+    filter looks. Indexing gives a :class:`Token`, for
     code that thinks in tokens.
     """
 
@@ -214,7 +215,13 @@ class Words(Sequence[Token]):
         bounds = list(accumulate(map(len, parts)))
         self.ends: list[int] = bounds[1::2]
         self.starts: list[int] = bounds[0 : 2 * len(self.words) : 2]
-        self.keys: list[str] = list(map(name_key, self.words))
+        # A word of ASCII letters only has its lower case for its key (name_key folds nothing else
+        # in it); only the others go through name_key, whose cache then holds names, not every word.
+        words = self.words
+        self.keys: list[str] = list(map(str.lower, words))
+        plain = map(and_, map(str.isascii, words), map(str.isalpha, words))
+        for k in compress(range(len(words)), map(not_, plain)):
+            self.keys[k] = name_key(words[k])
         self.capital: list[bool] = list(map(str.isupper, map(itemgetter(0), self.words)))
 
     def __len__(self) -> int:
