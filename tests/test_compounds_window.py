@@ -50,5 +50,12 @@ def test_a_window_is_the_words_of_the_text_with_the_hyphens_as_gaps(text: str, c
         assert window.gaps[0] == words.gaps[lo] and window.gaps[-1] == words.gaps[hi]
         assert len(window.gaps) == len(window) + 1
         assert window.lowercase_keys == words.lowercase_keys
+        # Each word but a later part is the article's word at the same start; the first part starts the compound.
+        for k in range(len(window)):
+            word = window.article_word(k)
+            if word is None:
+                assert window.first_part < k < window.after_parts
+            else:
+                assert words.starts[word] == window.starts[k]
         # Tokens by index, as the filters read them: the part words are the article's text at their offsets.
         assert all(text[t.start : t.end] == t.text for t in window)

@@ -120,6 +120,7 @@ class _Window(Words):
 
     def __init__(self, words: Words, lo: int, h: int, hi: int, parts: list[tuple[int, int]]) -> None:
         text = self.text = words.text
+        self.article = words
         self.starts = [*words.starts[lo:h], *(s for s, _ in parts), *words.starts[h + 1 : hi]]
         self.ends = [*words.ends[lo:h], *(e for _, e in parts), *words.ends[h + 1 : hi]]
         self.words = [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
@@ -130,7 +131,31 @@ class _Window(Words):
         # parts span all of word h (it opens and ends with letters), so the outer gaps are the article's.
         inner = (text[e:s] for e, s in zip(self.ends, self.starts[1:], strict=False))
         self.gaps = [words.gaps[lo], *inner, words.gaps[hi]]
-        self.lowercase_keys = words.lowercase_keys
+        self.lo, self.h = lo, h
+        self.first_part, self.after_parts = h - lo, h - lo + len(parts)
+
+    @property
+    def lowercase_keys(self) -> set[str]:
+        return self.article.lowercase_keys  # made only if a filter asks, as for the article
+
+    def article_word(self, k: int) -> int | None:
+        """The article's index of window word ``k``; None for a part but the first (which starts the compound)."""
+        if k < self.first_part:
+            return self.lo + k
+        if k >= self.after_parts:
+            return self.h + 1 + k - self.after_parts
+        return self.h if k == self.first_part else None
+
+
+class _WindowOpenings:
+    """The window's words that open a sentence, asked of the article's: a compound's first part where it does."""
+
+    def __init__(self, window: _Window, article_openings: Container[int]) -> None:
+        self.window, self.article_openings = window, article_openings
+
+    def __contains__(self, k: object) -> bool:
+        word = self.window.article_word(k) if isinstance(k, int) else None
+        return word is not None and word in self.article_openings
 
 
 def with_compound_parts(
@@ -155,23 +180,16 @@ def with_compound_parts(
         if inside >= 0 and spans[inside].end >= end:
             continue  # the compound is (inside) a name already: "Guinea-Bissau", "Stratford-upon-Avon"
         parts = [m.span() for m in _PART.finditer(text, start, end)]
-        lo, hi = max(0, h - _CONTEXT), min(len(words), h + 1 + _CONTEXT)
-        window = _Window(words, lo, h, hi, parts)
-        first_part = h - lo
-        part_range = range(first_part, first_part + len(parts))
-        part_keys = window.keys[first_part : first_part + len(parts)]
-        if not any(window.capital[p] for p in part_range) or part_keys[0] in _ARTICLES:
+        window = _Window(words, max(0, h - _CONTEXT), h, min(len(words), h + 1 + _CONTEXT), parts)
+        part_keys = window.keys[window.first_part : window.after_parts]
+        part_capital = window.capital[window.first_part : window.after_parts]
+        if not any(part_capital) or part_keys[0] in _ARTICLES:
             continue
         # A prefix is lower case in kind even where it opens a sentence ("Pro-Russian crowds").
-        lower = [window.keys[p] for p in part_range if not window.capital[p] or window.keys[p] in _PREFIXES]
+        lower = [key for key, capital in zip(part_keys, part_capital, strict=True) if not capital or key in _PREFIXES]
         if any(key in _CONNECTORS or key in _ARTICLES or key in _MANNER_WORDS for key in lower):
             continue
-        # The window's words that open a sentence: the compound's first part where the compound does.
-        opening = {k for k in range(first_part) if lo + k in initial}
-        if h in initial:
-            opening.add(first_part)
-        opening |= {part_range.stop + k for k in range(hi - h - 1) if h + 1 + k in initial}
-        names = _names_in(recognizer, window, start, end, opening, surnames, pathogens)
+        names = _names_in(recognizer, window, start, end, _WindowOpenings(window, initial), surnames, pathogens)
         if not names:
             continue
         if lower:
@@ -250,7 +268,7 @@ def _names_in(
     window: _Window,
     start: int,
     end: int,
-    opening: set[int],
+    opening: Container[int],
     surnames: set[str],
     pathogens: set[str],
 ) -> list[Span]:
