@@ -2,7 +2,12 @@
 
 Run by hand::
 
-    .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR]
+    .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR] [--baseline DIR]
+
+``--baseline DIR`` measures another checkout of the project too (e.g. ``git worktree
+add /tmp/base main --detach``), on the same articles in the same run, each figure
+taken for both checkouts in turn: on a busy machine a before/after pair measured
+minutes apart says little, one measured side by side says more.
 
 The articles: the development corpora's own articles once each, then articles
 recombined from their sentences (``benchmarks/corpora.py``: random sentences,
@@ -20,13 +25,15 @@ a figure says "warm". Figures:
 4. First article of a fresh process (import, open the index, parse one article),
    median of 5, with and without ``PYTHONDONTWRITEBYTECODE=1``.
 
-Machines shared with other work give noisy figures: run it on a quiet one.
+Every figure is taken in a child process whose ``geo`` comes from the checkout
+measured. Machines shared with other work give noisy figures: run it on a quiet one.
 Without the corpora the script says so and exits.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -37,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -158,8 +166,15 @@ class TreeCPU:
             self._stop.wait(self.interval)
 
 
-def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool) -> dict[str, object]:
+def _child_env(code: Path) -> dict[str, str]:
+    """The environment of a child process whose ``geo`` is the one of checkout ``code``."""
     env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool, code: Path = ROOT) -> dict[str, object]:
+    env = _child_env(code)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if dont_write_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -172,7 +187,7 @@ def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool) -
             text=True,
             check=True,
             env=env,
-            cwd=ROOT,
+            cwd=code,
         )
         wall = time.perf_counter() - began
         runs.append({**json.loads(out.stdout.strip().splitlines()[-1]), "wall": wall})
@@ -184,29 +199,128 @@ def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool) -
     }
 
 
+def _texts(corpus: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
+
+
+def _child(args: argparse.Namespace) -> int:
+    """One measurement in this process, with the ``geo`` of ``--code``; prints it as JSON."""
+    sys.path.insert(0, str(Path(args.code).resolve()))
+    import geo  # noqa: F401 - first, so that what the measurement imports comes from --code
+
+    if args.child == "stages":
+        print(json.dumps(stage_times(_texts(args.corpus), args.cache_dir)))
+        return 0
+    from bench_batch import TreeMemory
+
+    from geo.batch.run import run_batch
+
+    with TreeMemory() as memory, TreeCPU() as cpu:
+        began = time.perf_counter()
+        summary = run_batch([args.corpus], args.out, gazetteer_path=args.index, jobs=args.jobs, progress=False)
+        seconds = time.perf_counter() - began
+    result = {
+        "articles": summary.articles,
+        "mentions": summary.mentions,
+        "seconds": seconds,
+        "rss_mb": memory.peak_rss / 2**20,
+        "pss_mb": memory.peak_pss / 2**20,
+        "parent_cpu": cpu.parent,
+        "workers_cpu": cpu.workers,
+    }
+    print(json.dumps(result))
+    return 0
+
+
+def _run_child(mode: str, code: Path, corpus: Path, args: argparse.Namespace, *extra: str) -> Any:
+    cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--code", str(code), "--corpus", str(corpus), *cache, *extra],
+        capture_output=True,
+        text=True,
+        env=_child_env(code),
+        cwd=code,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"the {mode} measurement of {code} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cli_parse(code: Path, corpus: Path, out: Path, args: argparse.Namespace, count: int) -> None:
+    cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "parse", str(corpus), "--format", "jsonl", "-o", str(out), *cache],
+        capture_output=True,
+        text=True,
+        cwd=code,
+        env=_child_env(code),
+    )
+    seconds = time.perf_counter() - began
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"geo parse of {code} failed:\n{run.stderr[-2000:]}")
+    lines = sum(1 for _ in out.open(encoding="utf-8"))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    print(
+        f"  {count:,} articles in {seconds:.1f} s = {count / seconds:,.0f} articles/s (start-up included), "
+        f"{lines:,} mentions; CPU {cpu:.1f} s = {count / cpu:,.0f} articles per CPU second "
+        "(what a busy machine's wall time hides)"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=4000, help="distinct articles")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes of the batch run")
     ap.add_argument("--cache-dir", help="gazetteer cache folder (default: $GEO_CACHE_DIR or ~/.cache/geo)")
     ap.add_argument("--skip-batch", action="store_true", help="leave out the batch run")
+    ap.add_argument("--baseline", type=Path, help="another checkout to measure beside this one, figure by figure")
+    # A child process's own measurement (internal).
+    ap.add_argument("--child", choices=["stages", "batch"], help=argparse.SUPPRESS)
+    ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        return _child(args)
     if corpora_dir() is None:
         print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
         return 0
+    codes = {"this checkout": ROOT}
+    if args.baseline is not None:
+        if not (args.baseline / "geo" / "__init__.py").is_file():
+            raise SystemExit(f"--baseline {args.baseline} is no checkout of this project (no geo/__init__.py in it)")
+        codes["baseline"] = args.baseline.resolve()
     # Built (if needed) in a child process, before anything is timed.
     opener = (
         "from geo.gazetteer.index import Gazetteer; "
         f"g = Gazetteer.open(cache_dir={args.cache_dir!r}); g.keys(); print(g.path)"
     )
-    index = subprocess.run(
-        [sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=ROOT
-    ).stdout.split()[-1]
+    for code in codes.values():
+        index = subprocess.run(
+            [sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=code, env=_child_env(code)
+        ).stdout.split()[-1]
 
     texts = distinct_articles(args.n)
     assert len(set(texts)) == len(texts), "articles must be distinct"
     size = sum(map(len, texts)) / len(texts)
     print(f"{len(texts):,} distinct articles, {size:,.0f} characters each on average")
+    for label, code in codes.items():
+        print(f"  {label}: {code}")
+
+    # Each figure for every checkout in turn, the order flipped from one figure to the next:
+    # a busy spell of the machine then falls on both.
+    orders = itertools.cycle([list(codes.items()), list(codes.items())[::-1]])
+
+    def each(measure: Any) -> None:
+        for label, code in next(orders):
+            if len(codes) > 1:
+                print(f" [{label}]")
+            measure(code)
+
     work = Path(tempfile.mkdtemp(prefix="geo-bench-speed-"))
     try:
         corpus = work / "articles.jsonl"
@@ -216,67 +330,49 @@ def main() -> int:
 
         print("\n1. one process, stage by stage (CPU time)")
         half = len(texts) // 2
-        rows = stage_times(texts, args.cache_dir)
-        summarise("cold (first half)", rows[:half])
-        summarise("warm (second half)", rows[half:])
+
+        def stages(code: Path) -> None:
+            rows = _run_child("stages", code, corpus, args)
+            summarise("cold (first half)", rows[:half])
+            summarise("warm (second half)", rows[half:])
+
+        each(stages)
 
         print("\n2. geo parse FILE --format jsonl, one fresh process")
-        geo = [sys.executable, "-m", "geo"]
-        cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
-        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        began = time.perf_counter()
-        run = subprocess.run(
-            [*geo, "parse", str(corpus), "--format", "jsonl", "-o", str(work / "out.jsonl"), *cache],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        seconds = time.perf_counter() - began
-        if run.returncode not in (0, 1):
-            print(run.stderr[-2000:])
-            return 1
-        lines = sum(1 for _ in (work / "out.jsonl").open(encoding="utf-8"))
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
-        rate = len(texts) / seconds
-        print(
-            f"  {len(texts):,} articles in {seconds:.1f} s = {rate:,.0f} articles/s (start-up included), "
-            f"{lines:,} mentions"
-        )
-        print(
-            f"  CPU {cpu:.1f} s = {len(texts) / cpu:,.0f} articles per CPU second "
-            "(what a busy machine's wall time hides)"
-        )
+        each(lambda code: cli_parse(code, corpus, work / "out.jsonl", args, len(texts)))
 
         if not args.skip_batch:
-            from bench_batch import TreeMemory
-
-            from geo.batch.run import run_batch
-
             print(f"\n3. batch run, {args.jobs} worker processes")
-            with TreeMemory() as memory, TreeCPU() as cpu:
-                began = time.perf_counter()
-                summary = run_batch([corpus], work / "batch", gazetteer_path=index, jobs=args.jobs, progress=False)
-                seconds = time.perf_counter() - began
-            print(
-                f"  {summary.articles:,} articles in {seconds:.1f} s = {summary.articles / seconds:,.0f} articles/s, "
-                f"{summary.mentions:,} mentions; peak tree RSS {memory.peak_rss / 2**20:.0f} MB, "
-                f"PSS {memory.peak_pss / 2**20:.0f} MB"
-            )
-            print(
-                f"  CPU: parent {cpu.parent:.1f} s ({cpu.parent / seconds:.0%} of a core), workers {cpu.workers:.1f} s "
-                f"= {summary.articles / max(cpu.workers, 1e-9):,.0f} articles per worker CPU second"
-            )
+
+            def batch(code: Path) -> None:
+                shutil.rmtree(work / "batch", ignore_errors=True)
+                extra = ["--out", str(work / "batch"), "--index", index, "--jobs", str(args.jobs)]
+                got = _run_child("batch", code, corpus, args, *extra)
+                seconds = got["seconds"]
+                print(
+                    f"  {got['articles']:,} articles in {seconds:.1f} s = {got['articles'] / seconds:,.0f} articles/s, "
+                    f"{got['mentions']:,} mentions; peak tree RSS {got['rss_mb']:.0f} MB, PSS {got['pss_mb']:.0f} MB"
+                )
+                print(
+                    f"  CPU: parent {got['parent_cpu']:.1f} s ({got['parent_cpu'] / seconds:.0%} of a core), workers "
+                    f"{got['workers_cpu']:.1f} s = {got['articles'] / max(got['workers_cpu'], 1e-9):,.0f} articles per "
+                    "worker CPU second"
+                )
+
+            each(batch)
 
         print("\n4. first article of a fresh process (median of 5)")
-        for flag in (True, False):
-            got = first_article(texts[0], args.cache_dir, flag)
-            setting = "PYTHONDONTWRITEBYTECODE=1" if flag else "bytecode written"
-            print(
-                f"  {setting:<26} {got['inside']:.3f} s inside, {got['wall']:.3f} s wall; "
-                f"peak RSS {got['rss_mb']:.0f} MB; "
-                f"heavy modules loaded: {', '.join(got['heavy_modules']) or 'none'}"
-            )
+
+        def first(code: Path) -> None:
+            for flag in (True, False):
+                got = first_article(texts[0], args.cache_dir, flag, code)
+                setting = "PYTHONDONTWRITEBYTECODE=1" if flag else "bytecode written"
+                print(
+                    f"  {setting:<26} {got['inside']:.3f} s inside, {got['wall']:.3f} s wall; peak RSS "
+                    f"{got['rss_mb']:.0f} MB; heavy modules loaded: {', '.join(got['heavy_modules']) or 'none'}"
+                )
+
+        each(first)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 FORMATS = ("jsonl", "geojson", "csv", "gpkg", "parquet")
 # Formats whose readers seek in the file: never streamed into a device or FIFO.
 _SEEKABLE = frozenset({"gpkg", "parquet"})
+# One encoder for every JSON Lines record: ``json.dumps`` with an option builds a new one per call.
+_JSON_RECORD = json.JSONEncoder(ensure_ascii=False).encode
 
 #: Key of the gazetteer stamp (JSON) in a Parquet file's key-value metadata, beside GeoParquet's "geo".
 PARQUET_STAMP_KEY = b"geo_gazetteer"
@@ -147,8 +149,9 @@ def write_mentions(
     rows = _mention_rows(parser, articles, stats)
     if fmt == "jsonl":
         with _text_sink(out) as sink:
+            write, encode = sink.write, _JSON_RECORD
             for record, _ in rows:
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                write(encode(record) + "\n")
         return stats
     if fmt == "csv":
         from geo.parsing.pipeline import RECORD_FIELDS

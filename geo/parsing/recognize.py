@@ -7,6 +7,10 @@ open an organisation or a street ("New York Times", "Dublin Road"), months,
 weekdays, function words and common nouns, and acronyms that are not countries.
 Demonyms and adjectives ("Russian", "Armenians") become country mentions of
 kind ``"demonym"``.
+
+The words of an article come from one regex split (:class:`Words`: parallel lists
+of words, offsets, gaps and keys, built at C level); the filters then look only at
+the capitalised words that may open a name and at the few words around them.
 """
 
 from __future__ import annotations
@@ -14,14 +18,17 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Container, Mapping
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import cached_property
+from itertools import accumulate, compress
+from operator import and_, itemgetter, not_, or_
+from typing import NamedTuple, overload
 
 from geo.gazetteer.names import name_key
 from geo.parsing import lexicons
 
-__all__ = ["Span", "Recognizer", "tokenize", "Token"]
+__all__ = ["Span", "Recognizer", "tokenize", "Token", "Words"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +36,55 @@ logger = logging.getLogger(__name__)
 # ("Nagorno-Karabakh", "O'Hare", "d'Ivoire"); a trailing possessive "'s" stays out.
 # Dotted acronyms ("U.S.") are one token.
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
+# The same, captured: ``split`` gives gaps and words in turn, with no Python code per word.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    ["of", "the", "and", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "y", "van", "von", "der", "den", "am", "im", "upon", "on", "sur", "en", "et", "es", "og", "bin", "ibn", "ben", "ez", "ed", "ad", "ar", "az", "ash", "esh", "ul"]  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
+    [
+        "of",
+        "the",
+        "and",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "el",
+        "al",
+        "y",
+        "van",
+        "von",
+        "der",
+        "den",
+        "am",
+        "im",
+        "upon",
+        "on",
+        "sur",
+        "en",
+        "et",
+        "es",
+        "og",
+        "bin",
+        "ibn",
+        "ben",
+        "ez",
+        "ed",
+        "ad",
+        "ar",
+        "az",
+        "ash",
+        "esh",
+        "ul",
+    ]  # the Arabic article assimilated: "Deir ez Zor", "Ras ash Shamra"
 )
 # A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
 _ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
@@ -41,20 +94,63 @@ _MAX_TOKENS = 6
 COMMON_WORD_ZIPF = 3.5
 # Words that sit between a place name and an organisation word ("State" in "Ohio State University").
 _ORGANISATION_MODIFIERS = frozenset(
-    ["state", "city", "county", "national", "international", "regional", "general", "memorial", "community", "public", "technical", "federal"]
+    [
+        "state",
+        "city",
+        "county",
+        "national",
+        "international",
+        "regional",
+        "general",
+        "memorial",
+        "community",
+        "public",
+        "technical",
+        "federal",
+    ]
 )
 # Words that make the place name before them the name of a disease or a pathogen.
 _PATHOGEN_WORDS = frozenset(
-    ["virus", "viruses", "ebolavirus", "fever", "flu", "influenza", "disease", "strain", "strains", "variant", "syndrome", "encephalitis", "pox"]
+    [
+        "virus",
+        "viruses",
+        "ebolavirus",
+        "fever",
+        "flu",
+        "influenza",
+        "disease",
+        "strain",
+        "strains",
+        "variant",
+        "syndrome",
+        "encephalitis",
+        "pox",
+    ]
 )
 # Words between a place name and its pathogen word ("Marburg haemorrhagic fever").
 _DISEASE_ADJECTIVES = frozenset(
     ["hemorrhagic", "haemorrhagic", "immunodeficiency", "respiratory", "equine", "spotted", "tick-borne"]
 )
+_DISEASE_WORDS = _PATHOGEN_WORDS | _DISEASE_ADJECTIVES
 # Acronyms that name a country or union rather than an organisation.
 _COUNTRY_ACRONYMS = frozenset({"us", "usa", "uk", "uae", "drc", "prc", "dprk", "rok", "ussr", "eu"})
 # Verbs of speech after or before a person's full name ("Ama Kumasi said", "said Ama Kumasi").
-_SPEECH_VERBS = frozenset(["said", "says", "told", "added", "wrote", "explained", "noted", "stated", "insisted", "argued", "recalled", "warned"])
+_SPEECH_VERBS = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "added",
+        "wrote",
+        "explained",
+        "noted",
+        "stated",
+        "insisted",
+        "argued",
+        "recalled",
+        "warned",
+    ]
+)
 # Between a quoted name and its verb: a space, or an age between commas ("Ama Kumasi, 45, said").
 _SPEAKER_BEFORE_VERB = re.compile(r"(?:,\s*\d{1,3},)?\s{1,2}")
 _NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
@@ -64,13 +160,9 @@ _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
 _QUOTE_OPENERS = "\"'“‘«(["
 
 
-def _is_initial(text: str, tok: Token) -> bool:
-    """A single capital followed by a period: a middle initial ("W.")."""
-    return len(tok.text) == 1 and tok.text.isupper() and text.startswith(".", tok.end)
-
-
 class Token(NamedTuple):
-    # A named tuple, not a dataclass: articles have thousands of words and this is built per word.
+    """One word: its offsets, text, name key, and whether it is capitalised or all capitals."""
+
     start: int
     end: int
     text: str
@@ -99,36 +191,98 @@ class Span:
     reference: bool = False  # "the Strip" after "the Gaza Strip": ``key`` is the longer name's
 
 
+def _all_caps(word: str) -> bool:
+    return len(word) > 1 and word.replace(".", "").isupper()
+
+
+class Words(Sequence[Token]):
+    """The words of a text, as parallel lists made by one regex split.
+
+    ``words[k]`` runs from ``starts[k]`` to ``ends[k]``; ``gaps[k]`` is the text before
+    it (``gaps[len(words)]`` the text after the last word), so two neighbouring words
+    are joined by ``gaps[k + 1]``. Splitting, offsets, keys and capital flags are
+    computed without a Python step per word (but for the few words not of plain ASCII
+    letters, which ``name_key`` folds): an article costs Python work only where a
+    filter looks. Indexing gives a :class:`Token`, for
+    code that thinks in tokens.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        parts = _TOKEN_SPLIT.split(text)
+        self.words: list[str] = parts[1::2]
+        self.gaps: list[str] = parts[0::2]
+        bounds = list(accumulate(map(len, parts)))
+        self.ends: list[int] = bounds[1::2]
+        self.starts: list[int] = bounds[0 : 2 * len(self.words) : 2]
+        # A word of ASCII letters only has its lower case for its key (name_key folds nothing else
+        # in it); only the others go through name_key, whose cache then holds names, not every word.
+        words = self.words
+        self.keys: list[str] = list(map(str.lower, words))
+        plain = map(and_, map(str.isascii, words), map(str.isalpha, words))
+        for k in compress(range(len(words)), map(not_, plain)):
+            self.keys[k] = name_key(words[k])
+        self.capital: list[bool] = list(map(str.isupper, map(itemgetter(0), self.words)))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @overload
+    def __getitem__(self, k: int) -> Token: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Token]: ...
+    def __getitem__(self, k: int | slice) -> Token | list[Token]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        word = self.words[k]
+        capital = self.capital[k]
+        return Token(self.starts[k], self.ends[k], word, self.keys[k], capital, capital and _all_caps(word))
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self[k] for k in range(len(self)))
+
+    @cached_property
+    def capitalised(self) -> list[int]:
+        """Indexes of the capitalised words: the only ones that can open a name."""
+        return list(compress(range(len(self.words)), self.capital))
+
+    @cached_property
+    def lowercase_keys(self) -> set[str]:
+        """Keys of the words written in lower case: evidence that a capitalised word is a common one."""
+        return set(compress(self.keys, map(not_, self.capital)))
+
+    def all_caps(self, k: int) -> bool:
+        return self.capital[k] and _all_caps(self.words[k])
+
+    def is_initial(self, k: int) -> bool:
+        """A single capital followed by a period: a middle initial ("W.")."""
+        word = self.words[k]
+        return len(word) == 1 and word.isupper() and self.text.startswith(".", self.ends[k])
+
+    def joined(self, k: int) -> bool:
+        """Whether word ``k`` and the next may belong to one name."""
+        gap = self.gaps[k + 1]
+        if gap == " " or _NAME_GAP.fullmatch(gap):
+            return True
+        # A possessive inside a name: "People's Republic of China", "St. Peter's Square".
+        if self.words[k + 1] == "s" and gap in {"'", "’"}:
+            return True
+        return self.keys[k] in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
+
+    def joined_by_initial(self, k: int) -> bool:
+        """Whether an initial and its period join the next word into one name ("W. Va.", "N. Korea")."""
+        return len(self.words[k]) == 1 and self.capital[k] and bool(_ABBR_GAP.fullmatch(self.gaps[k + 1]))
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens with offsets and name keys."""
-    return _scan(text)[0]
+    return list(Words(text))
 
 
 def _scan(text: str) -> tuple[list[Token], list[int], set[str]]:
-    """One pass over the words: the tokens, the indexes of the capitalised ones, and the keys of the others.
-
-    Only capitalised words can open a name; lower-case words serve as connectors,
-    titles and context, and as evidence that a capitalised word is a common one.
-    """
-    tokens: list[Token] = []
-    capitalised: list[int] = []
-    lowercase: set[str] = set()
-    append, mark, note = tokens.append, capitalised.append, lowercase.add
-    # tuple.__new__ directly: the named tuple's own __new__ is a Python call per word.
-    new = tuple.__new__
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        start, end = m.span()
-        if word[0].isupper():
-            mark(len(tokens))
-            append(
-                new(Token, (start, end, word, name_key(word), True, len(word) > 1 and word.replace(".", "").isupper()))
-            )
-            continue
-        key = word.lower() if word.isascii() and word.isalpha() else name_key(word)
-        note(key)
-        append(new(Token, (start, end, word, key, False, False)))
-    return tokens, capitalised, lowercase
+    """The tokens, the indexes of the capitalised ones, and the keys of the others."""
+    words = Words(text)
+    return list(words), words.capitalised, words.lowercase_keys
 
 
 class _OpeningTokens:
@@ -138,22 +292,25 @@ class _OpeningTokens:
     article: deciding it for every word would cost a pass over all of them.
     """
 
-    def __init__(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> None:
-        self.tokens = tokens
+    def __init__(self, tokens: Sequence[Token], text: str, sentence_starts: Collection[int]) -> None:
+        if isinstance(tokens, Words):
+            self.word_starts, self.word_ends = tokens.starts, tokens.ends
+        else:
+            self.word_starts, self.word_ends = [t.start for t in tokens], [t.end for t in tokens]
         self.text = text
         self.starts = sorted(set(sentence_starts) | {0})
 
     def __contains__(self, idx: object) -> bool:
-        if not isinstance(idx, int) or not 0 <= idx < len(self.tokens):
+        if not isinstance(idx, int) or not 0 <= idx < len(self.word_starts):
             return False
         if idx == 0:
             return True
-        tok = self.tokens[idx]
-        prev_end = self.tokens[idx - 1].end
+        start = self.word_starts[idx]
+        prev_end = self.word_ends[idx - 1]
         # The sentence the token is in begins after the previous token.
-        if self.starts[bisect_right(self.starts, tok.start) - 1] > prev_end:
+        if self.starts[bisect_right(self.starts, start) - 1] > prev_end:
             return True
-        gap = self.text[prev_end : tok.start]
+        gap = self.text[prev_end:start]
         stripped = gap.strip()
         return (
             "\n" in gap
@@ -214,82 +371,61 @@ class Recognizer:
         self.not_name_words = frozenset(self.not_place | self.titles | self.organisation_words | set(demonym_keys))
 
     # -- helpers -----------------------------------------------------------------------------
-    @staticmethod
-    def _joined(text: str, left: Token, right: Token) -> bool:
-        """Whether two adjacent tokens may belong to one name."""
-        gap = text[left.end : right.start]
-        if _NAME_GAP.fullmatch(gap):
-            return True
-        # A possessive inside a name: "People's Republic of China", "St. Peter's Square".
-        if right.text == "s" and gap in {"'", "’"}:
-            return True
-        return left.key in _ABBREVIATED and bool(_ABBR_GAP.fullmatch(gap))
-
-    @staticmethod
-    def _joined_by_initial(text: str, left: Token, right: Token) -> bool:
-        """Whether an initial and its period join the next word into one name ("W. Va.", "N. Korea")."""
-        return len(left.text) == 1 and left.capitalised and bool(_ABBR_GAP.fullmatch(text[left.end : right.start]))
-
-    def _is_person_start(self, tokens: list[Token], i: int, text: str) -> bool:
-        """Token i is a given name or a title directly followed by a capitalised word."""
-        tok = tokens[i]
-        if i + 1 >= len(tokens):
+    def _is_person_start(self, words: Words, i: int) -> bool:
+        """Word i is a given name or a title directly followed by a capitalised word."""
+        if i + 1 >= len(words.words):
             return False
-        nxt = tokens[i + 1]
+        key = words.keys[i]
+        if words.words[i] not in self.given_names and key not in self.titles:
+            return False
+        nxt = words.keys[i + 1]
         # "Ms. Corby", "Gen. Lee": an abbreviated title ends in a period (not "... the president. Cincinnati").
-        joined = self._joined(text, tok, nxt) or (
-            tok.key in self.titles
-            and tok.capitalised
-            and len(tok.text) <= 4
-            and bool(_ABBR_GAP.fullmatch(text[tok.end : nxt.start]))
+        joined = words.joined(i) or (
+            key in self.titles
+            and words.capital[i]
+            and len(words.words[i]) <= 4
+            and bool(_ABBR_GAP.fullmatch(words.gaps[i + 1]))
         )
-        if not nxt.capitalised or not joined or nxt.key in self.organisation_words:
+        if not words.capital[i + 1] or not joined or nxt in self.organisation_words:
             return False
         # "Georgia Prime Minister ...", "Paris Tuesday": a title or a common word is no surname.
-        if nxt.key in self.not_place or nxt.key in self.titles:
-            return False
-        return tok.text in self.given_names or tok.key in self.titles
+        return nxt not in self.not_place and nxt not in self.titles
 
-    def _surnames(self, tokens: list[Token], text: str) -> set[str]:
+    def _surnames(self, words: Words) -> set[str]:
         """Keys of words the document uses as person surnames ("Putin" after "Vladimir")."""
         names: set[str] = set()
-        given_names, titles = self.given_names, self.titles
-        for i in range(len(tokens) - 1):
-            # Only a given name or a title opens a person's name (the last test of _is_person_start).
-            tok = tokens[i]
-            if tok.text not in given_names and tok.key not in titles:
+        keys, capital, given_names = words.keys, words.capital, self.given_names
+        n = len(keys)
+        # Only a given name or a title opens a person's name: found at C level, then checked one by one.
+        openers = map(or_, map(given_names.__contains__, words.words), map(self.titles.__contains__, keys))
+        for i in compress(range(n - 1), openers):
+            if not self._is_person_start(words, i):
                 continue
-            if self._is_person_start(tokens, i, text):
-                j = i + 1
-                # Skip further given names and initials: "George W. Bush", "Mary Ann Smith".
-                while (
-                    j + 1 < len(tokens)
-                    and tokens[j + 1].capitalised
-                    and (tokens[j].text in self.given_names or _is_initial(text, tokens[j]))
-                    and (self._joined(text, tokens[j], tokens[j + 1]) or _is_initial(text, tokens[j]))
+            j = i + 1
+            # Skip further given names and initials: "George W. Bush", "Mary Ann Smith".
+            while (
+                j + 1 < n
+                and capital[j + 1]
+                and (words.words[j] in given_names or words.is_initial(j))
+                and (words.joined(j) or words.is_initial(j))
+            ):
+                j += 1
+            names.add(keys[j])
+            # "Bruce Edwards Ivins": every capitalised word of the name after the given names.
+            k = j
+            while k + 1 < n and k - j < 2 and capital[k + 1] and words.joined(k):
+                k += 1
+                word = keys[k]
+                if (
+                    word in self.organisation_words
+                    or word in self.not_place
+                    or self.common_words.get(word, 0.0) >= COMMON_WORD_ZIPF
                 ):
-                    j += 1
-                names.add(tokens[j].key)
-                # "Bruce Edwards Ivins": every capitalised word of the name after the given names.
-                k = j
-                while (
-                    k + 1 < len(tokens)
-                    and k - j < 2
-                    and tokens[k + 1].capitalised
-                    and self._joined(text, tokens[k], tokens[k + 1])
-                ):
-                    k += 1
-                    word = tokens[k].key
-                    if (
-                        word in self.organisation_words
-                        or word in self.not_place
-                        or self.common_words.get(word, 0.0) >= COMMON_WORD_ZIPF
-                    ):
-                        break
-                    names.add(tokens[k].key)
+                    break
+                names.add(word)
         return names
 
-    def _speakers(self, tokens: list[Token], text: str) -> set[str]:
+    def _speakers(self, words: Words) -> set[str]:
         """Surname keys of people quoted by a full name ("Asaad Hassan said", "said Ama Kumasi").
 
         A given name the list lacks still makes a person when the two words are quoted as
@@ -297,52 +433,64 @@ class Recognizer:
         the person for the whole document, as after a known given name.
         """
         names: set[str] = set()
-        for v in [v for v, tok in enumerate(tokens) if tok.key in _SPEECH_VERBS]:
-            verb = tokens[v]
-            if verb.capitalised:
+        keys, capital, gaps = words.keys, words.capital, words.gaps
+        n = len(keys)
+        for v in compress(range(n), map(_SPEECH_VERBS.__contains__, keys)):
+            if capital[v]:
                 continue
-            if v >= 2 and _SPEAKER_BEFORE_VERB.fullmatch(text[tokens[v - 1].end : verb.start]):
+            pair: tuple[int, int] | None
+            if v >= 2 and _SPEAKER_BEFORE_VERB.fullmatch(gaps[v]):
                 pair = (v - 2, v - 1)
-                if v >= 3 and tokens[v - 3].capitalised and self._joined(text, tokens[v - 3], tokens[v - 2]):
+                if v >= 3 and capital[v - 3] and words.joined(v - 3):
                     pair = None  # three capitalised words: an organisation or a place as often as a person
-            elif v + 2 < len(tokens) and _NAME_GAP.fullmatch(text[verb.end : tokens[v + 1].start]):
+            elif v + 2 < n and _NAME_GAP.fullmatch(gaps[v + 1]):
                 # "said Ama Kumasi." or "said Ama Kumasi, a trader": the name ends there
                 # (not "said Environment Canada meteorologist ...").
-                pair = (v + 1, v + 2) if _NAME_ENDS.match(text, tokens[v + 2].end) else None
+                pair = (v + 1, v + 2) if _NAME_ENDS.match(words.text, words.ends[v + 2]) else None
             else:
                 continue
             if pair is None:
                 continue
-            given, surname = tokens[pair[0]], tokens[pair[1]]
-            if not (given.capitalised and surname.capitalised and self._joined(text, given, surname)):
+            given, surname = pair
+            if not (capital[given] and capital[surname] and words.joined(given)):
                 continue
             if (
-                given.all_caps
-                or surname.all_caps
-                or given.key in self.keys
-                or name_key(f"{given.text} {surname.text}") in self.keys
+                words.all_caps(given)
+                or words.all_caps(surname)
+                or keys[given] in self.keys
+                or name_key(f"{words.words[given]} {words.words[surname]}") in self.keys
             ):
                 continue
-            if given.key in self.not_name_words or surname.key in self.not_name_words:
+            if keys[given] in self.not_name_words or keys[surname] in self.not_name_words:
                 continue
-            names.add(surname.key)
+            names.add(keys[surname])
         return names
 
-    def _pathogen_at(self, tokens: list[Token], j: int, text: str) -> bool:
-        """Whether a pathogen word follows token j, directly or after up to two disease adjectives
+    @staticmethod
+    def _pathogen_at(words: Words, j: int) -> bool:
+        """Whether a pathogen word follows word j, directly or after up to two disease adjectives
         ("Marburg virus", "Marburg haemorrhagic fever", "Simian immunodeficiency virus")."""
-        for k in range(j + 1, min(j + 4, len(tokens))):
-            if not _NAME_GAP.fullmatch(text[tokens[k - 1].end : tokens[k].start]):
+        if j + 1 >= len(words.keys) or words.keys[j + 1] not in _DISEASE_WORDS:
+            return False  # the usual case, decided without a look at the gap
+        for k in range(j + 1, min(j + 4, len(words.keys))):
+            if not _NAME_GAP.fullmatch(words.gaps[k]):
                 return False
-            if tokens[k].key in _PATHOGEN_WORDS:
+            if words.keys[k] in _PATHOGEN_WORDS:
                 return True
-            if tokens[k].key not in _DISEASE_ADJECTIVES:
+            if words.keys[k] not in _DISEASE_ADJECTIVES:
                 return False
         return False
 
-    def _pathogen_keys(self, tokens: list[Token], capitalised: list[int], text: str) -> set[str]:
+    def _pathogen_keys(self, words: Words) -> set[str]:
         """Keys of single words the document uses to name a disease ("Marburg" after "Marburg virus")."""
-        return {tokens[j].key for j in capitalised if tokens[j].key in self.keys and self._pathogen_at(tokens, j, text)}
+        keys, capital = words.keys, words.capital
+        # A pathogen word or a disease adjective must follow: only the words before those are looked at.
+        after = compress(range(len(keys)), map(_DISEASE_WORDS.__contains__, keys))
+        return {
+            keys[j]
+            for j in (k - 1 for k in after if k > 0)
+            if capital[j] and keys[j] in self.keys and self._pathogen_at(words, j)
+        }
 
     # -- main ----------------------------------------------------------------------------------
     def find(self, text: str, sentence_starts: Collection[int] = ()) -> list[Span]:
@@ -351,55 +499,51 @@ class Recognizer:
         ``sentence_starts`` are the offsets where sentences begin, for the
         sentence-initial filter.
         """
-        tokens, capitalised, lowercase_words = _scan(text)
-        if not tokens:
+        words = Words(text)
+        if not words.words:
             return []
-        initial = self._initial_tokens(tokens, text, sentence_starts)
-        surnames = self._surnames(tokens, text)
-        if not lowercase_words.isdisjoint(_SPEECH_VERBS):
-            surnames |= self._speakers(tokens, text)
-        pathogens = self._pathogen_keys(tokens, capitalised, text)
+        initial = _OpeningTokens(words, text, sentence_starts)
+        surnames = self._surnames(words) | self._speakers(words)
+        pathogens = self._pathogen_keys(words)
         spans: list[Span] = []
-        n = len(tokens)
-        keys = self.keys
-        after = 0  # the first token not inside a name already taken
-        for i in capitalised:
+        word_list, keys, capital, gaps = words.words, words.keys, words.capital, words.gaps
+        starts, ends = words.starts, words.ends
+        n = len(keys)
+        known, pinned, demonym_keys = self.keys, self.pinned, self.demonym_keys
+        after = 0  # the first word not inside a name already taken
+        for i in words.capitalised:
             if i < after:
                 continue
-            tok = tokens[i]
-            match = None
             # Longest name first; it may continue through connectors and must end capitalised.
             last = i
-            while (
-                last + 1 < n
-                and last + 1 - i < _MAX_TOKENS
-                and (
-                    self._joined(text, tokens[last], tokens[last + 1])
-                    or self._joined_by_initial(text, tokens[last], tokens[last + 1])
-                )
-                and (
-                    tokens[last + 1].capitalised
-                    or tokens[last + 1].key in _CONNECTORS
-                    or tokens[last + 1].text == "s"
-                    or (tokens[last + 1].text[0] in "aeu" and _ARTICLE_WORD.match(tokens[last + 1].text) is not None)
-                )
-            ):
-                last += 1
-            for j in range(last, i - 1, -1):
-                if not tokens[j].capitalised and _ARTICLE_WORD.match(tokens[j].text) is None:
-                    continue
-                key = tokens[i].key if j == i else name_key(text[tok.start : tokens[j].end])
-                if key in keys or key in self.pinned:
-                    match = (j, key, key in self.demonym_keys)
+            limit = min(n - 1, i + _MAX_TOKENS - 1)
+            while last < limit:
+                word = word_list[last + 1]
+                if not (
+                    capital[last + 1]
+                    or keys[last + 1] in _CONNECTORS
+                    or word == "s"
+                    or (word[0] in "aeu" and _ARTICLE_WORD.match(word) is not None)
+                ):
                     break
-                if j == i and self.demonyms:
-                    if key.endswith("s") and key[:-1] in self.demonym_keys:  # plural: "Armenians"
-                        match = (j, key[:-1], True)
-                        break
+                if not (gaps[last + 1] == " " or words.joined(last) or words.joined_by_initial(last)):
+                    break
+                last += 1
+            match = None
+            for j in range(last, i - 1, -1):
+                if not capital[j] and _ARTICLE_WORD.match(word_list[j]) is None:
+                    continue
+                key = keys[i] if j == i else name_key(text[starts[i] : ends[j]])
+                if key in known or key in pinned:
+                    match = (j, key, key in demonym_keys)
+                    break
+                if j == i and self.demonyms and key.endswith("s") and key[:-1] in demonym_keys:  # plural: "Armenians"
+                    match = (j, key[:-1], True)
+                    break
             if match is None:
                 continue
             j, key, demonym = match
-            span = self._accept(tokens, i, j, key, demonym, text, initial, lowercase_words, surnames, pathogens)
+            span = self._accept(words, i, j, key, demonym, initial, surnames, pathogens)
             if span is None:
                 continue
             spans.append(span)
@@ -407,14 +551,12 @@ class Recognizer:
         if "-" in text or "‐" in text or "‑" in text:  # "Texas-Mexico", "London-based": a separate step (compounds.py)
             from geo.parsing.compounds import with_compound_parts
 
-            spans = with_compound_parts(self, text, tokens, spans, initial, lowercase_words, surnames, pathogens)
+            spans = with_compound_parts(self, words, spans, initial, surnames, pathogens)
         if any(" " in span.key for span in spans):
-            spans = self._with_short_references(tokens, capitalised, text, spans)
+            spans = self._with_short_references(words, spans)
         return spans
 
-    def _with_short_references(
-        self, tokens: list[Token], capitalised: list[int], text: str, spans: list[Span]
-    ) -> list[Span]:
+    def _with_short_references(self, words: Words, spans: list[Span]) -> list[Span]:
         """Add "the Strip" after "the Gaza Strip": "the" and the last word of a longer name met earlier.
 
         Only a word the recogniser took for no name of its own, standing alone (not opening
@@ -430,87 +572,87 @@ class Recognizer:
         # The word alone may have been taken for a small place of that name ("Peninsula, Ohio"):
         # after the longer name, the reference wins.
         taken = {span.start: span for span in spans}
+        keys, capital, starts, ends = words.keys, words.capital, words.starts, words.ends
+        n = len(keys)
         added = []
-        for i in capitalised:
-            tok = tokens[i]
-            named = heads.get(tok.key)
-            if named is None or i == 0 or tok.start <= named.start or tok.all_caps:
+        for i in words.capitalised:
+            named = heads.get(keys[i])
+            if named is None or i == 0 or starts[i] <= named.start or words.all_caps(i):
                 continue
-            if tok.start in taken and taken[tok.start].end != tok.end:
+            if starts[i] in taken and taken[starts[i]].end != ends[i]:
                 continue
-            if (
-                tokens[i - 1].key != "the"
-                or tokens[i - 1].capitalised
-                or not _NAME_GAP.fullmatch(text[tokens[i - 1].end : tok.start])
-            ):
+            if keys[i - 1] != "the" or capital[i - 1] or not _NAME_GAP.fullmatch(words.gaps[i]):
                 continue
-            if i + 1 < len(tokens) and tokens[i + 1].capitalised and self._joined(text, tok, tokens[i + 1]):
+            if i + 1 < n and capital[i + 1] and words.joined(i):
                 continue
-            added.append(Span(tok.start, tok.end, tok.text, named.key, reference=True))
+            added.append(Span(starts[i], ends[i], words.words[i], named.key, reference=True))
         if not added:
             return spans
         replaced = {span.start for span in added}
         return sorted([span for span in spans if span.start not in replaced] + added, key=lambda span: span.start)
 
-    def _initial_tokens(self, tokens: list[Token], text: str, sentence_starts: Collection[int]) -> _OpeningTokens:
-        """The tokens that open a sentence (or a quote or a line), as a container of their indexes."""
-        return _OpeningTokens(tokens, text, sentence_starts)
-
     def _accept(
         self,
-        tokens: list[Token],
+        words: Words,
         i: int,
         j: int,
         key: str,
         demonym: bool,
-        text: str,
         initial: Container[int],
-        lowercase_words: set[str],
         surnames: set[str],
         pathogens: frozenset[str] | set[str] = frozenset(),
     ) -> Span | None:
-        first, last = tokens[i], tokens[j]
+        """The span of words i..j matched as ``key``, or None where a filter says it is no place name."""
         if key in self.ignored:
             return None
+        text, keys, capital = words.text, words.keys, words.capital
+        first_word, first_key = words.words[i], keys[i]
+        start, end = words.starts[i], words.ends[j]
+        n = len(keys)
+        first_all_caps = capital[i] and _all_caps(first_word)
+        opening = i in initial
         pinned = key in self.pinned
         single = i == j
         # "Ind.", "Pa.", "B.C.": with its period, or in capitals after a comma ("Moscow, ID").
         written_abbreviated = (
             (key in self.abbreviations or key in self.abbreviated)
             and (
-                (first.all_caps and len(first.text) >= 3)  # "NSW", "QLD"
-                or text.startswith(".", last.end)
-                or last.text.endswith(".")
-                or (not single and "." in text[first.end : last.start])  # "N. Korea", "W. Va"
-                or (first.all_caps and text[max(0, first.start - 2) : first.start] == ", ")
+                (first_all_caps and len(first_word) >= 3)  # "NSW", "QLD"
+                or text.startswith(".", end)
+                or words.words[j].endswith(".")
+                or (not single and "." in text[words.ends[i] : words.starts[j]])  # "N. Korea", "W. Va"
+                or (first_all_caps and text[max(0, start - 2) : start] == ", ")
             )
         )
         abbreviation = written_abbreviated and single
         if not pinned:
-            country_acronym = first.all_caps and key.replace(" ", "") in _COUNTRY_ACRONYMS  # "US" is not "Us"
-            if single and not country_acronym and (first.key in self.not_place or first.key in _CONNECTORS):
+            bare = key.replace(" ", "")
+            country_acronym = first_all_caps and bare in _COUNTRY_ACRONYMS  # "US" is not "Us"
+            if single and not country_acronym and (first_key in self.not_place or first_key in _CONNECTORS):
                 return None
             # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
             if (
                 single
-                and first.all_caps
-                and len(first.text.replace(".", "")) <= 4
-                and key.replace(" ", "") not in _COUNTRY_ACRONYMS
+                and first_all_caps
+                and len(first_word.replace(".", "")) <= 4
+                and bare not in _COUNTRY_ACRONYMS
                 and not abbreviation
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
+            if single and len(bare) <= 2 and not abbreviation and bare not in _COUNTRY_ACRONYMS:
+                return None
+            # Part of a person's name: after a given name or a title, or before a surname
+            # (the cheap first test of _is_person_start here: most words open no person's name).
+            given_names, titles = self.given_names, self.titles
+            before = i - 1
             if (
-                single
-                and len(key.replace(" ", "")) <= 2
-                and not abbreviation
-                and key.replace(" ", "") not in _COUNTRY_ACRONYMS
+                i > 0
+                and (words.words[before] in given_names or keys[before] in titles)
+                and self._is_person_start(words, before)
             ):
                 return None
-            # Part of a person's name: after a given name or a title, or before a surname.
-            if i > 0 and self._is_person_start(tokens, i - 1, text):
-                return None
-            if self._is_person_start(tokens, i, text) and not (j > i):
+            if single and (first_word in given_names or first_key in titles) and self._is_person_start(words, i):
                 return None
             if single and key in surnames:
                 return None
@@ -519,45 +661,44 @@ class Recognizer:
                 return None
             # A name that opens an organisation, a street, a newspaper or a team, also through
             # one modifier word ("Louisiana State University", "Boston City Hospital").
-            if j + 1 < len(tokens) and tokens[j + 1].capitalised and self._joined(text, last, tokens[j + 1]):
-                nxt = tokens[j + 1]
-                if nxt.key in self.organisation_words:
+            if j + 1 < n and capital[j + 1] and words.joined(j):
+                nxt = keys[j + 1]
+                if nxt in self.organisation_words:
                     return None
                 if (
-                    nxt.key in _ORGANISATION_MODIFIERS
-                    and j + 2 < len(tokens)
-                    and tokens[j + 2].key in self.organisation_words
-                    and self._joined(text, nxt, tokens[j + 2])
+                    nxt in _ORGANISATION_MODIFIERS
+                    and j + 2 < n
+                    and keys[j + 2] in self.organisation_words
+                    and words.joined(j + 1)
                 ):
                     return None
             # "Line of Control": a feature word opening an "X of Y" phrase the gazetteer does not know.
             if (
                 single
-                and first.key in self.feature_words
-                and j + 2 < len(tokens)
-                and tokens[j + 1].key == "of"
-                and tokens[j + 2].capitalised
-                and self._joined(text, last, tokens[j + 1])
+                and first_key in self.feature_words
+                and j + 2 < n
+                and keys[j + 1] == "of"
+                and capital[j + 2]
+                and words.joined(j)
             ):
                 return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
-            if self._pathogen_at(tokens, j, text):
+            if self._pathogen_at(words, j):
                 return None
             # Sentence-initial common words: the same word written in lower case elsewhere is no place.
-            if single and i in initial and first.key in lowercase_words:
+            if single and opening and first_key in words.lowercase_keys:
                 return None
-        end = last.end
         # A word the document also uses for a disease ("Marburg kills slowly") needs the evidence
         # a common word needs: a prominent place (Wuhan) keeps its mentions, a small one does not.
-        common = single and (self.common_words.get(first.key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
-        given = single and first.text in self.given_names
+        common = single and (self.common_words.get(first_key, 0.0) >= COMMON_WORD_ZIPF or key in pathogens)
+        given = single and first_word in self.given_names
         return Span(
-            first.start,
+            start,
             end,
-            text[first.start : end],
+            text[start:end],
             key,
             demonym=demonym,
-            sentence_initial=i in initial,
+            sentence_initial=opening,
             common=common,
             given_name=given,
             abbreviation=abbreviation,

@@ -195,6 +195,8 @@ class _Anchors:
         points = sorted(holders)
         self._lats = [lat for lat, _ in points]
         self._radians = [(math.radians(lat), math.radians(lon)) for lat, lon in points]
+        # The haversine terms of each point that no query changes.
+        self._terms = [(lat, lon, math.cos(lat)) for lat, lon in self._radians]
         # owner[p]: the only name holding point p, or None when several names do.
         self._owner = [next(iter(holders[p])) if len(holders[p]) == 1 else None for p in points]
         self._plain_pairs = plain_pairs
@@ -208,18 +210,38 @@ class _Anchors:
             return [math.inf] * len(queries)
         if len(queries) * len(self._lats) > self._plain_pairs:
             return self._nearest_by_tree(queries)
-        return [self._nearest_plain(key, lat, lon) for key, lat, lon in queries]
+        return self._nearest_plain(queries)
 
-    def _nearest_plain(self, key: str, lat: float, lon: float) -> float:
-        lats, owner, radians = self._lats, self._owner, self._radians
-        lat_r, lon_r = math.radians(lat), math.radians(lon)
-        best = math.inf
-        for p in range(bisect_left(lats, lat - _NEAR_LIMIT_DEG), bisect_right(lats, lat + _NEAR_LIMIT_DEG)):
-            if owner[p] != key:
-                km = _haversine_km(lat_r, lon_r, *radians[p])
-                if km < best:
-                    best = km
-        return best if best <= _NEAR_LIMIT_KM else math.inf
+    def _nearest_plain(self, queries: Sequence[tuple[str, float, float]]) -> list[float]:
+        """The distances by a look at the latitude band of each query: one loop, no call per pair.
+
+        The haversine term is compared, not the distance: the distance grows with it, so
+        the nearest point is the same and its distance is computed once, as
+        :func:`_haversine_km` does.
+        """
+        lats, owner, terms = self._lats, self._owner, self._terms
+        radians, sin, cos, inf = math.radians, math.sin, math.cos, math.inf
+        out = []
+        for key, lat, lon in queries:
+            best = inf
+            first, end = bisect_left(lats, lat - _NEAR_LIMIT_DEG), bisect_right(lats, lat + _NEAR_LIMIT_DEG)
+            if first < end:
+                lat_r, lon_r = radians(lat), radians(lon)
+                cos_lat = cos(lat_r)
+                for p in range(first, end):
+                    if owner[p] != key:
+                        lat2, lon2, cos_lat2 = terms[p]
+                        a = sin((lat_r - lat2) / 2)
+                        b = sin((lon_r - lon2) / 2)
+                        h = a * a + cos_lat * cos_lat2 * (b * b)
+                        if h < best:
+                            best = h
+            if best == inf:
+                out.append(inf)
+                continue
+            km = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(best, 0.0), 1.0)))
+            out.append(km if km <= _NEAR_LIMIT_KM else inf)
+        return out
 
     def _nearest_by_tree(self, queries: Sequence[tuple[str, float, float]]) -> list[float]:
         import numpy as np
