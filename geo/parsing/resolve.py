@@ -261,7 +261,7 @@ class _Anchors:
             rows = np.flatnonzero(wanted == k)
             _, found = tree.query(vectors[rows], k=int(k))
             found = found.reshape(len(rows), -1)
-            for row, points in zip(rows.tolist(), found.tolist()):
+            for row, points in zip(rows.tolist(), found.tolist(), strict=True):
                 key, lat, lon = queries[row]
                 lat_r, lon_r = math.radians(lat), math.radians(lon)
                 best = min(
@@ -676,7 +676,7 @@ class Resolver:
         anchors = _Anchors(
             [
                 (p.lat, p.lon, span.key)
-                for p, span, (cands, _) in zip(first, spans, options)
+                for p, span, (cands, _) in zip(first, spans, options, strict=True)
                 if p is not None
                 and p.feature_code not in _AREA_CODES
                 and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
@@ -686,13 +686,13 @@ class Resolver:
         queries = list(
             dict.fromkeys(
                 (span.key, c.place.lat, c.place.lon)
-                for span, (cands, kind) in zip(spans, options)
+                for span, (cands, kind) in zip(spans, options, strict=True)
                 if kind == "toponym"
                 for c in cands
                 if c.place.feature_code not in _AREA_CODES
             )
         )
-        nearest_km = dict(zip(queries, anchors.nearest_km(queries)))
+        nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
         peer_kinds = _peer_kinds(lists or [], spans, first)
         plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
