@@ -2,6 +2,16 @@
 
 The stable surface is re-exported here; heavy modules (folium, geopandas) load
 only when first used, so a fresh process starts fast.
+
+Examples
+--------
+>>> import geo
+>>> geo.Geoparser.__module__  # re-exported names load their module on first use
+'geo.parsing.pipeline'
+>>> geo.date_sentences("It rained. On 5 May 2021 it snowed.", None)[1].date
+datetime.date(2021, 5, 5)
+>>> issubclass(geo.InputError, geo.GeoError)
+True
 """
 
 from __future__ import annotations

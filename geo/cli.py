@@ -1,4 +1,15 @@
-"""The ``geo`` command line."""
+"""The ``geo`` command line.
+
+Examples
+--------
+>>> from geo.cli import exit_code
+>>> exit_code(parsed=3, failures=0, unreadable=0)  # everything parsed
+0
+>>> exit_code(parsed=2, failures=1, unreadable=0)  # a partial success
+1
+>>> exit_code(parsed=0, failures=2, unreadable=2)  # no input could be read
+2
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,15 @@
 Every error names the input it is about, what is wrong with it and what to do.
 Subclasses also inherit the builtin exception they mean, so callers that catch
 ``ValueError`` or ``OSError`` keep working.
+
+Examples
+--------
+>>> from geo.errors import GeoError, InputError
+>>> err = InputError("article 3 has no text; give each article a non-empty text")
+>>> isinstance(err, GeoError), isinstance(err, ValueError)
+(True, True)
+>>> str(err)
+'article 3 has no text; give each article a non-empty text'
 """
 
 from __future__ import annotations

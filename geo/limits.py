@@ -1,5 +1,12 @@
 """Size and time limits of one article, kept in a module of their own so the command line can show them
-without importing the geoparser."""
+without importing the geoparser.
+
+Examples
+--------
+>>> from geo.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_CHARS
+>>> DEFAULT_MAX_CHARS, DEFAULT_ARTICLE_TIMEOUT
+(2000000, 60.0)
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,15 @@
-"""Result records: small immutable objects that keep the raw row they came from."""
+"""Result records: small immutable objects that keep the raw row they came from.
+
+Examples
+--------
+>>> from geo.model import Mention, Place
+>>> kyiv = Place("1", "Kyiv", "P", "PPLC", "UA", "12", 2_900_000, 50.45, 30.52)
+>>> kyiv.geometry_type  # no geometry: the point is all there is
+'Point'
+>>> m = Mention("a1", 9, 13, "Kyiv", kyiv, "toponym", 0.9, "Talks in Kyiv.", None, "published", "", None)
+>>> m.place.country, m.text
+('UA', 'Kyiv')
+"""
 
 from __future__ import annotations
 

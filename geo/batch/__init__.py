@@ -4,6 +4,12 @@
 a stop and reads as one dataset (``read_mentions``, or pandas, Dask, DuckDB
 directly); ``aggregate`` counts its mentions by place and period. They load on
 first use.
+
+Examples
+--------
+>>> from geo.batch import read_mentions, run_batch
+>>> run_batch.__module__, read_mentions.__module__
+('geo.batch.run', 'geo.batch.run')
 """
 
 from __future__ import annotations

@@ -2,6 +2,12 @@
 
 ``evaluate`` scores a geoparser on a corpus folder, ``evaluate_dates`` the
 sentence dates on TimeML documents. They load on first use.
+
+Examples
+--------
+>>> from geo.evaluate import evaluate, evaluate_dates
+>>> evaluate.__module__, evaluate_dates.__module__
+('geo.evaluate.geoparsing', 'geo.evaluate.dates')
 """
 
 from __future__ import annotations

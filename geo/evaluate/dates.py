@@ -32,6 +32,12 @@ sorted by name and numbered from 1, odd numbers in one half, even in the
 other, so that a rule fitted on one half can be checked on the other.
 
 Any ratio with a zero denominator is reported as 0.0.
+
+Examples
+--------
+>>> from geo.evaluate.dates import timex_kind
+>>> [timex_kind(w) for w in ["Aug. 7, 1998", "Aug. 7", "last Friday", "yesterday", "the weekend"]]
+['absolute', 'day-month', 'weekday', 'relative', 'other']
 """
 
 from __future__ import annotations

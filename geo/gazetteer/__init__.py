@@ -3,6 +3,12 @@
 ``build_index`` writes the index from the installed sources and the curated
 files, ``Gazetteer`` opens and queries it, and ``LocalGazetteer`` answers
 geopy's ``geocode``/``reverse`` from it, offline. They load on first use.
+
+Examples
+--------
+>>> from geo.gazetteer import Gazetteer, LocalGazetteer, build_index
+>>> Gazetteer.__module__, build_index.__module__, LocalGazetteer.__module__
+('geo.gazetteer.index', 'geo.gazetteer.index', 'geo.gazetteer.geocoder')
 """
 
 from __future__ import annotations

@@ -4,6 +4,14 @@ A folder of ``*.geojson`` FeatureCollections (the project's ``gazetteer/`` and,
 optionally, a user's own folder) adds places the packaged sources lack or get
 wrong. Each file is validated strictly: a missing or malformed field fails the
 build with the file, the feature and the field named.
+
+Examples
+--------
+>>> from geo.gazetteer.curated import country_codes, feature_codes
+>>> sorted(feature_codes())
+['A', 'H', 'L', 'P', 'R', 'S', 'T', 'U', 'V']
+>>> "PCLI" in feature_codes()["A"], "XK" in country_codes()
+(True, True)
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 ``TimeLayer`` is a folium plugin for any ``folium.Map``; ``build_map`` makes a
 whole map around one, and ``save_map``, ``embed_fragment`` and ``save_png``
 write it. They load folium on first use, so importing this package is cheap.
+
+Examples
+--------
+>>> from geo.maps import TimeLayer, build_map_data
+>>> TimeLayer.__module__, build_map_data.__module__
+('geo.maps.render', 'geo.maps.mapdata')
 """
 
 from __future__ import annotations

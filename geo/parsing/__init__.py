@@ -5,6 +5,14 @@ table) finds, locates and dates the places of each article, with the
 recogniser and resolver chosen by name (``register_recognizer`` and
 ``register_resolver`` add more; see :mod:`geo.parsing.components`). They load
 on first use.
+
+Examples
+--------
+>>> from geo.parsing import Geoparser, date_sentences, read_articles, register_resolver
+>>> Geoparser.__module__, read_articles.__module__, register_resolver.__module__
+('geo.parsing.pipeline', 'geo.parsing.articles', 'geo.parsing.components')
+>>> [s.date.isoformat() for s in date_sentences("On 5 May 2021 it snowed.", None)]
+['2021-05-05']
 """
 
 from __future__ import annotations

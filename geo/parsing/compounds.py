@@ -23,6 +23,12 @@ How sure a part is depends on the compound's shape:
 - a lower-case connector or Arabic article between the parts ("Stratford-upon-Avon",
   "Deir-al-Balah") makes the whole one name: unknown as a whole, it yields nothing, as does a
   compound that opens with an article ("Al-Jazeera", "el-Sisi").
+
+Examples
+--------
+>>> from geo.parsing.compounds import relation_words
+>>> "border" in relation_words(), "war" in relation_words()  # "Texas-Mexico border" relates two places
+(True, True)
 """
 
 from __future__ import annotations

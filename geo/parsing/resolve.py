@@ -10,6 +10,21 @@ ties to them) and are re-ranked by the document's context:
 Every resolved mention gets a confidence in [0, 1]: the share of the
 softmax mass its choice holds among the name's candidates, damped for places
 that rest on little evidence.
+
+Examples
+--------
+>>> from geo.model import Place
+>>> from geo.parsing.recognize import Span
+>>> from geo.parsing.resolve import Resolved, document_focus
+>>> kyiv = Place("1", "Kyiv", "P", "PPLC", "UA", "12", 2_900_000, 50.45, 30.52)
+>>> ukraine = Place("2", "Ukraine", "A", "PCLI", "UA", "00", 41_000_000, 49.0, 32.0)
+>>> resolved = [
+...     Resolved(Span(0, 4, "Kyiv", "kyiv"), kyiv, "toponym", 0.9),
+...     Resolved(Span(10, 17, "Ukraine", "ukraine"), ukraine, "toponym", 0.8),
+... ]
+>>> country, place = document_focus(resolved)
+>>> country, place.name
+('UA', 'Kyiv')
 """
 
 from __future__ import annotations

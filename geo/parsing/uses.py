@@ -8,6 +8,21 @@ where the words say a place ("in Newcastle", "near Chelsea").
 
 The resolver asks :func:`not_place_spans` which spans to drop; gold-span evaluation
 keeps every span (the annotators have decided already).
+
+Examples
+--------
+>>> from geo.parsing.recognize import Span
+>>> from geo.parsing.uses import not_place_spans, sport_context
+>>> report = "Newcastle beat Chelsea 2-1 on Saturday. The striker scored twice in the league match."
+>>> sport_context(report)
+True
+>>> spans = [Span(0, 9, "Newcastle", "newcastle"), Span(15, 22, "Chelsea", "chelsea")]
+>>> sorted(not_place_spans(report, spans, lambda i: False))  # both are teams here
+[0, 1]
+>>> text = "Lincoln said the plan would work. He left for Kent."
+>>> spans = [Span(0, 7, "Lincoln", "lincoln"), Span(46, 50, "Kent", "kent")]
+>>> not_place_spans(text, spans, lambda i: True)  # "Lincoln said" is a person, "for Kent" a place
+{0}
 """
 
 from __future__ import annotations
