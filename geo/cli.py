@@ -271,7 +271,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
-    from geo.batch.aggregate import aggregate
+    from geo.batch.aggregates import aggregate
 
     if not Path(args.source).exists():
         raise GeoError(f"{args.source} not found; give a batch output folder or a file written by geo parse")

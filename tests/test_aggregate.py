@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from geo.batch.aggregate import AGGREGATE_COLUMNS, aggregate
+from geo.batch.aggregates import AGGREGATE_COLUMNS, aggregate
 from geo.errors import InputError
 
 BAKU = {

@@ -284,7 +284,7 @@ def test_bad_options_say_what_to_do(options: dict, message: str, corpus: Path, f
 
 
 def test_aggregate_reads_a_batch_folder(first_run) -> None:
-    from geo.batch.aggregate import aggregate
+    from geo.batch.aggregates import aggregate
 
     out, summary = first_run
     table = aggregate(out, by="week")

@@ -65,3 +65,16 @@ def _type_checking_imports(package: str) -> set[str]:
                 if isinstance(stmt, ast.ImportFrom):
                     names.update(alias.asname or alias.name for alias in stmt.names)
     return names
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_public_name_is_hidden_by_a_submodule_of_the_same_name(package):
+    # Importing a submodule sets it as an attribute of its package: a public name that is also a
+    # submodule's name would then be the module, not the function (``geo.batch.aggregate`` was).
+    module = importlib.import_module(package)
+    submodules = {p.stem for p in Path(module.__file__).parent.glob("*.py")}
+    assert not set(module.__all__) & submodules
+    for name in submodules - {"__init__", "__main__"}:
+        importlib.import_module(f"{package}.{name}")
+    for name in module.__all__:
+        assert not isinstance(getattr(module, name), type(module)), f"{package}.{name} is a module"

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import geo
-from geo.batch.aggregate import aggregate
+from geo.batch.aggregates import aggregate
 from geo.cli import main
 from geo.errors import InputError
 from geo.output import write_mentions

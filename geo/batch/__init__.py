@@ -7,9 +7,12 @@ first use.
 
 Examples
 --------
->>> from geo.batch import read_mentions, run_batch
->>> run_batch.__module__, read_mentions.__module__
-('geo.batch.run', 'geo.batch.run')
+>>> from geo.batch import aggregate, read_mentions, run_batch
+>>> run_batch.__module__, read_mentions.__module__, aggregate.__module__
+('geo.batch.run', 'geo.batch.run', 'geo.batch.aggregates')
+>>> import geo.batch.aggregates  # the module of the same stage does not hide the function
+>>> callable(geo.batch.aggregate)
+True
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from typing import TYPE_CHECKING
 from geo._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from geo.batch.aggregate import aggregate
+    from geo.batch.aggregates import aggregate
     from geo.batch.run import read_mentions, run_batch
 
 __all__ = ["run_batch", "read_mentions", "aggregate"]
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
-    {"run_batch": "geo.batch.run", "read_mentions": "geo.batch.run", "aggregate": "geo.batch.aggregate"},
+    {"run_batch": "geo.batch.run", "read_mentions": "geo.batch.run", "aggregate": "geo.batch.aggregates"},
 )
