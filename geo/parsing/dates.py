@@ -32,9 +32,9 @@ Rules, and the calls made where English is ambiguous:
   will, would, shall, must, should, may, might, 'll, going to, to be,
   plans/planned, scheduled, set to, expected, due, expires, deadline,
   postponed, a perfect that sets up a plan ("has agreed to meet"), and the
-  present of planned events ("meets", "opens", "is", "are"; in the plural
-  only verbs that are seldom nouns: "The leaders meet Friday", "Voters go to
-  the polls Sunday"). Past: was, were,
+  present of planned events ("meets", "opens", "continues", "takes effect",
+  "is", "are"; in the plural only verbs that are seldom nouns: "The leaders
+  meet Friday", "Voters go to the polls Sunday"). Past: was, were,
   had, did, the present perfect ("have been searching", "has fled"), a verb in
   -ed (not after "be"), common irregular pasts, "ago", "last", and reporting
   verbs ("said Friday"). Tense words after a comma or a conjunction that
@@ -44,7 +44,11 @@ Rules, and the calls made where English is ambiguous:
   sentence's nearest one. "by", "until", "ahead of", "as soon as", "moved
   (postponed, adjourned) to" just before a day make it future unless a past
   auxiliary follows ("Until Monday, the bridge had been closed"); "since" a
-  few words before it makes it past. A
+  few words before it makes it past. "beginning", "starting", "effective",
+  "from", "no later than" and "on or before" just before a day make it future
+  unless a past verb anywhere in the sentence or a past auxiliary after it
+  says otherwise ("Beginning Monday, prices rise", but "From Monday, rebels
+  shelled the town"). A
   day that opens its clause is the day of its verb, so the simple past of a
   plan is past there ("On Friday, the government planned to pay").
 * A day and month without a year: in a retold story (see below) the one
@@ -82,13 +86,17 @@ Rules, and the calls made where English is ambiguous:
   first comma ("After touring the port Thursday and meeting the police Friday
   morning, the chief said"), or in a phrase without a verb that does ("In
   contrast to Thursday, ... protesters were calm Friday"); a day in an aside
-  that opens with a participle ("The bid, announced Oct. 5, was rejected
-  Tuesday"). A day in a reporting tag after what it reports
+  that opens with a participle, however long up to its closing comma ("The
+  bid, announced Oct. 5, was rejected Tuesday"; not ", killed 20 on Monday,
+  and fled", a list of verbs). A day in a reporting tag after what it reports
   ("..., officials said Monday") is the main clause's and beats the days
   before it. A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
-  when the reporter wrote them, except in a retelling.
+  when the reporter wrote them, except in a retelling. Even there a
+  reporter's own "yesterday", "tomorrow" or "last night" counts from
+  publication (a narrator says "the day before"); only inside a quotation
+  (by the quotation marks of its paragraph) does it count from the retold day.
 * **Retellings.** A day far from publication (over a month) becomes the
   story's clock, that "yesterday" and "on Saturday" count from, only when the
   passage really retells it: the day opens its clause ("On October 8, 2020,
@@ -577,11 +585,12 @@ _TENSE_RE = re.compile(
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
-    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b"
+    r"|sits|launches|unveils|continues|concludes|reopens|adjourns|testifies|deliberates|debates"
+    r"|kicks\s+off|takes\s+(?:office|effect)|goes\s+on\s+trial)\b"
     # ... and its plural, of verbs that are seldom nouns ("head", "vote", "hold" are), not after
     # "to" or a negation ("agreed to meet", "did not meet")
     r"|(?<!\bto )(?<!\bnot )(?<!n't )\b(?:meet|begin|resume|reconvene|convene|arrive|depart|gather"
-    r"|(?:go|head)\s+to\s+the\s+polls|kick\s+off|take\s+office)\b)"
+    r"|continue|conclude|reopen|(?:go|head)\s+to\s+the\s+polls|kick\s+off|take\s+(?:office|effect))\b)"
     r")"
 )
 # The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
@@ -592,6 +601,15 @@ _PAST_AUXILIARIES = frozenset({"was", "were", "had", "did"})
 _FUTURE_BEFORE_RE = re.compile(
     r"\b(?:until|till|by|ahead\s+of|as\s+(?:soon|early)\s+as|between\s+now\s+and|from\s+now\s+(?:to|until)"
     r"|(?:moved|pushed\s+back|brought\s+forward|put\s+off|rescheduled|postponed|delayed|adjourned)\s+(?:to|for))"
+    r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# Words right before a day that mark when something starts or must be done by: "beginning Monday",
+# "effective Nov. 1", "from Monday", "no later than Friday". They put the day ahead only when the
+# clause has no past verb of its own ("Beginning Monday, prices rise", but "From Monday, rebels
+# shelled the town").
+_ONSET_BEFORE_RE = re.compile(
+    r"\b(?:beginning|starting|effective|from|(?:no|not)\s+later\s+than|on\s+or\s+(?:before|after))"
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
@@ -614,7 +632,9 @@ _PARTICIPLE_OPENS_RE = re.compile(
     r"\s*(?:first\s+|originally\s+|last\s+|already\s+)?(?:[a-z]{2,}ed|held|set|made|built|taken|given|seen|done"
     r"|written|begun|known|shown|sent|signed|won|lost|found|brought|struck|shot|hit|put|cut)\b"
 )
-_ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,30},")
+# The aside's closing comma, however long the aside ("issued Wednesday by the regional commissioner,"),
+# but not one before a conjunction: "attacked the town, killed 20 on Monday, and fled" lists verbs.
+_ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,60},(?!\s+(?:and|or|but|then)\b)")
 # A sentence that opens with a subordinate clause: "After touring the port Thursday, ...".
 _OPENING_SUBORDINATE_RE = re.compile(r"[\"'\u201c\u2018`]*(?:After|Before|Since|When|Whenever|While|Following)\s")
 # A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
@@ -744,6 +764,14 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         limit_seen_from_past = _TENSES.get(sentence_nearest) == "past" or word == "would"
     elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
         tense = "past"
+    elif (
+        not auxiliary_after
+        and _ONSET_BEFORE_RE.search(before, max(0, len(before) - 40))
+        and (nearest or _nearest_tense(text, start, end, lo, hi)[0]) not in ("past", "perfect")
+    ):
+        # "Beginning Monday, prices rise": ahead, unless a past verb anywhere in the
+        # sentence says otherwise ("From Monday, rebels shelled the town").
+        tense = "future"
     elif scene and nearest == "future" and nearest_word.endswith("ed") and " " not in nearest_word:
         tense = "past"  # "On Friday, the government planned to pay ...": the day of the planning
     else:
@@ -859,6 +887,23 @@ def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
             return False
         present = True
     return present
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` lies inside quoted speech, counting the quotation marks of its paragraph.
+
+    A quotation that runs over several paragraphs reopens with a mark at
+    each one, so the paragraph's own marks tell. Straight double quotes
+    alternate; curly and doubled (````...''``) ones open and close.
+    """
+    paragraph = text.rfind("\n", 0, position) + 1
+    piece = text[paragraph:position]
+    return (
+        piece.count('"') % 2 == 1
+        or piece.count("\u201c") > piece.count("\u201d")
+        or piece.count("``") > piece.count("''")
+        or piece.count("\u00ab") > piece.count("\u00bb")
+    )
 
 
 def _opens_clause(text: str, lo: int, start: int) -> bool:
@@ -1114,7 +1159,10 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
                 return None, False  # USA Today, Russia Today: names, not days
             anchor, offset = story.published or story.day, 0
         elif words in _DEICTIC:
-            anchor = story.published if clause.reported and story.published else story.deictic_anchor()
+            # A reporter's own "yesterday" counts from the day of writing even in a retelling
+            # (a narrator says "the day before"); only a quotation speaks from the retold day.
+            from_writing = clause.reported or not _in_quotation(text, match.start())
+            anchor = story.published if from_writing and story.published else story.deictic_anchor()
             offset = _DEICTIC[words]
         else:
             if words.endswith(("before", "after")) and _COUNT_TARGET_RE.match(text, match.end()):

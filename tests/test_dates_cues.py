@@ -1,0 +1,106 @@
+"""More cues of the date model (issue 11): onsets, planned events, long asides, quotations, opening years.
+
+Every sentence is invented. Publication days fall on different weekdays and
+around month and year ends; each class has counter-examples that must keep
+their reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.parsing.dates import date_sentences
+
+D = dt.date
+
+THU = D(1989, 10, 26)  # a Thursday
+SUN_NYE = D(2028, 12, 31)  # a Sunday, the last day of a year
+TUE_JAN = D(2030, 1, 1)  # a Tuesday, the first day of a year
+
+
+def dated(text: str, published: dt.date) -> list[tuple[dt.date | None, str]]:
+    return [(s.date, s.date_source) for s in date_sentences(text, published)]
+
+
+CASES = [
+    # --- a day after "beginning", "starting", "effective", "from", "no later than": ahead ...
+    ("beginning a weekday, present tense", "Beginning Monday, prices rise.", THU, [(D(1989, 10, 30), "text")]),
+    ("from a weekday after the verb", "Prices rise from Monday.", THU, [(D(1989, 10, 30), "text")]),
+    ("effective a day and month across a year end", "Fares go up 5% effective Jan. 2.", SUN_NYE,
+     [(D(2029, 1, 2), "text")]),
+    ("no later than, across a year end", "Claims must reach the office no later than Friday.", SUN_NYE,
+     [(D(2029, 1, 5), "text")]),
+    ("starting a weekday, from a new year's day", "Starting Sunday, the ferry sails twice a day.", TUE_JAN,
+     [(D(2030, 1, 6), "text")]),
+    # ... unless a past verb in the sentence says otherwise
+    ("from a weekday in a past sentence", "From Monday, rebels shelled the town.", THU, [(D(1989, 10, 23), "text")]),
+    ("effective in a past sentence", "Effective Oct. 1, the rate rose.", THU, [(D(1989, 10, 1), "text")]),
+    ("an aside with effective in a past sentence", "The change, effective Monday, angered staff.", THU,
+     [(D(1989, 10, 23), "text")]),
+    ("a past auxiliary after it", "Beginning Monday, he had refused food.", THU, [(D(1989, 10, 23), "text")]),
+    ("no later than in a past clause", "The report was filed no later than Friday.", THU,
+     [(D(1989, 10, 20), "text")]),
+    ("from in a span of the past", "He worked from Monday to Friday.", THU, [(D(1989, 10, 23), "text")]),
+    # --- the present of a planned event: continues, concludes, reopens, takes effect ...
+    ("continues", "The hearing continues Friday.", THU, [(D(1989, 10, 27), "text")]),
+    ("reopens, across a year end", "The museum reopens on Tuesday.", SUN_NYE, [(D(2029, 1, 2), "text")]),
+    ("takes effect", "The ban takes effect Monday.", TUE_JAN, [(D(2030, 1, 7), "text")]),
+    ("the plural take effect", "The new rules take effect Monday.", TUE_JAN, [(D(2030, 1, 7), "text")]),
+    ("the plural continue", "The talks continue on Wednesday.", SUN_NYE, [(D(2029, 1, 3), "text")]),
+    ("... but its past stays behind", "Talks continued Friday.", THU, [(D(1989, 10, 20), "text")]),
+    ("... and so does 'took effect'", "The ban took effect Monday.", TUE_JAN, [(D(2029, 12, 31), "text")]),
+    ("... and 'to continue' after a past verb", "They agreed to continue on Wednesday.", SUN_NYE,
+     [(D(2028, 12, 27), "text")]),
+    # --- an aside opening with a participle may run long before its comma
+    ("a long participle aside yields to the clause after it",
+     "They said they would appeal the order, issued Wednesday by the regional immigration commissioner, that the boy "
+     "must leave by Jan. 14.", D(2031, 1, 3), [(D(2031, 1, 14), "text")]),
+    ("... and alone still dates its sentence",
+     "The order, issued Wednesday by the regional immigration commissioner, angered the family.", D(2031, 1, 3),
+     [(D(2031, 1, 1), "text")]),
+    ("... while a list of verbs is no aside", "Rebels attacked the town, killed 20 on Monday near the old mill by the "
+     "river, and fled on Tuesday.", THU, [(D(1989, 10, 23), "text")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cues(text: str, published: dt.date, expected: list[tuple[dt.date, str]]) -> None:
+    assert dated(text, published) == expected
+
+
+# ---------------------------------------------------------------------------
+# "yesterday" in a retelling: the reporter's counts from the day of writing,
+# a quotation's from the retold day
+# ---------------------------------------------------------------------------
+
+PUB = D(2025, 11, 7)  # a Friday
+
+QUOTATION_CASES = [
+    ("the reporter's yesterday after a retold scene",
+     "On 5 January 1988, the firm was sold. Two days later, the chairman resigned. Its shares rose yesterday.",
+     [(D(1988, 1, 5), "text"), (D(1988, 1, 7), "text"), (D(2025, 11, 6), "text")]),
+    ("... and the story is back in the present after it",
+     "On 5 January 1988, the firm was sold. Its shares rose yesterday. On Monday, they fell.",
+     [(D(1988, 1, 5), "text"), (D(2025, 11, 6), "text"), (D(2025, 11, 3), "text")]),
+    ("a quotation's yesterday, in straight quotes",
+     'On 5 January 1988, the firm was sold. "Yesterday we signed the papers," the chairman wrote.',
+     [(D(1988, 1, 5), "text"), (D(1988, 1, 4), "text")]),
+    ("... in curly quotes opened earlier in the paragraph",
+     "On 5 January 1988, the firm was sold. \u201cWe had no choice. Yesterday the bank called.\u201d",
+     [(D(1988, 1, 5), "text"), (D(1988, 1, 5), "narrative"), (D(1988, 1, 4), "text")]),
+    ("... in doubled quotes of newswire",
+     "On 5 January 1988, the firm was sold. ``The bank called last night,'' he said in a letter.",
+     [(D(1988, 1, 5), "text"), (D(1988, 1, 4), "text")]),
+    ("a quotation closed before it is over",
+     "On 5 January 1988, the firm was sold. \u201cIt is over,\u201d he said, and the shares rose yesterday.",
+     [(D(1988, 1, 5), "text"), (D(2025, 11, 6), "text")]),
+    ("a quotation of the present tense is still counted from publication without a retelling",
+     '"We signed yesterday," the chairman said.', [(D(2025, 11, 6), "text")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in QUOTATION_CASES], ids=[c[0] for c in QUOTATION_CASES])
+def test_yesterday_in_a_retelling(text: str, expected: list[tuple[dt.date, str]]) -> None:
+    assert dated(text, PUB) == expected
