@@ -53,6 +53,20 @@ CASES = [
     ("... and so does 'took effect'", "The ban took effect Monday.", TUE_JAN, [(D(2029, 12, 31), "text")]),
     ("... and 'to continue' after a past verb", "They agreed to continue on Wednesday.", SUN_NYE,
      [(D(2028, 12, 27), "text")]),
+    # --- a year that opens the sentence frames its day and month
+    ("in a year, on a day and month", "In 1987, on Oct. 19, the market crashed.", THU, [(D(1987, 10, 19), "text")]),
+    ("... with a month, across a year end", "In December 2027, on the 30th of December, the dam broke.", SUN_NYE,
+     [(D(2027, 12, 30), "text")]),
+    ("... and it opens a retelling that 'the next day' follows",
+     "In 1987, on Oct. 19, the market crashed. The next day, it recovered. Stocks rose yesterday.", THU,
+     [(D(1987, 10, 19), "text"), (D(1987, 10, 20), "text"), (D(1989, 10, 25), "text")]),
+    ("a place opening the sentence is no year", "In Paris, on Oct. 2, talks began.", THU, [(D(1989, 10, 2), "text")]),
+    ("a count opening the sentence is no year", "In 2,000 homes, on Oct. 2, power failed.", THU,
+     [(D(1989, 10, 2), "text")]),
+    ("a year inside the sentence frames nothing", "The firm, founded in 1950, was sold on Oct. 19.", THU,
+     [(D(1989, 10, 19), "text")]),
+    ("a year that qualifies a noun frames nothing", "In 1987 dollars, the loss reported on Oct. 19 was $2 million.",
+     THU, [(D(1989, 10, 19), "text")]),
     # --- an aside opening with a participle may run long before its comma
     ("a long participle aside yields to the clause after it",
      "They said they would appeal the order, issued Wednesday by the regional immigration commissioner, that the boy "

@@ -56,7 +56,8 @@ Rules, and the calls made where English is ambiguous:
   when the tense is past, the first on or after it when it is future, and the
   nearer of the two when nothing tells, or when the future is seen from the
   past ("would"; an infinitive after a past verb: "ordered him to appear on
-  Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A stated weekday picks the year in
+  Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A year that opens
+  the sentence ("In 1987, on Oct. 19, ...") is its year. A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
   or "this year" after it set the year.
 * A plain weekday is the latest one on or before publication, or the first on
@@ -669,6 +670,11 @@ _NEXT_CLAUSE_RE = re.compile(
 # How far (characters) the sentence is searched for a tense word when its clause has none.
 _SENTENCE_TENSE_REACH = 250
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
+# A year that opens the sentence as its frame: "In 1987, on Oct. 19, the market crashed".
+_OPENING_YEAR_RE = re.compile(
+    rf"[\"'\u201c\u2018`]*(?:In|During|Back\s+in)\s+(?:(?:early|late|mid)[\s-]+)?(?:{_MONTH}\s+)?"
+    rf"(?P<year>{_YEAR}),"
+)
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
@@ -717,6 +723,7 @@ class _Clause:
     conditional: bool  # a future seen from the past: "would", "ordered him to appear on", "said ... by"
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
+    opening_year: int | None  # the year that frames the sentence ("In 1987, on Oct. 19, ...")
 
 
 def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
@@ -801,6 +808,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         or (not scene and _in_opening_phrase(text, lo, start, end, hi))
         or _in_participle_aside(text, before, end),
         scene=scene,
+        opening_year=int(framed.group("year")) if (framed := _OPENING_YEAR_RE.match(text, lo, start)) else None,
     )
 
 
@@ -1113,6 +1121,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             return _make_date(int(year), month, day), False
         stated = _WEEKDAY_IN_RE.match(match.group(0))
         weekday = _WEEKDAYS[stated.group(0).lower()] if stated else None
+        if clause.opening_year is not None:
+            return _make_date(clause.opening_year, month, day), False  # "In 1987, on Oct. 19, ..."
         shifted = _YEAR_AFTER_RE.match(text, match.end())
         anchor = story.deictic_anchor()
         if shifted is not None and anchor is not None:
@@ -1285,7 +1295,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     story.retelling = False
                 story.move(
                     day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
-                    dated=_names_a_year(match),
+                    dated=_names_a_year(match) or (kind in ("mdy", "dmy") and clause.opening_year is not None),
                 )  # fmt: skip
             elif rank == _BACKGROUND and not story.is_far(day):
                 background = background or (day, words)
