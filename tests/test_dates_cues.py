@@ -53,6 +53,22 @@ CASES = [
     ("... and so does 'took effect'", "The ban took effect Monday.", TUE_JAN, [(D(2029, 12, 31), "text")]),
     ("... and 'to continue' after a past verb", "They agreed to continue on Wednesday.", SUN_NYE,
      [(D(2028, 12, 27), "text")]),
+    # --- "be to" tells a plan; seen from the past ("was to") a day and month is the nearer one
+    ("is to, across a year end", "The envoy is to arrive on Tuesday.", SUN_NYE, [(D(2029, 1, 2), "text")]),
+    ("was to, a weekday ahead", "Officials said the envoy was to arrive Thursday.", THU, [(D(1989, 10, 26), "text")]),
+    ("was to, a day and month just behind", "The treaty was to be signed on Dec. 29.", SUN_NYE,
+     [(D(2028, 12, 29), "text")]),
+    ("was scheduled to, a day and month just ahead", "The vote was scheduled to take place on Jan. 3.", SUN_NYE,
+     [(D(2029, 1, 3), "text")]),
+    ("... while 'is to' keeps a day and month ahead", "The treaty is to be signed on Dec. 29.", SUN_NYE,
+     [(D(2029, 12, 29), "text")]),
+    ("'went to' a place is no plan", "She went to Oslo on Tuesday.", SUN_NYE, [(D(2028, 12, 26), "text")]),
+    # --- a participle after "remain" or "stay" is no past verb
+    ("will remain closed through a weekday", "The embassy will remain closed through Friday.", SUN_NYE,
+     [(D(2029, 1, 5), "text")]),
+    ("stays shut until a day and month", "The border stays closed until Jan. 4.", SUN_NYE, [(D(2029, 1, 4), "text")]),
+    ("... but 'remained closed' is past", "The embassy remained closed through Monday.", THU,
+     [(D(1989, 10, 23), "text")]),
     # --- a year that opens the sentence frames its day and month
     ("in a year, on a day and month", "In 1987, on Oct. 19, the market crashed.", THU, [(D(1987, 10, 19), "text")]),
     ("... with a month, across a year end", "In December 2027, on the 30th of December, the dam broke.", SUN_NYE,

@@ -31,12 +31,14 @@ Rules, and the calls made where English is ambiguous:
   its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
   will, would, shall, must, should, may, might, 'll, going to, to be,
   plans/planned, scheduled, set to, expected, due, expires, deadline,
-  postponed, a perfect that sets up a plan ("has agreed to meet"), and the
+  postponed, "is to" or "was to" before a verb ("The envoy is to arrive"),
+  a perfect that sets up a plan ("has agreed to meet"), and the
   present of planned events ("meets", "opens", "continues", "takes effect",
   "is", "are"; in the plural only verbs that are seldom nouns: "The leaders
   meet Friday", "Voters go to the polls Sunday"). Past: was, were,
   had, did, the present perfect ("have been searching", "has fled"), a verb in
-  -ed (not after "be"), common irregular pasts, "ago", "last", and reporting
+  -ed (not a participle after "be", "remain" or "stay": "will remain closed
+  through Friday"), common irregular pasts, "ago", "last", and reporting
   verbs ("said Friday"). Tense words after a comma or a conjunction that
   follows the day ("..., Castro said", "... Thursday as he was about to
   leave") are another clause's, unless the day opens its clause ("On
@@ -55,7 +57,7 @@ Rules, and the calls made where English is ambiguous:
   closest to the story's day; otherwise the latest on or before publication
   when the tense is past, the first on or after it when it is future, and the
   nearer of the two when nothing tells, or when the future is seen from the
-  past ("would"; an infinitive after a past verb: "ordered him to appear on
+  past ("would", "was to", "was expected to"; an infinitive after a past verb: "ordered him to appear on
   Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A year that opens
   the sentence ("In 1987, on Oct. 19, ...") is its year. A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
@@ -571,7 +573,9 @@ _TENSE_RE = re.compile(
     r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
     r"|deadline|postponed|delayed|about\s+to|(?:may|might)(?!\s+(?:not\s+)?have\b)"
     # a perfect that sets up a plan: "has agreed to meet", "have voted to strike"
-    rf"|(?:has|have)\s+[a-z]{{2,}}ed\s+to\s+{_VERB_AFTER_TO})\b|'ll\b)"
+    rf"|(?:has|have)\s+[a-z]{{2,}}ed\s+to\s+{_VERB_AFTER_TO}"
+    # a plan told with "be to": "The envoy is to arrive", "was to arrive" (seen from the past)
+    rf"|(?:is|are|was|were)\s+to\s+{_VERB_AFTER_TO})\b|'ll\b)"
     r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
     # the present perfect tells of the past ("have been searching", "has fled"),
     # not when it sets up a plan ("has scheduled a hearing", "has agreed to meet")
@@ -581,8 +585,9 @@ _TENSE_RE = re.compile(
     r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
     r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
     r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
-    r"|(?<!\bbe )\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)"
-    r"[a-z]{2,}ed\b)"
+    # not a participle after "be", "remain" or "stay": "will remain closed through Friday"
+    r"|(?<!\bbe )(?<!\bremain )(?<!\bremains )(?<!\bstay )(?<!\bstays )"
+    r"\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)[a-z]{2,}ed\b)"
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
@@ -801,7 +806,11 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         sentence_tense=tense or _TENSES.get(sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0], ""),
         reported=nearest == _REPORTING,
         tag=nearest == _REPORTING and _REPORTING_TAG_RE.search(text, max(lo, start - 60), start) is not None,
-        conditional=nearest_word == "would" or infinitive or limit_seen_from_past,
+        # "was to arrive", "was expected to": a plan seen from the past, like "would"
+        conditional=nearest_word == "would"
+        or (nearest == "future" and nearest_word.startswith(("was ", "were ")))
+        or infinitive
+        or limit_seen_from_past,
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
         or _in_opening_subordinate(text, lo, start)
