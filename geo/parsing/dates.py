@@ -100,6 +100,10 @@ Rules, and the calls made where English is ambiguous:
   reporter's own "yesterday", "tomorrow" or "last night" counts from
   publication (a narrator says "the day before"); only inside a quotation
   (by the quotation marks of its paragraph) does it count from the retold day.
+  A retelling opened inside a quotation is the speaker's: the reporter's own
+  words after the quotation count from publication again ('"On 5 March 1991,
+  I was arrested," he said. He was freed on Tuesday.'), though "the next day"
+  still follows the story.
 * **Retellings.** A day far from publication (over a month) becomes the
   story's clock, that "yesterday" and "on Saturday" count from, only when the
   passage really retells it: the day opens its clause ("On October 8, 2020,
@@ -940,7 +944,8 @@ class _Story:
     """
 
     __slots__ = (
-        "carry", "carry_text", "day", "day_dated", "day_text", "published", "retelling", "retold_at", "sentence",
+        "carry", "carry_text", "day", "day_dated", "day_text", "published", "quoted_retelling", "retelling",
+        "retold_at", "sentence",
     )  # fmt: skip
 
     def __init__(self, published: dt.date | None) -> None:
@@ -953,6 +958,7 @@ class _Story:
         self.carry_text = ""
         self.sentence = 0  # the number of the sentence being read
         self.retold_at = 0  # the last sentence that named a retold day
+        self.quoted_retelling = False  # the retelling was opened inside a quotation: the speaker's, not the reporter's
 
     def is_far(self, day: dt.date) -> bool:
         return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
@@ -974,7 +980,9 @@ class _Story:
     def back_to_present(self) -> None:
         self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
 
-    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool) -> None:
+    def move(
+        self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool, quoted: bool = False
+    ) -> None:
         """Move the story to a day named in the foreground of a sentence.
 
         A day far from publication becomes a retold time, that "yesterday" or
@@ -984,7 +992,9 @@ class _Story:
         from a day that had one); a reporter who leaves the year out speaks of
         this year, and counts "yesterday" from the day of writing. Told in the
         past tense (``narrated``), a far day dates the sentences after it that
-        name no day; otherwise it is only the anchor of "the next day".
+        name no day; otherwise it is only the anchor of "the next day". A
+        retelling opened inside a quotation (``quoted``) is the speaker's: it
+        lasts only as long as the quotation does (see ``leave_quoted_retelling``).
         """
         far = self.is_far(day)
         continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
@@ -993,11 +1003,19 @@ class _Story:
         if far and not (confirms or continuing or narrated):
             self.retelling = False
             return
+        was_retelling = self.retelling
         self.retelling = far and self.published is not None and ((confirms and dated) or continuing)
         if self.retelling:
             self.retold_at = self.sentence
+            if not was_retelling:
+                self.quoted_retelling = quoted
         future = self.published is not None and day > self.published
         self.carry, self.carry_text = (None, "") if future else (day, words)
+
+    def leave_quoted_retelling(self) -> None:
+        """The reporter's own words after a quoted retelling: "on Friday" counts from publication again."""
+        if self.retelling and self.quoted_retelling:
+            self.retelling = False
 
     def is_far_from_story(self, day: dt.date) -> bool:
         return self.day is None or abs((day - self.day).days) > _RETELLING_DAYS
@@ -1279,6 +1297,8 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
             if kind == "present":
                 present = True
                 continue
+            if story.retelling and story.quoted_retelling and not _in_quotation(text, match.start()):
+                story.leave_quoted_retelling()
             clause = _read_clause(text, match.start(), match.end(), start, end)
             day, continues = _resolve(text, match, story, clause)
             before_day, counted = counted, _offset_to_what_follows(match)
@@ -1305,6 +1325,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                 story.move(
                     day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
                     dated=_names_a_year(match) or (kind in ("mdy", "dmy") and clause.opening_year is not None),
+                    quoted=story.is_far(day) and _in_quotation(text, match.start()),
                 )  # fmt: skip
             elif rank == _BACKGROUND and not story.is_far(day):
                 background = background or (day, words)
