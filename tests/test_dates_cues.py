@@ -147,3 +147,33 @@ QUOTATION_CASES = [
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in QUOTATION_CASES], ids=[c[0] for c in QUOTATION_CASES])
 def test_yesterday_in_a_retelling(text: str, expected: list[tuple[dt.date, str]]) -> None:
     assert dated(text, PUB) == expected
+
+
+# ---------------------------------------------------------------------------
+# A sentence that opens with another year is not on the story's day
+# ---------------------------------------------------------------------------
+
+OTHER_YEAR_CASES = [
+    ("'last year' after a far day", "Smith joined the firm on 1 March 1985. Last year he became chairman.",
+     [(D(1985, 3, 1), "text"), (PUB, "published")]),
+    ("'in' a year after a far day, and the story stays", "On 5 March 1991, he was arrested. In 1997, he was "
+     "pardoned. The next day, he left.", [(D(1991, 3, 5), "text"), (PUB, "published"), (D(1991, 3, 6), "text")]),
+    ("a month and year after a near day", "On Monday, crews arrived. In May 2024 the dam had burst.",
+     [(D(2025, 11, 3), "text"), (PUB, "published")]),
+    ("'last year' across a year end", "On Tuesday, crews arrived. Last year, the dam burst.",
+     [(D(2025, 11, 4), "text"), (PUB, "published")]),
+    # counter-examples: the same year, or a year inside the sentence, keep the story's day
+    ("the same year", "On 5 March 1991, he was arrested. In 1991, arrests were common.",
+     [(D(1991, 3, 5), "text"), (D(1991, 3, 5), "narrative")]),
+    ("a year inside the sentence", "On 5 March 1991, he was arrested. The invasion in February 1990 had angered him.",
+     [(D(1991, 3, 5), "text"), (D(1991, 3, 5), "narrative")]),
+    ("a count after 'In'", "On Monday, crews arrived. In 2000 homes the power failed.",
+     [(D(2025, 11, 3), "text"), (D(2025, 11, 3), "narrative")]),
+    ("'this year' of the story's own year", "On Monday, crews arrived. This year the river rose early.",
+     [(D(2025, 11, 3), "text"), (D(2025, 11, 3), "narrative")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in OTHER_YEAR_CASES], ids=[c[0] for c in OTHER_YEAR_CASES])
+def test_a_sentence_opening_with_another_year(text: str, expected: list[tuple[dt.date, str]]) -> None:
+    assert dated(text, PUB) == expected

@@ -26,7 +26,9 @@ Rules, and the calls made where English is ambiguous:
   go", "a march on" and "in March" are not dates. Weekdays count only spelled
   out ("Sun" is a newspaper); "Black Friday" and "the Sunday Times" are not dates.
 * Month-year ("in February 2022") and bare years ("in 2019") are background:
-  they date nothing and leave the story's day alone.
+  they date nothing and leave the story's day alone. A sentence that opens
+  with a year other than the story's day's ("In 1997, ...", "Last year ...")
+  is not dated by that day either: it is ``published``.
 * **Tense.** The words around a date set its tense: the nearest tense word in
   its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
   will, would, shall, must, should, may, might, 'll, going to, to be,
@@ -685,6 +687,13 @@ _OPENING_YEAR_RE = re.compile(
     rf"(?P<year>{_YEAR}),"
 )
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+# A year that opens a sentence as its time: "In 1997, ...", "In May 1997 ...", "Last year ...",
+# "Earlier this year, ..." (not a year inside it: "The invasion in February 2022 undermined ...").
+_YEAR_OPENS_RE = re.compile(
+    rf"[\"'\u201c\u2018`]*(?:(?:In|During|By|Back\s+in)\s+(?:(?:early|late|mid)[\s-]+)?(?:{_MONTH}\s+)?"
+    rf"(?P<year>{_YEAR})\b(?!\s+(?:people|men|women|troops|soldiers|dollars|pounds|euros|homes)\b)"
+    r"|(?:(?:Earlier|Later)\s+)?(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+year\b)"
+)
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
 _TENSES = {"future": "future", "present": "future", "past": "past", "perfect": "past", _REPORTING: "past"}
@@ -925,6 +934,22 @@ def _in_quotation(text: str, position: int) -> bool:
         or piece.count("``") > piece.count("''")
         or piece.count("\u00ab") > piece.count("\u00bb")
     )
+
+
+def _opens_with_another_year(text: str, start: int, day: dt.date, published: dt.date | None) -> bool:
+    """Whether a sentence opens with a year other than ``day``'s ("In 1997, ...", "Last year ...").
+
+    Such a sentence tells of another time than the story's day, so that day
+    does not date it ("Smith joined the firm on March 1, 1985. Last year he
+    became chairman."), though the story stays where it was.
+    """
+    opening = _YEAR_OPENS_RE.match(text, start)
+    if opening is None:
+        return False
+    which = opening.group("which")
+    if which is None:
+        return int(opening.group("year")) != day.year
+    return published is not None and published.year + _YEAR_SHIFT[which.lower()] != day.year
 
 
 def _opens_clause(text: str, lo: int, start: int) -> bool:
@@ -1339,7 +1364,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
             story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)
         ):
             story.back_to_present()
-        if story.carry is not None:
+        if story.carry is not None and not _opens_with_another_year(text, start, story.carry, published):
             result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
         else:
             result.append(DatedSentence(start, end, published, "published", ""))
