@@ -69,6 +69,15 @@ CASES = [
     ("stays shut until a day and month", "The border stays closed until Jan. 4.", SUN_NYE, [(D(2029, 1, 4), "text")]),
     ("... but 'remained closed' is past", "The embassy remained closed through Monday.", THU,
      [(D(1989, 10, 23), "text")]),
+    # --- "N days from now", "a week from today", "a week from Monday": ahead of that day
+    ("weeks from now, across a year end", "The vote is two weeks from now.", D(2028, 12, 25),
+     [(D(2029, 1, 8), "text")]),
+    ("days from now opening the sentence", "Ten days from now, the plant closes.", THU, [(D(1989, 11, 5), "text")]),
+    ("a week from today", "The vote is a week from today.", SUN_NYE, [(D(2029, 1, 7), "text")]),
+    ("a week from a weekday ahead", "The vote comes a week from Monday.", THU, [(D(1989, 11, 6), "text")]),
+    ("days from a day and month", "Bids close 10 days from Jan. 2.", SUN_NYE, [(D(2029, 1, 12), "text")]),
+    ("... but days from an event name no day", "The plant closes 30 days from the sale.", THU, [(THU, "published")]),
+    ("... nor does a span within days", "The plant closes within 10 days.", THU, [(THU, "published")]),
     # --- a year that opens the sentence frames its day and month
     ("in a year, on a day and month", "In 1987, on Oct. 19, the market crashed.", THU, [(D(1987, 10, 19), "text")]),
     ("... with a month, across a year end", "In December 2027, on the 30th of December, the dam broke.", SUN_NYE,

@@ -78,7 +78,9 @@ Rules, and the calls made where English is ambiguous:
 * Periods shift from the day of writing: "last week" and "next week" by seven
   days, "last month", "next month" and "N months ago" by calendar months (to
   the month's last day when it is shorter), "in N days" or "in N weeks" ahead
-  (not in a past clause, where it is a span: "built in ten days"). They date
+  (not in a past clause, where it is a span: "built in ten days"), "N days
+  (weeks) from now" ahead, and "a week from today (Monday, Dec. 28)" ahead
+  of the day named ("30 days from the sale" names none). They date
   a sentence only when it names no day, and never move the story. "the last
   week" and "the next month" are spans up to or from now, not periods.
 * **Main clause.** A sentence's date is the first day in its foreground.
@@ -376,7 +378,12 @@ _TODAY = frozenset({"today", "tonight", "this morning", "this afternoon", "this 
 _COUNT_DIRECTIONS = {
     "later": 1, "after": 1, "afterwards": 1, "afterward": 1,
     "earlier": -1, "before": -1, "prior": -1, "ago": -1,
+    "from now": 1, "from": 1,  # "two weeks from now", "a week from Monday"
 }  # fmt: skip
+# Directions that count from what follows them: a day ("a week from Monday") or an event ("the day before the vote").
+_COUNTED_FROM_WHAT_FOLLOWS = frozenset({"after", "before", "from"})
+# Directions that count from the day of writing.
+_COUNTED_FROM_NOW = frozenset({"ago", "from now"})
 
 
 def _alternation(words: list[str], *, cased: bool) -> str:
@@ -1183,11 +1190,13 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         # publication ("said they would appeal by Jan. 14", published Jan. 15), so the nearer.
         return story.month_day(month, day, "" if clause.conditional else clause.tense, weekday)
     if kind == "count":
-        direction = group("cd").lower()
-        if direction in ("after", "before") and _COUNT_TARGET_RE.match(text, match.end()):
+        direction = " ".join(group("cd").lower().split())
+        if direction in _COUNTED_FROM_WHAT_FOLLOWS and (
+            direction == "from" or _COUNT_TARGET_RE.match(text, match.end())
+        ):
             return None, False  # "ten days before the murder": counts from an event, not a day
         count = _count(match, "cn") * _COUNT_DIRECTIONS[direction]
-        if direction == "ago":
+        if direction in _COUNTED_FROM_NOW:
             anchor = story.published if clause.reported else story.deictic_anchor()
         else:
             anchor = story.anaphoric_anchor()
@@ -1196,7 +1205,7 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         unit = group("cu").lower()
         if unit.startswith("month"):
             return _shift_months(anchor, count), False
-        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction != "ago"
+        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction not in _COUNTED_FROM_NOW
     if kind == "ahead":
         if clause.tense == "past" or story.published is None:
             return None, False  # "built in two weeks": a span of time
@@ -1255,11 +1264,11 @@ def _offset_to_what_follows(match: re.Match[str]) -> tuple[int, re.Match[str]] |
         words = " ".join(match.group(0).lower().split())
         if words.endswith(("before", "after")):
             return _ANAPHORIC[words], match
-    elif kind == "count" and match.group("cd").lower() in ("before", "after"):
+    elif kind == "count" and (direction := match.group("cd").lower()) in _COUNTED_FROM_WHAT_FOLLOWS:
         unit = match.group("cu").lower()
         if not unit.startswith("month"):
             days = _count(match, "cn") * (7 if unit.startswith("week") else 1)
-            return days * _COUNT_DIRECTIONS[match.group("cd").lower()], match
+            return days * _COUNT_DIRECTIONS[direction], match
     return None
 
 
