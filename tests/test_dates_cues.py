@@ -78,6 +78,18 @@ CASES = [
     ("days from a day and month", "Bids close 10 days from Jan. 2.", SUN_NYE, [(D(2029, 1, 12), "text")]),
     ("... but days from an event name no day", "The plant closes 30 days from the sale.", THU, [(THU, "published")]),
     ("... nor does a span within days", "The plant closes within 10 days.", THU, [(THU, "published")]),
+    # --- "Christmas", "New Year's" and "the Fourth of July" alone: days after a preposition, not before a noun
+    ("by Christmas, ahead", "The troops will be home by Christmas.", THU, [(D(1989, 12, 25), "text")]),
+    ("on Christmas, in the past, from a new year", "He died on Christmas.", TUE_JAN, [(D(2029, 12, 25), "text")]),
+    ("last Christmas", "They met last Christmas.", THU, [(D(1988, 12, 25), "text")]),
+    ("on New Year's, ahead across a year end", "On New Year's, the law takes effect.", D(2028, 12, 30),
+     [(D(2029, 1, 1), "text")]),
+    ("the Fourth of July", "The parade is on the Fourth of July.", D(2029, 6, 30), [(D(2029, 7, 4), "text")]),
+    ("... not before a noun", "Christmas shopping began early.", THU, [(THU, "published")]),
+    ("... nor New Year's resolutions", "New Year's resolutions fade.", THU, [(THU, "published")]),
+    ("... nor without a preposition", "We wish you a merry Christmas.", THU, [(THU, "published")]),
+    ("... nor another church's Christmas", "Believers gathered on Orthodox Christmas.", THU, [(THU, "published")]),
+    ("... nor a place", "On Christmas Island, crabs migrate.", THU, [(THU, "published")]),
     # --- a year that opens the sentence frames its day and month
     ("in a year, on a day and month", "In 1987, on Oct. 19, the market crashed.", THU, [(D(1987, 10, 19), "text")]),
     ("... with a month, across a year end", "In December 2027, on the 30th of December, the dam broke.", SUN_NYE,

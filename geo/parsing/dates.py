@@ -71,10 +71,12 @@ Rules, and the calls made where English is ambiguous:
 * "the weekend", "this", "last", "next weekend" name the weekend's Saturday:
   one under way on a Saturday or Sunday, else the last one in a past sentence
   and the next one otherwise ("the weekend of the festival" is no date).
-* Named days (New Year's Day, Christmas Day, Easter and Good Friday, and the
-  United States' Thanksgiving, Memorial Day, Labor Day, Election Day) are
-  computed for the years around publication and chosen by tense like a day
-  and month. Holidays that differ between countries are not read.
+* Named days (New Year's Day, Christmas Day, the Fourth of July, Easter and
+  Good Friday, and the United States' Thanksgiving, Memorial Day, Labor Day,
+  Election Day) are computed for the years around publication and chosen by
+  tense like a day and month. Holidays that differ between countries are not
+  read. "Christmas" and "New Year's" alone are days only after a preposition
+  or "last", "next", "this", and not before a noun ("Christmas shopping").
 * Periods shift from the day of writing: "last week" and "next week" by seven
   days, "last month", "next month" and "N months ago" by calendar months (to
   the month's last day when it is shorter), "in N days" or "in N weeks" ahead
@@ -491,6 +493,9 @@ _HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
     "New Year's Day": lambda y: dt.date(y, 1, 1),
     "New Year's Eve": lambda y: dt.date(y, 12, 31),
     "Christmas Day": lambda y: dt.date(y, 12, 25),
+    "Christmas": lambda y: dt.date(y, 12, 25),
+    "New Year's": lambda y: dt.date(y, 1, 1),
+    "Fourth of July": lambda y: dt.date(y, 7, 4),
     "Christmas Eve": lambda y: dt.date(y, 12, 24),
     "Boxing Day": lambda y: dt.date(y, 12, 26),
     "Valentine's Day": lambda y: dt.date(y, 2, 14),
@@ -556,6 +561,12 @@ _DATE_RE = re.compile(
     r")"
 )
 
+# Named days that are also words of other phrases ("Christmas shopping"): days only after a preposition.
+_BARE_HOLIDAYS = frozenset({"Christmas", "New Year's", "New Year\u2019s"})
+_BEFORE_BARE_HOLIDAY_RE = re.compile(
+    r"\b(?:[Oo]n|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Ss]ince|[Oo]ver|[Aa]t)\s+$"
+)
+_CAPITALISED_AFTER_RE = re.compile(r"\s+[A-Z]")
 _HOLIDAY_BEFORE_RE = re.compile(
     r"\b(?:Black|Cyber|Good|Super|Bloody|Ash|Easter|Palm|Holy|Maundy|Shrove|Whit|Giving|Fat|Low"
     r"|Mothering|Orthodox|Trinity|Passion|Manic|Blue|Girl|Man)\s+$"
@@ -1132,6 +1143,20 @@ def _weekend(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
     return this_saturday
 
 
+def _is_bare_holiday(text: str, match: re.Match[str]) -> bool:
+    """Whether "Christmas" or "New Year's" names the day: after a preposition or "last", not before a noun.
+
+    "by Christmas", "on New Year's", "last Christmas" are days; "Christmas
+    shopping", "New Year's resolutions", "Orthodox Christmas" and "a merry
+    Christmas" are not.
+    """
+    if _NOUN_AFTER_RE.match(text, match.end()) or _CAPITALISED_AFTER_RE.match(text, match.end()):
+        return False
+    if match.group("hmod"):
+        return True
+    return _BEFORE_BARE_HOLIDAY_RE.search(text, max(0, match.start() - 12), match.start()) is not None
+
+
 def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
     """The occurrence of a named day that the tense (or "last", "next") points to."""
     anchor = story.deictic_anchor()
@@ -1220,6 +1245,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             return _shift_months(anchor, step), False
         return _shift(anchor, 7 * step), False
     if kind == "holiday":
+        if group("hd") in _BARE_HOLIDAYS and not _is_bare_holiday(text, match):
+            return None, False
         return _holiday(story, match, clause), False
     if kind == "rel":
         words = " ".join(match.group(0).lower().split())
