@@ -759,6 +759,7 @@ class _Clause:
     conditional: bool  # a future seen from the past: "would", "ordered him to appear on", "said ... by"
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
+    nearest_day: bool  # nothing tells the side of publication: the nearest occurrence
     opening_year: int | None  # the year that frames the sentence ("In 1987, on Oct. 19, ...")
 
 
@@ -830,11 +831,21 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
         determiner and _NOUN_AFTER_RE.match(text, end, hi) is not None
     )
+    # Nothing near: the sentence's nearest tense word, however far
+    # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
+    sentence_kind = nearest or sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0]
+    sentence_tense = tense or _TENSES.get(sentence_kind, "")
+    # A day naming an event, told of in the present ("Damage from the Oct. 17 quake is heavy",
+    # "Saturday's vote is a test"): the present speaks of now, not of the event's side of it.
+    nearest_day = attributive and sentence_kind == "present" and tense in ("", _TENSES["present"])
+    if nearest_day and (tense == "" or nearest == "present"):
+        tense = sentence_tense = ""
+    else:
+        nearest_day = False
     return _Clause(
         tense=tense,
-        # Nothing near: the sentence's nearest tense word, however far
-        # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
-        sentence_tense=tense or _TENSES.get(sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0], ""),
+        sentence_tense=sentence_tense,
+        nearest_day=nearest_day,
         reported=nearest == _REPORTING,
         tag=nearest == _REPORTING and _REPORTING_TAG_RE.search(text, max(lo, start - 60), start) is not None,
         # "was to arrive", "was expected to": a plan seen from the past, like "would"
@@ -1118,7 +1129,7 @@ def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
         return _shift(anchor, ahead or 7)
     if modifier in ("the previous", "last", "this past", "past"):
         return _shift(anchor, -(behind or 7))
-    if anchor != story.published and story.in_retelling():
+    if (anchor != story.published and story.in_retelling()) or clause.nearest_day:
         return _shift(anchor, ahead if ahead <= 3 else -behind)
     # A weekday with no tense word in its clause takes the sentence's: a
     # day-month has the nearest occurrence to fall back on, a weekday has not.
