@@ -64,6 +64,10 @@ Rules, and the calls made where English is ambiguous:
   the sentence ("In 1987, on Oct. 19, ...") is its year. A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
   or "this year" after it set the year.
+* A day that names an event ("the Oct. 17 earthquake", "Saturday's vote")
+  in a clause told in the present ("Damage from the Oct. 17 earthquake is
+  heavy") is the nearest occurrence: the present speaks of now, not of which
+  side of it the event lies.
 * A plain weekday is the latest one on or before publication, or the first on
   or after it when the tense is future (a weekday with no tense word in its
   clause takes the sentence's nearest one); after "next" or "this coming" it
