@@ -113,7 +113,8 @@ Rules, and the calls made where English is ambiguous:
   A retelling opened inside a quotation is the speaker's: the reporter's own
   words after the quotation count from publication again ('"On 5 March 1991,
   I was arrested," he said. He was freed on Tuesday.'), though "the next day"
-  still follows the story.
+  still follows the story. The speaker's tag after a quotation ('"On Thursday
+  they let me go," he said') is not the day's reporting verb.
 * **Retellings.** A day far from publication (over a month) becomes the
   story's clock, that "yesterday" and "on Saturday" count from, only when the
   passage really retells it: the day opens its clause ("On October 8, 2020,
@@ -695,6 +696,7 @@ _REPORTING_TAG_RE = re.compile(
     r"[,\"'\u201d\u2019]\s*(?:[^\s,;:]+\s+){0,6}?(?:said|told|reported|announced|added|stated)"
     r"(?:\s+(?:here|there|today|on|late|early))*\s+$"
 )
+_CLOSING_QUOTE_RE = re.compile(r"[\"\u201d\u00bb]|''")
 _SCENE_REACH = 40
 _SENTENCE_END_RE = re.compile(r"\W*")  # nothing but punctuation up to the end of the sentence
 _NEXT_CLAUSE_RE = re.compile(
@@ -799,6 +801,8 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
                 # Another clause: "..., Castro said.", "... Thursday as he was about to ...",
                 # "... may be settled on March 6, the family has stayed silent".
                 continue
+            if kind == _REPORTING and _CLOSING_QUOTE_RE.search(text, end, cue.start()) and _in_quotation(text, start):
+                continue  # the speaker's tag outside the quotation: '"On Thursday they let me go," he said'
             gap = cue.start() - end
         else:
             continue  # a word of the expression itself ("next", "last")
