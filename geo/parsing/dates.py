@@ -610,7 +610,7 @@ _TENSE_RE = re.compile(
     # not when it sets up a plan ("has scheduled a hearing", "has agreed to meet")
     r"|(?P<perfect>\b(?:has|have)\s+(?:(?:not|never|already|just|also|long)\s+)?"
     r"(?!(?:re)?scheduled\b|planned\b|slated\b|set\b|called\b|postponed\b|delayed\b|moved\b|arranged\b"
-    r"|[a-z]+ed\s+to\b)(?:been|gone|seen|taken|given|done|[a-z]{2,}ed)\b)"
+    r"|[a-z]+ed\s+to\b)(?:been|gone|gotten|seen|taken|given|done|become|grown|fallen|risen|[a-z]{2,}ed)\b)"
     r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
     r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
     r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
@@ -620,7 +620,7 @@ _TENSE_RE = re.compile(
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
-    r"|sits|launches|unveils|continues|concludes|reopens|adjourns|testifies|deliberates|debates"
+    r"|sits|launches|unveils|continues|concludes|reopens|adjourns|testifies|deliberates"
     r"|kicks\s+off|takes\s+(?:office|effect)|goes\s+on\s+trial)\b"
     # ... and its plural, of verbs that are seldom nouns ("head", "vote", "hold" are), not after
     # "to" or a negation ("agreed to meet", "did not meet")
@@ -648,6 +648,7 @@ _ONSET_BEFORE_RE = re.compile(
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+_RANGE_AFTER_RE = re.compile(r"\s*(?:to|until|till|through|and)\b|\s*[-\u2013]")
 # "since" a few words before a day puts it behind: "since shortly after the Oct. 23 slaying".
 _PAST_BEFORE_RE = re.compile(r"\b[Ss]ince(?:\s+[^\s,;]+){0,3}\s+$")
 # An infinitive between the verb and the day: the day is the infinitive's, a
@@ -819,6 +820,7 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     elif (
         not auxiliary_after
         and _ONSET_BEFORE_RE.search(before, max(0, len(before) - 40))
+        and not _RANGE_AFTER_RE.match(text, end)  # "the week from Jan. 30 to Feb. 5": a span, no onset
         and (nearest or _nearest_tense(text, start, end, lo, hi)[0]) not in ("past", "perfect")
     ):
         # "Beginning Monday, prices rise": ahead, unless a past verb anywhere in the
