@@ -94,6 +94,7 @@ CASES = [
     ("... not before a noun", "Christmas shopping began early.", THU, [(THU, "published")]),
     ("... nor New Year's resolutions", "New Year's resolutions fade.", THU, [(THU, "published")]),
     ("... nor without a preposition", "We wish you a merry Christmas.", THU, [(THU, "published")]),
+    ("... nor the season of 'at Christmas'", "Families give presents at Christmas.", THU, [(THU, "published")]),
     ("... nor another church's Christmas", "Believers gathered on Orthodox Christmas.", THU, [(THU, "published")]),
     ("... nor a place", "On Christmas Island, crabs migrate.", THU, [(THU, "published")]),
     # --- a day naming an event, told of in the present: the nearest occurrence, not the future

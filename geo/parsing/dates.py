@@ -566,11 +566,10 @@ _DATE_RE = re.compile(
     r")"
 )
 
-# Named days that are also words of other phrases ("Christmas shopping"): days only after a preposition.
+# Named days that are also words of other phrases ("Christmas shopping"): days only after a preposition
+# of time ("at Christmas" is as often the season, every year: "presents at Christmas").
 _BARE_HOLIDAYS = frozenset({"Christmas", "New Year's", "New Year\u2019s"})
-_BEFORE_BARE_HOLIDAY_RE = re.compile(
-    r"\b(?:[Oo]n|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Ss]ince|[Oo]ver|[Aa]t)\s+$"
-)
+_BEFORE_BARE_HOLIDAY_RE = re.compile(r"\b(?:[Oo]n|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Ss]ince|[Oo]ver)\s+$")
 _CAPITALISED_AFTER_RE = re.compile(r"\s+[A-Z]")
 _HOLIDAY_BEFORE_RE = re.compile(
     r"\b(?:Black|Cyber|Good|Super|Bloody|Ash|Easter|Palm|Holy|Maundy|Shrove|Whit|Giving|Fat|Low"
