@@ -124,6 +124,13 @@ CASES = [
      [(D(1989, 10, 19), "text")]),
     ("a year that qualifies a noun frames nothing", "In 1987 dollars, the loss reported on Oct. 19 was $2 million.",
      THU, [(D(1989, 10, 19), "text")]),
+    # --- verbs joined by "and" in a relative clause are one clause: its days stay background
+    ("a relative clause of two joined verbs", "The fair is part of a drive, which began on Oct. 2 and continues "
+     "through Sunday.", THU, [(D(1989, 10, 2), "text")]),
+    ("... whose days both stay background to the main clause's", "The drive, which began on Oct. 2 and ended on "
+     "Oct. 9, raised $5,000 on Monday.", THU, [(D(1989, 10, 23), "text")]),
+    ("... while a second verb not joined to the first is the main clause", "The man who robbed the bank and fled "
+     "was caught Thursday.", D(1989, 10, 28), [(D(1989, 10, 26), "text")]),
     # --- an aside opening with a participle may run long before its comma
     ("a long participle aside yields to the clause after it",
      "They said they would appeal the order, issued Wednesday by the regional immigration commissioner, that the boy "

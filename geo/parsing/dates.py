@@ -883,12 +883,17 @@ def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[s
     return nearest, words
 
 
+_JOINED_VERB_RE = re.compile(r"\b(?:and|or)\s+$")
+
+
 def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
     """Whether a date sits in a background clause, given the clause's words before it.
 
     After "since", "after", "which" ... with at most one verb between, the
     date is in that clause ("since the war began on October 7"); two verbs
-    mean the main clause has resumed ("The man who fled was caught Thursday").
+    mean the main clause has resumed ("The man who fled was caught Thursday"),
+    unless the second is joined to the first by "and" ("which opened on
+    March 15 and continues through Sunday").
     A date after "on" or "of" before any verb, not opening its clause, is
     part of the subject ("The bombings on Aug. 7 killed 259").
     """
@@ -900,7 +905,11 @@ def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]],
         verbs, last_end = 0, -10
         for cue in verbs_before:
             if cue.start() >= offset + opener.end():
-                verbs += cue.start() - last_end > 1  # "was announced" is one verb
+                at = cue.start() - offset
+                # "was announced" is one verb; so is a verb joined to the one before
+                # ("which was launched on March 15 and continues through Sunday")
+                joined = _JOINED_VERB_RE.search(before, max(0, at - 5), at) is not None
+                verbs += cue.start() - last_end > 1 and not (joined and verbs)
                 last_end = cue.end()
         if verbs <= 1:
             return True
