@@ -614,8 +614,9 @@ _TENSE_RE = re.compile(
     r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
     r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
     # not a participle after "be", "remain" or "stay": "will remain closed through Friday"
-    r"|(?<!\bbe )(?<!\bremain )(?<!\bremains )(?<!\bstay )(?<!\bstays )"
-    r"\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)[a-z]{2,}ed\b)"
+    # (the word is checked first: the look-behinds then run only at words in -ed)
+    r"|\b(?=[a-z]{2,}ed\b)(?<!\bbe )(?<!\bremain )(?<!\bremains )(?<!\bstay )(?<!\bstays )"
+    r"(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)[a-z]{2,}ed\b)"
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
@@ -817,7 +818,8 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
         tense = "past"
     elif (
-        not auxiliary_after
+        nearest not in ("past", "perfect")  # (cheap checks first)
+        and not auxiliary_after
         and _ONSET_BEFORE_RE.search(before, max(0, len(before) - 40))
         and not _RANGE_AFTER_RE.match(text, end)  # "the week from Jan. 30 to Feb. 5": a span, no onset
         and (nearest or _nearest_tense(text, start, end, lo, hi)[0]) not in ("past", "perfect")
@@ -842,7 +844,9 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     )
     # Nothing near: the sentence's nearest tense word, however far
     # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
-    sentence_kind = nearest or sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0]
+    sentence_kind = nearest or sentence_nearest
+    if not sentence_kind and (not tense or attributive):
+        sentence_kind = _nearest_tense(text, start, end, lo, hi)[0]
     sentence_tense = tense or _TENSES.get(sentence_kind, "")
     # A day naming an event, told of in the present ("Damage from the Oct. 17 quake is heavy",
     # "Saturday's vote is a test"): the present speaks of now, not of the event's side of it.
