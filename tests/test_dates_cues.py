@@ -59,6 +59,12 @@ CASES = [
     ("... and so does 'took effect'", "The ban took effect Monday.", TUE_JAN, [(D(2029, 12, 31), "text")]),
     ("... and 'to continue' after a past verb", "They agreed to continue on Wednesday.", SUN_NYE,
      [(D(2028, 12, 27), "text")]),
+    # --- the present passive of a planned event: "is released Friday"
+    ("is released, across a year end", "The jobs report is released Friday.", SUN_NYE, [(D(2029, 1, 5), "text")]),
+    ("are announced on", "The results are announced on Monday.", THU, [(D(1989, 10, 30), "text")]),
+    ("... but was released is past", "The report was released Friday.", THU, [(D(1989, 10, 20), "text")]),
+    ("... and a participle not next to the day tells nothing", "He is accused of killing his wife on Monday.", THU,
+     [(D(1989, 10, 23), "text")]),
     # --- "be to" tells a plan; seen from the past ("was to") a day and month is the nearer one
     ("is to, across a year end", "The envoy is to arrive on Tuesday.", SUN_NYE, [(D(2029, 1, 2), "text")]),
     ("was to, a weekday ahead", "Officials said the envoy was to arrive Thursday.", THU, [(D(1989, 10, 26), "text")]),

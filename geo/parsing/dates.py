@@ -34,6 +34,7 @@ Rules, and the calls made where English is ambiguous:
   will, would, shall, must, should, may, might, 'll, going to, to be,
   plans/planned, scheduled, set to, expected, due, expires, deadline,
   postponed, "is to" or "was to" before a verb ("The envoy is to arrive"),
+  a present passive right before the day ("The report is released Friday"),
   a perfect that sets up a plan ("has agreed to meet"), and the
   present of planned events ("meets", "opens", "continues", "takes effect",
   "is", "are"; in the plural only verbs that are seldom nouns: "The leaders
@@ -648,6 +649,9 @@ _ONSET_BEFORE_RE = re.compile(
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+# "is released Friday", "are announced on Monday": a participle right before the day after "is" or "are".
+_BARE_GAP_RE = re.compile(r"\s+(?:on\s+)?")
+_PRESENT_PASSIVE_BEFORE_RE = re.compile(r"\b(?:is|are)\s+$")
 _RANGE_AFTER_RE = re.compile(r"\s*(?:to|until|till|through|and)\b|\s*[-\u2013]")
 # "since" a few words before a day puts it behind: "since shortly after the Oct. 23 slaying".
 _PAST_BEFORE_RE = re.compile(r"\b[Ss]ince(?:\s+[^\s,;]+){0,3}\s+$")
@@ -829,6 +833,13 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         tense = "future"
     elif scene and nearest == "future" and nearest_word.endswith("ed") and " " not in nearest_word:
         tense = "past"  # "On Friday, the government planned to pay ...": the day of the planning
+    elif (
+        nearest in ("past", _REPORTING)
+        and nearest_cue is not None
+        and _BARE_GAP_RE.fullmatch(text, nearest_cue.end(), start)
+        and _PRESENT_PASSIVE_BEFORE_RE.search(text, max(lo, nearest_cue.start() - 8), nearest_cue.start())
+    ):
+        tense = "future"  # the present passive of a planned event: "The report is released Friday"
     else:
         tense = _TENSES.get(nearest, "")
     # "... subpoenaed him to testify on Feb. 10": a future seen from the past, like "would".
