@@ -21,6 +21,8 @@ FRAGMENTS = [
     " ", " ", " ", "\n", "\n\n", "\r\n", "\t", "\u2028", "\u2029", "<p>", "</p>", "<br/>",
     "&nbsp;", "<a href='x.html'>", "</a>", "The", "he", "Baku", "\u00e9", "\u0130stanbul",
     "\U0001f600", "\x00", "9999", "0000-00-00", "1965",
+    "two weeks from now", "a week from", "beginning", "effective", "is to", "by Christmas", "New Year's",
+    "In 1987,", "Last year", "``", "''", "is released", "and continues",
 ]  # fmt: skip
 
 SOURCES = {"text", "narrative", "published"}
@@ -126,6 +128,12 @@ YEARLESS_FRAGMENTS = [
     "The day before last Tuesday's hearing, they met.", "A week before Jan. 14, the talks stalled.",
     "After touring the port on Thursday and meeting the police on Friday morning, the chief spoke.",
     "The parcel arrived over the weekend, officials said Monday.", "On Friday, the board planned to pay.",
+    "Beginning Monday, prices rise.", "From Monday, rebels shelled the town.", "The hearing continues Friday.",
+    "The envoy is to arrive on Tuesday.", "The treaty was to be signed on Dec. 29.", "The report is released Friday.",
+    "The embassy will remain closed through Friday.", "The vote is two weeks from now.",
+    "The vote comes a week from Monday.", "Troops will be home by Christmas.", "On New Year's, the law takes effect.",
+    "Damage from the Oct. 17 quake is heavy.", "Last year he became chairman.", '"Yesterday we signed," he said.',
+    "The drive, which began on Oct. 2 and continues through Sunday, raised $5,000.",
 ]  # fmt: skip
 
 

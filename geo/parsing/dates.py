@@ -26,17 +26,22 @@ Rules, and the calls made where English is ambiguous:
   go", "a march on" and "in March" are not dates. Weekdays count only spelled
   out ("Sun" is a newspaper); "Black Friday" and "the Sunday Times" are not dates.
 * Month-year ("in February 2022") and bare years ("in 2019") are background:
-  they date nothing and leave the story's day alone.
+  they date nothing and leave the story's day alone. A sentence that opens
+  with a year other than the story's day's ("In 1997, ...", "Last year ...")
+  is not dated by that day either: it is ``published``.
 * **Tense.** The words around a date set its tense: the nearest tense word in
   its clause (clauses end at ``;``, ``:``, dashes) decides. Future:
   will, would, shall, must, should, may, might, 'll, going to, to be,
   plans/planned, scheduled, set to, expected, due, expires, deadline,
-  postponed, a perfect that sets up a plan ("has agreed to meet"), and the
-  present of planned events ("meets", "opens", "is", "are"; in the plural
-  only verbs that are seldom nouns: "The leaders meet Friday", "Voters go to
-  the polls Sunday"). Past: was, were,
+  postponed, "is to" or "was to" before a verb ("The envoy is to arrive"),
+  a present passive right before the day ("The report is released Friday"),
+  a perfect that sets up a plan ("has agreed to meet"), and the
+  present of planned events ("meets", "opens", "continues", "takes effect",
+  "is", "are"; in the plural only verbs that are seldom nouns: "The leaders
+  meet Friday", "Voters go to the polls Sunday"). Past: was, were,
   had, did, the present perfect ("have been searching", "has fled"), a verb in
-  -ed (not after "be"), common irregular pasts, "ago", "last", and reporting
+  -ed (not a participle after "be", "remain" or "stay": "will remain closed
+  through Friday"), common irregular pasts, "ago", "last", and reporting
   verbs ("said Friday"). Tense words after a comma or a conjunction that
   follows the day ("..., Castro said", "... Thursday as he was about to
   leave") are another clause's, unless the day opens its clause ("On
@@ -44,17 +49,26 @@ Rules, and the calls made where English is ambiguous:
   sentence's nearest one. "by", "until", "ahead of", "as soon as", "moved
   (postponed, adjourned) to" just before a day make it future unless a past
   auxiliary follows ("Until Monday, the bridge had been closed"); "since" a
-  few words before it makes it past. A
+  few words before it makes it past. "beginning", "starting", "effective",
+  "from", "no later than" and "on or before" just before a day make it future
+  unless a past verb anywhere in the sentence or a past auxiliary after it
+  says otherwise ("Beginning Monday, prices rise", but "From Monday, rebels
+  shelled the town"). A
   day that opens its clause is the day of its verb, so the simple past of a
   plan is past there ("On Friday, the government planned to pay").
 * A day and month without a year: in a retold story (see below) the one
   closest to the story's day; otherwise the latest on or before publication
   when the tense is past, the first on or after it when it is future, and the
   nearer of the two when nothing tells, or when the future is seen from the
-  past ("would"; an infinitive after a past verb: "ordered him to appear on
-  Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A stated weekday picks the year in
+  past ("would", "was to", "was expected to"; an infinitive after a past verb: "ordered him to appear on
+  Feb. 10"; "by" or "until" in a past clause: "held the town until Dec. 3"). A year that opens
+  the sentence ("In 1987, on Oct. 19, ...") is its year. A stated weekday picks the year in
   which the date falls on it ("Saturday, April 25"); "last year", "next year"
   or "this year" after it set the year.
+* A day that names an event ("the Oct. 17 earthquake", "Saturday's vote")
+  in a clause told in the present ("Damage from the Oct. 17 earthquake is
+  heavy") is the nearest occurrence: the present speaks of now, not of which
+  side of it the event lies.
 * A plain weekday is the latest one on or before publication, or the first on
   or after it when the tense is future (a weekday with no tense word in its
   clause takes the sentence's nearest one); after "next" or "this coming" it
@@ -62,14 +76,18 @@ Rules, and the calls made where English is ambiguous:
 * "the weekend", "this", "last", "next weekend" name the weekend's Saturday:
   one under way on a Saturday or Sunday, else the last one in a past sentence
   and the next one otherwise ("the weekend of the festival" is no date).
-* Named days (New Year's Day, Christmas Day, Easter and Good Friday, and the
-  United States' Thanksgiving, Memorial Day, Labor Day, Election Day) are
-  computed for the years around publication and chosen by tense like a day
-  and month. Holidays that differ between countries are not read.
+* Named days (New Year's Day, Christmas Day, the Fourth of July, Easter and
+  Good Friday, and the United States' Thanksgiving, Memorial Day, Labor Day,
+  Election Day) are computed for the years around publication and chosen by
+  tense like a day and month. Holidays that differ between countries are not
+  read. "Christmas" and "New Year's" alone are days only after a preposition
+  or "last", "next", "this", and not before a noun ("Christmas shopping").
 * Periods shift from the day of writing: "last week" and "next week" by seven
   days, "last month", "next month" and "N months ago" by calendar months (to
   the month's last day when it is shorter), "in N days" or "in N weeks" ahead
-  (not in a past clause, where it is a span: "built in ten days"). They date
+  (not in a past clause, where it is a span: "built in ten days"), "N days
+  (weeks) from now" ahead, and "a week from today (Monday, Dec. 28)" ahead
+  of the day named ("30 days from the sale" names none). They date
   a sentence only when it names no day, and never move the story. "the last
   week" and "the next month" are spans up to or from now, not periods.
 * **Main clause.** A sentence's date is the first day in its foreground.
@@ -82,13 +100,22 @@ Rules, and the calls made where English is ambiguous:
   first comma ("After touring the port Thursday and meeting the police Friday
   morning, the chief said"), or in a phrase without a verb that does ("In
   contrast to Thursday, ... protesters were calm Friday"); a day in an aside
-  that opens with a participle ("The bid, announced Oct. 5, was rejected
-  Tuesday"). A day in a reporting tag after what it reports
+  that opens with a participle, however long up to its closing comma ("The
+  bid, announced Oct. 5, was rejected Tuesday"; not ", killed 20 on Monday,
+  and fled", a list of verbs). A day in a reporting tag after what it reports
   ("..., officials said Monday") is the main clause's and beats the days
   before it. A sentence with only background days takes the first of them.
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
-  when the reporter wrote them, except in a retelling.
+  when the reporter wrote them, except in a retelling. Even there a
+  reporter's own "yesterday", "tomorrow" or "last night" counts from
+  publication (a narrator says "the day before"); only inside a quotation
+  (by the quotation marks of its paragraph) does it count from the retold day.
+  A retelling opened inside a quotation is the speaker's: the reporter's own
+  words after the quotation count from publication again ('"On 5 March 1991,
+  I was arrested," he said. He was freed on Tuesday.'), though "the next day"
+  still follows the story. The speaker's tag after a quotation ('"On Thursday
+  they let me go," he said') is not the day's reporting verb.
 * **Retellings.** A day far from publication (over a month) becomes the
   story's clock, that "yesterday" and "on Saturday" count from, only when the
   passage really retells it: the day opens its clause ("On October 8, 2020,
@@ -359,7 +386,12 @@ _TODAY = frozenset({"today", "tonight", "this morning", "this afternoon", "this 
 _COUNT_DIRECTIONS = {
     "later": 1, "after": 1, "afterwards": 1, "afterward": 1,
     "earlier": -1, "before": -1, "prior": -1, "ago": -1,
+    "from now": 1, "from": 1,  # "two weeks from now", "a week from Monday"
 }  # fmt: skip
+# Directions that count from what follows them: a day ("a week from Monday") or an event ("the day before the vote").
+_COUNTED_FROM_WHAT_FOLLOWS = frozenset({"after", "before", "from"})
+# Directions that count from the day of writing.
+_COUNTED_FROM_NOW = frozenset({"ago", "from now"})
 
 
 def _alternation(words: list[str], *, cased: bool) -> str:
@@ -467,6 +499,9 @@ _HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
     "New Year's Day": lambda y: dt.date(y, 1, 1),
     "New Year's Eve": lambda y: dt.date(y, 12, 31),
     "Christmas Day": lambda y: dt.date(y, 12, 25),
+    "Christmas": lambda y: dt.date(y, 12, 25),
+    "New Year's": lambda y: dt.date(y, 1, 1),
+    "Fourth of July": lambda y: dt.date(y, 7, 4),
     "Christmas Eve": lambda y: dt.date(y, 12, 24),
     "Boxing Day": lambda y: dt.date(y, 12, 26),
     "Valentine's Day": lambda y: dt.date(y, 2, 14),
@@ -532,6 +567,11 @@ _DATE_RE = re.compile(
     r")"
 )
 
+# Named days that are also words of other phrases ("Christmas shopping"): days only after a preposition
+# of time ("at Christmas" is as often the season, every year: "presents at Christmas").
+_BARE_HOLIDAYS = frozenset({"Christmas", "New Year's", "New Year\u2019s"})
+_BEFORE_BARE_HOLIDAY_RE = re.compile(r"\b(?:[Oo]n|[Bb]y|[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Ss]ince|[Oo]ver)\s+$")
+_CAPITALISED_AFTER_RE = re.compile(r"\s+[A-Z]")
 _HOLIDAY_BEFORE_RE = re.compile(
     r"\b(?:Black|Cyber|Good|Super|Bloody|Ash|Easter|Palm|Holy|Maundy|Shrove|Whit|Giving|Fat|Low"
     r"|Mothering|Orthodox|Trinity|Passion|Manic|Blue|Girl|Man)\s+$"
@@ -562,26 +602,31 @@ _TENSE_RE = re.compile(
     r"|promised\s+to|vowed\s+to|scheduled|slated|set\s+(?:to|for)|due|poised|upcoming|expires?"
     r"|deadline|postponed|delayed|about\s+to|(?:may|might)(?!\s+(?:not\s+)?have\b)"
     # a perfect that sets up a plan: "has agreed to meet", "have voted to strike"
-    rf"|(?:has|have)\s+[a-z]{{2,}}ed\s+to\s+{_VERB_AFTER_TO})\b|'ll\b)"
+    rf"|(?:has|have)\s+[a-z]{{2,}}ed\s+to\s+{_VERB_AFTER_TO}"
+    # a plan told with "be to": "The envoy is to arrive", "was to arrive" (seen from the past)
+    rf"|(?:is|are|was|were)\s+to\s+{_VERB_AFTER_TO})\b|'ll\b)"
     r"|(?P<report>\b(?:said|says|told|tells|announced|stated|added|reported|wrote|declared)\b)"
     # the present perfect tells of the past ("have been searching", "has fled"),
     # not when it sets up a plan ("has scheduled a hearing", "has agreed to meet")
     r"|(?P<perfect>\b(?:has|have)\s+(?:(?:not|never|already|just|also|long)\s+)?"
     r"(?!(?:re)?scheduled\b|planned\b|slated\b|set\b|called\b|postponed\b|delayed\b|moved\b|arranged\b"
-    r"|[a-z]+ed\s+to\b)(?:been|gone|seen|taken|given|done|[a-z]{2,}ed)\b)"
+    r"|[a-z]+ed\s+to\b)(?:been|gone|gotten|seen|taken|given|done|become|grown|fallen|risen|[a-z]{2,}ed)\b)"
     r"|(?P<past>(?<!\bbe )\b(?:was|were|had|did|ago|last|met|went|came|took|gave|began|left|fell|rose"
     r"|won|lost|saw|made|got|found|sent|led|fled|flew|fought|struck|shot|stood|ran|spoke|broke|held"
     r"|became|brought|kept|heard|knew|grew|sank|paid|sold|built|tore|threw|hit|put|set|quit)\b"
-    r"|(?<!\bbe )\b(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)"
-    r"[a-z]{2,}ed\b)"
+    # not a participle after "be", "remain" or "stay": "will remain closed through Friday"
+    # (the word is checked first: the look-behinds then run only at words in -ed)
+    r"|\b(?=[a-z]{2,}ed\b)(?<!\bbe )(?<!\bremain )(?<!\bremains )(?<!\bstay )(?<!\bstays )"
+    r"(?!(?:hundred|indeed|need|speed|seed|feed|breed|proceed|exceed|succeed)\b)[a-z]{2,}ed\b)"
     # the present of a planned event: "The envoy meets the rebels Tuesday"
     r"|(?P<present>\b(?:is|are|meets|begins|starts|opens|closes|ends|resumes|reconvenes|convenes"
     r"|arrives|departs|leaves|travels|returns|visits|heads|holds|hosts|faces|plays|votes|rules"
-    r"|sits|launches|unveils|kicks\s+off|takes\s+office)\b"
+    r"|sits|launches|unveils|continues|concludes|reopens|adjourns|testifies|deliberates"
+    r"|kicks\s+off|takes\s+(?:office|effect)|goes\s+on\s+trial)\b"
     # ... and its plural, of verbs that are seldom nouns ("head", "vote", "hold" are), not after
     # "to" or a negation ("agreed to meet", "did not meet")
     r"|(?<!\bto )(?<!\bnot )(?<!n't )\b(?:meet|begin|resume|reconvene|convene|arrive|depart|gather"
-    r"|(?:go|head)\s+to\s+the\s+polls|kick\s+off|take\s+office)\b)"
+    r"|continue|conclude|reopen|(?:go|head)\s+to\s+the\s+polls|kick\s+off|take\s+(?:office|effect))\b)"
     r")"
 )
 # The past auxiliaries that keep "until Thursday" in the past ("Until Thursday, they had not ...").
@@ -595,6 +640,19 @@ _FUTURE_BEFORE_RE = re.compile(
     r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+# Words right before a day that mark when something starts or must be done by: "beginning Monday",
+# "effective Nov. 1", "from Monday", "no later than Friday". They put the day ahead only when the
+# clause has no past verb of its own ("Beginning Monday, prices rise", but "From Monday, rebels
+# shelled the town").
+_ONSET_BEFORE_RE = re.compile(
+    r"\b(?:beginning|starting|effective|from|(?:no|not)\s+later\s+than|on\s+or\s+(?:before|after))"
+    r"\s+(?:(?:the|this|next)\s+)?(?:[\d:.]+\s*(?:[ap]\.m\.|[ap]m)?\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# "is released Friday", "are announced on Monday": a participle right before the day after "is" or "are".
+_BARE_GAP_RE = re.compile(r"\s+(?:on\s+)?")
+_PRESENT_PASSIVE_BEFORE_RE = re.compile(r"\b(?:is|are)\s+$")
+_RANGE_AFTER_RE = re.compile(r"\s*(?:to|until|till|through|and)\b|\s*[-\u2013]")
 # "since" a few words before a day puts it behind: "since shortly after the Oct. 23 slaying".
 _PAST_BEFORE_RE = re.compile(r"\b[Ss]ince(?:\s+[^\s,;]+){0,3}\s+$")
 # An infinitive between the verb and the day: the day is the infinitive's, a
@@ -614,7 +672,9 @@ _PARTICIPLE_OPENS_RE = re.compile(
     r"\s*(?:first\s+|originally\s+|last\s+|already\s+)?(?:[a-z]{2,}ed|held|set|made|built|taken|given|seen|done"
     r"|written|begun|known|shown|sent|signed|won|lost|found|brought|struck|shot|hit|put|cut)\b"
 )
-_ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,30},")
+# The aside's closing comma, however long the aside ("issued Wednesday by the regional commissioner,"),
+# but not one before a conjunction: "attacked the town, killed 20 on Monday, and fled" lists verbs.
+_ASIDE_CLOSES_RE = re.compile(r"[^,.;:!?]{0,60},(?!\s+(?:and|or|but|then)\b)")
 # A sentence that opens with a subordinate clause: "After touring the port Thursday, ...".
 _OPENING_SUBORDINATE_RE = re.compile(r"[\"'\u201c\u2018`]*(?:After|Before|Since|When|Whenever|While|Following)\s")
 # A day used as a name for an event ("the Oct. 23 killing", "a Jan. 14 deadline").
@@ -641,6 +701,7 @@ _REPORTING_TAG_RE = re.compile(
     r"[,\"'\u201d\u2019]\s*(?:[^\s,;:]+\s+){0,6}?(?:said|told|reported|announced|added|stated)"
     r"(?:\s+(?:here|there|today|on|late|early))*\s+$"
 )
+_CLOSING_QUOTE_RE = re.compile(r"[\"\u201d\u00bb]|''")
 _SCENE_REACH = 40
 _SENTENCE_END_RE = re.compile(r"\W*")  # nothing but punctuation up to the end of the sentence
 _NEXT_CLAUSE_RE = re.compile(
@@ -649,7 +710,19 @@ _NEXT_CLAUSE_RE = re.compile(
 # How far (characters) the sentence is searched for a tense word when its clause has none.
 _SENTENCE_TENSE_REACH = 250
 _YEAR_AFTER_RE = re.compile(r"\s+(?P<which>last|next|this)\s+year\b")
+# A year that opens the sentence as its frame: "In 1987, on Oct. 19, the market crashed".
+_OPENING_YEAR_RE = re.compile(
+    rf"[\"'\u201c\u2018`]*(?:In|During|Back\s+in)\s+(?:(?:early|late|mid)[\s-]+)?(?:{_MONTH}\s+)?"
+    rf"(?P<year>{_YEAR}),"
+)
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+# A year that opens a sentence as its time: "In 1997, ...", "In May 1997 ...", "Last year ...",
+# "Earlier this year, ..." (not a year inside it: "The invasion in February 2022 undermined ...").
+_YEAR_OPENS_RE = re.compile(
+    rf"[\"'\u201c\u2018`]*(?:(?:In|During|By|Back\s+in)\s+(?:(?:early|late|mid)[\s-]+)?(?:{_MONTH}\s+)?"
+    rf"(?P<year>{_YEAR})\b(?!\s+(?:people|men|women|troops|soldiers|dollars|pounds|euros|homes)\b)"
+    r"|(?:(?:Earlier|Later)\s+)?(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+year\b)"
+)
 _COUNT_TARGET_RE = re.compile(r"\s+(?!that\b|this\b|then\b)[A-Za-z\d]")
 _REPORTING = "report"
 _TENSES = {"future": "future", "present": "future", "past": "past", "perfect": "past", _REPORTING: "past"}
@@ -697,6 +770,8 @@ class _Clause:
     conditional: bool  # a future seen from the past: "would", "ordered him to appear on", "said ... by"
     background: bool  # in a subordinate clause or naming an event: not the sentence's day
     scene: bool  # opens its clause ("On October 8, 2020, ..."): a narrative sets its scene
+    nearest_day: bool  # nothing tells the side of publication: the nearest occurrence
+    opening_year: int | None  # the year that frames the sentence ("In 1987, on Oct. 19, ...")
 
 
 def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
@@ -731,6 +806,8 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
                 # Another clause: "..., Castro said.", "... Thursday as he was about to ...",
                 # "... may be settled on March 6, the family has stayed silent".
                 continue
+            if kind == _REPORTING and _CLOSING_QUOTE_RE.search(text, end, cue.start()) and _in_quotation(text, start):
+                continue  # the speaker's tag outside the quotation: '"On Thursday they let me go," he said'
             gap = cue.start() - end
         else:
             continue  # a word of the expression itself ("next", "last")
@@ -744,8 +821,25 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
         limit_seen_from_past = _TENSES.get(sentence_nearest) == "past" or word == "would"
     elif _PAST_BEFORE_RE.search(before, max(0, len(before) - 50)):
         tense = "past"
+    elif (
+        nearest not in ("past", "perfect")  # (cheap checks first)
+        and not auxiliary_after
+        and _ONSET_BEFORE_RE.search(before, max(0, len(before) - 40))
+        and not _RANGE_AFTER_RE.match(text, end)  # "the week from Jan. 30 to Feb. 5": a span, no onset
+        and (nearest or _nearest_tense(text, start, end, lo, hi)[0]) not in ("past", "perfect")
+    ):
+        # "Beginning Monday, prices rise": ahead, unless a past verb anywhere in the
+        # sentence says otherwise ("From Monday, rebels shelled the town").
+        tense = "future"
     elif scene and nearest == "future" and nearest_word.endswith("ed") and " " not in nearest_word:
         tense = "past"  # "On Friday, the government planned to pay ...": the day of the planning
+    elif (
+        nearest in ("past", _REPORTING)
+        and nearest_cue is not None
+        and _BARE_GAP_RE.fullmatch(text, nearest_cue.end(), start)
+        and _PRESENT_PASSIVE_BEFORE_RE.search(text, max(lo, nearest_cue.start() - 8), nearest_cue.start())
+    ):
+        tense = "future"  # the present passive of a planned event: "The report is released Friday"
     else:
         tense = _TENSES.get(nearest, "")
     # "... subpoenaed him to testify on Feb. 10": a future seen from the past, like "would".
@@ -759,20 +853,37 @@ def _read_clause(text: str, start: int, end: int, lo: int, hi: int) -> _Clause:
     attributive = bool(_POSSESSIVE_AFTER_RE.match(text, end)) or (
         determiner and _NOUN_AFTER_RE.match(text, end, hi) is not None
     )
+    # Nothing near: the sentence's nearest tense word, however far
+    # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
+    sentence_kind = nearest or sentence_nearest
+    if not sentence_kind and (not tense or attributive):
+        sentence_kind = _nearest_tense(text, start, end, lo, hi)[0]
+    sentence_tense = tense or _TENSES.get(sentence_kind, "")
+    # A day naming an event, told of in the present ("Damage from the Oct. 17 quake is heavy",
+    # "Saturday's vote is a test"): the present speaks of now, not of the event's side of it.
+    nearest_day = attributive and sentence_kind == "present" and tense in ("", _TENSES["present"])
+    if nearest_day and (tense == "" or nearest == "present"):
+        tense = sentence_tense = ""
+    else:
+        nearest_day = False
     return _Clause(
         tense=tense,
-        # Nothing near: the sentence's nearest tense word, however far
-        # ("Albright, after a 16-hour flight, is scheduled to ... Tuesday morning").
-        sentence_tense=tense or _TENSES.get(sentence_nearest or _nearest_tense(text, start, end, lo, hi)[0], ""),
+        sentence_tense=sentence_tense,
+        nearest_day=nearest_day,
         reported=nearest == _REPORTING,
         tag=nearest == _REPORTING and _REPORTING_TAG_RE.search(text, max(lo, start - 60), start) is not None,
-        conditional=nearest_word == "would" or infinitive or limit_seen_from_past,
+        # "was to arrive", "was expected to": a plan seen from the past, like "would"
+        conditional=nearest_word == "would"
+        or (nearest == "future" and nearest_word.startswith(("was ", "were ")))
+        or infinitive
+        or limit_seen_from_past,
         background=attributive
         or _is_subordinate(before, window_lo, verbs_before, scene)
         or _in_opening_subordinate(text, lo, start)
         or (not scene and _in_opening_phrase(text, lo, start, end, hi))
         or _in_participle_aside(text, before, end),
         scene=scene,
+        opening_year=int(framed.group("year")) if (framed := _OPENING_YEAR_RE.match(text, lo, start)) else None,
     )
 
 
@@ -787,12 +898,17 @@ def _nearest_tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[s
     return nearest, words
 
 
+_JOINED_VERB_RE = re.compile(r"\b(?:and|or)\s+$")
+
+
 def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]], scene: bool) -> bool:
     """Whether a date sits in a background clause, given the clause's words before it.
 
     After "since", "after", "which" ... with at most one verb between, the
     date is in that clause ("since the war began on October 7"); two verbs
-    mean the main clause has resumed ("The man who fled was caught Thursday").
+    mean the main clause has resumed ("The man who fled was caught Thursday"),
+    unless the second is joined to the first by "and" ("which opened on
+    March 15 and continues through Sunday").
     A date after "on" or "of" before any verb, not opening its clause, is
     part of the subject ("The bombings on Aug. 7 killed 259").
     """
@@ -804,7 +920,11 @@ def _is_subordinate(before: str, offset: int, verbs_before: list[re.Match[str]],
         verbs, last_end = 0, -10
         for cue in verbs_before:
             if cue.start() >= offset + opener.end():
-                verbs += cue.start() - last_end > 1  # "was announced" is one verb
+                at = cue.start() - offset
+                # "was announced" is one verb; so is a verb joined to the one before
+                # ("which was launched on March 15 and continues through Sunday")
+                joined = _JOINED_VERB_RE.search(before, max(0, at - 5), at) is not None
+                verbs += cue.start() - last_end > 1 and not (joined and verbs)
                 last_end = cue.end()
         if verbs <= 1:
             return True
@@ -861,6 +981,39 @@ def _speaks_of_the_present(text: str, start: int, end: int) -> bool:
     return present
 
 
+def _in_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` lies inside quoted speech, counting the quotation marks of its paragraph.
+
+    A quotation that runs over several paragraphs reopens with a mark at
+    each one, so the paragraph's own marks tell. Straight double quotes
+    alternate; curly and doubled (````...''``) ones open and close.
+    """
+    paragraph = text.rfind("\n", 0, position) + 1
+    piece = text[paragraph:position]
+    return (
+        piece.count('"') % 2 == 1
+        or piece.count("\u201c") > piece.count("\u201d")
+        or piece.count("``") > piece.count("''")
+        or piece.count("\u00ab") > piece.count("\u00bb")
+    )
+
+
+def _opens_with_another_year(text: str, start: int, day: dt.date, published: dt.date | None) -> bool:
+    """Whether a sentence opens with a year other than ``day``'s ("In 1997, ...", "Last year ...").
+
+    Such a sentence tells of another time than the story's day, so that day
+    does not date it ("Smith joined the firm on March 1, 1985. Last year he
+    became chairman."), though the story stays where it was.
+    """
+    opening = _YEAR_OPENS_RE.match(text, start)
+    if opening is None:
+        return False
+    which = opening.group("which")
+    if which is None:
+        return int(opening.group("year")) != day.year
+    return published is not None and published.year + _YEAR_SHIFT[which.lower()] != day.year
+
+
 def _opens_clause(text: str, lo: int, start: int) -> bool:
     """Whether a date at ``start`` opens its clause in the sentence that begins at ``lo``."""
     if start - lo <= _SCENE_REACH:
@@ -878,7 +1031,8 @@ class _Story:
     """
 
     __slots__ = (
-        "carry", "carry_text", "day", "day_dated", "day_text", "published", "retelling", "retold_at", "sentence",
+        "carry", "carry_text", "day", "day_dated", "day_text", "published", "quoted_retelling", "retelling",
+        "retold_at", "sentence",
     )  # fmt: skip
 
     def __init__(self, published: dt.date | None) -> None:
@@ -891,6 +1045,7 @@ class _Story:
         self.carry_text = ""
         self.sentence = 0  # the number of the sentence being read
         self.retold_at = 0  # the last sentence that named a retold day
+        self.quoted_retelling = False  # the retelling was opened inside a quotation: the speaker's, not the reporter's
 
     def is_far(self, day: dt.date) -> bool:
         return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
@@ -912,7 +1067,9 @@ class _Story:
     def back_to_present(self) -> None:
         self.day, self.day_text, self.retelling, self.carry, self.carry_text = None, "", False, None, ""
 
-    def move(self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool) -> None:
+    def move(
+        self, day: dt.date, words: str, *, confirms: bool, narrated: bool, dated: bool, quoted: bool = False
+    ) -> None:
         """Move the story to a day named in the foreground of a sentence.
 
         A day far from publication becomes a retold time, that "yesterday" or
@@ -922,7 +1079,9 @@ class _Story:
         from a day that had one); a reporter who leaves the year out speaks of
         this year, and counts "yesterday" from the day of writing. Told in the
         past tense (``narrated``), a far day dates the sentences after it that
-        name no day; otherwise it is only the anchor of "the next day".
+        name no day; otherwise it is only the anchor of "the next day". A
+        retelling opened inside a quotation (``quoted``) is the speaker's: it
+        lasts only as long as the quotation does (see ``leave_quoted_retelling``).
         """
         far = self.is_far(day)
         continuing = self.retelling and self.day is not None and not self.is_far_from_story(day)
@@ -931,11 +1090,19 @@ class _Story:
         if far and not (confirms or continuing or narrated):
             self.retelling = False
             return
+        was_retelling = self.retelling
         self.retelling = far and self.published is not None and ((confirms and dated) or continuing)
         if self.retelling:
             self.retold_at = self.sentence
+            if not was_retelling:
+                self.quoted_retelling = quoted
         future = self.published is not None and day > self.published
         self.carry, self.carry_text = (None, "") if future else (day, words)
+
+    def leave_quoted_retelling(self) -> None:
+        """The reporter's own words after a quoted retelling: "on Friday" counts from publication again."""
+        if self.retelling and self.quoted_retelling:
+            self.retelling = False
 
     def is_far_from_story(self, day: dt.date) -> bool:
         return self.day is None or abs((day - self.day).days) > _RETELLING_DAYS
@@ -995,7 +1162,7 @@ def _weekday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
         return _shift(anchor, ahead or 7)
     if modifier in ("the previous", "last", "this past", "past"):
         return _shift(anchor, -(behind or 7))
-    if anchor != story.published and story.in_retelling():
+    if (anchor != story.published and story.in_retelling()) or clause.nearest_day:
         return _shift(anchor, ahead if ahead <= 3 else -behind)
     # A weekday with no tense word in its clause takes the sentence's: a
     # day-month has the nearest occurrence to fall back on, a weekday has not.
@@ -1018,6 +1185,20 @@ def _weekend(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | 
     if modifier in ("next", "this coming", "coming") and in_weekend:
         return _shift(anchor, 7 - ((anchor.weekday() - 5) % 7))
     return this_saturday
+
+
+def _is_bare_holiday(text: str, match: re.Match[str]) -> bool:
+    """Whether "Christmas" or "New Year's" names the day: after a preposition or "last", not before a noun.
+
+    "by Christmas", "on New Year's", "last Christmas" are days; "Christmas
+    shopping", "New Year's resolutions", "Orthodox Christmas" and "a merry
+    Christmas" are not.
+    """
+    if _NOUN_AFTER_RE.match(text, match.end()) or _CAPITALISED_AFTER_RE.match(text, match.end()):
+        return False
+    if match.group("hmod"):
+        return True
+    return _BEFORE_BARE_HOLIDAY_RE.search(text, max(0, match.start() - 12), match.start()) is not None
 
 
 def _holiday(story: _Story, match: re.Match[str], clause: _Clause) -> dt.date | None:
@@ -1068,6 +1249,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             return _make_date(int(year), month, day), False
         stated = _WEEKDAY_IN_RE.match(match.group(0))
         weekday = _WEEKDAYS[stated.group(0).lower()] if stated else None
+        if clause.opening_year is not None:
+            return _make_date(clause.opening_year, month, day), False  # "In 1987, on Oct. 19, ..."
         shifted = _YEAR_AFTER_RE.match(text, match.end())
         anchor = story.deictic_anchor()
         if shifted is not None and anchor is not None:
@@ -1076,11 +1259,13 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         # publication ("said they would appeal by Jan. 14", published Jan. 15), so the nearer.
         return story.month_day(month, day, "" if clause.conditional else clause.tense, weekday)
     if kind == "count":
-        direction = group("cd").lower()
-        if direction in ("after", "before") and _COUNT_TARGET_RE.match(text, match.end()):
+        direction = " ".join(group("cd").lower().split())
+        if direction in _COUNTED_FROM_WHAT_FOLLOWS and (
+            direction == "from" or _COUNT_TARGET_RE.match(text, match.end())
+        ):
             return None, False  # "ten days before the murder": counts from an event, not a day
         count = _count(match, "cn") * _COUNT_DIRECTIONS[direction]
-        if direction == "ago":
+        if direction in _COUNTED_FROM_NOW:
             anchor = story.published if clause.reported else story.deictic_anchor()
         else:
             anchor = story.anaphoric_anchor()
@@ -1089,7 +1274,7 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
         unit = group("cu").lower()
         if unit.startswith("month"):
             return _shift_months(anchor, count), False
-        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction != "ago"
+        return _shift(anchor, count * (7 if unit.startswith("week") else 1)), direction not in _COUNTED_FROM_NOW
     if kind == "ahead":
         if clause.tense == "past" or story.published is None:
             return None, False  # "built in two weeks": a span of time
@@ -1104,6 +1289,8 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
             return _shift_months(anchor, step), False
         return _shift(anchor, 7 * step), False
     if kind == "holiday":
+        if group("hd") in _BARE_HOLIDAYS and not _is_bare_holiday(text, match):
+            return None, False
         return _holiday(story, match, clause), False
     if kind == "rel":
         words = " ".join(match.group(0).lower().split())
@@ -1114,7 +1301,10 @@ def _resolve(text: str, match: re.Match[str], story: _Story, clause: _Clause) ->
                 return None, False  # USA Today, Russia Today: names, not days
             anchor, offset = story.published or story.day, 0
         elif words in _DEICTIC:
-            anchor = story.published if clause.reported and story.published else story.deictic_anchor()
+            # A reporter's own "yesterday" counts from the day of writing even in a retelling
+            # (a narrator says "the day before"); only a quotation speaks from the retold day.
+            from_writing = clause.reported or not _in_quotation(text, match.start())
+            anchor = story.published if from_writing and story.published else story.deictic_anchor()
             offset = _DEICTIC[words]
         else:
             if words.endswith(("before", "after")) and _COUNT_TARGET_RE.match(text, match.end()):
@@ -1145,11 +1335,11 @@ def _offset_to_what_follows(match: re.Match[str]) -> tuple[int, re.Match[str]] |
         words = " ".join(match.group(0).lower().split())
         if words.endswith(("before", "after")):
             return _ANAPHORIC[words], match
-    elif kind == "count" and match.group("cd").lower() in ("before", "after"):
+    elif kind == "count" and (direction := match.group("cd").lower()) in _COUNTED_FROM_WHAT_FOLLOWS:
         unit = match.group("cu").lower()
         if not unit.startswith("month"):
             days = _count(match, "cn") * (7 if unit.startswith("week") else 1)
-            return days * _COUNT_DIRECTIONS[match.group("cd").lower()], match
+            return days * _COUNT_DIRECTIONS[direction], match
     return None
 
 
@@ -1212,6 +1402,8 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
             if kind == "present":
                 present = True
                 continue
+            if story.retelling and story.quoted_retelling and not _in_quotation(text, match.start()):
+                story.leave_quoted_retelling()
             clause = _read_clause(text, match.start(), match.end(), start, end)
             day, continues = _resolve(text, match, story, clause)
             before_day, counted = counted, _offset_to_what_follows(match)
@@ -1237,7 +1429,8 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
                     story.retelling = False
                 story.move(
                     day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
-                    dated=_names_a_year(match),
+                    dated=_names_a_year(match) or (kind in ("mdy", "dmy") and clause.opening_year is not None),
+                    quoted=story.is_far(day) and _in_quotation(text, match.start()),
                 )  # fmt: skip
             elif rank == _BACKGROUND and not story.is_far(day):
                 background = background or (day, words)
@@ -1251,7 +1444,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
             story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)
         ):
             story.back_to_present()
-        if story.carry is not None:
+        if story.carry is not None and not _opens_with_another_year(text, start, story.carry, published):
             result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
         else:
             result.append(DatedSentence(start, end, published, "published", ""))
