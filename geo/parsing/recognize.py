@@ -158,6 +158,9 @@ _NAME_ENDS = re.compile(r"\s*(?:[.,;:!?\"”)]|$)")
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}")
 _ABBR_GAP = re.compile(r"\.[ \t\u00a0]?")
 _QUOTE_OPENERS = "\"'“‘«(["
+# Looked-up keys whose answer (a name of the gazetteer or not) the recogniser remembers: a dict
+# answers in a tenth of the time the memory-mapped trie takes, and news repeats its words.
+_LOOKUP_MEMO_SIZE = 200_000
 
 
 class Token(NamedTuple):
@@ -357,6 +360,9 @@ class Recognizer:
         self.demonyms = demonyms
         self.ignored = frozenset(ignored)
         self.pinned = frozenset(pinned)
+        # key -> whether it is a gazetteer name or pinned; for the keys and pins above only.
+        self._lookups: dict[str, bool] = {}
+        self._lookups_of: tuple[Collection[str], frozenset[str]] = (self.keys, self.pinned)
         self.abbreviations = frozenset(abbreviation_keys)
         # Keys that abbreviate one place and name another ("mo": Missouri, and Mo in Norway):
         # the abbreviation only where written as one.
@@ -510,6 +516,9 @@ class Recognizer:
         starts, ends = words.starts, words.ends
         n = len(keys)
         known, pinned, demonym_keys = self.keys, self.pinned, self.demonym_keys
+        if self._lookups_of[0] is not known or self._lookups_of[1] is not pinned:
+            self._lookups, self._lookups_of = {}, (known, pinned)  # the keys were replaced: answers anew
+        lookups = self._lookups
         after = 0  # the first word not inside a name already taken
         for i in words.capitalised:
             if i < after:
@@ -534,7 +543,12 @@ class Recognizer:
                 if not capital[j] and _ARTICLE_WORD.match(word_list[j]) is None:
                     continue
                 key = keys[i] if j == i else name_key(text[starts[i] : ends[j]])
-                if key in known or key in pinned:
+                found = lookups.get(key)
+                if found is None:
+                    if len(lookups) >= _LOOKUP_MEMO_SIZE:
+                        lookups.clear()
+                    found = lookups[key] = key in known or key in pinned
+                if found:
                     match = (j, key, key in demonym_keys)
                     break
                 if j == i and self.demonyms and key.endswith("s") and key[:-1] in demonym_keys:  # plural: "Armenians"
