@@ -22,7 +22,7 @@ from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, compress
-from operator import and_, itemgetter, not_, or_
+from operator import itemgetter, not_, or_
 from typing import NamedTuple, overload
 
 from geo.gazetteer.names import name_key
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+(?:(?:['’][^\W\d_]{2,}|[-‐‑][^\W\d_]+))*")
 # The same, captured: ``split`` gives gaps and words in turn, with no Python code per word.
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+# A run of characters in a word that are no ASCII letters (words are joined by spaces to find them).
+_NOT_PLAIN = re.compile(r"[^A-Za-z ]+")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
 _CONNECTORS = frozenset(
     [
@@ -220,10 +222,15 @@ class Words(Sequence[Token]):
         self.starts: list[int] = bounds[0 : 2 * len(self.words) : 2]
         # A word of ASCII letters only has its lower case for its key (name_key folds nothing else
         # in it); only the others go through name_key, whose cache then holds names, not every word.
+        # Both at C level over the words joined by spaces (no word holds one): the lower case of
+        # the whole, split again, and a scan for the few words with other characters.
         words = self.words
-        self.keys: list[str] = list(map(str.lower, words))
-        plain = map(and_, map(str.isascii, words), map(str.isalpha, words))
-        for k in compress(range(len(words)), map(not_, plain)):
+        joined = " ".join(words)
+        self.keys: list[str] = joined.lower().split(" ") if words else []
+        k, counted = 0, 0
+        for other in _NOT_PLAIN.finditer(joined):
+            k += joined.count(" ", counted, other.start())  # the word the match is in
+            counted = other.start()
             self.keys[k] = name_key(words[k])
         self.capital: list[bool] = list(map(str.isupper, map(itemgetter(0), self.words)))
 
