@@ -119,53 +119,6 @@ def summarise(label: str, rows: list[dict[str, float]]) -> None:
     )
 
 
-class TreeCPU:
-    """CPU seconds of this process and of its descendants, sampled by pid until stopped.
-
-    Worker processes of a pool or a forkserver are not all reaped into this process's
-    rusage, so each one's CPU time is read while it lives (the last sample counts).
-    """
-
-    def __init__(self, interval: float = 0.25) -> None:
-        import threading
-
-        self.interval = interval
-        self.parent = 0.0
-        self._seen: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    @property
-    def workers(self) -> float:
-        return sum(self._seen.values())
-
-    def __enter__(self) -> TreeCPU:
-        import psutil
-
-        self._me = psutil.Process()
-        self._start = self._me.cpu_times()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        end = self._me.cpu_times()
-        self.parent = (end.user - self._start.user) + (end.system - self._start.system)
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            for child in self._me.children(recursive=True):
-                try:
-                    times = child.cpu_times()
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                self._seen[child.pid] = times.user + times.system
-            self._stop.wait(self.interval)
-
-
 def _child_env(code: Path) -> dict[str, str]:
     """The environment of a child process whose ``geo`` is the one of checkout ``code``."""
     env = dict(os.environ)
@@ -211,11 +164,12 @@ def _child(args: argparse.Namespace) -> int:
     if args.child == "stages":
         print(json.dumps(stage_times(_texts(args.corpus), args.cache_dir)))
         return 0
-    from bench_batch import TreeMemory
+    from bench_batch import TreeCPU, TreeMemory
 
     from geo.batch.run import run_batch
 
-    with TreeMemory() as memory, TreeCPU() as cpu:
+    memory = TreeMemory()
+    with memory, TreeCPU(others=(memory,)) as cpu:
         began = time.perf_counter()
         summary = run_batch([args.corpus], args.out, gazetteer_path=args.index, jobs=args.jobs, progress=False)
         seconds = time.perf_counter() - began
@@ -354,7 +308,8 @@ def main() -> int:
                     f"{got['mentions']:,} mentions; peak tree RSS {got['rss_mb']:.0f} MB, PSS {got['pss_mb']:.0f} MB"
                 )
                 print(
-                    f"  CPU: parent {got['parent_cpu']:.1f} s ({got['parent_cpu'] / seconds:.0%} of a core), workers "
+                    f"  CPU: parent {got['parent_cpu']:.1f} s ({got['parent_cpu'] / seconds:.0%} of a core, "
+                    f"{1e3 * got['parent_cpu'] / got['articles']:.3f} ms per article; samplers left out), workers "
                     f"{got['workers_cpu']:.1f} s = {got['articles'] / max(got['workers_cpu'], 1e-9):,.0f} articles per "
                     "worker CPU second"
                 )
