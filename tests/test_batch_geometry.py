@@ -72,3 +72,53 @@ def test_parts_hold_plain_wkb_of_each_mentions_own_geometry(batch_folder: Path, 
     rows = pa.concat_tables(tables).to_pylist()
     assert {row["feature"] for row in rows} >= {"PCLI"} and any(row["feature"].startswith("PPL") for row in rows)
     assert {(row["doc"], row["start"]): row["geometry"] for row in rows} == expected
+
+
+SHAPE_SETS = [
+    [],
+    [shapely.Point(30.5, 50.4).wkb, shapely.Point(1, 2, 3).wkb],
+    [
+        shapely.LinearRing([(0, 0), (1, 0), (1, 1)]).wkb,
+        shapely.GeometryCollection([shapely.Point(0, 0)]).wkb,
+        shapely.MultiPolygon([shapely.box(-180, -60, -170, -50), shapely.box(170, 80, 180, 85)]).wkb,
+        shapely.LineString([(-3, 4), (5, -6)]).wkb,
+    ],
+]
+
+
+@pytest.mark.parametrize("shapes", SHAPE_SETS, ids=["none", "points-2d-3d", "mixed"])
+def test_a_parts_geo_metadata_is_what_geopandas_writes_for_the_same_shapes(shapes: list[bytes]) -> None:
+    import io
+
+    import geopandas
+
+    from geo.batch.run import _geo_metadata
+
+    buffer = io.BytesIO()
+    geopandas.GeoDataFrame(geometry=geopandas.GeoSeries.from_wkb(shapes, crs="EPSG:4326")).to_parquet(buffer)
+    buffer.seek(0)
+    theirs = json.loads(pq.read_schema(buffer).metadata[b"geo"])
+    ours = json.loads(_geo_metadata(shapes))
+    assert ours.pop("creator")["library"] == "geo"
+    theirs.pop("creator")
+    assert ours == theirs
+
+
+def test_a_run_writes_its_parts_without_importing_geopandas(full_gazetteer, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": TEXTS[0]}) + "\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from geo.batch.run import run_batch\n"
+        "if __name__ == '__main__':\n"
+        f"    run_batch([{str(corpus)!r}], {str(tmp_path / 'out')!r}, gazetteer_path={str(full_gazetteer.path)!r},"
+        " jobs=1, progress=False)\n"
+        "    print(sorted(m for m in ('geopandas', 'pandas') if m in sys.modules))\n"
+    )
+    (tmp_path / "run.py").write_text(script, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(tmp_path / "run.py")], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert len(part_paths(tmp_path / "out")) == 1

@@ -917,18 +917,83 @@ class _PartWriter:
         return keys
 
 
+# GeoParquet's names of the WKB geometry types, by shapely's type id (a linear ring is written as a line string).
+_GEOMETRY_TYPE_NAMES = (
+    "Point",
+    "LineString",
+    "LineString",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+# The GeoParquet version of the ``geo`` metadata written.
+_GEOPARQUET_VERSION = "1.1.0"
+_CRS_JSON: dict[str, Any] | None = None
+
+
+def _crs_json() -> dict[str, Any]:
+    """EPSG:4326 as PROJJSON, without ids on datum ensemble members (older PROJ builds reject the newer ids)."""
+    global _CRS_JSON
+    if _CRS_JSON is None:
+        import pyproj
+
+        def without_member_ids(node: Any) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "members" and isinstance(value, list):
+                        for member in value:
+                            if isinstance(member, dict):
+                                member.pop("id", None)
+                    else:
+                        without_member_ids(value)
+
+        crs = pyproj.CRS.from_epsg(4326).to_json_dict()
+        without_member_ids(crs)
+        _CRS_JSON = crs
+    return _CRS_JSON
+
+
+def _geo_metadata(distinct: list[bytes]) -> bytes:
+    """GeoParquet's ``geo`` metadata of a part whose geometry column holds these distinct WKB shapes.
+
+    Geometry types, bounding box and CRS depend only on the set of shapes; worked out with
+    shapely alone, so the run's process never imports geopandas (and pandas) to write a part.
+    """
+    import math
+
+    import shapely
+
+    import geo
+
+    shapes = shapely.from_wkb(distinct)
+    kinds = shapely.get_type_id(shapes).tolist()
+    three_d = shapely.has_z(shapes).tolist()
+    types = sorted(
+        {_GEOMETRY_TYPE_NAMES[kind] + (" Z" if z else "") for kind, z in zip(kinds, three_d, strict=True) if kind >= 0}
+    )
+    column: dict[str, Any] = {"encoding": "WKB", "crs": _crs_json(), "geometry_types": types}
+    bbox = shapely.total_bounds(shapes).tolist() if len(shapes) else []
+    if bbox and all(math.isfinite(v) for v in bbox):  # no bounding box for a part without shapes
+        column["bbox"] = bbox
+    metadata = {
+        "primary_column": "geometry",
+        "columns": {"geometry": column},
+        "version": _GEOPARQUET_VERSION,
+        "creator": {"library": "geo", "version": geo.__version__},
+    }
+    return json.dumps(metadata).encode()
+
+
 def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None:
     """Write a part as GeoParquet straight from Arrow, with the gazetteer stamp in its metadata.
 
     Not through a GeoDataFrame: that would hold every row as Python objects,
     several times the memory of the Arrow table. GeoParquet's ``geo``
     metadata (geometry types, bounding box, CRS) depends only on the set of
-    distinct shapes, so geopandas writes it for those alone and it is copied
-    over.
+    distinct shapes (:func:`_geo_metadata`).
     """
-    import io
-
-    import geopandas
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -944,12 +1009,7 @@ def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None
         table = table.set_column(index, pa.field("geometry", pa.binary()), geometry.cast(pa.binary()))
     else:
         distinct = pc.unique(geometry).to_pylist()
-    shapes = geopandas.GeoDataFrame(geometry=geopandas.GeoSeries.from_wkb(distinct, crs="EPSG:4326"))
-    buffer = io.BytesIO()
-    shapes.to_parquet(buffer)
-    buffer.seek(0)
-    geo_metadata = pq.read_schema(buffer).metadata[b"geo"]
-    metadata = {b"geo": geo_metadata, PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
+    metadata = {b"geo": _geo_metadata(distinct), PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
     pq.write_table(table.replace_schema_metadata(metadata), path)
 
 
