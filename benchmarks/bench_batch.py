@@ -20,7 +20,11 @@ slows whichever run it falls on. Peak memory is the largest of the repeats.
 For each it reports articles/s, mentions, and the peak memory of the whole
 process tree (this process plus every worker, sampled every half second with
 psutil): summed RSS, which counts pages shared between processes once per
-process, and summed PSS, which shares them out. Memory should not grow with
+process, and summed PSS, which shares them out. It also reports CPU time: the
+run's own process (the parent, which reads, plans and commits), less what the
+samplers themselves cost it, and the workers', read from each worker while it
+lives (forkserver children are not reaped into the parent's rusage; a worker's
+last tenth of a second may be missed). Memory should not grow with
 the corpus: the N run's peak within 10% of the small run's. The Dask run
 should take at most 25% longer than the local one.
 
@@ -66,13 +70,18 @@ def build_corpus(path: Path, n: int) -> int:
 
 
 class TreeMemory:
-    """Samples the memory of this process and all its descendants until stopped."""
+    """Samples the memory of this process and all its descendants until stopped.
+
+    ``own`` is the CPU time the sampling thread took (reading PSS is not free): this
+    process's CPU figure leaves it out.
+    """
 
     def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peak_rss = 0
         self.peak_pss = 0
         self.peak_main = 0
+        self.own = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -85,6 +94,7 @@ class TreeMemory:
         self._thread.join()
 
     def _run(self) -> None:
+        began = time.thread_time()
         me = psutil.Process()
         while not self._stop.is_set():
             rss = pss = 0
@@ -99,12 +109,65 @@ class TreeMemory:
                     self.peak_main = max(self.peak_main, info.rss)
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
+            self.own = time.thread_time() - began  # kept current: a CPU sampler reads it while this runs
             self._stop.wait(self.interval)
+
+
+class TreeCPU:
+    """CPU seconds of this process and of its descendants, sampled by pid until stopped.
+
+    Worker processes of a pool or a forkserver are not all reaped into this process's
+    rusage, so each one's CPU time is read while it lives (the last sample counts, so a
+    worker's last ``interval`` may be missed). ``parent`` leaves out the sampling thread's
+    own CPU time, and ``others``' (samplers running beside this one).
+    """
+
+    def __init__(self, interval: float = 0.1, others: tuple[TreeMemory, ...] = ()) -> None:
+        self.interval = interval
+        self.parent = 0.0
+        self.own = 0.0
+        self._others = others
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def workers(self) -> float:
+        return sum(self._seen.values())
+
+    def __enter__(self) -> TreeCPU:
+        self._me = psutil.Process()
+        self._start = self._me.cpu_times()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        end = self._me.cpu_times()
+        spent = (end.user - self._start.user) + (end.system - self._start.system)
+        # The other samplers stop after this one: their share so far is what this window holds.
+        self.parent = spent - self.own - sum(other.own for other in self._others)
+
+    def _run(self) -> None:
+        began = time.thread_time()
+        try:
+            while not self._stop.is_set():
+                for child in self._me.children(recursive=True):
+                    try:
+                        times = child.cpu_times()
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        continue
+                    self._seen[child.pid] = times.user + times.system
+                self._stop.wait(self.interval)
+        finally:
+            self.own = time.thread_time() - began
 
 
 def measure(label: str, corpus: Path, out: Path, index: Path, **options: object) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    with TreeMemory() as memory:
+    memory = TreeMemory()
+    with memory, TreeCPU(others=(memory,)) as cpu:
         started = time.perf_counter()
         summary = run_batch([corpus], out, gazetteer_path=index, progress=False, **options)
         seconds = time.perf_counter() - started
@@ -119,10 +182,15 @@ def measure(label: str, corpus: Path, out: Path, index: Path, **options: object)
         "tree_rss_mb": memory.peak_rss / 2**20,
         "tree_pss_mb": memory.peak_pss / 2**20,
         "main_rss_mb": memory.peak_main / 2**20,
+        "parent_cpu": cpu.parent,
+        "workers_cpu": cpu.workers,
     }
+    per_article = 1e3 / max(1, summary.articles)  # ms per article for each CPU second
     print(
         f"  {label}: {row['articles']:,} articles in {seconds:.1f} s ({row['rate']:.1f}/s), "
-        f"{row['mentions']:,} mentions, peak tree RSS {row['tree_rss_mb']:.0f} MB",
+        f"{row['mentions']:,} mentions, peak tree RSS {row['tree_rss_mb']:.0f} MB; CPU: parent "
+        f"{cpu.parent:.1f} s ({cpu.parent / seconds:.0%} of a core, {cpu.parent * per_article:.3f} ms per article), "
+        f"workers {cpu.workers:.1f} s ({cpu.workers * per_article:.2f} ms per article)",
         flush=True,
     )
     return row

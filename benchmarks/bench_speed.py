@@ -2,12 +2,14 @@
 
 Run by hand::
 
-    .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR] [--baseline DIR]
+    .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR] [--baseline DIR] [--repeat K]
 
 ``--baseline DIR`` measures another checkout of the project too (e.g. ``git worktree
 add /tmp/base main --detach``), on the same articles in the same run, each figure
 taken for both checkouts in turn: on a busy machine a before/after pair measured
-minutes apart says little, one measured side by side says more.
+minutes apart says little, one measured side by side says more. ``--repeat K`` runs
+the stage figure K times per checkout, alternating, and keeps each half's smallest
+total: the run least slowed by other work.
 
 The articles: the development corpora's own articles once each, then articles
 recombined from their sentences (``benchmarks/corpora.py``: random sentences,
@@ -119,53 +121,6 @@ def summarise(label: str, rows: list[dict[str, float]]) -> None:
     )
 
 
-class TreeCPU:
-    """CPU seconds of this process and of its descendants, sampled by pid until stopped.
-
-    Worker processes of a pool or a forkserver are not all reaped into this process's
-    rusage, so each one's CPU time is read while it lives (the last sample counts).
-    """
-
-    def __init__(self, interval: float = 0.25) -> None:
-        import threading
-
-        self.interval = interval
-        self.parent = 0.0
-        self._seen: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    @property
-    def workers(self) -> float:
-        return sum(self._seen.values())
-
-    def __enter__(self) -> TreeCPU:
-        import psutil
-
-        self._me = psutil.Process()
-        self._start = self._me.cpu_times()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        end = self._me.cpu_times()
-        self.parent = (end.user - self._start.user) + (end.system - self._start.system)
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            for child in self._me.children(recursive=True):
-                try:
-                    times = child.cpu_times()
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    continue
-                self._seen[child.pid] = times.user + times.system
-            self._stop.wait(self.interval)
-
-
 def _child_env(code: Path) -> dict[str, str]:
     """The environment of a child process whose ``geo`` is the one of checkout ``code``."""
     env = dict(os.environ)
@@ -211,11 +166,12 @@ def _child(args: argparse.Namespace) -> int:
     if args.child == "stages":
         print(json.dumps(stage_times(_texts(args.corpus), args.cache_dir)))
         return 0
-    from bench_batch import TreeMemory
+    from bench_batch import TreeCPU, TreeMemory
 
     from geo.batch.run import run_batch
 
-    with TreeMemory() as memory, TreeCPU() as cpu:
+    memory = TreeMemory()
+    with memory, TreeCPU(others=(memory,)) as cpu:
         began = time.perf_counter()
         summary = run_batch([args.corpus], args.out, gazetteer_path=args.index, jobs=args.jobs, progress=False)
         seconds = time.perf_counter() - began
@@ -276,6 +232,12 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes of the batch run")
     ap.add_argument("--cache-dir", help="gazetteer cache folder (default: $GEO_CACHE_DIR or ~/.cache/geo)")
     ap.add_argument("--skip-batch", action="store_true", help="leave out the batch run")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of the stage figure per checkout, alternating; each half's smallest total counts (a busy machine)",
+    )
     ap.add_argument("--baseline", type=Path, help="another checkout to measure beside this one, figure by figure")
     # A child process's own measurement (internal).
     ap.add_argument("--child", choices=["stages", "batch"], help=argparse.SUPPRESS)
@@ -331,10 +293,20 @@ def main() -> int:
         print("\n1. one process, stage by stage (CPU time)")
         half = len(texts) // 2
 
+        runs: dict[Path, list[list[dict[str, float]]]] = {code: [] for code in codes.values()}
+        for _ in range(max(1, args.repeat)):
+            for _label, code in next(orders):
+                runs[code].append(_run_child("stages", code, corpus, args))
+
+        def total(rows: list[dict[str, float]]) -> float:
+            return sum(r[s] for r in rows for s in STAGES)
+
         def stages(code: Path) -> None:
-            rows = _run_child("stages", code, corpus, args)
-            summarise("cold (first half)", rows[:half])
-            summarise("warm (second half)", rows[half:])
+            done = runs[code]
+            if len(done) > 1:
+                print(f"  smallest of {len(done)} runs, each half on its own:")
+            summarise("cold (first half)", min((rows[:half] for rows in done), key=total))
+            summarise("warm (second half)", min((rows[half:] for rows in done), key=total))
 
         each(stages)
 
@@ -354,7 +326,8 @@ def main() -> int:
                     f"{got['mentions']:,} mentions; peak tree RSS {got['rss_mb']:.0f} MB, PSS {got['pss_mb']:.0f} MB"
                 )
                 print(
-                    f"  CPU: parent {got['parent_cpu']:.1f} s ({got['parent_cpu'] / seconds:.0%} of a core), workers "
+                    f"  CPU: parent {got['parent_cpu']:.1f} s ({got['parent_cpu'] / seconds:.0%} of a core, "
+                    f"{1e3 * got['parent_cpu'] / got['articles']:.3f} ms per article; samplers left out), workers "
                     f"{got['workers_cpu']:.1f} s = {got['articles'] / max(got['workers_cpu'], 1e-9):,.0f} articles per "
                     "worker CPU second"
                 )

@@ -14,7 +14,23 @@ from geo.gazetteer.names import name_key
 from geo.parsing.recognize import _TOKEN, Recognizer, Token, Words
 
 pieces = st.sampled_from(
-    ["Paris", "the", "U.S.", "St.", "Nagorno-Karabakh", "O'Hare", "Moscow's", "İstanbul", "über", "NATO", "x1y", "é"]
+    [
+        *(
+            "Paris",
+            "the",
+            "U.S.",
+            "St.",
+            "Nagorno-Karabakh",
+            "O'Hare",
+            "Moscow's",
+            "İstanbul",
+            "über",
+            "NATO",
+            "x1y",
+            "é",
+        ),
+        *("ΟΔΟΣ", "Ελλάς", "O'Hare-Smith", "ǅemal", "ﬁne", "straße", "ŁÓDŹ"),  # keys of several letters or cases
+    ]
 )
 gaps = st.sampled_from(["", " ", "  ", ", ", ". ", "\n\n", "-", "'", "’", "\u00a0", "3", "_", "🙂", "\u0301"])
 texts = st.one_of(

@@ -97,6 +97,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import json
@@ -345,6 +346,10 @@ def _init_worker(spec: _Spec, parent: int, clock: Any = None, slots: Any = None)
         _parser_for(spec)
     except Exception:
         logger.debug("worker %s could not build its geoparser", os.getpid(), exc_info=True)
+    # The parser's tables and word lists live as long as the worker: out of the collector's sight,
+    # a full collection walks only what the articles leave behind.
+    gc.collect()
+    gc.freeze()
 
 
 def _alive(pid: int) -> bool:
@@ -416,13 +421,13 @@ def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
         for name, values in rows.items():
             columns[name].extend(values)
     try:
-        table = pa.Table.from_pydict(columns, schema=_part_schema())
+        table = _batch_table(columns)
     except (pa.ArrowException, UnicodeError, TypeError, ValueError):
         # Some article's rows do not convert; find it rather than lose the batch.
         tables = []
         for key, article, rows in per_article:
             try:
-                tables.append(pa.Table.from_pydict(rows, schema=_part_schema()))
+                tables.append(_batch_table(rows))
             except (pa.ArrowException, UnicodeError, TypeError, ValueError) as err:
                 outcome.failed.append(_failure(article, err))
                 outcome.failed_keys.append(key)
@@ -594,21 +599,43 @@ def _failure(article: Article, err: BaseException) -> dict[str, Any]:
     }
 
 
-_SCHEMA: pyarrow.Schema | None = None
+_SCHEMAS: dict[bool, pyarrow.Schema] = {}
 
 
-def _part_schema() -> pyarrow.Schema:
-    global _SCHEMA
-    if _SCHEMA is None:
+def _part_schema(shared_geometry: bool = False) -> pyarrow.Schema:
+    """The columns of a part; with ``shared_geometry``, of a batch's table, whose geometry is dictionary-encoded."""
+    schema = _SCHEMAS.get(shared_geometry)
+    if schema is None:
         import pyarrow as pa
 
         fields = []
         for name in PART_COLUMNS:
             kind = pa.int64() if name in _INT_COLUMNS else pa.float64() if name in _FLOAT_COLUMNS else pa.string()
             fields.append(pa.field(name, kind))
-        fields.append(pa.field("geometry", pa.binary()))
-        _SCHEMA = pa.schema(fields)
-    return _SCHEMA
+        geometry = pa.dictionary(pa.int32(), pa.binary()) if shared_geometry else pa.binary()
+        fields.append(pa.field("geometry", geometry))
+        schema = _SCHEMAS[shared_geometry] = pa.schema(fields)
+    return schema
+
+
+def _batch_table(columns: dict[str, list[Any]]) -> pyarrow.Table:
+    """A batch's rows as a table whose geometry holds each distinct shape once, with an index per mention.
+
+    Mentions of one place carry the same WKB (a country's outline, many kilobytes): a batch
+    sends each shape to the run's process once, not once per mention. Parts are written with
+    plain WKB (:func:`_write_part` decodes the column).
+    """
+    import pyarrow as pa
+
+    geometry = columns["geometry"]
+    # The WKB of a place is one bytes object per worker (the geometry cache), so its hash is computed once.
+    shapes: dict[bytes, int] = {}
+    indices = [shapes.setdefault(wkb, len(shapes)) for wkb in geometry]
+    encoded = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(list(shapes), pa.binary()))
+    plain = {name: values for name, values in columns.items() if name != "geometry"}
+    schema = _part_schema(shared_geometry=True)
+    table = pa.Table.from_pydict(plain, schema=pa.schema(list(schema)[:-1]))
+    return table.append_column(schema.field("geometry"), encoded)
 
 
 # -- keys and configuration ----------------------------------------------------------------------
@@ -874,7 +901,7 @@ class _PartWriter:
         self.started = time.monotonic()
         number = self.manifest.next_number()
         name = f"part-{number:06d}.parquet"
-        table = pa.concat_tables(tables) if tables else _part_schema().empty_table()
+        table = pa.concat_tables(tables) if tables else _part_schema(shared_geometry=True).empty_table()
         target = self.out_dir / name
         from geo.atomicio import atomic_path
 
@@ -890,30 +917,99 @@ class _PartWriter:
         return keys
 
 
+# GeoParquet's names of the WKB geometry types, by shapely's type id (a linear ring is written as a line string).
+_GEOMETRY_TYPE_NAMES = (
+    "Point",
+    "LineString",
+    "LineString",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+# The GeoParquet version of the ``geo`` metadata written.
+_GEOPARQUET_VERSION = "1.1.0"
+_CRS_JSON: dict[str, Any] | None = None
+
+
+def _crs_json() -> dict[str, Any]:
+    """EPSG:4326 as PROJJSON, without ids on datum ensemble members (older PROJ builds reject the newer ids)."""
+    global _CRS_JSON
+    if _CRS_JSON is None:
+        import pyproj
+
+        def without_member_ids(node: Any) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "members" and isinstance(value, list):
+                        for member in value:
+                            if isinstance(member, dict):
+                                member.pop("id", None)
+                    else:
+                        without_member_ids(value)
+
+        crs = pyproj.CRS.from_epsg(4326).to_json_dict()
+        without_member_ids(crs)
+        _CRS_JSON = crs
+    return _CRS_JSON
+
+
+def _geo_metadata(distinct: list[bytes]) -> bytes:
+    """GeoParquet's ``geo`` metadata of a part whose geometry column holds these distinct WKB shapes.
+
+    Geometry types, bounding box and CRS depend only on the set of shapes; worked out with
+    shapely alone, so the run's process never imports geopandas (and pandas) to write a part.
+    """
+    import math
+
+    import shapely
+
+    import geo
+
+    shapes = shapely.from_wkb(distinct)
+    kinds = shapely.get_type_id(shapes).tolist()
+    three_d = shapely.has_z(shapes).tolist()
+    types = sorted(
+        {_GEOMETRY_TYPE_NAMES[kind] + (" Z" if z else "") for kind, z in zip(kinds, three_d, strict=True) if kind >= 0}
+    )
+    column: dict[str, Any] = {"encoding": "WKB", "crs": _crs_json(), "geometry_types": types}
+    bbox = shapely.total_bounds(shapes).tolist() if len(shapes) else []
+    if bbox and all(math.isfinite(v) for v in bbox):  # no bounding box for a part without shapes
+        column["bbox"] = bbox
+    metadata = {
+        "primary_column": "geometry",
+        "columns": {"geometry": column},
+        "version": _GEOPARQUET_VERSION,
+        "creator": {"library": "geo", "version": geo.__version__},
+    }
+    return json.dumps(metadata).encode()
+
+
 def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None:
     """Write a part as GeoParquet straight from Arrow, with the gazetteer stamp in its metadata.
 
     Not through a GeoDataFrame: that would hold every row as Python objects,
     several times the memory of the Arrow table. GeoParquet's ``geo``
     metadata (geometry types, bounding box, CRS) depends only on the set of
-    distinct shapes, so geopandas writes it for those alone and it is copied
-    over.
+    distinct shapes (:func:`_geo_metadata`).
     """
-    import io
-
-    import geopandas
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from geo.output import PARQUET_STAMP_KEY
 
-    distinct = pc.unique(table.column("geometry")).to_pylist()
-    shapes = geopandas.GeoDataFrame(geometry=geopandas.GeoSeries.from_wkb(distinct, crs="EPSG:4326"))
-    buffer = io.BytesIO()
-    shapes.to_parquet(buffer)
-    buffer.seek(0)
-    geo_metadata = pq.read_schema(buffer).metadata[b"geo"]
-    metadata = {b"geo": geo_metadata, PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
+    geometry = table.column("geometry")
+    if pa.types.is_dictionary(geometry.type):
+        # Batches' tables hold each shape once per batch: the distinct shapes are those of the dictionaries,
+        # and the part gets the plain WKB column, as readers expect.
+        distinct = list(dict.fromkeys(wkb for chunk in geometry.chunks for wkb in chunk.dictionary.to_pylist()))
+        index = table.schema.get_field_index("geometry")
+        table = table.set_column(index, pa.field("geometry", pa.binary()), geometry.cast(pa.binary()))
+    else:
+        distinct = pc.unique(geometry).to_pylist()
+    metadata = {b"geo": _geo_metadata(distinct), PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
     pq.write_table(table.replace_schema_metadata(metadata), path)
 
 

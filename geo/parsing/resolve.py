@@ -384,20 +384,81 @@ def _may_be_person(cands: Sequence[Candidate]) -> bool:
     )
 
 
-def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
-    """What the score of each candidate needs from it and does not depend on the context."""
-    return [
-        (
-            c.place,
-            c.prior,
-            c.place.country,
-            (c.place.country, c.place.admin1),
-            c.place.feature_code not in {"PCLI", "ADM1", "ADM1H"},  # below a first-level division
-            c.place.feature_code not in _AREA_CODES,  # a point, which distance to others places
-            (c.place.lat, c.place.lon),
-        )
-        for c in cands
-    ]
+class _PassParts:
+    """What both scoring passes over one article share: none of it depends on the first choices.
+
+    Filled by the first pass as it goes and reused by the second: each span's designation,
+    each candidate's fixed score parts (per name, qualifier and designation), the distance
+    queries, and the distances themselves while the anchors stay the same.
+    """
+
+    __slots__ = ("designated", "_parts", "_queries", "_anchors", "_nearest")
+
+    def __init__(self) -> None:
+        self.designated: list[str | None] | None = None
+        self._parts: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
+        self._queries: list[tuple[str, float, float]] | None = None
+        self._anchors: list[tuple[float, float, str]] | None = None
+        self._nearest: dict[tuple[str, float, float], float] = {}
+
+    def candidate_parts(
+        self,
+        resolver: Resolver,
+        cands: list[Candidate],
+        key: str,
+        qualifier: Place | None,
+        designated: str | None,
+        mutual: Container[tuple[str, str]],
+    ) -> list[tuple[Any, ...]]:
+        """Per candidate: (prior with the qualifier's weight, country, division or None, distance
+        query or None, mutual-proximity weight, fits the designation, kind of place for a list)."""
+        case = (id(cands), key, id(qualifier), designated)
+        parts = self._parts.get(case)
+        if parts is None:
+            w_qualifier, w_mutual = WEIGHTS["qualifier"], WEIGHTS["mutual_50km"]
+            fits = _designation_fits(cands, designated) if designated is not None else [False] * len(cands)
+            parts = self._parts[case] = [
+                (
+                    c.prior + w_qualifier if qualifier is not None and resolver._fits(c.place, qualifier) else c.prior,
+                    c.place.country,
+                    # Its first-level division, for a place below one.
+                    (c.place.country, c.place.admin1)
+                    if c.place.admin1 and c.place.feature_code not in {"PCLI", "ADM1", "ADM1H"}
+                    else None,
+                    # A point, which distance to others places.
+                    (key, c.place.lat, c.place.lon) if c.place.feature_code not in _AREA_CODES else None,
+                    w_mutual if (key, c.place.id) in mutual else 0.0,
+                    fit,
+                    _place_kind(c.place),
+                )
+                for c, fit in zip(cands, fits, strict=True)
+            ]
+        return parts
+
+    def nearest_km(
+        self,
+        spans: Sequence[Span],
+        options: list[tuple[list[Candidate], str]],
+        anchors: list[tuple[float, float, str]],
+    ) -> dict[tuple[str, float, float], float]:
+        """Km from each (name key, point) of a candidate to the nearest anchor of another name."""
+        if anchors == self._anchors:
+            return self._nearest
+        if self._queries is None:
+            # Every distance a pass needs, once per (name, point): a name's spans share their candidates.
+            self._queries = list(
+                dict.fromkeys(
+                    (span.key, c.place.lat, c.place.lon)
+                    for span, (cands, kind) in zip(spans, options, strict=True)
+                    if kind == "toponym"
+                    for c in cands
+                    if c.place.feature_code not in _AREA_CODES
+                )
+            )
+        found = _Anchors(anchors)
+        self._anchors = anchors
+        self._nearest = dict(zip(self._queries, found.nearest_km(self._queries), strict=True)) if found else {}
+        return self._nearest
 
 
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
@@ -648,12 +709,13 @@ class Resolver:
         first = [cands[0].place if cands else None for cands, _ in options]
         lists = _list_groups(text, spans)
         mutual = _mutually_near(spans, options)
-        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual)
+        shared = _PassParts()
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual, shared)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
         chosen_places = [r.place if r is not None else None for r in chosen]
         if chosen_places != first:
-            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual)
+            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual, shared)
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -666,8 +728,15 @@ class Resolver:
         keep_all: bool,
         lists: list[list[int]] | None = None,
         mutual: Container[tuple[str, str]] = (),
+        shared: _PassParts | None = None,
     ) -> list[Resolved | None]:
-        """One scoring pass: each span's best candidate given the context of ``first``."""
+        """One scoring pass: each span's best candidate given the context of ``first``.
+
+        ``shared`` holds what does not depend on ``first`` (designations, each candidate's fixed
+        score parts, the distance queries), worked out by the first pass and reused by the second.
+        """
+        if shared is None:
+            shared = _PassParts()
         # The context of a name is what the document's OTHER names say: five "Georgia"s
         # must not vote for their own reading, so each name's own share is kept apart.
         # Weights are halves and wholes: float tallies (a Counter is typed for int counts).
@@ -688,40 +757,28 @@ class Resolver:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
-        anchors = _Anchors(
-            [
-                (p.lat, p.lon, span.key)
-                for p, span, (cands, _) in zip(first, spans, options, strict=True)
-                if p is not None
-                and p.feature_code not in _AREA_CODES
-                and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
-            ]
-        )
-        # Every distance the pass needs, once per (name, point): a name's spans share their candidates.
-        queries = list(
-            dict.fromkeys(
-                (span.key, c.place.lat, c.place.lon)
-                for span, (cands, kind) in zip(spans, options, strict=True)
-                if kind == "toponym"
-                for c in cands
-                if c.place.feature_code not in _AREA_CODES
-            )
-        )
-        nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
+        anchor_points = [
+            (p.lat, p.lon, span.key)
+            for p, span, (cands, _) in zip(first, spans, options, strict=True)
+            if p is not None
+            and p.feature_code not in _AREA_CODES
+            and (len(cands) == 1 or cands[0].prior - cands[1].prior >= 2.0)
+        ]
+        anchors = bool(anchor_points)
+        nearest_km = shared.nearest_km(spans, options, anchor_points)
         peer_kinds = _peer_kinds(lists or [], spans, first)
-        plural_kinds = _plural_designations(text, spans)
-        demonym_keys = self.gazetteer.demonym_keys()
+        if shared.designated is None:
+            plural_kinds = _plural_designations(text, spans)
+            demonym_keys = self.gazetteer.demonym_keys()
+            shared.designated = [
+                _designated(text, span, demonym_keys) or plural_kinds.get(idx) for idx, span in enumerate(spans)
+            ]
+        designations = shared.designated
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
-        fixed: dict[int, list[tuple[Any, ...]]] = {}
-        w_qualifier, w_country, w_country_share = (
-            WEIGHTS["qualifier"],
-            WEIGHTS["country_context"],
-            WEIGHTS["country_share"],
-        )
+        w_country, w_country_share = WEIGHTS["country_context"], WEIGHTS["country_share"]
         w_admin1, w_designator, w_list_peer = WEIGHTS["admin1_context"], WEIGHTS["designator"], WEIGHTS["list_peer"]
         w_near_50, w_near_300, w_near_1000 = WEIGHTS["near_50km"], WEIGHTS["near_300km"], WEIGHTS["near_1000km"]
-        w_mutual = WEIGHTS["mutual_50km"]
         resolved: list[Resolved | None] = []
         for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
             if not cands:
@@ -730,7 +787,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+            designated = designations[idx]
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
@@ -754,39 +811,32 @@ class Resolver:
                 # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
                 mutual_bonus = []
-                if id(cands) not in fixed:
-                    fixed[id(cands)] = _fixed_parts(cands)
-                fits_designation = _designation_fits(cands, designated) if designated is not None else None
-                for k, (place, score, country, division, below_division, point_like, point) in enumerate(
-                    fixed[id(cands)]
-                ):
+                parts = shared.candidate_parts(self, cands, span.key, qualifier, designated, mutual)
+                for score, country, division, query, near_bonus, designator, place_kind in parts:
                     country_bonus = 0.0
-                    if qualifier is not None and self._fits(place, qualifier):
-                        score += w_qualifier
                     others = countries[country] - own_countries.get(country, 0.0)
                     if others > 0 and country:
                         # The more of the document lies in the country, the likelier this place does.
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    if division[1] and below_division and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
+                    if division is not None and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
                         score += w_admin1
-                    if point_like and anchors:
-                        nearest = nearest_km[(span.key, *point)]
+                    if query is not None and anchors:
+                        nearest = nearest_km[query]
                         if nearest <= 50:
                             score += w_near_50
                         elif nearest <= 300:
                             score += w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
                             score += w_near_1000
-                    # Mutual proximity is evidence for one reading of a name that is a place anyway, but,
-                    # like the country context, not that a weak name is a place: two surnames may both be
-                    # villages near each other.
-                    near_bonus = w_mutual if (span.key, place.id) in mutual else 0.0
+                    # Mutual proximity (in near_bonus) is evidence for one reading of a name that is a place
+                    # anyway, but, like the country context, not that a weak name is a place: two surnames
+                    # may both be villages near each other.
                     score += near_bonus
-                    if fits_designation is not None and fits_designation[k]:
+                    if designator:
                         score += w_designator
-                    if peer_kind is not None and _place_kind(place) == peer_kind:
+                    if peer_kind is not None and place_kind == peer_kind:
                         score += w_list_peer
                     scores.append(score)
                     evidence.append(score - country_bonus - near_bonus)
