@@ -105,6 +105,24 @@ Rules, and the calls made where English is ambiguous:
   and fled", a list of verbs). A day in a reporting tag after what it reports
   ("..., officials said Monday") is the main clause's and beats the days
   before it. A sentence with only background days takes the first of them.
+* **Clauses.** A sentence that names different days in different clauses is
+  dated in parts, one record each ("Police arrested him Monday | , and he was
+  charged Wednesday."). Between two date expressions, the last clause joint
+  cuts it: ``;``, ``:``, dashes, ", and", ", but", ", yet" before a subject
+  (not before a verb: "killed 20 on Monday, and fled on Tuesday" is one
+  subject's), ", while", ", whereas", a relative clause set off by a comma
+  (", who could come Tuesday"), "and then", ", after which", and "before" or
+  "after" opening a clause; only where both sides have a verb, so ranges
+  ("from Monday to Friday", "between Jan. 3 and Jan. 9"), restatements
+  ("Tuesday, Jan. 14"), lists of days and "and" alone ("began on Oct. 8 and
+  ended on Oct. 9") never cut. "The court ruled Wednesday that he must leave
+  by Jan. 14" has no joint, so the main clause's day dates it. Each part is
+  read by every rule here within its own bounds (the tense of its own clause;
+  the story's anchors and retelling move on from part to part), and a cut
+  stays only where the parts on its two sides get different days from their
+  own words; else the sentence is read whole. Periods ("last week") name no
+  day and cut nothing. A part starts where the clause before it ends, so it
+  opens with the joint (", and he ...").
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
   when the reporter wrote them, except in a retelling. Even there a
@@ -192,9 +210,11 @@ _RETELLING_REACH = 2
 
 @dataclass(frozen=True, slots=True)
 class DatedSentence:
-    """One sentence of an article with the day of the event it describes.
+    """One sentence of an article (or one clause of it) with the day of the event it describes.
 
-    ``text[start:end]`` is the sentence. ``date`` is ``None`` only when the
+    ``text[start:end]`` is the sentence; a sentence that names different days
+    in different clauses comes as several records, its consecutive parts
+    (see "Clauses" in the module's notes). ``date`` is ``None`` only when the
     article has no publication date and nothing before or in the sentence
     names a day. ``date_text`` holds the words that gave the date (for
     ``narrative``, the words of the sentence that set the story's day) and is
@@ -1492,13 +1512,18 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     Returns
     -------
     list of DatedSentence
-        One per span of :func:`split_sentences`, in order.
+        One per span of :func:`split_sentences`, in order; a sentence that
+        names different days in different clauses gives one per part, the
+        parts consecutive and together the whole span.
 
     Examples
     --------
     >>> text = "Talks began on October 8, 2020. They resumed the next day. Nobody spoke."
     >>> [(s.date.isoformat(), s.date_source) for s in date_sentences(text, dt.date(2025, 11, 8))]
     [('2020-10-08', 'text'), ('2020-10-09', 'text'), ('2020-10-09', 'narrative')]
+    >>> text = "The talks ended Tuesday; a vote is set for Friday."
+    >>> [(text[s.start : s.end], s.date.isoformat()) for s in date_sentences(text, dt.date(2025, 12, 31))]
+    [('The talks ended Tuesday', '2025-12-30'), ('; a vote is set for Friday.', '2026-01-02')]
     """
     if isinstance(published, dt.datetime):
         published = published.date()
@@ -1549,7 +1574,7 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
 
 
 def date_at(sentences: list[DatedSentence], offset: int) -> DatedSentence:
-    """The sentence that contains a character offset.
+    """The sentence (or the part of one, see :func:`date_sentences`) that contains a character offset.
 
     An offset in the white space between two sentences belongs to the one
     before it; one before the first sentence belongs to the first.
