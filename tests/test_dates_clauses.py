@@ -77,6 +77,10 @@ WHOLE_CASES = [
      D(2025, 12, 29)),
     ("a period names no day of its own", "Prices rose last week, and the bank meets on Thursday.", D(2026, 1, 12),
      D(2026, 1, 15)),
+    ("'before' a day is a preposition, not a clause", "The pumps were switched off just before Friday's fire "
+     "because work was being done, he said Tuesday.", D(2026, 1, 1), D(2025, 12, 30)),
+    ("'after' a day in a name of a day", "The council moved the election to the first Tuesday after the first "
+     "Monday in odd-numbered years.", D(2025, 12, 30), D(2025, 12, 30)),
     ("a clause without a verb is no clause", "On Monday, and again on Friday, the envoy met the rebels.",
      D(2026, 1, 10), D(2026, 1, 5)),
 ]  # fmt: skip

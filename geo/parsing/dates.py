@@ -1390,8 +1390,16 @@ _CLAUSE_JOINT_RE = re.compile(
     rf"{_CLAUSE_BREAK_RE.pattern}"
     r"|,\s+(?P<conjunction>and|but|yet)\s+"
     r"|,\s+(?:while|whereas|after\s+which|then|who|whom|whose|which|where)\b"
-    r"|,?\s+(?:and\s+then|before|after)\b"
+    r"|,?\s+(?:and\s+then|(?P<preposition>before|after))\b"
 )
+
+
+def _verb_opens_clause(text: str, start: int, day_start: int, has_verb: Callable[[int, int], bool]) -> bool:
+    """Whether "before" or "after" at ``start`` opens a clause: a verb follows before its day and before
+    the next comma or conjunction ("before the board met on Sunday", not "before the first Monday in
+    odd-numbered years")."""
+    stop = _NEXT_CLAUSE_RE.search(text, start, day_start)
+    return has_verb(start, day_start if stop is None else stop.start())
 
 
 def _clause_cuts(text: str, lo: int, hi: int, found: list[re.Match[str]]) -> list[int]:
@@ -1423,6 +1431,8 @@ def _clause_cuts(text: str, lo: int, hi: int, found: list[re.Match[str]]) -> lis
         for joint in _CLAUSE_JOINT_RE.finditer(text, left.end(), right.start()):
             if joint.group("conjunction") and _TENSE_RE.match(text, joint.end()):
                 continue  # a second verb of the same subject: ", and fled on Tuesday"
+            if joint.group("preposition") and not _verb_opens_clause(text, joint.end(), right.start(), has_verb):
+                continue  # a preposition: "shut off just before Friday's blaze", "before 1 p.m., according to"
             if has_verb(clause_start, joint.start()) and has_verb(joint.end(), hi):
                 cut = joint.start()
         if cut is not None:
