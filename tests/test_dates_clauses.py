@@ -140,3 +140,16 @@ def test_a_place_right_after_a_cut_is_still_found(geoparser) -> None:
     by_text = {row.text: row for row in gdf.itertuples()}
     assert by_text["Geneva"].date == "2025-12-30"
     assert by_text["Vienna"].date == "2026-01-02"
+
+
+def test_parts_of_a_sentence_follow_each_other_without_a_gap_and_sentences_do_not() -> None:
+    text = "Police arrested him Monday, and he was charged Wednesday. He was freed on Friday.\n\nNobody spoke."
+    records = date_sentences(text, D(2026, 1, 2))
+    gapless = [a.end == b.start for a, b in itertools.pairwise(records)]
+    assert gapless == [True, False, False]
+
+
+def test_a_lead_title_is_the_whole_first_sentence(geoparser) -> None:
+    text = "Police arrested him in Lyon on Monday, and he was charged Wednesday. He was freed in Paris on Friday."
+    gdf = geo.parse([text], date=D(2026, 1, 2), geoparser=geoparser)
+    assert set(gdf["title"]) == {"Police arrested him in Lyon on Monday, and he was charged Wednesday."}

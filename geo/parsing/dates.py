@@ -214,7 +214,9 @@ class DatedSentence:
 
     ``text[start:end]`` is the sentence; a sentence that names different days
     in different clauses comes as several records, its consecutive parts
-    (see "Clauses" in the module's notes). ``date`` is ``None`` only when the
+    (see "Clauses" in the module's notes). A part starts where the one before
+    it ends; a new sentence starts after white space, so the records of one
+    sentence are those that follow each other without a gap. ``date`` is ``None`` only when the
     article has no publication date and nothing before or in the sentence
     names a day. ``date_text`` holds the words that gave the date (for
     ``narrative``, the words of the sentence that set the story's day) and is

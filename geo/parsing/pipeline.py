@@ -305,7 +305,13 @@ def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
     """A title for an article that has none: its first sentence, shortened."""
     if not sentences:
         return ""
-    lead = " ".join(text[sentences[0].start : sentences[0].end].split())
+    # A sentence dated in parts comes as records that follow each other without a gap.
+    end = sentences[0].end
+    for part in sentences[1:]:
+        if part.start != end:
+            break
+        end = part.end
+    lead = " ".join(text[sentences[0].start : end].split())
     return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
