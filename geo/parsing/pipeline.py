@@ -172,7 +172,9 @@ class Geoparser:
     def _parse_chunk(self, article: Article, offset: int, end: int, title: str) -> list[Mention]:
         text = article.text if (offset, end) == (0, len(article.text)) else article.text[offset:end]
         sentences = date_sentences(text, article.published)
-        spans = self.recognizer.find(text, [s.start for s in sentences])
+        # a part of a sentence dated in parts starts where the part before it ends: not a sentence opening
+        opening = [s.start for i, s in enumerate(sentences) if i == 0 or s.start != sentences[i - 1].end]
+        spans = self.recognizer.find(text, opening)
         title = title or _lead_title(text, sentences)
         mentions = []
         resolved = self.resolver.resolve(text, spans)
