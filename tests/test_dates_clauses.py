@@ -135,12 +135,9 @@ def test_mentions_take_the_date_of_their_clause(geoparser) -> None:
 
 def test_a_place_right_after_a_cut_is_still_found(geoparser) -> None:
     # the part after ';' is no sentence, so "Nice" is not taken for a capitalised opening word (even after a space)
-    text = "The talks in Geneva ended Tuesday ; Nice hosts the vote on Friday."
+    text = "The talks ended Tuesday ; Nice hosts the vote on Friday."
     gdf = geo.parse([text], date=D(2025, 12, 31), geoparser=geoparser)
-    by_text = {row.text: row for row in gdf.itertuples()}
-    assert by_text["Geneva"].date == "2025-12-30"
-    assert "Nice" in by_text, sorted(by_text)
-    assert (by_text["Nice"].country, by_text["Nice"].date) == ("FR", "2026-01-02")
+    assert [(row.text, row.country, row.date) for row in gdf.itertuples()] == [("Nice", "FR", "2026-01-02")]
 
 
 def test_parts_of_a_sentence_follow_each_other_without_a_gap_and_sentences_do_not() -> None:
