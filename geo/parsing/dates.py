@@ -216,11 +216,12 @@ class DatedSentence:
     in different clauses comes as several records, its consecutive parts
     (see "Clauses" in the module's notes). A part starts where the one before
     it ends; a new sentence starts after white space, so the records of one
-    sentence are those that follow each other without a gap. ``date`` is ``None`` only when the
-    article has no publication date and nothing before or in the sentence
-    names a day. ``date_text`` holds the words that gave the date (for
-    ``narrative``, the words of the sentence that set the story's day) and is
-    ``''`` for ``published``.
+    sentence are those that follow each other without a gap.
+
+    ``date`` is ``None`` only when the article has no publication date and
+    nothing before or in the sentence names a day. ``date_text`` holds the
+    words that gave the date (for ``narrative``, the words of the sentence
+    that set the story's day) and is ``''`` for ``published``.
     """
 
     start: int
@@ -1386,8 +1387,6 @@ def _names_a_year(match: re.Match[str]) -> bool:
 # "after which", and "before" or "after" opening a clause. Not "and" alone, nor ", and" right before a
 # verb: "began on Oct. 8 and ended on Oct. 9", "killed 20 on Monday, and fled on Tuesday" are one
 # clause with one subject and two verbs, dated by its first day.
-# Verbs that tell no tense (so _TENSE_RE leaves them out) but make a clause: "who could come Tuesday".
-_TENSELESS_MODAL_RE = re.compile(r"\b(?:can|could|cannot|can't|couldn't)\b")
 _CLAUSE_JOINT_RE = re.compile(
     rf"{_CLAUSE_BREAK_RE.pattern}"
     r"|,\s+(?P<conjunction>and|but|yet)\s+"
@@ -1396,10 +1395,17 @@ _CLAUSE_JOINT_RE = re.compile(
 )
 
 
+# Verbs that tell no tense (so _TENSE_RE leaves them out) but make a clause: "who could come Tuesday".
+_TENSELESS_MODAL_RE = re.compile(r"\b(?:can|could|cannot|can't|couldn't)\b")
+
+
 def _verb_opens_clause(text: str, start: int, day_start: int, has_verb: Callable[[int, int], bool]) -> bool:
-    """Whether "before" or "after" at ``start`` opens a clause: a verb follows before its day and before
-    the next comma or conjunction ("before the board met on Sunday", not "before the first Monday in
-    odd-numbered years")."""
+    """Whether "before" or "after" ending at ``start`` opens a clause rather than a phrase.
+
+    A verb must follow before its day and before the next comma or
+    conjunction: "before the board met on Sunday", not "before the first
+    Monday in odd-numbered years" or "before 1 p.m., according to".
+    """
     stop = _NEXT_CLAUSE_RE.search(text, start, day_start)
     return has_verb(start, day_start if stop is None else stop.start())
 
@@ -1411,8 +1417,8 @@ def _clause_cuts(text: str, lo: int, hi: int, found: list[re.Match[str]]) -> lis
     taken whose both sides hold a tense word outside any date expression: a
     clause has a verb, so "from Monday to Friday", "Tuesday, Jan. 14",
     "Monday, Tuesday and Friday" and "The court ruled Wednesday that he must
-    leave by Jan. 14" have no cut. Each cut is at the end of the clause's last word, so
-    the next part opens with the joint (", and he ...").
+    leave by Jan. 14" have no cut. Each cut is at the end of the clause's
+    last word, so the next part opens with the joint (", and he ...").
     """
     # Periods ("last week", "in ten days") name no day of their own, so they cut nothing.
     days = [m for m in found if m.lastgroup not in _NOT_DAYS]
