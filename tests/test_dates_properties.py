@@ -23,6 +23,7 @@ FRAGMENTS = [
     "\U0001f600", "\x00", "9999", "0000-00-00", "1965",
     "two weeks from now", "a week from", "beginning", "effective", "is to", "by Christmas", "New Year's",
     "In 1987,", "Last year", "``", "''", "is released", "and continues",
+    "; ", ", and the", " \u2014 ", " -- ", ", who will", " and then", " before they met", "was charged", ", while",
 ]  # fmt: skip
 
 SOURCES = {"text", "narrative", "published"}
@@ -57,8 +58,17 @@ def check_spans(text: str, spans: list[tuple[int, int]]) -> None:
 def check_dated(text: str, published: dt.date | None) -> None:
     result = date_sentences(text, published)
     spans = split_sentences(text)
-    assert [(s.start, s.end) for s in result] == spans
     check_spans(text, spans)
+    # Each sentence comes as one record, or as its consecutive parts when it names different
+    # days in different clauses: together they cover it, in order, without gaps or overlaps.
+    parts = iter(result)
+    for start, end in spans:
+        at = start
+        while at < end:
+            part = next(parts)
+            assert part.start == at < part.end <= end, (part, start, end)
+            at = part.end
+    assert next(parts, None) is None
     for sentence in result:
         assert sentence.date_source in SOURCES
         if sentence.date is None:
@@ -134,6 +144,10 @@ YEARLESS_FRAGMENTS = [
     "The vote comes a week from Monday.", "Troops will be home by Christmas.", "On New Year's, the law takes effect.",
     "Damage from the Oct. 17 quake is heavy.", "Last year he became chairman.", '"Yesterday we signed," he said.',
     "The drive, which began on Oct. 2 and continues through Sunday, raised $5,000.",
+    "Police arrested him Monday, and he was charged Wednesday.", "The talks ended Tuesday; a vote is set for Friday.",
+    "The envoy met the president Monday, who could fly home as early as Thursday.",
+    "The strike ended on Dec. 30 \u2014 the mines reopen on Jan. 4.",
+    "He resigned on Friday before the board met on Sunday.",
 ]  # fmt: skip
 
 
@@ -145,6 +159,7 @@ YEARLESS_FRAGMENTS = [
 def test_no_text_date_is_more_than_a_year_away_without_a_year(sentences: list[str], published: dt.date) -> None:
     """Without a year in the article, every date stays within a year (and the days named) of publication."""
     text = " ".join(sentences)
+    check_dated(text, published)
     for sentence in date_sentences(text, published):
         assert sentence.date is not None
         # A handful of "the next day" or "two days later" may add their days to a year, and

@@ -87,7 +87,9 @@ CASES = [
     ("... and alone still dates its sentence, across a year end", "In the early hours of Thursday, troops entered "
      "the city.", D(2026, 1, 3), [(D(2026, 1, 1), "text")]),
     ("a main clause before the first comma is no opening phrase",
-     "The court ruled Wednesday, and on Thursday the lawyers appealed.", D(2026, 1, 3), [(D(2025, 12, 31), "text")]),
+     "The court ruled Wednesday, and on Thursday the lawyers appealed.", D(2026, 1, 3),
+     # two clauses naming two days are dated in parts (issue 11): the second clause has its own day
+     [(D(2025, 12, 31), "text"), (D(2026, 1, 1), "text")]),
     ("no opening subordinate: the first day", "The minister toured the port on Thursday and met the police on Friday.",
      D(2025, 12, 28), [(D(2025, 12, 25), "text")]),
     # --- "by" and "until" in a past clause: a limit seen from the past, the nearer day-month

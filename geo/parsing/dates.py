@@ -105,6 +105,24 @@ Rules, and the calls made where English is ambiguous:
   and fled", a list of verbs). A day in a reporting tag after what it reports
   ("..., officials said Monday") is the main clause's and beats the days
   before it. A sentence with only background days takes the first of them.
+* **Clauses.** A sentence that names different days in different clauses is
+  dated in parts, one record each ("Police arrested him Monday | , and he was
+  charged Wednesday."). Between two date expressions, the last clause joint
+  cuts it: ``;``, ``:``, dashes, ", and", ", but", ", yet" before a subject
+  (not before a verb: "killed 20 on Monday, and fled on Tuesday" is one
+  subject's), ", while", ", whereas", a relative clause set off by a comma
+  (", who could come Tuesday"), "and then", ", after which", and "before" or
+  "after" opening a clause; only where both sides have a verb, so ranges
+  ("from Monday to Friday", "between Jan. 3 and Jan. 9"), restatements
+  ("Tuesday, Jan. 14"), lists of days and "and" alone ("began on Oct. 8 and
+  ended on Oct. 9") never cut. "The court ruled Wednesday that he must leave
+  by Jan. 14" has no joint, so the main clause's day dates it. Each part is
+  read by every rule here within its own bounds (the tense of its own clause;
+  the story's anchors and retelling move on from part to part), and a cut
+  stays only where the parts on its two sides get different days from their
+  own words; else the sentence is read whole. Periods ("last week") name no
+  day and cut nothing. A part starts where the clause before it ends, so it
+  opens with the joint (", and he ...").
 * Words that count from the day of writing ("yesterday", "tomorrow", "last
   night", "two days ago", weekdays) count from publication, because that is
   when the reporter wrote them, except in a retelling. Even there a
@@ -165,6 +183,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -191,13 +210,18 @@ _RETELLING_REACH = 2
 
 @dataclass(frozen=True, slots=True)
 class DatedSentence:
-    """One sentence of an article with the day of the event it describes.
+    """One sentence of an article (or one clause of it) with the day of the event it describes.
 
-    ``text[start:end]`` is the sentence. ``date`` is ``None`` only when the
-    article has no publication date and nothing before or in the sentence
-    names a day. ``date_text`` holds the words that gave the date (for
-    ``narrative``, the words of the sentence that set the story's day) and is
-    ``''`` for ``published``.
+    ``text[start:end]`` is the sentence; a sentence that names different days
+    in different clauses comes as several records, its consecutive parts
+    (see "Clauses" in the module's notes). A part starts where the one before
+    it ends; a new sentence starts after white space, so the records of one
+    sentence are those that follow each other without a gap.
+
+    ``date`` is ``None`` only when the article has no publication date and
+    nothing before or in the sentence names a day. ``date_text`` holds the
+    words that gave the date (for ``narrative``, the words of the sentence
+    that set the story's day) and is ``''`` for ``published``.
     """
 
     start: int
@@ -729,6 +753,9 @@ _TENSES = {"future": "future", "present": "future", "past": "past", "perfect": "
 
 # The ranks of the days a sentence names, in the order they date it.
 _FOREGROUND, _BACKGROUND, _PERIOD = 0, 1, 2
+_PERIOD_KINDS = frozenset({"period", "ahead"})
+# Kinds of expression that name no day: they never cut a sentence into clauses.
+_NOT_DAYS = _PERIOD_KINDS | {"present"}
 # Kinds that count from the day of writing, so that a reporting verb next to
 # them ("on Tuesday, the minister said") brings a retelling back to the present.
 _DEICTIC_KINDS = frozenset({"wday", "weekend", "rel", "count"})
@@ -1047,6 +1074,13 @@ class _Story:
         self.retold_at = 0  # the last sentence that named a retold day
         self.quoted_retelling = False  # the retelling was opened inside a quotation: the speaker's, not the reporter's
 
+    def copy(self) -> _Story:
+        """The state as it is now, to go back to when a reading is dropped."""
+        twin = _Story(self.published)
+        for name in self.__slots__:
+            setattr(twin, name, getattr(self, name))
+        return twin
+
     def is_far(self, day: dt.date) -> bool:
         return self.published is None or abs((day - self.published).days) > _RETELLING_DAYS
 
@@ -1347,6 +1381,140 @@ def _names_a_year(match: re.Match[str]) -> bool:
     return match.lastgroup in ("iso", "num") or bool(match.group("y1") or match.group("y2"))
 
 
+# Where a sentence may be cut into clauses that name days of their own (the words after it must be a
+# clause: see _clause_cuts): the breaks of _CLAUSE_BREAK_RE, a conjunction after a comma (", and",
+# ", but", ", while"), a relative clause set off by a comma (", who could come ... Tuesday"), "and then",
+# "after which", and "before" or "after" opening a clause. Not "and" alone, nor ", and" right before a
+# verb: "began on Oct. 8 and ended on Oct. 9", "killed 20 on Monday, and fled on Tuesday" are one
+# clause with one subject and two verbs, dated by its first day.
+_CLAUSE_JOINT_RE = re.compile(
+    rf"{_CLAUSE_BREAK_RE.pattern}"
+    r"|,\s+(?P<conjunction>and|but|yet)\s+"
+    r"|,\s+(?:while|whereas|after\s+which|then|who|whom|whose|which|where)\b"
+    r"|,?\s+(?:and\s+then|(?P<preposition>before|after))\b"
+)
+
+
+# Verbs that tell no tense (so _TENSE_RE leaves them out) but make a clause: "who could come Tuesday".
+_TENSELESS_MODAL_RE = re.compile(r"\b(?:can|could|cannot|can't|couldn't)\b")
+
+
+def _verb_opens_clause(text: str, start: int, day_start: int, has_verb: Callable[[int, int], bool]) -> bool:
+    """Whether "before" or "after" ending at ``start`` opens a clause rather than a phrase.
+
+    A verb must follow before its day and before the next comma or
+    conjunction: "before the board met on Sunday", not "before the first
+    Monday in odd-numbered years" or "before 1 p.m., according to".
+    """
+    stop = _NEXT_CLAUSE_RE.search(text, start, day_start)
+    return has_verb(start, day_start if stop is None else stop.start())
+
+
+def _clause_cuts(text: str, lo: int, hi: int, found: list[re.Match[str]]) -> list[int]:
+    """Where the sentence ``text[lo:hi]`` may be cut so that two date expressions lie in different clauses.
+
+    Between two consecutive expressions the last joint of _CLAUSE_JOINT_RE is
+    taken whose both sides hold a tense word outside any date expression: a
+    clause has a verb, so "from Monday to Friday", "Tuesday, Jan. 14",
+    "Monday, Tuesday and Friday" and "The court ruled Wednesday that he must
+    leave by Jan. 14" have no cut. Each cut is at the end of the clause's
+    last word, so the next part opens with the joint (", and he ...").
+    """
+    # Periods ("last week", "in ten days") name no day of their own, so they cut nothing.
+    days = [m for m in found if m.lastgroup not in _NOT_DAYS]
+    if len(days) < 2:
+        return []
+    expressions = [(m.start(), m.end()) for m in days]
+
+    def has_verb(a: int, b: int) -> bool:
+        for cue in _TENSE_RE.finditer(text, a, b):
+            if not any(s < cue.end() and cue.start() < e for s, e in expressions):
+                return True
+        return _TENSELESS_MODAL_RE.search(text, a, b) is not None
+
+    cuts: list[int] = []
+    for left, right in itertools.pairwise(days):
+        clause_start = cuts[-1] if cuts else lo
+        cut = None
+        for joint in _CLAUSE_JOINT_RE.finditer(text, left.end(), right.start()):
+            if joint.group("conjunction") and _TENSE_RE.match(text, joint.end()):
+                continue  # a second verb of the same subject: ", and fled on Tuesday"
+            if joint.group("preposition") and not _verb_opens_clause(text, joint.end(), right.start(), has_verb):
+                continue  # a preposition: "shut off just before Friday's blaze", "before 1 p.m., according to"
+            if has_verb(clause_start, joint.start()) and has_verb(joint.end(), hi):
+                cut = joint.start()
+        if cut is not None:
+            cuts.append(cut)
+    return cuts
+
+
+_Counted = tuple[int, re.Match[str]] | None
+
+
+def _date_span(
+    text: str, start: int, end: int, found: list[re.Match[str]], story: _Story, counted: _Counted
+) -> tuple[DatedSentence, _Counted]:
+    """Date the sentence (or clause) ``text[start:end]`` from the date expressions ``found`` in it.
+
+    ``story`` moves on as the span is read; ``counted`` is the offset of a
+    "the day before" that ended the text before, and the one that ends this span is returned.
+    """
+    # The span's day: the first in its foreground, else the first in
+    # a background clause, else the first period ("last week").
+    chosen: list[tuple[dt.date, str] | None] = [None, None, None]
+    # A background day near publication: the story moves to it when the
+    # span has no foreground day.
+    background: tuple[dt.date, str] | None = None
+    present = False
+    for match in found:
+        kind = match.lastgroup
+        if kind == "present":
+            present = True
+            continue
+        if story.retelling and story.quoted_retelling and not _in_quotation(text, match.start()):
+            story.leave_quoted_retelling()
+        clause = _read_clause(text, match.start(), match.end(), start, end)
+        day, continues = _resolve(text, match, story, clause)
+        before_day, counted = counted, _offset_to_what_follows(match)
+        if day is None:
+            continue
+        words = match.group(0)
+        if before_day is not None and not text[before_day[1].end() : match.start()].strip():
+            # "the day before last Tuesday's hearing", "two weeks after Jan. 14": counted from that day
+            day = _shift(day, before_day[0])
+            if day is None:
+                continue
+            words = text[before_day[1].start() : match.end()]
+        rank = _PERIOD if kind in _PERIOD_KINDS else _BACKGROUND if clause.background else _FOREGROUND
+        if rank == _FOREGROUND and clause.tag and chosen[_FOREGROUND] is not None:
+            # "... arrived over the weekend, officials said Monday": the main clause is the tag
+            chosen[_BACKGROUND] = chosen[_BACKGROUND] or chosen[_FOREGROUND]
+            chosen[_FOREGROUND] = None
+        chosen[rank] = chosen[rank] or (day, words)
+        if rank == _FOREGROUND:
+            if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
+                story.back_to_present()
+            if clause.reported and kind in _DEICTIC_KINDS and not continues:
+                story.retelling = False
+            story.move(
+                day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
+                dated=_names_a_year(match) or (kind in ("mdy", "dmy") and clause.opening_year is not None),
+                quoted=story.is_far(day) and _in_quotation(text, match.start()),
+            )  # fmt: skip
+        elif rank == _BACKGROUND and not story.is_far(day):
+            background = background or (day, words)
+    if chosen[_FOREGROUND] is None and background is not None:
+        story.move(*background, confirms=False, narrated=False, dated=False)
+    best = next((c for c in chosen if c is not None), None)
+    if best is not None:
+        return DatedSentence(start, end, best[0], "text", best[1]), counted
+    if present or (story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)):
+        story.back_to_present()
+    if story.carry is not None and not _opens_with_another_year(text, start, story.carry, story.published):
+        return DatedSentence(start, end, story.carry, "narrative", story.carry_text), counted
+    return DatedSentence(start, end, story.published, "published", ""), counted
+
+
 def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     """Date every sentence of an article.
 
@@ -1362,13 +1530,18 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     Returns
     -------
     list of DatedSentence
-        One per span of :func:`split_sentences`, in order.
+        One per span of :func:`split_sentences`, in order; a sentence that
+        names different days in different clauses gives one per part, the
+        parts consecutive and together the whole span.
 
     Examples
     --------
     >>> text = "Talks began on October 8, 2020. They resumed the next day. Nobody spoke."
     >>> [(s.date.isoformat(), s.date_source) for s in date_sentences(text, dt.date(2025, 11, 8))]
     [('2020-10-08', 'text'), ('2020-10-09', 'text'), ('2020-10-09', 'narrative')]
+    >>> text = "The talks ended Tuesday; a vote is set for Friday."
+    >>> [(text[s.start : s.end], s.date.isoformat()) for s in date_sentences(text, dt.date(2025, 12, 31))]
+    [('The talks ended Tuesday', '2025-12-30'), ('; a vote is set for Friday.', '2026-01-02')]
     """
     if isinstance(published, dt.datetime):
         published = published.date()
@@ -1381,79 +1554,45 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     matches = _DATE_RE.finditer(text)
     pending = next(matches, None)
     # "the day before", "two weeks after" right before another date expression, and its offset in days
-    counted: tuple[int, re.Match[str]] | None = None
+    counted: _Counted = None
     result: list[DatedSentence] = []
     for start, end in spans:
         story.sentence += 1
         while pending is not None and pending.start() < start:
             pending = next(matches, None)
-        # The sentence's day: the first in its foreground, else the first in
-        # a background clause, else the first period ("last week").
-        chosen: list[tuple[dt.date, str] | None] = [None, None, None]
-        # A background day near publication: the story moves to it when the
-        # sentence has no foreground day.
-        background: tuple[dt.date, str] | None = None
-        present = False
+        found: list[re.Match[str]] = []
         while pending is not None and pending.start() < end:
-            match, pending = pending, next(matches, None)
-            if match.end() > end:
-                continue  # runs across a sentence break: not one expression
-            kind = match.lastgroup
-            if kind == "present":
-                present = True
-                continue
-            if story.retelling and story.quoted_retelling and not _in_quotation(text, match.start()):
-                story.leave_quoted_retelling()
-            clause = _read_clause(text, match.start(), match.end(), start, end)
-            day, continues = _resolve(text, match, story, clause)
-            before_day, counted = counted, _offset_to_what_follows(match)
-            if day is None:
-                continue
-            words = match.group(0)
-            if before_day is not None and not text[before_day[1].end() : match.start()].strip():
-                # "the day before last Tuesday's hearing", "two weeks after Jan. 14": counted from that day
-                day = _shift(day, before_day[0])
-                if day is None:
-                    continue
-                words = text[before_day[1].start() : match.end()]
-            rank = _PERIOD if kind in ("period", "ahead") else _BACKGROUND if clause.background else _FOREGROUND
-            if rank == _FOREGROUND and clause.tag and chosen[_FOREGROUND] is not None:
-                # "... arrived over the weekend, officials said Monday": the main clause is the tag
-                chosen[_BACKGROUND] = chosen[_BACKGROUND] or chosen[_FOREGROUND]
-                chosen[_FOREGROUND] = None
-            chosen[rank] = chosen[rank] or (day, words)
-            if rank == _FOREGROUND:
-                if kind == "rel" and " ".join(words.lower().split()) in _TODAY:
-                    story.back_to_present()
-                if clause.reported and kind in _DEICTIC_KINDS and not continues:
-                    story.retelling = False
-                story.move(
-                    day, words, confirms=continues or clause.scene, narrated=clause.tense == "past",
-                    dated=_names_a_year(match) or (kind in ("mdy", "dmy") and clause.opening_year is not None),
-                    quoted=story.is_far(day) and _in_quotation(text, match.start()),
-                )  # fmt: skip
-            elif rank == _BACKGROUND and not story.is_far(day):
-                background = background or (day, words)
-        if chosen[_FOREGROUND] is None and background is not None:
-            story.move(*background, confirms=False, narrated=False, dated=False)
-        best = next((c for c in chosen if c is not None), None)
-        if best is not None:
-            result.append(DatedSentence(start, end, best[0], "text", best[1]))
-            continue
-        if present or (
-            story.carry is not None and story.is_far(story.carry) and _speaks_of_the_present(text, start, end)
-        ):
-            story.back_to_present()
-        if story.carry is not None and not _opens_with_another_year(text, start, story.carry, published):
-            result.append(DatedSentence(start, end, story.carry, "narrative", story.carry_text))
+            if pending.end() <= end:  # one that runs across a sentence break is not one expression
+                found.append(pending)
+            pending = next(matches, None)
+        cuts = _clause_cuts(text, start, end, found)
+        while cuts:
+            # Date the clauses apart; a cut stays only where the clauses on its two sides name
+            # different days of their own, else the sentence is read again with fewer cuts.
+            saved_story, saved_counted = story.copy(), counted
+            bounds = [start, *cuts, end]
+            parts = []
+            for lo, hi in itertools.pairwise(bounds):
+                part, counted = _date_span(text, lo, hi, [m for m in found if lo <= m.start() < hi], story, counted)
+                parts.append(part)
+            kept = [
+                cut
+                for cut, left, right in zip(cuts, parts, parts[1:], strict=False)
+                if left.date_source == right.date_source == "text" and left.date != right.date
+            ]
+            if kept == cuts:
+                result.extend(parts)
+                break
+            story, counted, cuts = saved_story, saved_counted, kept
         else:
-            result.append(DatedSentence(start, end, published, "published", ""))
+            sentence, counted = _date_span(text, start, end, found, story, counted)
+            result.append(sentence)
     logger.debug("dated %d sentences (published %s)", len(result), published)
     return result
 
 
 def date_at(sentences: list[DatedSentence], offset: int) -> DatedSentence:
-    """The sentence that contains a character offset.
+    """The sentence (or the part of one, see :func:`date_sentences`) that contains a character offset.
 
     An offset in the white space between two sentences belongs to the one
     before it; one before the first sentence belongs to the first.

@@ -172,7 +172,9 @@ class Geoparser:
     def _parse_chunk(self, article: Article, offset: int, end: int, title: str) -> list[Mention]:
         text = article.text if (offset, end) == (0, len(article.text)) else article.text[offset:end]
         sentences = date_sentences(text, article.published)
-        spans = self.recognizer.find(text, [s.start for s in sentences])
+        # a part of a sentence dated in parts starts where the part before it ends: not a sentence opening
+        opening = [s.start for i, s in enumerate(sentences) if i == 0 or s.start != sentences[i - 1].end]
+        spans = self.recognizer.find(text, opening)
         title = title or _lead_title(text, sentences)
         mentions = []
         resolved = self.resolver.resolve(text, spans)
@@ -305,7 +307,13 @@ def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
     """A title for an article that has none: its first sentence, shortened."""
     if not sentences:
         return ""
-    lead = " ".join(text[sentences[0].start : sentences[0].end].split())
+    # A sentence dated in parts comes as records that follow each other without a gap.
+    end = sentences[0].end
+    for part in sentences[1:]:
+        if part.start != end:
+            break
+        end = part.end
+    lead = " ".join(text[sentences[0].start : end].split())
     return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
