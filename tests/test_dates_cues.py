@@ -146,6 +146,11 @@ CASES = [
      [(D(2031, 1, 1), "text")]),
     ("... while a list of verbs is no aside", "Rebels attacked the town, killed 20 on Monday near the old mill by the "
      "river, and fled on Tuesday.", THU, [(D(1989, 10, 23), "text")]),
+    # --- a far future day is no clock for the next sentence's day and month (only the past is retold)
+    ("a day and month after a far future day", "Shops will close on Christmas Day. It will happen on 2 January.",
+     D(2000, 12, 26), [(D(2001, 12, 25), "text"), (D(2001, 1, 2), "text")]),
+    ("... while a far past day with a year still is one", "The fire began on Dec. 20, 1998. On Dec. 24 it was out.",
+     D(2000, 6, 1), [(D(1998, 12, 20), "text"), (D(1998, 12, 24), "text")]),
 ]  # fmt: skip
 
 

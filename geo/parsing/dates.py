@@ -1146,7 +1146,9 @@ class _Story:
         story, pub = self.day, self.published
         if (
             story is not None
-            and (pub is None or story.year != pub.year)
+            # Only a past time is retold: a far future day ("closed on Christmas Day", said the day
+            # after) is no clock for the next sentence's "2 January".
+            and (pub is None or (story.year != pub.year and story <= pub))
             and (self.retelling or pub is None or self.is_far(story))
         ):
             near_story = _nearest_year(story, month, day, weekday)
