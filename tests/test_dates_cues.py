@@ -151,6 +151,9 @@ CASES = [
      D(2000, 12, 26), [(D(2001, 12, 25), "text"), (D(2001, 1, 2), "text")]),
     ("... while a far past day with a year still is one", "The fire began on Dec. 20, 1998. On Dec. 24 it was out.",
      D(2000, 6, 1), [(D(1998, 12, 20), "text"), (D(1998, 12, 24), "text")]),
+    ("a day and month after a far day read without a year",
+     "He was rescued on Thanksgiving Day. The Oct. 23 killing shocked the town.", D(2001, 11, 1),
+     [(D(2000, 11, 23), "text"), (D(2001, 10, 23), "text")]),
 ]  # fmt: skip
 
 

@@ -1149,7 +1149,9 @@ class _Story:
             # Only a past time is retold: a far future day ("closed on Christmas Day", said the day
             # after) is no clock for the next sentence's "2 January".
             and (pub is None or (story.year != pub.year and story <= pub))
-            and (self.retelling or pub is None or self.is_far(story))
+            # A far day read without a year ("rescued on Thanksgiving Day", last year's) is no retold
+            # time either: counting on from it would leave the year round publication.
+            and (self.retelling or pub is None or (self.is_far(story) and self.day_dated))
         ):
             near_story = _nearest_year(story, month, day, weekday)
             reach = _RETOLD_SPAN_DAYS if self.retelling else _RETELLING_DAYS
