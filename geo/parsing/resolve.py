@@ -157,6 +157,7 @@ _PLURAL_KIND = {
 }
 _PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
 _AFTER_THE = re.compile(r"\bthe\s+$")
+_AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
@@ -398,6 +399,33 @@ def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
         )
         for c in cands
     ]
+
+
+# Feature classes of the features that lie in no one country: oceans, seas and rivers (H), continents
+# and regions (L), deserts, ranges and peninsulas (T).
+_INTERNATIONAL_CLASSES = frozenset({"H", "L", "T"})
+
+
+def _lift_international_feature(
+    cands: Sequence[Candidate], scores: list[float], context_bonuses: Sequence[float]
+) -> None:
+    """After "the", a name whose most prominent reading lies in no one country keeps it against the context.
+
+    The country context and the distance to the document's other places tell namesakes apart;
+    they say nothing against the Pacific Ocean or the Middle East, which lie in no country and
+    whose conventional point is far from everything a story names beside them. Without this,
+    every US village of the name ("Pacific, Washington") outscores the ocean in a US story.
+    Such a feature gets the best context bonus (country, division, distance) its name's other
+    readings get; what the words around the name say (a qualifier, "the city of") is not lifted.
+    Oceans, seas and regions take the article ("the Pacific", "the Middle East") and towns do
+    not: "near Atlantic" is the town, so the caller lifts only after "the". Only a leading
+    reading is lifted: a river named like a country ("Jordan") stays behind the country.
+    """
+    if not cands or cands[0].place.country or cands[0].place.feature_class not in _INTERNATIONAL_CLASSES:
+        return
+    lift = max(context_bonuses[1:], default=0.0) - context_bonuses[0]
+    if lift > 0.0:
+        scores[0] += lift
 
 
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
@@ -734,6 +762,10 @@ class Resolver:
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
+            # "the Pacific", "the Middle East": the article that oceans and regions take and towns do not.
+            with_article = span.text[:4].lower() == "the " or (
+                _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is not None
+            )
             case = (
                 id(cands),
                 span.key,
@@ -744,6 +776,7 @@ class Resolver:
                 span.sentence_initial,
                 span.common,
                 span.given_name,
+                with_article,
             )
             if case not in decided:
                 own_countries = by_key_country.get(span.key, _NO_COUNTS)
@@ -754,6 +787,7 @@ class Resolver:
                 # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
                 mutual_bonus = []
+                context_bonuses = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
                 fits_designation = _designation_fits(cands, designated) if designated is not None else None
@@ -769,16 +803,20 @@ class Resolver:
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
+                    admin1_bonus = 0.0
                     if division[1] and below_division and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
-                        score += w_admin1
+                        admin1_bonus = w_admin1
+                        score += admin1_bonus
+                    distance_bonus = 0.0
                     if point_like and anchors:
                         nearest = nearest_km[(span.key, *point)]
                         if nearest <= 50:
-                            score += w_near_50
+                            distance_bonus = w_near_50
                         elif nearest <= 300:
-                            score += w_near_300
+                            distance_bonus = w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
-                            score += w_near_1000
+                            distance_bonus = w_near_1000
+                        score += distance_bonus
                     # Mutual proximity is evidence for one reading of a name that is a place anyway, but,
                     # like the country context, not that a weak name is a place: two surnames may both be
                     # villages near each other.
@@ -791,6 +829,9 @@ class Resolver:
                     scores.append(score)
                     evidence.append(score - country_bonus - near_bonus)
                     mutual_bonus.append(near_bonus)
+                    context_bonuses.append(country_bonus + admin1_bonus + distance_bonus + near_bonus)
+                if with_article:
+                    _lift_international_feature(cands, scores, context_bonuses)
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
                     _prefer_larger_city(cands, scores)

@@ -1,0 +1,46 @@
+"""The document's context picks among namesakes of one kind, not across kinds (table-driven, invented sentences).
+
+Each case names the words of one mention and the place it must resolve to, as
+(feature code, country, first-level division); ``None`` leaves a field unchecked.
+Counter-examples keep the reading the words around the name call for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _readings(geoparser, text: str) -> dict[str, tuple[str, str, str]]:
+    return {m.text: (m.place.feature_code, m.place.country, m.place.admin1) for m in geoparser.parse_text(text)}
+
+
+def _check(geoparser, text: str, words: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    readings = _readings(geoparser, text)
+    assert words in readings, (words, readings)
+    got = readings[words]
+    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)
+
+
+# "the Pacific" in a US story: the country and the nearby towns say nothing against a feature in no country.
+INTERNATIONAL_CASES = [
+    ("Storms off the Pacific battered Seattle and Tacoma on Monday.", "Pacific", ("OCN", "", None)),
+    ("Fishermen in Maine and Massachusetts said the Atlantic was rough.", "Atlantic", ("OCN", "", None)),
+    ("Diplomats from Texas and Ohio talked about peace in the Middle East.", "Middle East", ("RGN", "", None)),
+    # counter-examples: without the article, or with a qualifier, the town
+    (
+        "Farmers near Atlantic said the harvest was late, officials in Des Moines and Iowa City said.",
+        "Atlantic",
+        ("PPL", "US", "Iowa"),
+    ),
+    (
+        "The council of Pacific, Missouri met on Monday; officials from St. Louis attended.",
+        "Pacific",
+        ("PPL", "US", "Missouri"),
+    ),
+    ("Farmers near Atlantic, Iowa said the harvest was late.", "Atlantic", ("PPL", "US", "Iowa")),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), INTERNATIONAL_CASES)
+def test_feature_in_no_country_is_not_outvoted_by_the_country(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)
