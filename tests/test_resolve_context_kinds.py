@@ -44,3 +44,19 @@ INTERNATIONAL_CASES = [
 @pytest.mark.parametrize(("text", "words", "expected"), INTERNATIONAL_CASES)
 def test_feature_in_no_country_is_not_outvoted_by_the_country(geoparser, text, words, expected) -> None:
     _check(geoparser, text, words, expected)
+
+
+# A list of divisions: a name whose capital leads its readings is still the division of that name, not a
+# town in the division listed after it.
+LIST_PEER_CASES = [
+    ("Cases were reported in Oregon, Washington, Pennsylvania and California.", "Washington", ("ADM1", "US", None)),
+    ("Outbreaks hit Utah, Virginia, Washington, West Virginia and Wyoming.", "Washington", ("ADM1", "US", None)),
+    # counter-examples: the capital inside the area after it, and a qualified town out of a list
+    ("Officials from Texas, Washington, D.C. and Ohio met on Monday.", "Washington", ("PPLC", "US", None)),
+    ("He grew up in Washington, Pennsylvania, a small town.", "Washington", ("PPL", "US", "Pennsylvania")),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), LIST_PEER_CASES)
+def test_division_in_a_list_of_divisions_is_their_peer(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)

@@ -428,6 +428,15 @@ def _lift_international_feature(
         scores[0] += lift
 
 
+def _leading_area(cands: Sequence[Candidate]) -> Place:
+    """A name's largest reading among its five most prominent, else its most prominent one.
+
+    In "Utah, Washington, West Virginia and Wyoming" the capital leads Washington's readings, but
+    the state is what makes it a peer of the list's other states rather than a town in West Virginia.
+    """
+    return max(cands[:5], key=lambda c: _AREA_RANK.get(c.place.feature_code, 0)).place
+
+
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
     """A division named after its city and centred on it (Istanbul, Lachin) means the city.
 
@@ -947,7 +956,7 @@ class Resolver:
             if not fitting:
                 continue
             in_list = self._in_list(text, spans, idx)
-            if in_list and self._peers(own[0].place, area, fitting):
+            if in_list and self._peers(own, area, fitting):
                 continue
             out[idx] = area
             if not in_list:
@@ -955,10 +964,14 @@ class Resolver:
         return out
 
     @staticmethod
-    def _peers(best: Place, area: Place, fitting: list[Candidate]) -> bool:
-        """Whether a name's best reading is an area as large as the one after it, and not inside it."""
+    def _peers(own: Sequence[Candidate], area: Place, fitting: list[Candidate]) -> bool:
+        """Whether a name is a peer of the area after it: its largest leading reading is as large and not inside it.
+
+        Its most prominent reading inside the area makes it a qualified name ("Texas, Washington, D.C.").
+        """
+        best = _leading_area(own)
         own_rank = _AREA_RANK.get(best.feature_code, 0)
-        if own_rank < _AREA_RANK[area.feature_code] or Resolver._fits(best, area):
+        if own_rank < _AREA_RANK[area.feature_code] or Resolver._fits(best, area) or Resolver._fits(own[0].place, area):
             return False
         return max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting) < own_rank
 
