@@ -60,3 +60,27 @@ LIST_PEER_CASES = [
 @pytest.mark.parametrize(("text", "words", "expected"), LIST_PEER_CASES)
 def test_division_in_a_list_of_divisions_is_their_peer(geoparser, text, words, expected) -> None:
     _check(geoparser, text, words, expected)
+
+
+# "Kendal, Ontario": the writer placed the town; where the gazetteer has no namesake in that country, the
+# town abroad is not meant and the name is left unresolved (the qualifier still is the province).
+PLACED_ELSEWHERE_CASES = [
+    ("Firefighters were called to a barn near Kendal, Ontario on Sunday.", "Kendal", None),
+    ("Police in Kendal, Ontario, Canada made arrests.", "Kendal", None),
+    ("The fair in Ludlow, Alberta drew crowds.", "Ludlow", None),
+    # counter-examples: a namesake in the qualifier's country, a division named like a country, a list
+    ("The mayor of Whitby, Ontario spoke.", "Whitby", ("PPL", "CA", "Ontario")),
+    ("Gwynne Dyer is a journalist based in London, England.", "London", (None, "GB", None)),
+    ("He moved from Atlanta, Georgia to Boston.", "Atlanta", ("PPL", "US", "Georgia")),
+    ("Police in Leeds, Wales and Scotland made arrests.", "Leeds", ("PPL", "GB", None)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), PLACED_ELSEWHERE_CASES)
+def test_town_placed_where_it_has_no_namesake_is_not_one_abroad(geoparser, text, words, expected) -> None:
+    if expected is None:
+        readings = _readings(geoparser, text)
+        assert words not in readings, readings
+        assert readings.get(text.split(", ")[1].split()[0], ("", "", ""))[1] == "CA", readings
+    else:
+        _check(geoparser, text, words, expected)

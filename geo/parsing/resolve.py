@@ -954,6 +954,11 @@ class Resolver:
             own, own_kind = options[idx]
             fitting = [c for c in own if self._fits(c.place, area)] if own_kind == "toponym" else []
             if not fitting:
+                if self._placed_elsewhere(text, spans, idx, options):
+                    # "Stroud, Ontario": the writer said where the town is, and none of its namesakes
+                    # is there (the gazetteer lacks it); the English Stroud is not meant.
+                    options[idx] = ([], own_kind)
+                    options[idx + 1] = ([area_cand], kind)
                 continue
             in_list = self._in_list(text, spans, idx)
             if in_list and self._peers(own, area, fitting):
@@ -962,6 +967,34 @@ class Resolver:
             if not in_list:
                 options[idx + 1] = ([area_cand], kind)
         return out
+
+    @staticmethod
+    def _placed_elsewhere(
+        text: str, spans: Sequence[Span], idx: int, options: list[tuple[list[Candidate], str]]
+    ) -> bool:
+        """Whether a town is qualified by an area ("Stroud, Ontario") whose country holds none of its namesakes.
+
+        Every first-level or country reading of the qualifier counts ("Atlanta, Georgia" names the
+        state as well as the country), or its counties where it has no larger reading. Only the
+        country is compared: sources name a country's divisions unevenly ("London, England", whose
+        admin1 is a borough). A list ("Leeds, Wales and Scotland") qualifies nothing.
+        """
+        own, own_kind = options[idx]
+        if own_kind != "toponym" or not own or own[0].place.feature_class != "P":
+            return False
+        # The qualifier's largest readings: Ontario the province, not a county of New York named after it.
+        areas = [c.place for c in options[idx + 1][0][:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}]
+        top_rank = max((_AREA_RANK[area.feature_code] for area in areas), default=0)
+        countries = {area.country for area in areas if _AREA_RANK[area.feature_code] >= min(top_rank, 2)}
+        if any(c.place.country in countries for c in own):
+            return False
+        before = text[spans[idx - 1].end : spans[idx].start] if idx > 0 else ""
+        if _LIST_GAP.fullmatch(before) is not None:
+            return False
+        if idx + 2 < len(spans) and _LIST_GAP.fullmatch(text[spans[idx + 1].end : spans[idx + 2].start]):
+            # "Stroud, Ontario, Canada" is a chain of qualifiers, "Stroud, Ontario, Quebec" a list.
+            return any(c.place.feature_code == "PCLI" and c.place.country in countries for c in options[idx + 2][0][:5])
+        return True
 
     @staticmethod
     def _peers(own: Sequence[Candidate], area: Place, fitting: list[Candidate]) -> bool:
