@@ -11,6 +11,7 @@ import pytest
 
 
 def _readings(geoparser, text: str) -> dict[str, tuple[str, str, str]]:
+    """The reading of each mentioned name (its last mention's)."""
     return {m.text: (m.place.feature_code, m.place.country, m.place.admin1) for m in geoparser.parse_text(text)}
 
 
@@ -54,6 +55,7 @@ LIST_PEER_CASES = [
     # counter-examples: the capital inside the area after it, and a qualified town out of a list
     ("Officials from Texas, Washington, D.C. and Ohio met on Monday.", "Washington", ("PPLC", "US", None)),
     ("He grew up in Washington, Pennsylvania, a small town.", "Washington", ("PPL", "US", "Pennsylvania")),
+    ("Students from Moscow, Idaho and Kyiv met online.", "Moscow", ("PPL", "US", "Idaho")),
 ]
 
 
@@ -84,3 +86,23 @@ def test_town_placed_where_it_has_no_namesake_is_not_one_abroad(geoparser, text,
         assert readings.get(text.split(", ")[1].split()[0], ("", "", ""))[1] == "CA", readings
     else:
         _check(geoparser, text, words, expected)
+
+
+# A short name after (or before) the formal name of a country or division in the same document means it.
+FORMAL_NAME_CASES = [
+    (
+        "The Democratic Republic of the Congo reported cases. Congo has asked for vaccines.",
+        "Congo",
+        ("PCLI", "CD", None),
+    ),
+    ("Officials of the Republic of Korea met in Seoul. Exports from Korea rose.", "Korea", ("PCLI", "KR", None)),
+    # counter-examples: no formal name in the document; a city named after its country or state
+    ("Fighting in Congo continued.", "Congo", ("PCLI", "CG", None)),
+    ("Talks in Mexico City ended. Mexico sent troops.", "Mexico", ("PCLI", "MX", None)),
+    ("Talks in Kansas City ended. Farmers in Kansas waited.", "Kansas", ("ADM1", "US", None)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), FORMAL_NAME_CASES)
+def test_short_name_means_the_formal_name_of_the_document(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)

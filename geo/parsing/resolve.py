@@ -428,6 +428,71 @@ def _lift_international_feature(
         scores[0] += lift
 
 
+# Words that make a country's or a division's formal name longer than the name news repeats after it:
+# "the Democratic Republic of the Congo" ... "Congo", "Rivers State" ... "Rivers".
+_FORMAL_NAME_WORDS = frozenset(
+    [
+        "democratic",
+        "republic",
+        "of",
+        "the",
+        "people's",
+        "peoples",
+        "federal",
+        "islamic",
+        "kingdom",
+        "state",
+        "province",
+        "region",
+        "county",
+        "district",
+        "governorate",
+        "oblast",
+        "prefecture",
+        "territory",
+        "department",
+    ]
+)
+_FORMAL_AREA_CODES = frozenset({"PCLI", "ADM1", "ADM1H", "ADM2", "TERR"})
+
+
+def _with_longer_names(
+    spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+) -> list[tuple[list[Candidate], str]]:
+    """A name that the document also gives in a formal form ("the Democratic Republic of the Congo") may mean it.
+
+    The short form ("Congo") is then a reading of the country or division the formal name
+    leads to, at that name's own prior; the short form's namesakes (the Republic of the Congo)
+    stay its candidates, so population and context still decide. Only areas: "Mexico City"
+    is no formal name of Mexico.
+    """
+    formal: dict[str, Candidate] = {}
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        if (
+            kind != "toponym"
+            or not cands
+            or " " not in span.key
+            or cands[0].place.feature_code not in _FORMAL_AREA_CODES
+        ):
+            continue
+        words = span.key.split()
+        core = " ".join(w for w in words if w not in _FORMAL_NAME_WORDS)
+        if core and core != span.key and core not in formal:
+            formal[core] = cands[0]
+    if not formal:
+        return options
+    widened: dict[int, list[Candidate]] = {}
+    out = []
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        longer = formal.get(span.key)
+        if kind == "toponym" and longer is not None and all(c.place.id != longer.place.id for c in cands):
+            if id(cands) not in widened:
+                widened[id(cands)] = sorted([*cands, longer], key=lambda c: -c.prior)
+            cands = widened[id(cands)]
+        out.append((cands, kind))
+    return out
+
+
 def _leading_area(cands: Sequence[Candidate]) -> Place:
     """A name's largest reading among its five most prominent, else its most prominent one.
 
@@ -671,6 +736,7 @@ class Resolver:
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
+        options = _with_longer_names(spans, options)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
@@ -998,15 +1064,30 @@ class Resolver:
 
     @staticmethod
     def _peers(own: Sequence[Candidate], area: Place, fitting: list[Candidate]) -> bool:
-        """Whether a name is a peer of the area after it: its largest leading reading is as large and not inside it.
+        """Whether a name is a peer of the area after it, in a list: an area as large and not inside it.
 
-        Its most prominent reading inside the area makes it a qualified name ("Texas, Washington, D.C.").
+        The name's most prominent reading decides ("Georgia, Armenia and Azerbaijan"), or, where a
+        town or a capital leads, its largest reading if that is a division of the area's own
+        country ("Utah, Washington, Pennsylvania and California"), but not one abroad: "Moscow,
+        Pennsylvania and Kyiv" is a town in Pennsylvania. Its most prominent reading inside the area
+        makes it a qualified name ("Texas, Washington, D.C.").
         """
-        best = _leading_area(own)
-        own_rank = _AREA_RANK.get(best.feature_code, 0)
-        if own_rank < _AREA_RANK[area.feature_code] or Resolver._fits(best, area) or Resolver._fits(own[0].place, area):
+        if Resolver._fits(own[0].place, area):
             return False
-        return max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting) < own_rank
+        largest_fitting = max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting)
+        readings = [own[0].place]
+        leading_area = _leading_area(own)
+        if leading_area.feature_code in {"ADM1", "ADM1H"} and leading_area.country == area.country:
+            readings.append(leading_area)
+        for best in readings:
+            own_rank = _AREA_RANK.get(best.feature_code, 0)
+            if (
+                own_rank >= _AREA_RANK[area.feature_code]
+                and not Resolver._fits(best, area)
+                and largest_fitting < own_rank
+            ):
+                return True
+        return False
 
     @staticmethod
     def _in_list(text: str, spans: Sequence[Span], idx: int) -> bool:
