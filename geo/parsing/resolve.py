@@ -156,6 +156,8 @@ _PLURAL_KIND = {
     "regions": "area",
 }
 _PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
+# ... or before it: "the provinces of Nyanza, Coast and Western", "the states of Ohio and Iowa".
+_PLURAL_BEFORE = re.compile(r"\b(" + "|".join(_PLURAL_KIND) + r") of\s+$")
 _AFTER_THE = re.compile(r"\bthe\s+$")
 _AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # The capitalised word right after a name, in the same phrase.
@@ -585,9 +587,17 @@ def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str
 
 
 def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
-    """Spans of a list ("A, B and C") followed by a plural kind word ("counties"): that kind, by span index."""
+    """Spans of a list ("A, B and C") after or before a plural kind word ("counties"): that kind, by span index."""
     out: dict[int, str] = {}
     for idx, span in enumerate(spans):
+        before = _PLURAL_BEFORE.search(text, max(0, span.start - 20), span.start)
+        if before is not None:
+            kind = _PLURAL_KIND[before.group(1)]
+            out[idx] = kind
+            j = idx
+            while j + 1 < len(spans) and _LIST_GAP.fullmatch(text[spans[j].end : spans[j + 1].start]) is not None:
+                j += 1
+                out[j] = kind
         after = _PLURAL_AFTER.match(text, span.end)
         if after is None:
             continue
