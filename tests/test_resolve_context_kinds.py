@@ -106,3 +106,18 @@ FORMAL_NAME_CASES = [
 @pytest.mark.parametrize(("text", "words", "expected"), FORMAL_NAME_CASES)
 def test_short_name_means_the_formal_name_of_the_document(geoparser, text, words, expected) -> None:
     _check(geoparser, text, words, expected)
+
+
+# A country is not qualified by the country after it ("China, Japan"): no town of one country is named so.
+COUNTRY_PAIR_CASES = [
+    ("Many countries, among them China, Japan, and the United Kingdom, warned the WHO.", "China", ("PCLI", "CN", None)),
+    ("Exports from China, Japan rose sharply.", "China", ("PCLI", "CN", None)),
+    # counter-examples: a town qualified by its country
+    ("He lives in Paris, France and works in Lyon.", "Paris", (None, "FR", None)),
+    ("Students from Moscow, Idaho visited.", "Moscow", ("PPL", "US", "Idaho")),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), COUNTRY_PAIR_CASES)
+def test_country_is_not_qualified_by_a_country(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)

@@ -163,7 +163,7 @@ _AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&)(?:\s+the)?)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1038,6 +1038,9 @@ class Resolver:
                 continue
             in_list = self._in_list(text, spans, idx)
             if in_list and self._peers(own, area, fitting):
+                continue
+            if own[0].place.feature_code == "PCLI" and area.feature_code == "PCLI":
+                # "China, Japan and the UK": a country is not qualified by another, in a list or not.
                 continue
             out[idx] = area
             if not in_list:
