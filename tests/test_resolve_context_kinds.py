@@ -121,3 +121,44 @@ COUNTRY_PAIR_CASES = [
 @pytest.mark.parametrize(("text", "words", "expected"), COUNTRY_PAIR_CASES)
 def test_country_is_not_qualified_by_a_country(geoparser, text, words, expected) -> None:
     _check(geoparser, text, words, expected)
+
+
+def _resolve_first(geoparser, text: str, words: str, then: str | None = None) -> tuple[str, str] | None:
+    """The (name, feature code) a given span of ``words`` resolves to, as in gold-span evaluation.
+
+    ``then`` is a name after it, given as a span too.
+    """
+    start = text.index(words)
+    spans = [(start, start + len(words))]
+    if then is not None:
+        later = text.index(then, start + len(words))
+        spans.append((later, later + len(then)))
+    place = geoparser.resolve_spans(text, spans)[0]
+    return None if place is None else (place.name, place.feature_code)
+
+
+# "Central and South America": a compass word before "and" and a name that starts with another one.
+SHARED_HEAD_CASES = [
+    ("Many species live in the jungles of Central and South America.", "Central", "South America", "Central America"),
+    ("Talks between North and South Korea resumed.", "North", "South Korea", "North Korea"),
+    ("Drought hit East and West Africa.", "East", "West Africa", "East Africa"),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "then", "expected"), SHARED_HEAD_CASES)
+def test_compass_word_shares_the_head_of_the_next_name(geoparser, text, words, then, expected) -> None:
+    got = _resolve_first(geoparser, text, words, then)
+    assert got is not None and got[0] == expected, got
+
+
+@pytest.mark.parametrize(
+    ("text", "then"),
+    [
+        ("Police in Central said the road was closed.", None),  # no second name
+        ("Farmers in Central and Kisumu counties planted early.", "Kisumu"),  # the next name has no compass word
+        ("Farmers in Central and Western provinces planted early.", "Western"),  # nor a head to share
+    ],
+)
+def test_compass_word_without_a_shared_head_keeps_its_own_readings(geoparser, text, then) -> None:
+    got = _resolve_first(geoparser, text, "Central", then)
+    assert got is not None and got[0] == "Central", got

@@ -36,7 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -430,6 +430,11 @@ def _lift_international_feature(
         scores[0] += lift
 
 
+# Words that tell parts of a larger name apart, shared in "Central and South America", "North and South Korea".
+_COMPASS_WORDS = frozenset(
+    ["north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper", "lower"]
+)
+_JOINED = re.compile(r"\s+(?:and|or|&)\s+")
 # Words that make a country's or a division's formal name longer than the name news repeats after it:
 # "the Democratic Republic of the Congo" ... "Congo", "Rivers State" ... "Rivers".
 _FORMAL_NAME_WORDS = frozenset(
@@ -726,6 +731,31 @@ class Resolver:
             return (demonyms[:1], "demonym") if self.demonyms else ([], "demonym")
         return names[:_MAX_CANDIDATES], "toponym"
 
+    def _with_shared_heads(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> list[tuple[list[Candidate], str]]:
+        """ "Central and South America", "North and South Korea": the first word means the name it shares a head with.
+
+        A compass word joined by "and" or "or" to a name that starts with another compass word
+        reads as that name with its own word in front ("Central America"), where the gazetteer
+        has it; not the region of Israel called Central.
+        """
+        out = options
+        for idx in range(len(spans) - 1):
+            span, following = spans[idx], spans[idx + 1]
+            if span.key not in _COMPASS_WORDS or not _JOINED.fullmatch(text, span.end, following.start):
+                continue
+            first, _, head = following.key.partition(" ")
+            if first not in _COMPASS_WORDS or not head:
+                continue
+            shared = replace(span, key=f"{span.key} {head}")
+            cands, kind = self._candidates(shared)
+            if cands and kind == "toponym":
+                if out is options:
+                    out = list(options)
+                out[idx] = (cands, kind)
+        return out
+
     def resolve(self, text: str, spans: Sequence[Span], *, keep_all: bool = False) -> list[Resolved]:
         """Choose a place for each span; spans with no good candidate are dropped.
 
@@ -747,6 +777,7 @@ class Resolver:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
         options = _with_longer_names(spans, options)
+        options = self._with_shared_heads(text, spans, options)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
