@@ -162,3 +162,44 @@ def test_compass_word_shares_the_head_of_the_next_name(geoparser, text, words, t
 def test_compass_word_without_a_shared_head_keeps_its_own_readings(geoparser, text, then) -> None:
     got = _resolve_first(geoparser, text, "Central", then)
     assert got is not None and got[0] == "Central", got
+
+
+# A small town in none of the document's countries, near none of its places, that no word around it
+# supports, is a local name the gazetteer lacks (a street, a hospital, a hamlet), not a namesake abroad.
+STRAY_CASES = [
+    ("Officers from London and Manchester searched a sushi bar in Piccadilly on Friday.", "Piccadilly"),
+    ("Rescuers from Peshawar, Lahore and Islamabad reached Kalam by helicopter.", "Kalam"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), STRAY_CASES)
+def test_stray_namesake_abroad_is_not_resolved(geoparser, text, words) -> None:
+    readings = _readings(geoparser, text)
+    assert words not in readings, readings
+    assert len(readings) >= 2, readings  # the document's own places stay
+
+
+# counter-examples: a town of the document's country, a large city abroad, a qualified town, a capital
+STRAY_COUNTER_CASES = [
+    ("Officers from London and Manchester searched a flat in Kendal.", "Kendal", ("PPL", "GB", None)),
+    ("Officers from London, Leeds and Manchester questioned a man born in Tyler.", "Tyler", ("PPL", "US", "Texas")),
+    ("Officers from London, Leeds and Manchester met a man from Kalam, Pakistan.", "Pakistan", ("PCLI", "PK", None)),
+    ("A flight from Nairobi landed in London, Leeds and Manchester.", "Nairobi", ("PPLC", "KE", None)),
+    # no one country holds the document's other places
+    (
+        "Tourists from Stratford-upon-Avon, Winston-Salem and Aix-en-Provence met.",
+        "Stratford-upon-Avon",
+        ("PPL", "GB", None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), STRAY_COUNTER_CASES)
+def test_supported_or_prominent_places_abroad_stay(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)
+
+
+def test_gold_spans_keep_a_stray_namesake(geoparser) -> None:
+    # Gold-span evaluation keeps every span: the annotators decided it is a place.
+    text = "Officers from London and Manchester searched a sushi bar in Piccadilly on Friday."
+    assert _resolve_first(geoparser, text, "Piccadilly") is not None

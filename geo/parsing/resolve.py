@@ -387,6 +387,30 @@ def _may_be_person(cands: Sequence[Candidate]) -> bool:
     )
 
 
+# How much of the document (sure names count 1, unsure ones 0.5) must lie in one other country before a
+# small town that nothing in it supports is taken for a local name the gazetteer lacks.
+_STRAY_CONTEXT_WEIGHT = 1.5
+_STRAY_MAX_POPULATION = 100_000
+
+
+def _stray(cand: Candidate, evidence: float) -> bool:
+    """Whether a chosen town is a stray namesake: small, and nothing but its name speaks for it.
+
+    Called for a town that lies in none of the document's countries, near none of its places
+    and in none of its divisions: "Piccadilly" in a London story is the street, not a village
+    in Western Australia; "St. Nicolas" in a story from Haiti is not the Belgian town. No
+    qualifier, kind word or list lifts it either (``evidence`` is its prior alone). A capital
+    or a large city is named from afar ("a flight to Nairobi") and stays.
+    """
+    place = cand.place
+    return (
+        place.feature_class == "P"
+        and place.feature_code not in {"PPLC", "PPLA", "PPLG"}
+        and place.population < _STRAY_MAX_POPULATION
+        and evidence <= cand.prior
+    )
+
+
 def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
     """What the score of each candidate needs from it and does not depend on the context."""
     return [
@@ -961,6 +985,17 @@ class Resolver:
                         (k for k in ranked if self._supported(span, cands[k], evidence[k] + mutual_bonus[k])), None
                     )
                 else:
+                    best = None
+                if (
+                    best is not None
+                    and not exempt
+                    and rest_weight >= _STRAY_CONTEXT_WEIGHT
+                    and context_bonuses[best] == 0.0
+                    and _stray(cands[best], evidence[best])
+                    # The document's other places hold together in one country (a list of towns
+                    # in three countries is no story from any one of them).
+                    and max(w - own_countries.get(c, 0.0) for c, w in countries.items()) >= _STRAY_CONTEXT_WEIGHT
+                ):
                     best = None
                 if best is None:
                     decided[case] = None
