@@ -161,7 +161,8 @@ def test_compass_word_shares_the_head_of_the_next_name(geoparser, text, words, t
 )
 def test_compass_word_without_a_shared_head_keeps_its_own_readings(geoparser, text, then) -> None:
     got = _resolve_first(geoparser, text, "Central", then)
-    assert got is not None and got[0] == "Central", got
+    # its own readings: a region called Central, or with "provinces" after the list, a Central Province
+    assert got is not None and got[0] in {"Central", "Central Province"}, got
 
 
 # A small town in none of the document's countries, near none of its places, that no word around it
@@ -203,3 +204,37 @@ def test_gold_spans_keep_a_stray_namesake(geoparser) -> None:
     # Gold-span evaluation keeps every span: the annotators decided it is a place.
     text = "Officers from London and Manchester searched a sushi bar in Piccadilly on Friday."
     assert _resolve_first(geoparser, text, "Piccadilly") is not None
+
+
+def _resolve_all(geoparser, text: str, names: list[str]) -> list[tuple[str, str, str] | None]:
+    """Gold-span readings (name, feature code, country) of the given names, each the next occurrence."""
+    spans, at = [], 0
+    for name in names:
+        start = text.index(name, at)
+        spans.append((start, start + len(name)))
+        at = start + len(name)
+    places = geoparser.resolve_spans(text, spans)
+    return [None if p is None else (p.name, p.feature_code, p.country) for p in places]
+
+
+# "the provinces of Nyanza, Coast and Western": the gazetteer names the province "Western Province".
+KIND_WORD_VARIANT_CASES = [
+    (
+        "Cases were reported in Kenya's provinces of Nyanza, Coast and Western.",
+        ["Kenya", "Nyanza", "Coast", "Western"],
+        "KE",
+    ),
+    ("Officials in Nairobi said the provinces of Coast and Central were hit.", ["Nairobi", "Coast", "Central"], "KE"),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "country"), KIND_WORD_VARIANT_CASES)
+def test_designated_name_means_the_division_named_with_the_kind_word(geoparser, text, names, country) -> None:
+    last = _resolve_all(geoparser, text, names)[-1]
+    assert last is not None and last[1] in {"ADM1", "ADM1H"} and last[2] == country, last
+
+
+def test_undesignated_name_does_not_take_the_kind_word_variants(geoparser) -> None:
+    # no kind word around "Western": its own readings ("Western" regions), never "Western Province"
+    last = _resolve_all(geoparser, "Cases rose in Western, officials in Kampala said.", ["Western", "Kampala"])[0]
+    assert last is not None and last[0] == "Western", last

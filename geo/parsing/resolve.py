@@ -454,6 +454,12 @@ def _lift_international_feature(
         scores[0] += lift
 
 
+# The kind words a division of each designated kind is named with in the gazetteer ("Western Province").
+_KIND_WORD_VARIANTS = {
+    "division": ("province", "state", "region", "governorate", "oblast", "prefecture"),
+    "area": ("district", "region", "province"),
+    "county": ("county",),
+}
 # Words that tell parts of a larger name apart, shared in "Central and South America", "North and South Korea".
 _COMPASS_WORDS = frozenset(
     ["north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper", "lower"]
@@ -780,6 +786,39 @@ class Resolver:
                 out[idx] = (cands, kind)
         return out
 
+    def _with_kind_word_variants(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> list[tuple[list[Candidate], str]]:
+        """A name the words around it call a division ("the provinces of Nyanza and Western") also
+        means the divisions the gazetteer names with that kind word ("Western Province").
+
+        The variants join the name's own candidates; the designation and the document's
+        country then choose among them (Kenya's Western Province, not Uganda's Western region).
+        """
+        plural_kinds = _plural_designations(text, spans)
+        demonym_keys = self.gazetteer.demonym_keys()
+        out = options
+        widened: dict[tuple[int, str], list[Candidate]] = {}
+        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
+            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+            if kind != "toponym" or designated not in _KIND_WORD_VARIANTS:
+                continue
+            case = (id(cands), designated)
+            if case not in widened:
+                known = {c.place.id for c in cands}
+                extra: list[Candidate] = []
+                for word in _KIND_WORD_VARIANTS[designated]:
+                    for cand in self.gazetteer.candidates(f"{span.key} {word}"):
+                        if cand.match != "demonym" and cand.place.id not in known:
+                            known.add(cand.place.id)
+                            extra.append(cand)
+                widened[case] = sorted([*cands, *extra], key=lambda c: -c.prior)[:_MAX_CANDIDATES] if extra else cands
+            if widened[case] is not cands:
+                if out is options:
+                    out = list(options)
+                out[idx] = (widened[case], kind)
+        return out
+
     def resolve(self, text: str, spans: Sequence[Span], *, keep_all: bool = False) -> list[Resolved]:
         """Choose a place for each span; spans with no good candidate are dropped.
 
@@ -802,6 +841,7 @@ class Resolver:
             options.append(by_name[name])
         options = _with_longer_names(spans, options)
         options = self._with_shared_heads(text, spans, options)
+        options = self._with_kind_word_variants(text, spans, options)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
