@@ -786,8 +786,19 @@ class Resolver:
                 out[idx] = (cands, kind)
         return out
 
+    def _designations(self, text: str, spans: Sequence[Span]) -> dict[int, str]:
+        """The kind of place the words around each span give it, by span index (spans with none left out)."""
+        plural_kinds = _plural_designations(text, spans)
+        demonym_keys = self.gazetteer.demonym_keys()
+        out = {}
+        for idx, span in enumerate(spans):
+            kind = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+            if kind is not None:
+                out[idx] = kind
+        return out
+
     def _with_kind_word_variants(
-        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+        self, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
     ) -> list[tuple[list[Candidate], str]]:
         """A name the words around it call a division ("the provinces of Nyanza and Western") also
         means the divisions the gazetteer names with that kind word ("Western Province").
@@ -795,12 +806,10 @@ class Resolver:
         The variants join the name's own candidates; the designation and the document's
         country then choose among them (Kenya's Western Province, not Uganda's Western region).
         """
-        plural_kinds = _plural_designations(text, spans)
-        demonym_keys = self.gazetteer.demonym_keys()
         out = options
         widened: dict[tuple[int, str], list[Candidate]] = {}
-        for idx, (span, (cands, kind)) in enumerate(zip(spans, options, strict=True)):
-            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+        for idx, designated in designations.items():
+            span, (cands, kind) = spans[idx], options[idx]
             if kind != "toponym" or designated not in _KIND_WORD_VARIANTS:
                 continue
             case = (id(cands), designated)
@@ -841,7 +850,8 @@ class Resolver:
             options.append(by_name[name])
         options = _with_longer_names(spans, options)
         options = self._with_shared_heads(text, spans, options)
-        options = self._with_kind_word_variants(text, spans, options)
+        designations = self._designations(text, spans)
+        options = self._with_kind_word_variants(spans, options, designations)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
@@ -856,12 +866,14 @@ class Resolver:
         first = [cands[0].place if cands else None for cands, _ in options]
         lists = _list_groups(text, spans)
         mutual = _mutually_near(spans, options)
-        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual)
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual, designations)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
         chosen_places = [r.place if r is not None else None for r in chosen]
         if chosen_places != first:
-            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual)
+            chosen = self._choose(
+                text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual, designations
+            )
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -874,6 +886,7 @@ class Resolver:
         keep_all: bool,
         lists: list[list[int]] | None = None,
         mutual: Container[tuple[str, str]] = (),
+        designations: Mapping[int, str] | None = None,
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``."""
         # The context of a name is what the document's OTHER names say: five "Georgia"s
@@ -917,8 +930,8 @@ class Resolver:
         )
         nearest_km = dict(zip(queries, anchors.nearest_km(queries), strict=True))
         peer_kinds = _peer_kinds(lists or [], spans, first)
-        plural_kinds = _plural_designations(text, spans)
-        demonym_keys = self.gazetteer.demonym_keys()
+        if designations is None:
+            designations = self._designations(text, spans)
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         fixed: dict[int, list[tuple[Any, ...]]] = {}
@@ -938,7 +951,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+            designated = designations.get(idx)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
