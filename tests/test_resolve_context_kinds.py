@@ -238,3 +238,30 @@ def test_undesignated_name_does_not_take_the_kind_word_variants(geoparser) -> No
     # no kind word around "Western": its own readings ("Western" regions), never "Western Province"
     last = _resolve_all(geoparser, "Cases rose in Western, officials in Kampala said.", ["Western", "Kampala"])[0]
     assert last is not None and last[0] == "Western", last
+
+
+# The recogniser finds the first name of "North and South Korea" too, under the name it shares a head with.
+SHARED_HEAD_TEXTS = [
+    (
+        "Talks between North and South Korea resumed.",
+        {"North": ("PCLI", "KP", None), "South Korea": ("PCLI", "KR", None)},
+    ),
+    (
+        "Rain fell in North and South Dakota.",
+        {"North": ("ADM1", "US", "North Dakota"), "South Dakota": ("ADM1", "US", "South Dakota")},
+    ),
+    # counter-examples: no "and" between the compass words, or a lowercase one
+    (
+        "He flew from North Carolina to South Korea.",
+        {"North Carolina": ("ADM1", "US", "North Carolina"), "South Korea": ("PCLI", "KR", None)},
+    ),
+    ("The storm moved north and South Korea braced.", {"South Korea": ("PCLI", "KR", None)}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_HEAD_TEXTS)
+def test_shared_head_names_are_found_and_resolved(geoparser, text, expected) -> None:
+    readings = _readings(geoparser, text)
+    for words, want in expected.items():
+        _check(geoparser, text, words, want)
+    assert set(readings) == set(expected), readings

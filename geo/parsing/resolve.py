@@ -14,7 +14,7 @@ that rest on little evidence.
 Examples
 --------
 >>> from geo.model import Place
->>> from geo.parsing.recognize import Span
+>>> from geo.parsing.recognize import COMPASS_WORDS, Span
 >>> from geo.parsing.resolve import Resolved, document_focus
 >>> kyiv = Place("1", "Kyiv", "P", "PPLC", "UA", "12", 2_900_000, 50.45, 30.52)
 >>> ukraine = Place("2", "Ukraine", "A", "PCLI", "UA", "00", 41_000_000, 49.0, 32.0)
@@ -46,7 +46,7 @@ from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
 from geo.parsing import lexicons, uses
-from geo.parsing.recognize import Span
+from geo.parsing.recognize import COMPASS_WORDS, Span
 from geo.parsing.rules import Rules
 
 __all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
@@ -460,10 +460,6 @@ _KIND_WORD_VARIANTS = {
     "area": ("district", "region", "province"),
     "county": ("county",),
 }
-# Words that tell parts of a larger name apart, shared in "Central and South America", "North and South Korea".
-_COMPASS_WORDS = frozenset(
-    ["north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper", "lower"]
-)
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+")
 # Words that make a country's or a division's formal name longer than the name news repeats after it:
 # "the Democratic Republic of the Congo" ... "Congo", "Rivers State" ... "Rivers".
@@ -773,10 +769,10 @@ class Resolver:
         out = options
         for idx in range(len(spans) - 1):
             span, following = spans[idx], spans[idx + 1]
-            if span.key not in _COMPASS_WORDS or not _JOINED.fullmatch(text, span.end, following.start):
+            if span.key not in COMPASS_WORDS or not _JOINED.fullmatch(text, span.end, following.start):
                 continue
             first, _, head = following.key.partition(" ")
-            if first not in _COMPASS_WORDS or not head:
+            if first not in COMPASS_WORDS or not head:
                 continue
             shared = replace(span, key=f"{span.key} {head}")
             cands, kind = self._candidates(shared)
