@@ -265,3 +265,21 @@ def test_shared_head_names_are_found_and_resolved(geoparser, text, expected) -> 
     for words, want in expected.items():
         _check(geoparser, text, words, want)
     assert set(readings) == set(expected), readings
+
+
+# "the Mekong Delta": a feature word after a name, in its phrase, ends a longer name; it is no place of its own.
+FEATURE_TAIL_CASES = [
+    ("Floods in the Mekong Delta hit Can Tho.", "Delta", {"Mekong", "Can Tho"}),
+    ("Floods hit the Danube Delta in Romania.", "Delta", {"Danube", "Romania"}),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "kept"), FEATURE_TAIL_CASES)
+def test_feature_word_after_a_name_is_not_a_place(geoparser, text, word, kept) -> None:
+    readings = _readings(geoparser, text)
+    assert word not in readings and kept <= set(readings), readings
+
+
+def test_feature_word_standing_alone_keeps_its_place(geoparser) -> None:
+    # counter-example: "Delta" on its own, after a preposition, is the Nigerian state
+    assert _readings(geoparser, "Police in Delta said the road was closed.").get("Delta") == ("ADM1", "NG", "Delta")

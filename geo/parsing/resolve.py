@@ -757,6 +757,27 @@ class Resolver:
             return (demonyms[:1], "demonym") if self.demonyms else ([], "demonym")
         return names[:_MAX_CANDIDATES], "toponym"
 
+    def _without_feature_word_tails(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> list[tuple[list[Candidate], str]]:
+        """ "the Mekong Delta": a feature word right after a name, in its phrase, is that feature's name, not a place.
+
+        The recogniser may take the word for a name of its own (Delta, a state of Nigeria); it
+        ends the longer name the gazetteer lacks, as "Corn Belt" does.
+        """
+        out = options
+        for idx in range(1, len(spans)):
+            span, before = spans[idx], spans[idx - 1]
+            if (
+                span.key in self._feature_keys
+                and _NEXT_WORD.fullmatch(text, before.end, span.end) is not None
+                and self._names_feature(text, before)
+            ):
+                if out is options:
+                    out = list(options)
+                out[idx] = ([], options[idx][1])
+        return out
+
     def _with_shared_heads(
         self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
     ) -> list[tuple[list[Candidate], str]]:
@@ -844,6 +865,7 @@ class Resolver:
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
+        options = self._without_feature_word_tails(text, spans, options)
         options = _with_longer_names(spans, options)
         options = self._with_shared_heads(text, spans, options)
         designations = self._designations(text, spans)
