@@ -283,3 +283,30 @@ def test_feature_word_after_a_name_is_not_a_place(geoparser, text, word, kept) -
 def test_feature_word_standing_alone_keeps_its_place(geoparser) -> None:
     # counter-example: "Delta" on its own, after a preposition, is the Nigerian state
     assert _readings(geoparser, "Police in Delta said the road was closed.").get("Delta") == ("ADM1", "NG", "Delta")
+
+
+# Two other names whose readings agree on a division are its context, though neither is sure on its own.
+AGREEMENT_CASES = [
+    (
+        "Voters in Fremont and Union City backed the tax; Newark officials agreed.",
+        "Newark",
+        ("PPL", "US", "California"),
+    ),
+    ("Crews from Fremont and Union City cleared roads near Newark.", "Newark", ("PPL", "US", "California")),
+    # counter-example: the writer's qualifier still decides
+    (
+        "Students in Fremont and Union City wrote to pen pals in Newark, New Jersey.",
+        "Newark",
+        ("PPL", "US", "New Jersey"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), AGREEMENT_CASES)
+def test_names_agreeing_on_a_division_are_its_context(geoparser, text, words, expected) -> None:
+    _check(geoparser, text, words, expected)
+
+
+def test_agreeing_names_do_not_make_a_weak_name_a_place(geoparser) -> None:
+    # "Hall" has a county in California; the agreement picks readings, it is no evidence for a place
+    assert "Hall" not in _readings(geoparser, "Coach Hall praised players from Fremont and Union City.")

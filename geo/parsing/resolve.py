@@ -915,6 +915,9 @@ class Resolver:
         by_key_country: dict[str, defaultdict[str, float]] = {}
         by_key_admin1: dict[str, defaultdict[tuple[str, str], float]] = {}
         by_key_weight: defaultdict[str, float] = defaultdict(float)
+        # The names whose first choice lies in each division: two of them agreeing are context
+        # even when neither is sure ("Tyler" and "Sulphur Springs" for Paris, Texas).
+        agreeing: dict[tuple[str, str], set[str]] = {}
         for span, place, (cands, _kind) in zip(spans, first, options, strict=True):
             if place is None:
                 continue
@@ -923,6 +926,7 @@ class Resolver:
             countries[place.country] += weight
             by_key_country.setdefault(span.key, defaultdict(float))[place.country] += weight
             by_key_weight[span.key] += weight
+            agreeing.setdefault((place.country, place.admin1), set()).add(span.key)
             if place.feature_code in {"ADM1", "ADM1H", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
@@ -1014,9 +1018,14 @@ class Resolver:
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    admin1_bonus = 0.0
-                    if division[1] and below_division and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
-                        admin1_bonus = w_admin1
+                    admin1_bonus = agreed_bonus = 0.0
+                    if division[1] and below_division:
+                        if admin1s[division] - own_admin1s.get(division, 0.0) > 0:
+                            admin1_bonus = w_admin1
+                        elif len(agreeing.get(division, ())) - (span.key in agreeing.get(division, ())) >= 2:
+                            # Like the country context, it picks among a name's readings and does not
+                            # make a weak name a place (so it is left out of the evidence).
+                            admin1_bonus = agreed_bonus = w_admin1
                         score += admin1_bonus
                     distance_bonus = 0.0
                     if point_like and anchors:
@@ -1038,7 +1047,7 @@ class Resolver:
                     if peer_kind is not None and _place_kind(place) == peer_kind:
                         score += w_list_peer
                     scores.append(score)
-                    evidence.append(score - country_bonus - near_bonus)
+                    evidence.append(score - country_bonus - near_bonus - agreed_bonus)
                     mutual_bonus.append(near_bonus)
                     context_bonuses.append(country_bonus + admin1_bonus + distance_bonus + near_bonus)
                 if with_article:
