@@ -931,6 +931,7 @@ class Resolver:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
+        agreed = {division: keys for division, keys in agreeing.items() if len(keys) >= 2}
         anchors = _Anchors(
             [
                 (p.lat, p.lon, span.key)
@@ -1022,7 +1023,7 @@ class Resolver:
                     if division[1] and below_division:
                         if admin1s[division] - own_admin1s.get(division, 0.0) > 0:
                             admin1_bonus = w_admin1
-                        elif len(agreeing.get(division, ())) - (span.key in agreeing.get(division, ())) >= 2:
+                        elif division in agreed and len(agreed[division]) - (span.key in agreed[division]) >= 2:
                             # Like the country context, it picks among a name's readings and does not
                             # make a weak name a place (so it is left out of the evidence).
                             admin1_bonus = agreed_bonus = w_admin1
