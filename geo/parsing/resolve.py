@@ -14,7 +14,7 @@ that rest on little evidence.
 Examples
 --------
 >>> from geo.model import Place
->>> from geo.parsing.recognize import COMPASS_WORDS, Span
+>>> from geo.parsing.recognize import Span
 >>> from geo.parsing.resolve import Resolved, document_focus
 >>> kyiv = Place("1", "Kyiv", "P", "PPLC", "UA", "12", 2_900_000, 50.45, 30.52)
 >>> ukraine = Place("2", "Ukraine", "A", "PCLI", "UA", "00", 41_000_000, 49.0, 32.0)
@@ -791,6 +791,8 @@ class Resolver:
         for idx in range(len(spans) - 1):
             span, following = spans[idx], spans[idx + 1]
             if span.key not in COMPASS_WORDS or not _JOINED.fullmatch(text, span.end, following.start):
+                continue
+            if span.key in self.rules.pins:  # the user's pin holds
                 continue
             first, _, head = following.key.partition(" ")
             if first not in COMPASS_WORDS or not head:
