@@ -70,6 +70,7 @@ PLACED_ELSEWHERE_CASES = [
     ("Firefighters were called to a barn near Kendal, Ontario on Sunday.", "Kendal", None),
     ("Police in Kendal, Ontario, Canada made arrests.", "Kendal", None),
     ("The fair in Ludlow, Alberta drew crowds.", "Ludlow", None),
+    ("He appeared in a Calderdale, Ontario court on Monday.", "Calderdale", None),  # an English borough leads
     # counter-examples: a namesake in the qualifier's country, a division named like a country, a list
     ("The mayor of Whitby, Ontario spoke.", "Whitby", ("PPL", "CA", "Ontario")),
     ("Gwynne Dyer is a journalist based in London, England.", "London", (None, "GB", None)),

@@ -1200,7 +1200,10 @@ class Resolver:
     def _placed_elsewhere(
         text: str, spans: Sequence[Span], idx: int, options: list[tuple[list[Candidate], str]]
     ) -> bool:
-        """Whether a town is qualified by an area ("Stroud, Ontario") whose country holds none of its namesakes.
+        """Whether a name is qualified by an area ("Stroud, Ontario") whose country holds none of its readings.
+
+        The name's leading reading is a town or a division (a borough of England called Bradford);
+        countries and features in no country are left to the other rules.
 
         Every first-level or country reading of the qualifier counts ("Atlanta, Georgia" names the
         state as well as the country), or its counties where it has no larger reading. Only the
@@ -1208,7 +1211,12 @@ class Resolver:
         admin1 is a borough). A list ("Leeds, Wales and Scotland") qualifies nothing.
         """
         own, own_kind = options[idx]
-        if own_kind != "toponym" or not own or own[0].place.feature_class != "P":
+        if (
+            own_kind != "toponym"
+            or not own
+            or own[0].place.feature_code in {"PCLI", "TERR"}
+            or not own[0].place.country
+        ):
             return False
         # The qualifier's largest readings: Ontario the province, not a county of New York named after it.
         areas = [c.place for c in options[idx + 1][0][:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}]
