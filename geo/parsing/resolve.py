@@ -797,6 +797,9 @@ class Resolver:
             first, _, head = following.key.partition(" ")
             if first not in COMPASS_WORDS or not head:
                 continue
+            name_keys = self.gazetteer.keys()  # a set look-up first: no query for a name the index lacks
+            if f"{span.key} {head}" not in name_keys:
+                continue
             shared = replace(span, key=f"{span.key} {head}")
             cands, kind = self._candidates(shared)
             if cands and kind == "toponym":
@@ -835,8 +838,10 @@ class Resolver:
             if case not in widened:
                 known = {c.place.id for c in cands}
                 extra: list[Candidate] = []
-                for word in _KIND_WORD_VARIANTS[designated]:
-                    for cand in self.gazetteer.candidates(f"{span.key} {word}"):
+                # Only the variants the index holds are looked up (a set look-up, not a query each).
+                variants = [f"{span.key} {word}" for word in _KIND_WORD_VARIANTS[designated]]
+                for variant in filter(self.gazetteer.keys().__contains__, variants):
+                    for cand in self.gazetteer.candidates(variant):
                         if cand.match != "demonym" and cand.place.id not in known:
                             known.add(cand.place.id)
                             extra.append(cand)
