@@ -393,21 +393,21 @@ _STRAY_CONTEXT_WEIGHT = 1.5
 _STRAY_MAX_POPULATION = 100_000
 
 
-def _stray(cand: Candidate, evidence: float) -> bool:
+def _stray(cand: Candidate, score: float) -> bool:
     """Whether a chosen town is a stray namesake: small, and nothing but its name speaks for it.
 
-    Called for a town that lies in none of the document's countries, near none of its places
-    and in none of its divisions: "Piccadilly" in a London story is the street, not a village
-    in Western Australia; "St. Nicolas" in a story from Haiti is not the Belgian town. No
-    qualifier, kind word or list lifts it either (``evidence`` is its prior alone). A capital
-    or a large city is named from afar ("a flight to Nairobi") and stays.
+    Its ``score`` is its prior alone: it lies in none of the document's countries, near none of
+    its places and in none of its divisions, and no qualifier, kind word or list lifts it (every
+    bonus is positive). "Piccadilly" in a London story is the street, not a village in Western
+    Australia; "St. Nicolas" in a story from Haiti is not the Belgian town. A capital or a large
+    city is named from afar ("a flight to Nairobi") and stays.
     """
     place = cand.place
     return (
         place.feature_class == "P"
         and place.feature_code not in {"PPLC", "PPLA", "PPLG"}
         and place.population < _STRAY_MAX_POPULATION
-        and evidence <= cand.prior
+        and score <= cand.prior
     )
 
 
@@ -432,9 +432,12 @@ def _fixed_parts(cands: Sequence[Candidate]) -> list[tuple[Any, ...]]:
 _INTERNATIONAL_CLASSES = frozenset({"H", "L", "T"})
 
 
-def _lift_international_feature(
-    cands: Sequence[Candidate], scores: list[float], context_bonuses: Sequence[float]
-) -> None:
+def _leads_international(cands: Sequence[Candidate]) -> bool:
+    """Whether a name's most prominent reading lies in no one country (an ocean, a region)."""
+    return bool(cands) and not cands[0].place.country and cands[0].place.feature_class in _INTERNATIONAL_CLASSES
+
+
+def _lift_international_feature(scores: list[float], context_bonuses: Sequence[float]) -> None:
     """After "the", a name whose most prominent reading lies in no one country keeps it against the context.
 
     The country context and the distance to the document's other places tell namesakes apart;
@@ -445,10 +448,9 @@ def _lift_international_feature(
     readings get; what the words around the name say (a qualifier, "the city of") is not lifted.
     Oceans, seas and regions take the article ("the Pacific", "the Middle East") and towns do
     not: "near Atlantic" is the town, so the caller lifts only after "the". Only a leading
-    reading is lifted: a river named like a country ("Jordan") stays behind the country.
+    reading is lifted: a river named like a country ("Jordan") stays behind the country
+    (:func:`_leads_international` says which names qualify).
     """
-    if not cands or cands[0].place.country or cands[0].place.feature_class not in _INTERNATIONAL_CLASSES:
-        return
     lift = max(context_bonuses[1:], default=0.0) - context_bonuses[0]
     if lift > 0.0:
         scores[0] += lift
@@ -985,9 +987,11 @@ class Resolver:
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
-            # "the Pacific", "the Middle East": the article that oceans and regions take and towns do not.
-            with_article = span.text[:4].lower() == "the " or (
-                _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is not None
+            # "the Pacific", "the Middle East": the article that oceans and regions take and towns do not
+            # (looked for only where the name's leading reading is such a feature).
+            with_article = _leads_international(cands) and (
+                span.text[:4].lower() == "the "
+                or _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is not None
             )
             case = (
                 id(cands),
@@ -1010,6 +1014,8 @@ class Resolver:
                 # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
                 mutual_bonus = []
+                # The context bonuses are kept only where an international feature may need them.
+                lift_wanted = with_article
                 context_bonuses = []
                 if id(cands) not in fixed:
                     fixed[id(cands)] = _fixed_parts(cands)
@@ -1030,7 +1036,11 @@ class Resolver:
                     if division[1] and below_division:
                         if admin1s[division] - own_admin1s.get(division, 0.0) > 0:
                             admin1_bonus = w_admin1
-                        elif division in agreed and len(agreed[division]) - (span.key in agreed[division]) >= 2:
+                        elif (
+                            agreed
+                            and division in agreed
+                            and len(agreed[division]) - (span.key in agreed[division]) >= 2
+                        ):
                             # Like the country context, it picks among a name's readings and does not
                             # make a weak name a place (so it is left out of the evidence).
                             admin1_bonus = agreed_bonus = w_admin1
@@ -1057,9 +1067,12 @@ class Resolver:
                     scores.append(score)
                     evidence.append(score - country_bonus - near_bonus - agreed_bonus)
                     mutual_bonus.append(near_bonus)
-                    context_bonuses.append(country_bonus + admin1_bonus + distance_bonus + near_bonus)
-                if with_article:
-                    _lift_international_feature(cands, scores, context_bonuses)
+                    if lift_wanted:
+                        context_bonuses.append(country_bonus + admin1_bonus + distance_bonus + near_bonus)
+                if lift_wanted:
+                    _lift_international_feature(scores, context_bonuses)
+                # What the text gave each reading, before the city rules below re-rank namesakes.
+                text_scores = scores.copy()
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
                     _prefer_larger_city(cands, scores)
@@ -1078,8 +1091,7 @@ class Resolver:
                     best is not None
                     and not exempt
                     and rest_weight >= _STRAY_CONTEXT_WEIGHT
-                    and context_bonuses[best] == 0.0
-                    and _stray(cands[best], evidence[best])
+                    and _stray(cands[best], text_scores[best])
                     # The document's other places hold together in one country (a list of towns
                     # in three countries is no story from any one of them).
                     and max(w - own_countries.get(c, 0.0) for c, w in countries.items()) >= _STRAY_CONTEXT_WEIGHT
