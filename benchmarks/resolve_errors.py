@@ -6,7 +6,11 @@ Each gold toponym the resolver places farther than 161 km from the gold point fa
 into one class, judged from the name's candidates in the gazetteer:
 
 - ``no answer``: the resolver dropped the name;
-- ``not in gazetteer``: no candidate of the name lies within 161 km of the gold point;
+- ``area, point far``: no candidate lies within 161 km of the gold point and the chosen place is a
+  country, continent, region or first-level division: most often the right area, whose point the
+  corpus puts elsewhere (an encyclopaedia's centre against GeoNames'), not a wrong entity;
+- ``not in gazetteer``: no candidate of the name lies within 161 km of the gold point (and the choice
+  is no such area);
 - ``wrong level``: the right candidate is of another level (a division for a town, a town for a
   division or country) in the same country as the chosen one;
 - ``namesake abroad``: the right candidate is in another country than the chosen one;
@@ -27,6 +31,8 @@ from geo.geometry import haversine_km
 from geo.model import Place
 from geo.parsing.pipeline import Geoparser
 
+# Large areas whose conventional point differs between sources by more than 161 km.
+_LARGE_AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCLH", "TERR", "CONT", "RGN", "ADM1", "ADM1H", "OCN", "SEA"}
 _DIVISION_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "TERR", "CONT", "ADM1", "ADM1H", "ADM2", "ADM3", "RGN"}
 
 
@@ -64,6 +70,8 @@ def main() -> None:
                 )
                 if chosen is None:
                     cls = "no answer"
+                elif right is None and chosen.feature_code in _LARGE_AREA_CODES:
+                    cls = "area, point far"
                 elif right is None:
                     cls = "not in gazetteer"
                 elif right.country != chosen.country:

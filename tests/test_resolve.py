@@ -135,7 +135,8 @@ def test_resolution(geoparser, text, words, country, admin1):
 @pytest.mark.xfail(
     strict=True,
     reason="Resolver._choose (geo/parsing/resolve.py): no name of the text is 'sure' "
-    "(Dallas, Texas leads Dallas, Oregon by 1.94 < 2.0 in prior), so Texas gives no admin1 or distance context; "
+    "(Dallas, Texas leads Dallas, Oregon by 1.94 < 2.0 in prior), so Texas gives no distance context, and the "
+    "admin1 context of the names agreeing on Texas only picks among readings (it is left out of the evidence); "
     "'Paris' is a common word, Paris, Texas has evidence 4.39 < min_score_common_word 5.0, "
     "and the mention is dropped instead of resolved",
 )

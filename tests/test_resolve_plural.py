@@ -1,4 +1,4 @@
-"""A plural kind word after a list gives every name of the list that kind ("Logan and Union counties").
+"""A plural kind word after or before a list gives every name of the list that kind ("Logan and Union counties").
 
 Table-driven, invented sentences; the counter-examples are the same lists without the word.
 """
@@ -18,6 +18,9 @@ CASES = [
     ("Schools closed in Clark and Greene counties on Monday.", {"Clark": "ADM2", "Greene": "ADM2"}),
     ("Flooding hit the Lamu, Kilifi and Kwale counties.", {"Lamu": "ADM1", "Kilifi": "ADM1", "Kwale": "ADM1"}),
     ("Protests spread in Idlib and Hama provinces.", {"Idlib": "ADM1", "Hama": "ADM1"}),
+    # the plural kind word before the list: "the provinces of A and B"
+    ("Protests spread in the provinces of Idlib and Hama.", {"Idlib": "ADM1", "Hama": "ADM1"}),
+    ("Snow closed roads in the counties of Logan and Union.", {"Logan": "ADM2", "Union": "ADM2"}),
     # counter-examples: no kind word after the list, the names keep their own readings
     ("Protests spread in Idlib and Hama.", {"Idlib": "PPL"}),
     pytest.param(
@@ -42,3 +45,8 @@ def test_plural_kind_word_does_not_reach_past_the_list(geoparser) -> None:
     # "Idlib" is not part of the list that "counties" closes.
     codes = _codes(geoparser, "Traders left Idlib. Flooding hit the Kilifi and Kwale counties.")
     assert codes.get("Idlib") == "PPL" and codes.get("Kilifi") == "ADM1", codes
+
+
+def test_plural_kind_word_before_a_list_does_not_reach_past_it(geoparser) -> None:
+    codes = _codes(geoparser, "Flooding hit the counties of Kilifi and Kwale. Traders left Idlib.")
+    assert codes.get("Idlib") == "PPL" and codes.get("Kwale") == "ADM1", codes

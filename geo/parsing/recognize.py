@@ -41,6 +41,11 @@ _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 # A run of characters in a word that are no ASCII letters (words are joined by spaces to find them).
 _NOT_PLAIN = re.compile(r"[^A-Za-z ]+")
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rio de Janeiro").
+# Words that tell parts of a larger name apart; two of them may share its head: "North and South Korea".
+COMPASS_WORDS = frozenset(
+    ["north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper", "lower"]
+)
+_SHARED_HEAD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:and|or|&)\s+$")
 _CONNECTORS = frozenset(
     [
         "of",
@@ -575,7 +580,32 @@ class Recognizer:
             spans = with_compound_parts(self, words, spans, initial, surnames, pathogens)
         if any(" " in span.key for span in spans):
             spans = self._with_short_references(words, spans)
+            spans = self._with_shared_heads(text, spans)
         return spans
+
+    def _with_shared_heads(self, text: str, spans: list[Span]) -> list[Span]:
+        """Add "North" in "North and South Korea" as North Korea: the name a compass word shares a head with.
+
+        A capitalised compass word joined by "and" or "or" to a name that starts with another
+        one ("Central and South America") is that name's head with its own word in front,
+        where the gazetteer has it; a span the word had on its own gives way.
+        """
+        added: dict[int, Span] = {}
+        for span in spans:
+            first, _, head = span.key.partition(" ")
+            if not head or first not in COMPASS_WORDS:
+                continue
+            before = _SHARED_HEAD_BEFORE.search(text, max(0, span.start - 24), span.start)
+            if before is None:
+                continue
+            word = name_key(before.group(1))
+            key = f"{word} {head}"
+            if word in COMPASS_WORDS and key in self.keys:
+                added[before.start(1)] = Span(before.start(1), before.end(1), before.group(1), key)
+        if not added:
+            return spans
+        kept = [span for span in spans if span.start not in added]
+        return sorted([*kept, *added.values()], key=lambda span: span.start)
 
     def _with_short_references(self, words: Words, spans: list[Span]) -> list[Span]:
         """Add "the Strip" after "the Gaza Strip": "the" and the last word of a longer name met earlier.

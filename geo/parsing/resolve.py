@@ -36,7 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
 from geo.parsing import lexicons, uses
-from geo.parsing.recognize import Span
+from geo.parsing.recognize import COMPASS_WORDS, Span
 from geo.parsing.rules import Rules
 
 __all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
@@ -156,11 +156,14 @@ _PLURAL_KIND = {
     "regions": "area",
 }
 _PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
+# ... or before it: "the provinces of Nyanza, Coast and Western", "the states of Ohio and Iowa".
+_PLURAL_BEFORE = re.compile(r"\b(" + "|".join(_PLURAL_KIND) + r") of\s+$")
 _AFTER_THE = re.compile(r"\bthe\s+$")
+_AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|&)(?:\s+the)?)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +464,140 @@ class _PassParts:
         return self._nearest
 
 
+# How much of the document (sure names count 1, unsure ones 0.5) must lie in one other country before a
+# small town that nothing in it supports is taken for a local name the gazetteer lacks.
+_STRAY_CONTEXT_WEIGHT = 1.5
+_STRAY_MAX_POPULATION = 100_000
+
+
+def _stray(cand: Candidate, score: float) -> bool:
+    """Whether a chosen town is a stray namesake: small, and nothing but its name speaks for it.
+
+    Its ``score`` is its prior alone: it lies in none of the document's countries, near none of
+    its places and in none of its divisions, and no qualifier, kind word or list lifts it (every
+    bonus is positive). "Piccadilly" in a London story is the street, not a village in Western
+    Australia; "St. Nicolas" in a story from Haiti is not the Belgian town. A capital or a large
+    city is named from afar ("a flight to Nairobi") and stays.
+    """
+    place = cand.place
+    return (
+        place.feature_class == "P"
+        and place.feature_code not in {"PPLC", "PPLA", "PPLG"}
+        and place.population < _STRAY_MAX_POPULATION
+        and score <= cand.prior
+    )
+
+
+# Feature classes of the features that lie in no one country: oceans, seas and rivers (H), continents
+# and regions (L), deserts, ranges and peninsulas (T).
+_INTERNATIONAL_CLASSES = frozenset({"H", "L", "T"})
+
+
+def _leads_international(cands: Sequence[Candidate]) -> bool:
+    """Whether a name's most prominent reading lies in no one country (an ocean, a region)."""
+    return bool(cands) and not cands[0].place.country and cands[0].place.feature_class in _INTERNATIONAL_CLASSES
+
+
+def _lift_international_feature(scores: list[float], context_bonuses: Sequence[float]) -> None:
+    """After "the", a name whose most prominent reading lies in no one country keeps it against the context.
+
+    The country context and the distance to the document's other places tell namesakes apart;
+    they say nothing against the Pacific Ocean or the Middle East, which lie in no country and
+    whose conventional point is far from everything a story names beside them. Without this,
+    every US village of the name ("Pacific, Washington") outscores the ocean in a US story.
+    Such a feature gets the best context bonus (country, division, distance) its name's other
+    readings get; what the words around the name say (a qualifier, "the city of") is not lifted.
+    Oceans, seas and regions take the article ("the Pacific", "the Middle East") and towns do
+    not: "near Atlantic" is the town, so the caller lifts only after "the". Only a leading
+    reading is lifted: a river named like a country ("Jordan") stays behind the country
+    (:func:`_leads_international` says which names qualify).
+    """
+    lift = max(context_bonuses[1:], default=0.0) - context_bonuses[0]
+    if lift > 0.0:
+        scores[0] += lift
+
+
+# The kind words a division of each designated kind is named with in the gazetteer ("Western Province").
+_KIND_WORD_VARIANTS = {
+    "division": ("province", "state", "region", "governorate", "oblast", "prefecture"),
+    "area": ("district", "region", "province"),
+    "county": ("county",),
+}
+_JOINED = re.compile(r"\s+(?:and|or|&)\s+")
+# Words that make a country's or a division's formal name longer than the name news repeats after it:
+# "the Democratic Republic of the Congo" ... "Congo", "Rivers State" ... "Rivers".
+_FORMAL_NAME_WORDS = frozenset(
+    [
+        "democratic",
+        "republic",
+        "of",
+        "the",
+        "people's",
+        "peoples",
+        "federal",
+        "islamic",
+        "kingdom",
+        "state",
+        "province",
+        "region",
+        "county",
+        "district",
+        "governorate",
+        "oblast",
+        "prefecture",
+        "territory",
+        "department",
+    ]
+)
+_FORMAL_AREA_CODES = frozenset({"PCLI", "ADM1", "ADM1H", "ADM2", "TERR"})
+
+
+def _with_longer_names(
+    spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+) -> list[tuple[list[Candidate], str]]:
+    """A name that the document also gives in a formal form ("the Democratic Republic of the Congo") may mean it.
+
+    The short form ("Congo") is then a reading of the country or division the formal name
+    leads to, at that name's own prior; the short form's namesakes (the Republic of the Congo)
+    stay its candidates, so population and context still decide. Only areas: "Mexico City"
+    is no formal name of Mexico.
+    """
+    formal: dict[str, Candidate] = {}
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        if (
+            kind != "toponym"
+            or not cands
+            or " " not in span.key
+            or cands[0].place.feature_code not in _FORMAL_AREA_CODES
+        ):
+            continue
+        words = span.key.split()
+        core = " ".join(w for w in words if w not in _FORMAL_NAME_WORDS)
+        if core and core != span.key and core not in formal:
+            formal[core] = cands[0]
+    if not formal:
+        return options
+    widened: dict[int, list[Candidate]] = {}
+    out = []
+    for span, (cands, kind) in zip(spans, options, strict=True):
+        longer = formal.get(span.key)
+        if kind == "toponym" and longer is not None and all(c.place.id != longer.place.id for c in cands):
+            if id(cands) not in widened:
+                widened[id(cands)] = sorted([*cands, longer], key=lambda c: -c.prior)
+            cands = widened[id(cands)]
+        out.append((cands, kind))
+    return out
+
+
+def _leading_area(cands: Sequence[Candidate]) -> Place:
+    """A name's largest reading among its five most prominent, else its most prominent one.
+
+    In "Utah, Washington, West Virginia and Wyoming" the capital leads Washington's readings, but
+    the state is what makes it a peer of the list's other states rather than a town in West Virginia.
+    """
+    return max(cands[:5], key=lambda c: _AREA_RANK.get(c.place.feature_code, 0)).place
+
+
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
     """A division named after its city and centred on it (Istanbul, Lachin) means the city.
 
@@ -544,9 +681,17 @@ def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str
 
 
 def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
-    """Spans of a list ("A, B and C") followed by a plural kind word ("counties"): that kind, by span index."""
+    """Spans of a list ("A, B and C") after or before a plural kind word ("counties"): that kind, by span index."""
     out: dict[int, str] = {}
     for idx, span in enumerate(spans):
+        before = _PLURAL_BEFORE.search(text, max(0, span.start - 20), span.start)
+        if before is not None:
+            kind = _PLURAL_KIND[before.group(1)]
+            out[idx] = kind
+            j = idx
+            while j + 1 < len(spans) and _LIST_GAP.fullmatch(text[spans[j].end : spans[j + 1].start]) is not None:
+                j += 1
+                out[j] = kind
         after = _PLURAL_AFTER.match(text, span.end)
         if after is None:
             continue
@@ -675,6 +820,101 @@ class Resolver:
             return (demonyms[:1], "demonym") if self.demonyms else ([], "demonym")
         return names[:_MAX_CANDIDATES], "toponym"
 
+    def _without_feature_word_tails(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> list[tuple[list[Candidate], str]]:
+        """ "the Mekong Delta": a feature word right after a name, in its phrase, is that feature's name, not a place.
+
+        The recogniser may take the word for a name of its own (Delta, a state of Nigeria); it
+        ends the longer name the gazetteer lacks, as "Corn Belt" does.
+        """
+        out = options
+        for idx in range(1, len(spans)):
+            span, before = spans[idx], spans[idx - 1]
+            if (
+                span.key in self._feature_keys
+                and _NEXT_WORD.fullmatch(text, before.end, span.end) is not None
+                and self._names_feature(text, before)
+            ):
+                if out is options:
+                    out = list(options)
+                out[idx] = ([], options[idx][1])
+        return out
+
+    def _with_shared_heads(
+        self, text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]]
+    ) -> list[tuple[list[Candidate], str]]:
+        """ "Central and South America", "North and South Korea": the first word means the name it shares a head with.
+
+        A compass word joined by "and" or "or" to a name that starts with another compass word
+        reads as that name with its own word in front ("Central America"), where the gazetteer
+        has it; not the region of Israel called Central.
+        """
+        out = options
+        for idx in range(len(spans) - 1):
+            span, following = spans[idx], spans[idx + 1]
+            if span.key not in COMPASS_WORDS or not _JOINED.fullmatch(text, span.end, following.start):
+                continue
+            if span.key in self.rules.pins:  # the user's pin holds
+                continue
+            first, _, head = following.key.partition(" ")
+            if first not in COMPASS_WORDS or not head:
+                continue
+            name_keys = self.gazetteer.keys()  # a set look-up first: no query for a name the index lacks
+            if f"{span.key} {head}" not in name_keys:
+                continue
+            shared = replace(span, key=f"{span.key} {head}")
+            cands, kind = self._candidates(shared)
+            if cands and kind == "toponym":
+                if out is options:
+                    out = list(options)
+                out[idx] = (cands, kind)
+        return out
+
+    def _designations(self, text: str, spans: Sequence[Span]) -> dict[int, str]:
+        """The kind of place the words around each span give it, by span index (spans with none left out)."""
+        plural_kinds = _plural_designations(text, spans)
+        demonym_keys = self.gazetteer.demonym_keys()
+        out = {}
+        for idx, span in enumerate(spans):
+            kind = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
+            if kind is not None:
+                out[idx] = kind
+        return out
+
+    def _with_kind_word_variants(
+        self, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
+    ) -> list[tuple[list[Candidate], str]]:
+        """A name the words around it call a division ("the provinces of Nyanza and Western") also
+        means the divisions the gazetteer names with that kind word ("Western Province").
+
+        The variants join the name's own candidates; the designation and the document's
+        country then choose among them (Kenya's Western Province, not Uganda's Western region).
+        """
+        out = options
+        widened: dict[tuple[int, str], list[Candidate]] = {}
+        for idx, designated in designations.items():
+            span, (cands, kind) = spans[idx], options[idx]
+            if kind != "toponym" or designated not in _KIND_WORD_VARIANTS:
+                continue
+            case = (id(cands), designated)
+            if case not in widened:
+                known = {c.place.id for c in cands}
+                extra: list[Candidate] = []
+                # Only the variants the index holds are looked up (a set look-up, not a query each).
+                variants = [f"{span.key} {word}" for word in _KIND_WORD_VARIANTS[designated]]
+                for variant in filter(self.gazetteer.keys().__contains__, variants):
+                    for cand in self.gazetteer.candidates(variant):
+                        if cand.match != "demonym" and cand.place.id not in known:
+                            known.add(cand.place.id)
+                            extra.append(cand)
+                widened[case] = sorted([*cands, *extra], key=lambda c: -c.prior)[:_MAX_CANDIDATES] if extra else cands
+            if widened[case] is not cands:
+                if out is options:
+                    out = list(options)
+                out[idx] = (widened[case], kind)
+        return out
+
     def resolve(self, text: str, spans: Sequence[Span], *, keep_all: bool = False) -> list[Resolved]:
         """Choose a place for each span; spans with no good candidate are dropped.
 
@@ -695,6 +935,11 @@ class Resolver:
             if name not in by_name:
                 by_name[name] = self._candidates(span, name[2], name[3])
             options.append(by_name[name])
+        options = self._without_feature_word_tails(text, spans, options)
+        options = _with_longer_names(spans, options)
+        options = self._with_shared_heads(text, spans, options)
+        designations = self._designations(text, spans)
+        options = self._with_kind_word_variants(spans, options, designations)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
@@ -710,6 +955,7 @@ class Resolver:
         lists = _list_groups(text, spans)
         mutual = _mutually_near(spans, options)
         shared = _PassParts()
+        shared.designated = [designations.get(idx) for idx in range(len(spans))]
         chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual, shared)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
@@ -745,6 +991,9 @@ class Resolver:
         by_key_country: dict[str, defaultdict[str, float]] = {}
         by_key_admin1: dict[str, defaultdict[tuple[str, str], float]] = {}
         by_key_weight: defaultdict[str, float] = defaultdict(float)
+        # The names whose first choice lies in each division: two of them agreeing are context
+        # even when neither is sure ("Tyler" and "Sulphur Springs" for Paris, Texas).
+        agreeing: dict[tuple[str, str], set[str]] = {}
         for span, place, (cands, _kind) in zip(spans, first, options, strict=True):
             if place is None:
                 continue
@@ -753,10 +1002,12 @@ class Resolver:
             countries[place.country] += weight
             by_key_country.setdefault(span.key, defaultdict(float))[place.country] += weight
             by_key_weight[span.key] += weight
+            agreeing.setdefault((place.country, place.admin1), set()).add(span.key)
             if place.feature_code in {"ADM1", "ADM1H", "PCLI"} or sure:
                 admin1s[(place.country, place.admin1)] += weight
                 by_key_admin1.setdefault(span.key, defaultdict(float))[(place.country, place.admin1)] += weight
         total_weight = sum(by_key_weight.values())
+        agreed = {division: keys for division, keys in agreeing.items() if len(keys) >= 2}
         anchor_points = [
             (p.lat, p.lon, span.key)
             for p, span, (cands, _) in zip(first, spans, options, strict=True)
@@ -768,11 +1019,8 @@ class Resolver:
         nearest_km = shared.nearest_km(spans, options, anchor_points)
         peer_kinds = _peer_kinds(lists or [], spans, first)
         if shared.designated is None:
-            plural_kinds = _plural_designations(text, spans)
-            demonym_keys = self.gazetteer.demonym_keys()
-            shared.designated = [
-                _designated(text, span, demonym_keys) or plural_kinds.get(idx) for idx, span in enumerate(spans)
-            ]
+            found = self._designations(text, spans)
+            shared.designated = [found.get(idx) for idx in range(len(spans))]
         designations = shared.designated
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
@@ -791,6 +1039,12 @@ class Resolver:
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
+            # "the Pacific", "the Middle East": the article that oceans and regions take and towns do not
+            # (looked for only where the name's leading reading is such a feature).
+            with_article = _leads_international(cands) and (
+                span.text[:4].lower() == "the "
+                or _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is not None
+            )
             case = (
                 id(cands),
                 span.key,
@@ -801,6 +1055,7 @@ class Resolver:
                 span.sentence_initial,
                 span.common,
                 span.given_name,
+                with_article,
             )
             if case not in decided:
                 own_countries = by_key_country.get(span.key, _NO_COUNTS)
@@ -811,6 +1066,9 @@ class Resolver:
                 # every candidate of a country alike (nor mutual proximity): what the drop rules below weigh.
                 evidence = []
                 mutual_bonus = []
+                # The context bonuses are kept only where an international feature may need them.
+                lift_wanted = with_article
+                context_bonuses = []
                 parts = shared.candidate_parts(self, cands, span.key, qualifier, designated, mutual)
                 for score, country, division, query, near_bonus, designator, place_kind in parts:
                     country_bonus = 0.0
@@ -820,16 +1078,29 @@ class Resolver:
                         share = others / max(1e-9, rest_weight)
                         country_bonus = w_country + w_country_share * share
                         score += country_bonus
-                    if division is not None and admin1s[division] - own_admin1s.get(division, 0.0) > 0:
-                        score += w_admin1
+                    admin1_bonus = agreed_bonus = 0.0
+                    if division is not None:
+                        if admin1s[division] - own_admin1s.get(division, 0.0) > 0:
+                            admin1_bonus = w_admin1
+                        elif (
+                            agreed
+                            and division in agreed
+                            and len(agreed[division]) - (span.key in agreed[division]) >= 2
+                        ):
+                            # Like the country context, it picks among a name's readings and does not
+                            # make a weak name a place (so it is left out of the evidence).
+                            admin1_bonus = agreed_bonus = w_admin1
+                        score += admin1_bonus
+                    distance_bonus = 0.0
                     if query is not None and anchors:
                         nearest = nearest_km[query]
                         if nearest <= 50:
-                            score += w_near_50
+                            distance_bonus = w_near_50
                         elif nearest <= 300:
-                            score += w_near_300
+                            distance_bonus = w_near_300
                         elif nearest <= _NEAR_LIMIT_KM:
-                            score += w_near_1000
+                            distance_bonus = w_near_1000
+                        score += distance_bonus
                     # Mutual proximity (in near_bonus) is evidence for one reading of a name that is a place
                     # anyway, but, like the country context, not that a weak name is a place: two surnames
                     # may both be villages near each other.
@@ -839,8 +1110,14 @@ class Resolver:
                     if peer_kind is not None and place_kind == peer_kind:
                         score += w_list_peer
                     scores.append(score)
-                    evidence.append(score - country_bonus - near_bonus)
+                    evidence.append(score - country_bonus - near_bonus - agreed_bonus)
                     mutual_bonus.append(near_bonus)
+                    if lift_wanted:
+                        context_bonuses.append(country_bonus + admin1_bonus + distance_bonus + near_bonus)
+                if lift_wanted:
+                    _lift_international_feature(scores, context_bonuses)
+                # What the text gave each reading, before the city rules below re-rank namesakes.
+                text_scores = scores.copy()
                 if designated is None:  # "Idlib governorate" is the division, whatever its city
                     _prefer_namesake_city(cands, scores)
                     _prefer_larger_city(cands, scores)
@@ -854,6 +1131,16 @@ class Resolver:
                         (k for k in ranked if self._supported(span, cands[k], evidence[k] + mutual_bonus[k])), None
                     )
                 else:
+                    best = None
+                if (
+                    best is not None
+                    and not exempt
+                    and rest_weight >= _STRAY_CONTEXT_WEIGHT
+                    and _stray(cands[best], text_scores[best])
+                    # The document's other places hold together in one country (a list of towns
+                    # in three countries is no story from any one of them).
+                    and max(w - own_countries.get(c, 0.0) for c, w in countries.items()) >= _STRAY_CONTEXT_WEIGHT
+                ):
                     best = None
                 if best is None:
                     decided[case] = None
@@ -954,9 +1241,17 @@ class Resolver:
             own, own_kind = options[idx]
             fitting = [c for c in own if self._fits(c.place, area)] if own_kind == "toponym" else []
             if not fitting:
+                if self._placed_elsewhere(text, spans, idx, options):
+                    # "Stroud, Ontario": the writer said where the town is, and none of its namesakes
+                    # is there (the gazetteer lacks it); the English Stroud is not meant.
+                    options[idx] = ([], own_kind)
+                    options[idx + 1] = ([area_cand], kind)
                 continue
             in_list = self._in_list(text, spans, idx)
-            if in_list and self._peers(own[0].place, area, fitting):
+            if in_list and self._peers(own, area, fitting):
+                continue
+            if own[0].place.feature_code == "PCLI" and area.feature_code == "PCLI":
+                # "China, Japan and the UK": a country is not qualified by another, in a list or not.
                 continue
             out[idx] = area
             if not in_list:
@@ -964,12 +1259,67 @@ class Resolver:
         return out
 
     @staticmethod
-    def _peers(best: Place, area: Place, fitting: list[Candidate]) -> bool:
-        """Whether a name's best reading is an area as large as the one after it, and not inside it."""
-        own_rank = _AREA_RANK.get(best.feature_code, 0)
-        if own_rank < _AREA_RANK[area.feature_code] or Resolver._fits(best, area):
+    def _placed_elsewhere(
+        text: str, spans: Sequence[Span], idx: int, options: list[tuple[list[Candidate], str]]
+    ) -> bool:
+        """Whether a name is qualified by an area ("Stroud, Ontario") whose country holds none of its readings.
+
+        The name's leading reading is a town or a division (a borough of England called Bradford);
+        countries and features in no country are left to the other rules.
+
+        Every first-level or country reading of the qualifier counts ("Atlanta, Georgia" names the
+        state as well as the country), or its counties where it has no larger reading. Only the
+        country is compared: sources name a country's divisions unevenly ("London, England", whose
+        admin1 is a borough). A list ("Leeds, Wales and Scotland") qualifies nothing.
+        """
+        own, own_kind = options[idx]
+        if (
+            own_kind != "toponym"
+            or not own
+            or own[0].place.feature_code in {"PCLI", "TERR"}
+            or not own[0].place.country
+        ):
             return False
-        return max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting) < own_rank
+        # The qualifier's largest readings: Ontario the province, not a county of New York named after it.
+        areas = [c.place for c in options[idx + 1][0][:5] if c.place.feature_code in {"ADM1", "PCLI", "ADM2"}]
+        top_rank = max((_AREA_RANK[area.feature_code] for area in areas), default=0)
+        countries = {area.country for area in areas if _AREA_RANK[area.feature_code] >= min(top_rank, 2)}
+        if any(c.place.country in countries for c in own):
+            return False
+        before = text[spans[idx - 1].end : spans[idx].start] if idx > 0 else ""
+        if _LIST_GAP.fullmatch(before) is not None:
+            return False
+        if idx + 2 < len(spans) and _LIST_GAP.fullmatch(text[spans[idx + 1].end : spans[idx + 2].start]):
+            # "Stroud, Ontario, Canada" is a chain of qualifiers, "Stroud, Ontario, Quebec" a list.
+            return any(c.place.feature_code == "PCLI" and c.place.country in countries for c in options[idx + 2][0][:5])
+        return True
+
+    @staticmethod
+    def _peers(own: Sequence[Candidate], area: Place, fitting: list[Candidate]) -> bool:
+        """Whether a name is a peer of the area after it, in a list: an area as large and not inside it.
+
+        The name's most prominent reading decides ("Georgia, Armenia and Azerbaijan"), or, where a
+        town or a capital leads, its largest reading if that is a division of the area's own
+        country ("Utah, Washington, Pennsylvania and California"), but not one abroad: "Moscow,
+        Pennsylvania and Kyiv" is a town in Pennsylvania. Its most prominent reading inside the area
+        makes it a qualified name ("Texas, Washington, D.C.").
+        """
+        if Resolver._fits(own[0].place, area):
+            return False
+        largest_fitting = max(_AREA_RANK.get(c.place.feature_code, 0) for c in fitting)
+        readings = [own[0].place]
+        leading_area = _leading_area(own)
+        if leading_area.feature_code in {"ADM1", "ADM1H"} and leading_area.country == area.country:
+            readings.append(leading_area)
+        for best in readings:
+            own_rank = _AREA_RANK.get(best.feature_code, 0)
+            if (
+                own_rank >= _AREA_RANK[area.feature_code]
+                and not Resolver._fits(best, area)
+                and largest_fitting < own_rank
+            ):
+                return True
+        return False
 
     @staticmethod
     def _in_list(text: str, spans: Sequence[Span], idx: int) -> bool:
