@@ -151,3 +151,14 @@ def test_a_lead_title_is_the_whole_first_sentence(geoparser) -> None:
     text = "Police arrested him in Lyon on Monday, and he was charged Wednesday. He was freed in Paris on Friday."
     gdf = geo.parse([text], date=D(2026, 1, 2), geoparser=geoparser)
     assert set(gdf["title"]) == {"Police arrested him in Lyon on Monday, and he was charged Wednesday."}
+
+
+def test_a_mention_dated_by_its_part_quotes_the_whole_sentence(geoparser) -> None:
+    text = "It rained. Police arrested him in Lyon on Monday, and he was charged in Marseille on Wednesday."
+    gdf = geo.parse([text], date=D(2026, 1, 2), geoparser=geoparser)
+    whole = text[len("It rained. ") :]
+    assert {row.text: (row.sentence, row.sentence_start) for row in gdf.itertuples()} == {
+        "Lyon": (whole, 11),
+        "Marseille": (whole, 11),
+    }
+    assert len({row.date for row in gdf.itertuples()}) == 2

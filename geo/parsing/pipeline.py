@@ -176,6 +176,7 @@ class Geoparser:
         opening = [s.start for i, s in enumerate(sentences) if i == 0 or s.start != sentences[i - 1].end]
         spans = self.recognizer.find(text, opening)
         title = title or _lead_title(text, sentences)
+        whole = _whole_sentences(sentences)
         mentions = []
         resolved = self.resolver.resolve(text, spans)
         roles = self.role_classifier(text, [RoleInput(r.span.start, r.span.end, r.kind, r.place) for r in resolved])
@@ -183,6 +184,8 @@ class Geoparser:
             if self.roles is not None and role.role not in self.roles:
                 continue
             sentence = date_at(sentences, r.span.start)
+            # The date is the part's; the quote is the whole sentence, which a reader can follow.
+            lo, hi = whole.get(sentence.start, (sentence.start, sentence.end))
             mentions.append(
                 Mention(
                     doc=article.id,
@@ -192,8 +195,8 @@ class Geoparser:
                     place=r.place,
                     kind=r.kind,
                     score=r.score,
-                    sentence=text[sentence.start : sentence.end],
-                    sentence_start=offset + sentence.start,
+                    sentence=text[lo:hi],
+                    sentence_start=offset + lo,
                     date=sentence.date,
                     date_source=sentence.date_source,
                     date_text=sentence.date_text,
@@ -301,6 +304,24 @@ def chunk_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
         start = cut
     spans.append((start, len(text)))
     return spans
+
+
+def _whole_sentences(sentences: list[Any]) -> dict[int, tuple[int, int]]:
+    """For each part of a sentence dated in parts, by its start: the whole sentence's ``(start, end)``.
+
+    Parts come as records that follow each other without a gap; a sentence dated whole is left out.
+    """
+    out: dict[int, tuple[int, int]] = {}
+    run: list[Any] = []
+    for record in [*sentences, None]:
+        if record is not None and run and record.start == run[-1].end:
+            run.append(record)
+            continue
+        if len(run) > 1:
+            for part in run:
+                out[part.start] = (run[0].start, run[-1].end)
+        run = [record]
+    return out
 
 
 def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
