@@ -163,7 +163,7 @@ class Geoparser:
         title = article.title
         if not title:  # every chunk's mentions carry the article's lead, not their chunk's
             first = text[spans[0][0] : spans[0][1]]
-            title = _lead_title(first, date_sentences(first, article.published))
+            title = _lead_title(first, _whole_sentences(date_sentences(first, article.published)))
         mentions: list[Mention] = []
         for start, end in spans:
             mentions.extend(self._parse_chunk(article, start, end, title))
@@ -172,11 +172,11 @@ class Geoparser:
     def _parse_chunk(self, article: Article, offset: int, end: int, title: str) -> list[Mention]:
         text = article.text if (offset, end) == (0, len(article.text)) else article.text[offset:end]
         sentences = date_sentences(text, article.published)
-        # a part of a sentence dated in parts starts where the part before it ends: not a sentence opening
-        opening = [s.start for i, s in enumerate(sentences) if i == 0 or s.start != sentences[i - 1].end]
-        spans = self.recognizer.find(text, opening)
-        title = title or _lead_title(text, sentences)
         whole = _whole_sentences(sentences)
+        # only a sentence's first part opens it
+        spans = self.recognizer.find(text, [lo for (lo, _), s in zip(whole, sentences, strict=True) if lo == s.start])
+        title = title or _lead_title(text, whole)
+        whole_at = {s.start: bounds for s, bounds in zip(sentences, whole, strict=True)}
         mentions = []
         resolved = self.resolver.resolve(text, spans)
         roles = self.role_classifier(text, [RoleInput(r.span.start, r.span.end, r.kind, r.place) for r in resolved])
@@ -185,7 +185,7 @@ class Geoparser:
                 continue
             sentence = date_at(sentences, r.span.start)
             # The date is the part's; the quote is the whole sentence, which a reader can follow.
-            lo, hi = whole.get(sentence.start, (sentence.start, sentence.end))
+            lo, hi = whole_at[sentence.start]
             mentions.append(
                 Mention(
                     doc=article.id,
@@ -306,35 +306,27 @@ def chunk_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _whole_sentences(sentences: list[Any]) -> dict[int, tuple[int, int]]:
-    """For each part of a sentence dated in parts, by its start: the whole sentence's ``(start, end)``.
+def _whole_sentences(sentences: list[Any]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the whole sentence each record of :func:`date_sentences` belongs to.
 
-    Parts come as records that follow each other without a gap; a sentence dated whole is left out.
+    A sentence dated in parts comes as records that follow each other without a gap.
     """
-    out: dict[int, tuple[int, int]] = {}
-    run: list[Any] = []
-    for record in [*sentences, None]:
-        if record is not None and run and record.start == run[-1].end:
-            run.append(record)
-            continue
-        if len(run) > 1:
-            for part in run:
-                out[part.start] = (run[0].start, run[-1].end)
-        run = [record]
-    return out
+    bounds: list[tuple[int, int]] = []
+    first = 0  # index of the current sentence's first record
+    for idx, record in enumerate(sentences):
+        if idx and record.start != sentences[idx - 1].end:
+            bounds.extend([(sentences[first].start, sentences[idx - 1].end)] * (idx - first))
+            first = idx
+    if sentences:
+        bounds.extend([(sentences[first].start, sentences[-1].end)] * (len(sentences) - first))
+    return bounds
 
 
-def _lead_title(text: str, sentences: list[Any], limit: int = 80) -> str:
-    """A title for an article that has none: its first sentence, shortened."""
+def _lead_title(text: str, sentences: list[tuple[int, int]], limit: int = 80) -> str:
+    """A title for an article that has none: its first sentence (``(start, end)`` bounds), shortened."""
     if not sentences:
         return ""
-    # A sentence dated in parts comes as records that follow each other without a gap.
-    end = sentences[0].end
-    for part in sentences[1:]:
-        if part.start != end:
-            break
-        end = part.end
-    lead = " ".join(text[sentences[0].start : end].split())
+    lead = " ".join(text[sentences[0][0] : sentences[0][1]].split())
     return lead if len(lead) <= limit else lead[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
