@@ -650,20 +650,20 @@ def _softmax_share(scores: list[float], best: int) -> float:
     return weights[best] / sum(weights)
 
 
-def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
-    """Runs of spans joined by commas, "and" or "or" ("Arizona, Utah, Washington and Wisconsin")."""
-    groups: list[list[int]] = []
-    run: list[int] = []
+def _list_runs(text: str, spans: Sequence[Span]) -> list[list[int]]:
+    """Runs of spans joined by commas, "and" or "or", one span alone being a run of one."""
+    runs: list[list[int]] = []
     for idx, span in enumerate(spans):
-        if run and _LIST_GAP.fullmatch(text[spans[run[-1]].end : span.start]) is not None:
-            run.append(idx)
-            continue
-        if len(run) >= 3:
-            groups.append(run)
-        run = [idx]
-    if len(run) >= 3:
-        groups.append(run)
-    return groups
+        if runs and _LIST_GAP.fullmatch(text[spans[runs[-1][-1]].end : span.start]) is not None:
+            runs[-1].append(idx)
+        else:
+            runs.append([idx])
+    return runs
+
+
+def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
+    """Lists of three names or more ("Arizona, Utah, Washington and Wisconsin")."""
+    return [run for run in _list_runs(text, spans) if len(run) >= 3]
 
 
 def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str | None:
@@ -683,24 +683,14 @@ def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str
 def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
     """Spans of a list ("A, B and C") after or before a plural kind word ("counties"): that kind, by span index."""
     out: dict[int, str] = {}
-    for idx, span in enumerate(spans):
-        before = _PLURAL_BEFORE.search(text, max(0, span.start - 20), span.start)
-        if before is not None:
-            kind = _PLURAL_KIND[before.group(1)]
-            out[idx] = kind
-            j = idx
-            while j + 1 < len(spans) and _LIST_GAP.fullmatch(text[spans[j].end : spans[j + 1].start]) is not None:
-                j += 1
-                out[j] = kind
-        after = _PLURAL_AFTER.match(text, span.end)
-        if after is None:
-            continue
-        kind = _PLURAL_KIND[after.group(1)]
-        out[idx] = kind
-        j = idx
-        while j > 0 and _LIST_GAP.fullmatch(text[spans[j - 1].end : spans[j].start]) is not None:
-            j -= 1
-            out[j] = kind
+    for run in _list_runs(text, spans):
+        first, last = spans[run[0]], spans[run[-1]]
+        # The word after the list wins over one before it.
+        found = _PLURAL_AFTER.match(text, last.end) or _PLURAL_BEFORE.search(
+            text, max(0, first.start - 20), first.start
+        )
+        if found is not None:
+            out.update(dict.fromkeys(run, _PLURAL_KIND[found.group(1)]))
     return out
 
 
