@@ -1,7 +1,7 @@
 """The resolver's two scoring passes share what neither changes; sharing never changes a pass's choices.
 
-``Resolver.resolve`` hands both passes one ``_PassParts`` (designations, each candidate's
-fixed score parts, the distance queries, the distances while the anchors stay the same).
+``Resolver.resolve`` hands both passes one ``_PassParts`` (each candidate's fixed score
+parts, the distance queries, the distances while the anchors stay the same).
 Each pass made on real articles is run again on its own, with nothing shared: it must choose
 the same places with the same confidences.
 """

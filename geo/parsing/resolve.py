@@ -390,15 +390,14 @@ def _may_be_person(cands: Sequence[Candidate]) -> bool:
 class _PassParts:
     """What both scoring passes over one article share: none of it depends on the first choices.
 
-    Filled by the first pass as it goes and reused by the second: each span's designation,
-    each candidate's fixed score parts (per name, qualifier and designation), the distance
-    queries, and the distances themselves while the anchors stay the same.
+    Filled by the first pass as it goes and reused by the second: each candidate's fixed
+    score parts (per name, qualifier and designation), the distance queries, and the
+    distances themselves while the anchors stay the same.
     """
 
-    __slots__ = ("designated", "_parts", "_queries", "_anchors", "_nearest")
+    __slots__ = ("_parts", "_queries", "_anchors", "_nearest")
 
     def __init__(self) -> None:
-        self.designated: list[str | None] | None = None
         self._parts: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
         self._queries: list[tuple[str, float, float]] | None = None
         self._anchors: list[tuple[float, float, str]] | None = None
@@ -945,13 +944,14 @@ class Resolver:
         lists = _list_groups(text, spans)
         mutual = _mutually_near(spans, options)
         shared = _PassParts()
-        shared.designated = [designations.get(idx) for idx in range(len(spans))]
-        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual, shared)
+        chosen = self._choose(text, spans, options, qualifiers, first, keep_all, lists, mutual, designations, shared)
         # Names dropped in this pass (a surname, a common word) no longer vote as context, and
         # changed choices vote for their new place; when nothing changed, a pass more would repeat this one.
         chosen_places = [r.place if r is not None else None for r in chosen]
         if chosen_places != first:
-            chosen = self._choose(text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual, shared)
+            chosen = self._choose(
+                text, spans, options, qualifiers, chosen_places, keep_all, lists, mutual, designations, shared
+            )
         return [r for r in chosen if r is not None]
 
     def _choose(
@@ -964,12 +964,14 @@ class Resolver:
         keep_all: bool,
         lists: list[list[int]] | None = None,
         mutual: Container[tuple[str, str]] = (),
+        designations: Mapping[int, str] | None = None,
         shared: _PassParts | None = None,
     ) -> list[Resolved | None]:
         """One scoring pass: each span's best candidate given the context of ``first``.
 
-        ``shared`` holds what does not depend on ``first`` (designations, each candidate's fixed
-        score parts, the distance queries), worked out by the first pass and reused by the second.
+        ``designations`` are the kinds the words around the spans give them (see ``_designations``);
+        ``shared`` holds what does not depend on ``first`` (each candidate's fixed score parts, the
+        distance queries), worked out by the first pass and reused by the second.
         """
         if shared is None:
             shared = _PassParts()
@@ -1008,10 +1010,8 @@ class Resolver:
         anchors = bool(anchor_points)
         nearest_km = shared.nearest_km(spans, options, anchor_points)
         peer_kinds = _peer_kinds(lists or [], spans, first)
-        if shared.designated is None:
-            found = self._designations(text, spans)
-            shared.designated = [found.get(idx) for idx in range(len(spans))]
-        designations = shared.designated
+        if designations is None:
+            designations = self._designations(text, spans)
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         w_country, w_country_share = WEIGHTS["country_context"], WEIGHTS["country_share"]
@@ -1025,7 +1025,7 @@ class Resolver:
             if kind == "demonym":
                 resolved.append(Resolved(span, cands[0].place, "demonym", 0.9))
                 continue
-            designated = designations[idx]
+            designated = designations.get(idx)
             qualifier = qualifiers.get(idx)
             peer_kind = peer_kinds.get(idx)
             exempt = keep_all or span.key in self.rules.pins or span.key in self.rules.prefer
