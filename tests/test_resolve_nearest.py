@@ -12,6 +12,7 @@ import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nearest_reference import brute_force_nearest_km
 
 from geo.parsing.resolve import _NEAR_LIMIT_KM, _Anchors, _haversine_km
 
@@ -20,18 +21,6 @@ KEYS = ["georgia", "paris", "tyler"]
 near = st.tuples(st.floats(min_value=40.0, max_value=49.0), st.floats(min_value=-5.0, max_value=12.0))
 anywhere = st.tuples(st.floats(min_value=-89.9, max_value=89.9), st.floats(min_value=-179.9, max_value=179.9))
 points = st.one_of(near, anywhere)
-
-
-def exact_nearest(anchors: list[tuple[float, float, str]], key: str, lat: float, lon: float) -> float:
-    best = min(
-        (
-            _haversine_km(math.radians(lat), math.radians(lon), math.radians(a), math.radians(o))
-            for a, o, k in anchors
-            if k != key
-        ),
-        default=math.inf,
-    )
-    return best if best <= _NEAR_LIMIT_KM else math.inf
 
 
 @settings(max_examples=300, deadline=None)
@@ -43,7 +32,7 @@ def test_plain_route_returns_the_haversine_distance_exactly(raw_anchors, raw_que
     anchors = [(lat, lon, key) for (lat, lon), key in raw_anchors]
     queries = [(key, lat, lon) for key, (lat, lon) in raw_queries]
     got = _Anchors(anchors, plain_pairs=10**9).nearest_km(queries)
-    assert got == [exact_nearest(anchors, key, lat, lon) for key, lat, lon in queries]
+    assert got == [brute_force_nearest_km(anchors, key, lat, lon) for key, lat, lon in queries]
 
 
 def test_a_point_just_past_the_limit_is_not_near() -> None:

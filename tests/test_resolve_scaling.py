@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nearest_reference import brute_force_nearest_km
 
 from geo.gazetteer.index import Gazetteer, NameKeys
 from geo.parsing.recognize import Span
-from geo.parsing.resolve import _NEAR_LIMIT_KM, _Anchors, _haversine_km, _peer_kinds
+from geo.parsing.resolve import _Anchors, _peer_kinds
 
 KEYS = ["georgia", "paris", "tyler", "dallas", "lyon"]
 latitudes = st.floats(min_value=-89.9, max_value=89.9, allow_nan=False)
@@ -31,25 +32,12 @@ anchors_strategy = st.lists(st.tuples(points, st.sampled_from(KEYS)), max_size=4
 queries_strategy = st.lists(st.tuples(st.sampled_from([*KEYS, "moscow"]), points), min_size=1, max_size=30)
 
 
-def brute_force(anchors: list[tuple[float, float, str]], key: str, lat: float, lon: float) -> float:
-    """Every pair: the nearest anchor of another name, infinite past the near limit."""
-    best = min(
-        (
-            _haversine_km(math.radians(lat), math.radians(lon), math.radians(a), math.radians(o))
-            for a, o, k in anchors
-            if k != key
-        ),
-        default=math.inf,
-    )
-    return best if best <= _NEAR_LIMIT_KM else math.inf
-
-
 @settings(max_examples=150, deadline=None)
 @given(anchors_strategy, queries_strategy)
 def test_plain_and_tree_routes_agree_with_brute_force(raw_anchors, raw_queries) -> None:
     anchors = [(lat, lon, key) for (lat, lon), key in raw_anchors]
     queries = [(key, lat, lon) for key, (lat, lon) in raw_queries]
-    expected = [brute_force(anchors, key, lat, lon) for key, lat, lon in queries]
+    expected = [brute_force_nearest_km(anchors, key, lat, lon) for key, lat, lon in queries]
     plain = _Anchors(anchors, plain_pairs=10**9).nearest_km(queries)
     tree = _Anchors(anchors, plain_pairs=0).nearest_km(queries)
     for want, got_plain, got_tree in zip(expected, plain, tree, strict=True):
