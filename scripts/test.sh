@@ -22,5 +22,5 @@ if .venv/bin/python -c 'import sys, geo._native as n; sys.exit(0 if n.compiled()
     echo "the parsing tests again, on the pure-Python sources (GEO_PURE_PYTHON=1)"
     GEO_PURE_PYTHON=1 .venv/bin/python -m pytest -q \
         tests/test_dates*.py tests/test_recognize*.py tests/test_resolve*.py tests/test_compounds*.py \
-        tests/test_roles*.py tests/test_lexicons.py tests/test_pipeline.py tests/test_names.py tests/test_seeds.py
+        tests/test_roles*.py tests/test_lexicons.py tests/test_pipeline.py tests/test_names.py tests/test_seeds.py tests/test_doctests.py
 fi

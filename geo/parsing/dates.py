@@ -305,7 +305,7 @@ def _is_line_end(text: str, match: re.Match[str]) -> bool:
     return not before or before[-1] not in _JOINING_ENDS
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: object) -> list[tuple[int, int]]:
     """Split text into sentences.
 
     A sentence ends at ``.``, ``!``, ``?`` or an ellipsis (with any closing
