@@ -3,13 +3,15 @@
 Run by hand::
 
     .venv/bin/python benchmarks/bench_speed.py [--n 4000] [--jobs 2] [--cache-dir DIR] [--baseline DIR] [--repeat K]
+        [--pure-too]
 
 ``--baseline DIR`` measures another checkout of the project too (e.g. ``git worktree
 add /tmp/base main --detach``), on the same articles in the same run, each figure
 taken for both checkouts in turn: on a busy machine a before/after pair measured
 minutes apart says little, one measured side by side says more. ``--repeat K`` runs
 the stage figure K times per checkout, alternating, and keeps each half's smallest
-total: the run least slowed by other work.
+total: the run least slowed by other work. ``--pure-too`` measures this checkout a
+second time as pure Python (``GEO_PURE_PYTHON=1``), beside its compiled modules.
 
 The articles: the development corpora's own articles once each, then articles
 recombined from their sentences (``benchmarks/corpora.py``: random sentences,
@@ -35,6 +37,7 @@ Without the corpora the script says so and exits.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -68,17 +71,30 @@ print(json.dumps({"seconds": seconds, "mentions": len(mentions), "rss_mb": peak 
 """
 
 
-def _timed(function, into: dict[str, float], stage: str):
-    """``function``, adding the CPU time of each call to ``into[stage]``."""
+class _Timed:
+    """A parser component whose ``method`` adds the CPU time of each call to ``row[stage]``.
 
-    def timed(*args, **kwargs):  # noqa: ANN002, ANN003
-        began = time.process_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            into[stage] += time.process_time() - began
+    It stands in for the component rather than patching it, so it also times compiled (mypyc)
+    classes, whose methods cannot be replaced.
+    """
 
-    return timed
+    def __init__(self, inner: object, method: str, stage: str) -> None:
+        self._inner, self._method, self._stage = inner, method, stage
+        self.row: dict[str, float] = {}
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        found = getattr(self._inner, name)
+        if name != self._method:
+            return found
+
+        def timed(*args, **kwargs):  # noqa: ANN002, ANN003
+            began = time.process_time()
+            try:
+                return found(*args, **kwargs)
+            finally:
+                self.row[self._stage] += time.process_time() - began
+
+        return timed
 
 
 def stage_times(texts: list[str], cache_dir: str | None) -> list[dict[str, float]]:
@@ -92,11 +108,11 @@ def stage_times(texts: list[str], cache_dir: str | None) -> list[dict[str, float
     from geo.parsing.pipeline import Geoparser, mention_record
 
     parser = Geoparser(cache_dir=cache_dir)
+    recognizer = parser.recognizer = _Timed(parser.recognizer, "find", "recognise")
+    resolver = parser.resolver = _Timed(parser.resolver, "resolve", "resolve")
     rows = []
     for n, text in enumerate(texts):
-        row = {"recognise": 0.0, "resolve": 0.0}
-        parser.recognizer.find = _timed(type(parser.recognizer).find.__get__(parser.recognizer), row, "recognise")
-        parser.resolver.resolve = _timed(type(parser.resolver).resolve.__get__(parser.resolver), row, "resolve")
+        row = recognizer.row = resolver.row = {"recognise": 0.0, "resolve": 0.0}
         began = time.process_time()
         mentions = parser.parse_article(Article(id=f"a{n}", text=text))
         parsed = time.process_time()
@@ -121,14 +137,30 @@ def summarise(label: str, rows: list[dict[str, float]]) -> None:
     )
 
 
-def _child_env(code: Path) -> dict[str, str]:
+@dataclasses.dataclass(frozen=True)
+class Checkout:
+    """A checkout to measure, with its compiled modules (if it has them) or as pure Python."""
+
+    path: Path
+    pure: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}" + (", pure Python (GEO_PURE_PYTHON=1)" if self.pure else "")
+
+
+def _child_env(code: Checkout) -> dict[str, str]:
     """The environment of a child process whose ``geo`` is the one of checkout ``code``."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code.path), env.get("PYTHONPATH", "")]))
+    env.pop("GEO_PURE_PYTHON", None)
+    if code.pure:
+        env["GEO_PURE_PYTHON"] = "1"
     return env
 
 
-def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool, code: Path = ROOT) -> dict[str, object]:
+def first_article(
+    text: str, cache_dir: str | None, dont_write_bytecode: bool, code: Checkout = Checkout(ROOT)
+) -> dict[str, object]:
     env = _child_env(code)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if dont_write_bytecode:
@@ -142,7 +174,7 @@ def first_article(text: str, cache_dir: str | None, dont_write_bytecode: bool, c
             text=True,
             check=True,
             env=env,
-            cwd=code,
+            cwd=code.path,
         )
         wall = time.perf_counter() - began
         runs.append({**json.loads(out.stdout.strip().splitlines()[-1]), "wall": wall})
@@ -188,21 +220,21 @@ def _child(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_child(mode: str, code: Path, corpus: Path, args: argparse.Namespace, *extra: str) -> Any:
+def _run_child(mode: str, code: Checkout, corpus: Path, args: argparse.Namespace, *extra: str) -> Any:
     cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, "--code", str(code), "--corpus", str(corpus), *cache, *extra],
+        [sys.executable, __file__, "--child", mode, "--code", str(code.path), "--corpus", str(corpus), *cache, *extra],
         capture_output=True,
         text=True,
         env=_child_env(code),
-        cwd=code,
+        cwd=code.path,
     )
     if out.returncode != 0:
         raise SystemExit(f"the {mode} measurement of {code} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def cli_parse(code: Path, corpus: Path, out: Path, args: argparse.Namespace, count: int) -> None:
+def cli_parse(code: Checkout, corpus: Path, out: Path, args: argparse.Namespace, count: int) -> None:
     cache = ["--cache-dir", args.cache_dir] if args.cache_dir else []
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
@@ -210,7 +242,7 @@ def cli_parse(code: Path, corpus: Path, out: Path, args: argparse.Namespace, cou
         [sys.executable, "-m", "geo", "parse", str(corpus), "--format", "jsonl", "-o", str(out), *cache],
         capture_output=True,
         text=True,
-        cwd=code,
+        cwd=code.path,
         env=_child_env(code),
     )
     seconds = time.perf_counter() - began
@@ -239,6 +271,11 @@ def main() -> int:
         help="runs of the stage figure per checkout, alternating; each half's smallest total counts (a busy machine)",
     )
     ap.add_argument("--baseline", type=Path, help="another checkout to measure beside this one, figure by figure")
+    ap.add_argument(
+        "--pure-too",
+        action="store_true",
+        help="also measure this checkout as pure Python (GEO_PURE_PYTHON=1) beside its compiled modules",
+    )
     # A child process's own measurement (internal).
     ap.add_argument("--child", choices=["stages", "batch"], help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -251,11 +288,13 @@ def main() -> int:
     if corpora_dir() is None:
         print("no development corpora found (set GEO_CORPORA or put them in ../shared/corpora); nothing to measure")
         return 0
-    codes = {"this checkout": ROOT}
+    codes = {"this checkout": Checkout(ROOT)}
+    if args.pure_too:
+        codes["this checkout, pure Python"] = Checkout(ROOT, pure=True)
     if args.baseline is not None:
         if not (args.baseline / "geo" / "__init__.py").is_file():
             raise SystemExit(f"--baseline {args.baseline} is no checkout of this project (no geo/__init__.py in it)")
-        codes["baseline"] = args.baseline.resolve()
+        codes["baseline"] = Checkout(args.baseline.resolve())
     # Built (if needed) in a child process, before anything is timed.
     opener = (
         "from geo.gazetteer.index import Gazetteer; "
@@ -263,7 +302,12 @@ def main() -> int:
     )
     for code in codes.values():
         index = subprocess.run(
-            [sys.executable, "-c", opener], capture_output=True, text=True, check=True, cwd=code, env=_child_env(code)
+            [sys.executable, "-c", opener],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=code.path,
+            env=_child_env(code),
         ).stdout.split()[-1]
 
     texts = distinct_articles(args.n)
@@ -293,7 +337,7 @@ def main() -> int:
         print("\n1. one process, stage by stage (CPU time)")
         half = len(texts) // 2
 
-        runs: dict[Path, list[list[dict[str, float]]]] = {code: [] for code in codes.values()}
+        runs: dict[Checkout, list[list[dict[str, float]]]] = {code: [] for code in codes.values()}
         for _ in range(max(1, args.repeat)):
             for _label, code in next(orders):
                 runs[code].append(_run_child("stages", code, corpus, args))
@@ -301,7 +345,7 @@ def main() -> int:
         def total(rows: list[dict[str, float]]) -> float:
             return sum(r[s] for r in rows for s in STAGES)
 
-        def stages(code: Path) -> None:
+        def stages(code: Checkout) -> None:
             done = runs[code]
             if len(done) > 1:
                 print(f"  smallest of {len(done)} runs, each half on its own:")
@@ -316,7 +360,7 @@ def main() -> int:
         if not args.skip_batch:
             print(f"\n3. batch run, {args.jobs} worker processes")
 
-            def batch(code: Path) -> None:
+            def batch(code: Checkout) -> None:
                 shutil.rmtree(work / "batch", ignore_errors=True)
                 extra = ["--out", str(work / "batch"), "--index", index, "--jobs", str(args.jobs)]
                 got = _run_child("batch", code, corpus, args, *extra)
@@ -336,7 +380,7 @@ def main() -> int:
 
         print("\n4. first article of a fresh process (median of 5)")
 
-        def first(code: Path) -> None:
+        def first(code: Checkout) -> None:
             for flag in (True, False):
                 got = first_article(texts[0], args.cache_dir, flag, code)
                 setting = "PYTHONDONTWRITEBYTECODE=1" if flag else "bytecode written"

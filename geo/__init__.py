@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo import _native
 from geo._lazy import lazy_exports
 from geo.errors import (
     CuratedDataError,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from geo.parsing.articles import read_articles
     from geo.parsing.dates import date_sentences
     from geo.parsing.pipeline import Geoparser, parse
+
+_native.choose()  # before any parsing module loads: the compiled build, or the sources when it is stale
 
 __version__ = "0.1.0"
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geo
+from geo import _native
 from geo.errors import GeoError, IndexCorruptError
 
 __all__ = ["main"]
@@ -144,6 +146,9 @@ def _add_index_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="geo", description="News articles to time-stamped maps.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--version", action="version", version=f"geo {geo.__version__}, {_native.describe()}", help="version and build"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     gaz = sub.add_parser("gazetteer", help="build, inspect and search the local gazetteer")

@@ -15,6 +15,11 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
     echo "$want" > "$stamp"
 fi
+# The install compiles the hot parsing modules from the checkout's sources (mypyc, with a C compiler).
+# After an edit or a pull they are stale and geo runs the sources, slower: compile them again.
+if .venv/bin/python -c 'import sys, geo._native as n; sys.exit(0 if n.stale() else 1)'; then
+    .venv/bin/python -m pip install --quiet --no-deps -e .
+fi
 
 # Leaflet and friends come from the npm registry at the exact versions in package-lock.json.
 if [ -f package-lock.json ]; then
@@ -38,3 +43,5 @@ if [ "$extras" = "test" ] && [ ! -x /usr/bin/chromium ]; then
         exit 1
     fi
 fi
+
+.venv/bin/geo --version  # says whether the compiled modules run, or why not

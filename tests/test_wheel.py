@@ -103,7 +103,9 @@ def test_the_build_prints_no_warning_from_the_project(built: tuple[Path, str]) -
 def test_an_editable_install_prints_no_warning_from_the_project(tmp_path: Path) -> None:
     # The hook `pip install -e .` calls (PEP 660), run as pip runs it: in the checkout, warnings to stderr.
     code = "import sys, setuptools.build_meta as backend; print(backend.build_editable(sys.argv[1]))"
-    output = _run([sys.executable, "-W", "default", "-c", code, tmp_path], cwd=ROOT)
+    # Pure Python: compiling in place would rewrite the compiled modules this very suite has loaded.
+    env = {**os.environ, "GEO_PURE_PYTHON": "1"}
+    output = _run([sys.executable, "-W", "default", "-c", code, tmp_path], cwd=ROOT, env=env)
     assert _project_warnings(output) == [], output[-3000:]
     (wheel,) = tmp_path.glob("geo_newsmap-*.whl")
     # A plain path entry to the checkout: the package, its data and node_modules are read in place.
@@ -122,6 +124,30 @@ def test_the_wheel_carries_the_curated_gazetteer_and_leaflet(built: tuple[Path, 
     assert not [n for n in names if n.endswith(".map")]
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "Name: geo-newsmap" in metadata and "License-Expression: MIT" in metadata
+
+
+def test_the_wheel_carries_the_compiled_modules_and_their_sources(built: tuple[Path, str]) -> None:
+    wheel, _ = built
+    names = set(zipfile.ZipFile(wheel).namelist())
+    if shutil.which("gcc") is None and shutil.which("cc") is None:
+        pytest.skip("no C compiler here: the wheel is pure Python (geo: ... pure Python in the build's output)")
+    manifest = json.loads(zipfile.ZipFile(wheel).read("geo/_compiled.json"))
+    assert manifest["compiler"] == "mypyc" and "geo.parsing.resolve" in manifest["modules"]
+    for module in manifest["modules"]:
+        path = module.replace(".", "/")
+        assert f"{path}.py" in names  # the source, for GEO_PURE_PYTHON=1 and for reading
+        assert any(n.startswith(f"{path}.") and n.endswith(".so") for n in names), f"{module} was not compiled"
+    assert any(n.startswith("geo_native__mypyc") for n in names)  # the shared library of the group
+
+
+def test_the_installed_package_runs_its_compiled_modules(venv: tuple[Path, str], tmp_path: Path, clean_env) -> None:
+    bin_dir, _ = venv
+    if shutil.which("gcc") is None and shutil.which("cc") is None:
+        pytest.skip("no C compiler here: the wheel is pure Python")
+    compiled = _run([bin_dir / "geo", "--version"], cwd=tmp_path, env=clean_env).strip()
+    assert compiled.endswith("parsing modules compiled with mypyc"), compiled
+    pure = _run([bin_dir / "geo", "--version"], cwd=tmp_path, env={**clean_env, "GEO_PURE_PYTHON": "1"}).strip()
+    assert "pure-Python parsing modules" in pure
 
 
 def test_installing_prints_no_warning_from_the_project(venv: tuple[Path, str]) -> None:

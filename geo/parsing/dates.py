@@ -305,7 +305,7 @@ def _is_line_end(text: str, match: re.Match[str]) -> bool:
     return not before or before[-1] not in _JOINING_ENDS
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: object) -> list[tuple[int, int]]:
     """Split text into sentences.
 
     A sentence ends at ``.``, ``!``, ``?`` or an ellipsis (with any closing
@@ -1077,8 +1077,10 @@ class _Story:
     def copy(self) -> _Story:
         """The state as it is now, to go back to when a reading is dropped."""
         twin = _Story(self.published)
-        for name in self.__slots__:
-            setattr(twin, name, getattr(self, name))
+        twin.carry, twin.carry_text = self.carry, self.carry_text
+        twin.day, twin.day_dated, twin.day_text = self.day, self.day_dated, self.day_text
+        twin.quoted_retelling, twin.retelling, twin.retold_at = self.quoted_retelling, self.retelling, self.retold_at
+        twin.sentence = self.sentence
         return twin
 
     def is_far(self, day: dt.date) -> bool:

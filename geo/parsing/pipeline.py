@@ -256,9 +256,13 @@ class Geoparser:
 
     def focus(self, mentions: list[Mention]) -> tuple[str, Any]:
         """The main country code and main place of one article's mentions."""
+        from geo.gazetteer.names import name_key
+        from geo.parsing.recognize import Span
         from geo.parsing.resolve import Resolved
 
-        return document_focus([Resolved(None, m.place, m.kind, m.score) for m in mentions])  # type: ignore[arg-type]
+        return document_focus(
+            [Resolved(Span(m.start, m.end, m.text, name_key(m.text)), m.place, m.kind, m.score) for m in mentions]
+        )
 
 
 def check_max_chars(max_chars: Any) -> int:

@@ -25,6 +25,8 @@ from itertools import accumulate, compress
 from operator import itemgetter, not_, or_
 from typing import NamedTuple, overload
 
+from mypy_extensions import mypyc_attr
+
 from geo.gazetteer.names import name_key
 from geo.parsing import lexicons
 
@@ -334,6 +336,7 @@ class _OpeningTokens:
         )
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # a public class: subclassable when compiled too
 class Recognizer:
     """Finds place-name spans in text.
 

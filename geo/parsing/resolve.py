@@ -40,6 +40,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from geo.errors import CuratedDataError
 from geo.gazetteer.index import Candidate, Gazetteer
 from geo.gazetteer.names import name_key
@@ -762,6 +764,7 @@ def _peer_kinds(lists: list[list[int]], spans: Sequence[Span], first: list[Place
     return out
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # a public class: subclassable when compiled too
 class Resolver:
     """Resolves recognised spans against the gazetteer.
 

@@ -50,6 +50,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+from mypy_extensions import mypyc_attr
+
 from geo.errors import InputError
 from geo.parsing.lexicons import organisation_words, person_titles, read_word_list
 
@@ -215,6 +217,7 @@ def parse_roles(value: str | Iterable[str] | None) -> frozenset[str] | None:
     return wanted
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # a public class: subclassable when compiled too
 class RoleClassifier:
     """A pipeline stage: the :class:`Role` of each mention of one article.
 
@@ -360,7 +363,7 @@ class RoleClassifier:
         """Cues in the words just before the mention, within its clause."""
         c = self.cues
         tail = _CLAUSE_TAIL_REVERSED.match(left[::-1]).group()[::-1]  # type: ignore[union-attr]
-        words = [w.lower() for w in _WORD.findall(tail)[-6:]]
+        words: list[str] = [w.lower() for w in _WORD.findall(tail)[-6:]]
         if not words:
             return None
         i = len(words) - 1
