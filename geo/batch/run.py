@@ -267,7 +267,7 @@ _Listed = tuple[bytes, str, str, int]
 _KNOWN = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One article of a unit as its worker saw it: who it is, and what became of it."""
 
@@ -293,6 +293,12 @@ class _Outcome:
     problems: list[dict[str, Any]] = field(default_factory=list)  # "read" records of _errors.jsonl
     listed: list[_Listed] = field(default_factory=list)  # of a listing: every article of the unit
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Entries cross back to the run's process as plain tuples: a dataclass pickles through its state,
+        # several times the work, once per article.
+        entries = [_ENTRY_FIELDS(entry) for entry in self.entries]
+        return _unpacked_outcome, (entries, self.table, self.problems, self.listed)
+
     @property
     def done(self) -> list[tuple[bytes, int]]:
         """(key, mentions) of the articles parsed."""
@@ -306,6 +312,13 @@ class _Outcome:
         self.problems.extend(other.problems)
         tables = [t for t in (self.table, other.table) if t is not None]
         self.table = pa.concat_tables(tables) if len(tables) > 1 else (tables[0] if tables else None)
+
+
+_ENTRY_FIELDS = operator.attrgetter(*(f.name for f in fields(_Entry)))
+
+
+def _unpacked_outcome(entries: list[tuple[Any, ...]], table: Any, problems: list[Any], listed: list[Any]) -> _Outcome:
+    return _Outcome([_Entry(*values) for values in entries], table, problems, listed)
 
 
 @dataclass(frozen=True)
@@ -973,7 +986,8 @@ class _Manifest:
                 self.reserved_ids.pop(entry[1], None)
 
     def commit_part(self, number: int, name: str, keys: list[bytes], mentions: int) -> None:
-        rows = [(k, number, *self.reserved[k]) for k in keys]
+        # In key order: the inserts walk the key index's pages in order rather than at random.
+        rows = sorted((k, number, *self.reserved[k]) for k in keys)
         with self.transaction():
             self.con.execute("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", (number, name, len(keys), mentions, _now()))
             self.con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
@@ -1155,17 +1169,28 @@ def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None
 
     from geo.output import PARQUET_STAMP_KEY
 
+    stamped = {PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
     geometry = table.column("geometry")
+    if pa.types.is_dictionary(geometry.type) and table.num_rows:
+        # Batches' tables hold each shape once per batch: with one dictionary for the part, each shape is
+        # written once, as Parquet's own dictionary encoding of a plain binary column (what readers expect:
+        # no Arrow schema is stored that would make it a dictionary column again). Decoding to one WKB per
+        # mention first cost the run's process more than all else it does.
+        table = table.unify_dictionaries().combine_chunks()
+        distinct = table.column("geometry").chunk(0).dictionary
+        metadata = {b"geo": _geo_metadata(distinct.to_pylist()), **stamped}
+        # Country outlines run to megabytes together: a dictionary page of the default 1 MB would fall back
+        # to a copy of each shape per row.
+        limit = max(1 << 20, 2 * distinct.nbytes)
+        with pq.ParquetWriter(path, table.schema, store_schema=False, dictionary_pagesize_limit=limit) as writer:
+            writer.write_table(table)
+            writer.add_key_value_metadata(metadata)
+        return
     if pa.types.is_dictionary(geometry.type):
-        # Batches' tables hold each shape once per batch: the distinct shapes are those of the dictionaries,
-        # and the part gets the plain WKB column, as readers expect.
-        distinct = list(dict.fromkeys(wkb for chunk in geometry.chunks for wkb in chunk.dictionary.to_pylist()))
         index = table.schema.get_field_index("geometry")
         table = table.set_column(index, pa.field("geometry", pa.binary()), geometry.cast(pa.binary()))
-    else:
-        distinct = pc.unique(geometry).to_pylist()
-    metadata = {b"geo": _geo_metadata(distinct), PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
-    pq.write_table(table.replace_schema_metadata(metadata), path)
+    distinct = pc.unique(table.column("geometry")).to_pylist()
+    pq.write_table(table.replace_schema_metadata({b"geo": _geo_metadata(distinct), **stamped}), path)
 
 
 class _Errors:
