@@ -1,7 +1,7 @@
 """Batch runs: parse large archives on every core or on a Dask cluster, resumably.
 
-:func:`run_batch` streams articles from files and folders, parses them in
-worker processes (or on ``dask.distributed`` workers) and writes the mentions
+:func:`run_batch` cuts the input into pieces, has worker processes (or
+``dask.distributed`` workers) read, key and parse them, and writes the mentions
 as GeoParquet parts into an output folder as it goes::
 
     OUT/
@@ -15,6 +15,24 @@ folder is a Parquet dataset: ``pandas.read_parquet(OUT)``, ``geopandas.read_parq
 ``dask.dataframe.read_parquet(OUT)`` and DuckDB's ``read_parquet('OUT/*.parquet')`` read it
 directly (between a crash and the next run the folder may hold one orphan part, see below;
 :func:`read_mentions` reads only the parts the manifest lists).
+
+Who does what
+-------------
+The run's process only plans and commits. It cuts the input into pieces
+without parsing an article (:func:`geo.parsing.articles.plan_input`): JSON
+Lines files, gzip-compressed too, into runs of ``batch_size`` lines, whose bytes
+it reads (and decompresses) while looking for line ends; other files into
+groups of ``batch_size`` whole files, which the workers open themselves. A
+worker reads its piece, keys each article, looks up in the manifest which keys
+are done already (those it does not parse), parses the rest and sends back
+their rows with their keys. The run's process takes the results in the order
+it handed out the pieces and admits each article by key, in input order (see
+:meth:`_Manifest.admit`): an article done already, by an earlier run or
+earlier in this one, has its rows dropped there, before any part holds them.
+What cannot be cut so is read by the run's process itself and handed out as
+articles: standard input, and files over 32 MB that are not UTF-8 (or
+single-byte) JSON Lines (CSV, Parquet, web archives, UTF-16 text), so no piece
+is larger than that.
 
 Exactness under crashes
 -----------------------
@@ -52,8 +70,8 @@ An article whose processing raises is written to ``_errors.jsonl`` with the
 reason, and the run goes on; so is every input problem reported by
 :func:`geo.parsing.articles.read_articles` (a malformed line, a missing file). A worker
 process that dies (out of memory, a crash in native code) is replaced; the
-articles it held are retried one by one so that only the culprit is recorded
-as failed. Failed articles are not in the manifest, so the next run retries
+pieces it held are read again, and their articles retried one by one so that
+only the culprit is recorded as failed. Failed articles are not in the manifest, so the next run retries
 them; ``_errors.jsonl`` is rewritten by every run (a folder of an older version,
 which named it ``errors.jsonl``, has it renamed when resumed).
 
@@ -66,11 +84,15 @@ recorded, not retried.
 Dask
 ----
 With ``scheduler="tcp://host:port"`` (or ``dask_local=True`` for a local
-cluster) batches are parsed on the cluster's workers and the results come
-back to this process, which writes parts and the manifest exactly as a local
-run does. Each worker opens the gazetteer index itself, at the same path as
-here, and builds one geoparser per process. Make the index reachable at that
-path on every worker: a shared filesystem mounted at the same place,
+cluster) pieces are read and parsed on the cluster's workers and the results
+come back to this process, which writes parts and the manifest exactly as a
+local run does. On a cluster given by its address the workers need not see
+the input: the pieces carry the bytes of their files, read here; and a run
+that resumes such a folder reads the articles here and hands out only those
+not done yet, as the workers cannot look up this machine's manifest. Each
+worker opens the gazetteer index itself, at the same path as here, and
+builds one geoparser per process. Make the index reachable at that path on
+every worker: a shared filesystem mounted at the same place,
 ``GEO_CACHE_DIR`` pointing at a shared volume, or ``geo gazetteer build`` run
 on each worker with the same package versions and curated files. A worker
 whose index is a different build stops the run with an error rather than mix
@@ -978,6 +1000,13 @@ class _Manifest:
             verdicts.append("new")
         return verdicts
 
+    def stored(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """Content digest of each of ``keys`` that a committed part holds."""
+        return self._select("key", keys, "content") if keys else {}
+
+    def holds_articles(self) -> bool:
+        return self.con.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
     def release(self, keys: Iterable[bytes]) -> None:
         """Forget reservations of articles that failed: they are not in any part."""
         for key in keys:
@@ -1843,7 +1872,7 @@ def _run_locked(
     progress: bool | None,
     reading: dict[str, Any],
 ) -> BatchSummary:
-    from geo.parsing.articles import plan_input
+    from geo.parsing.articles import plan_input, read_articles
 
     if not (out / MANIFEST_NAME).exists() and any(_PART_PATTERN.match(p.name) for p in out.iterdir()):
         raise InputError(
@@ -1864,17 +1893,23 @@ def _run_locked(
             counter = _Counter(paths, default_date, bar, reading)
         # Workers on this machine read the pieces' files themselves, and look up in the manifest what is done.
         remote = scheduler is not None
+        plan: Iterable[InputPiece | Article]
         if not remote:
             spec = replace(spec, manifest=str(out / MANIFEST_NAME))
-        plan = plan_input(
-            paths,
-            lines_per_piece=batch_size,
-            files_per_piece=batch_size,
-            carry_bytes=remote,
-            default_date=default_date,
-            on_error=errors.problem,
-            **reading,
-        )
+        if remote and manifest.holds_articles():
+            # The workers cannot look up this machine's manifest: resuming, read here and hand out only
+            # the articles not done yet, rather than have every done article parsed again.
+            plan = read_articles(paths, default_date=default_date, on_error=errors.problem, **reading)
+        else:
+            plan = plan_input(
+                paths,
+                lines_per_piece=batch_size,
+                files_per_piece=batch_size,
+                carry_bytes=remote,
+                default_date=default_date,
+                on_error=errors.problem,
+                **reading,
+            )
         if scheduler is not None or dask_local:
             engine = _DaskEngine(spec, scheduler, dask_local, jobs)
         else:
@@ -1896,8 +1931,13 @@ def _run_locked(
                 bar.update(len(result.entries))
                 bar.set_postfix_str(f"{summary.mentions:,} mentions, {errors.count:,} failures", refresh=False)
 
+        def skipped(n: int) -> None:
+            summary.skipped += n
+            if bar is not None:
+                bar.update(n)
+
         try:
-            for unit in _units(plan, digest, batch_size):
+            for unit in _units(plan, digest, batch_size, manifest, skipped):
                 while engine.in_flight >= engine.limit:
                     settle(*engine.next_result())
                 engine.submit(unit)
@@ -1973,24 +2013,37 @@ def _admitted_rows(table: pyarrow.Table, parsed: list[tuple[_Entry, str | None]]
     return table.filter(pa.array(keep, pa.bool_()))
 
 
-def _units(plan: Iterable[InputPiece | Article], digest: bytes, batch_size: int) -> Iterator[_Unit]:
-    """The run's tasks: each piece of the input, and batches of the articles the planner read itself."""
+def _units(
+    plan: Iterable[InputPiece | Article],
+    digest: bytes,
+    batch_size: int,
+    manifest: _Manifest,
+    skipped: Callable[[int], None],
+) -> Iterator[_Unit]:
+    """The run's tasks: each piece of the input, and batches of the articles read here, less those done already."""
     from geo.parsing.articles import InputPiece
 
-    tasks: list[tuple[bytes, Article]] = []
+    read: list[Article] = []
+
+    def batch() -> Iterator[_Unit]:
+        keyed = [(*_article_key(article, digest), article) for article in read]
+        read.clear()
+        stored = manifest.stored([key for key, _, _ in keyed])
+        # Done already: not handed out. Other content under a done key is, to be reported at commit.
+        tasks = [(key, article) for key, content, article in keyed if stored.get(key) != content]
+        skipped(len(keyed) - len(tasks))
+        if tasks:
+            yield _Unit(tasks=_Batch(tasks))
+
     for item in plan:
         if isinstance(item, InputPiece):
-            if tasks:
-                yield _Unit(tasks=_Batch(tasks))
-                tasks = []
+            yield from batch()
             yield _Unit(piece=item)
             continue
-        tasks.append((_article_key(item, digest)[0], item))
-        if len(tasks) >= batch_size:
-            yield _Unit(tasks=_Batch(tasks))
-            tasks = []
-    if tasks:
-        yield _Unit(tasks=_Batch(tasks))
+        read.append(item)
+        if len(read) >= batch_size:
+            yield from batch()
+    yield from batch()
 
 
 def _clash(entry: _Entry) -> dict[str, Any]:
