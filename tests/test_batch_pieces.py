@@ -114,6 +114,30 @@ def test_pieces_of_a_json_lines_file_read_as_the_whole_file(
     assert sorted(map(str, pieces)) == sorted(map(str, whole))
 
 
+@pytest.mark.parametrize("decompressor", ["isal", "zlib"])
+def test_a_damaged_archive_is_cut_as_far_as_it_reads_with_either_decompressor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decompressor: str
+) -> None:
+    from geo.parsing import articles
+
+    if decompressor == "zlib":
+        monkeypatch.setattr(articles, "_isal_gzip", None)  # as where isal is not installed
+    else:
+        pytest.importorskip("isal")
+    packed = gzip.compress("".join(json.dumps({"text": story(n)}) + "\n" for n in range(3000)).encode())
+    for data, lines in ((packed, 3000), (packed[: len(packed) // 2], None)):
+        path = tmp_path / "feed.jsonl.gz"
+        path.write_bytes(data)
+        whole: list[ArticleProblem] = []
+        pieces: list[ArticleProblem] = []
+        expected = list(read_articles([path], on_error=whole.append))
+        got = read_in_pieces([path], pieces, lines_per_piece=7)
+        assert [(a.id, *fields(a)) for a in got] == [(a.id, *fields(a)) for a in expected]
+        assert len(got) == lines if lines else 0 < len(got) < 3000
+        assert [(p.source, p.fatal) for p in pieces] == [(p.source, p.fatal) for p in whole]
+        assert all("cannot read the file" in p.message for p in pieces)
+
+
 def test_pieces_of_folders_and_other_formats_read_as_the_files(tmp_path: Path) -> None:
     (tmp_path / "site" / "b").mkdir(parents=True)
     (tmp_path / "site" / "a.txt").write_text("date 2024-01-02\n" + story(1), encoding="utf-8")

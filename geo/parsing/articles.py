@@ -53,7 +53,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from geo.errors import InputError
 from geo.model import Article
@@ -1592,9 +1592,9 @@ def _plan_lines(path: str, run: _Run, lines_per_piece: int) -> Iterator[InputPie
     compressed = compressed or head.startswith(_GZIP_MAGIC)
     if compressed:
         try:
-            with gzip.open(where, "rb") as unpacked:
+            with _gunzip(where) as unpacked:
                 head = unpacked.read(_SNIFF_BYTES)
-        except (OSError, EOFError, zlib.error):
+        except _GZIP_ERRORS:
             return None
     codec = _codec_of(head, run)
     if codec is None or not _cuts_at_newlines(codec):
@@ -1617,41 +1617,78 @@ def _cut_lines(
     label: str, where: str, compressed: bool, codec: str, run: _Run, lines_per_piece: int
 ) -> Iterator[InputPiece]:
     first_line = 1
-    buffer = b""
+    buffer = bytearray()
+    scanned = lines = 0  # how far line ends were looked for in the buffer, and how many were found
     try:
-        with _open_binary(where, compressed) as binary:
-            while True:
-                block = binary.read(_PLAN_BLOCK)
-                buffer += block
-                start = cut = 0
-                while True:
-                    # The end of the piece's last line: lines_per_piece newlines on.
-                    end = cut
-                    for _ in range(lines_per_piece):
-                        end = buffer.find(b"\n", end) + 1
-                        if not end:
-                            break
-                    if not end:
-                        break
-                    cut = end
-                    data = buffer[start:cut]
+        for block in _blocks(where, compressed):
+            buffer += block
+            while (found := buffer.find(b"\n", scanned)) >= 0:
+                scanned, lines = found + 1, lines + 1
+                if lines == lines_per_piece:
+                    data = bytes(buffer[:scanned])
+                    del buffer[:scanned]
+                    scanned = lines = 0
                     yield InputPiece((label,), run.cwd, (data,), first_line, codec)
                     first_line += _line_count(data)
-                    start = cut
-                buffer = buffer[start:]
-                if not block:
-                    break
-    except (OSError, EOFError, zlib.error) as err:
+    except _GZIP_ERRORS as err:
         # The whole lines before the damage are read, as read_articles reads them; the rest is reported.
         run.report(label, None, f"cannot read the file ({err}); check that it is complete and readable", fatal=True)
-        buffer = buffer[: buffer.rfind(b"\n") + 1]
+        del buffer[buffer.rfind(b"\n") + 1 :]
     if buffer:
-        yield InputPiece((label,), run.cwd, (buffer,), first_line, codec)
+        yield InputPiece((label,), run.cwd, (bytes(buffer),), first_line, codec)
+
+
+def _blocks(where: str, compressed: bool) -> Iterator[bytes]:
+    """A file's bytes, decompressed, block by block; a damaged archive raises after every byte before the damage."""
+    if not compressed:
+        with open(where, "rb") as plain:
+            while block := plain.read(_PLAN_BLOCK):
+                yield block
+        return
+    given = 0
+    try:
+        with _gunzip(where) as unpacked:
+            while block := unpacked.read1(_PLAN_BLOCK):
+                given += len(block)
+                yield block
+    except _GZIP_ERRORS:
+        if _isal_gzip is None:
+            raise
+        # ISA-L stops at the start of a block before the damage; zlib gives every byte up to it, as
+        # read_articles reads them. Only a damaged archive is decompressed twice.
+        with gzip.open(where, "rb") as unpacked:
+            unpacked.seek(given)
+            while block := unpacked.read1(_PLAN_BLOCK):
+                yield block
 
 
 def _line_count(data: bytes) -> int:
     """Lines as a text stream counts them: ends at \\n, \\r\\n and a lone \\r."""
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    lines = data.count(b"\n")
+    if b"\r" in data:
+        lines += data.count(b"\r") - data.count(b"\r\n")
+    return lines
+
+
+def _gunzip(path: str) -> io.BufferedIOBase:
+    """A gzip file decompressed with ISA-L (``isal``, 2-3 times zlib's speed) when installed, else with zlib.
+
+    The planner decompresses every JSON Lines archive in the run's process; the bytes are the same.
+    """
+    if _isal_gzip is not None:
+        return cast(io.BufferedIOBase, _isal_gzip.open(path, "rb"))
+    return gzip.GzipFile(path, "rb")
+
+
+_GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+_isal_gzip: Any = None
+try:
+    from isal import igzip, isal_zlib
+except ImportError:  # not installed, or no wheel for this platform: zlib does the same, slower
+    pass
+else:
+    _isal_gzip = igzip
+    _GZIP_ERRORS += (cast("type[BaseException]", isal_zlib.error),)
 
 
 def read_piece(
