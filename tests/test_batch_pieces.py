@@ -340,3 +340,23 @@ def test_a_run_killed_with_units_in_flight_resumes_exactly(tiny_index: Path, par
     assert {n for _, n in found} == set(numbers)
     assert len(found) == len(numbers)  # each report under one id: the copies were dropped
     assert all(count == len(parser.parse_text(story(n))) for (_, n), count in found.items())
+
+
+def test_the_progress_bar_counts_the_input_as_the_planner_cuts_it(tmp_path: Path) -> None:
+    import io
+
+    from tqdm import tqdm
+
+    from geo.batch.run import _Counter
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.jsonl.gz").write_bytes(
+        gzip.compress("".join(json.dumps({"text": story(n)}) + "\n" for n in range(25)).encode())
+    )
+    (tmp_path / "in" / "one.txt").write_text(story(30), encoding="utf-8")
+    (tmp_path / "in" / "rows.csv").write_text(f'text\n"{story(31)}"\n"{story(32)}"\n', encoding="utf-8")
+    bar = tqdm(total=None, file=io.StringIO())
+    reading = {"encoding": None, "text_column": "text", "date_column": "date", "id_column": "id"}
+    counter = _Counter([str(tmp_path / "in")], None, bar, reading | {"title_column": "title", "url_column": "url"})
+    counter.thread.join(timeout=60)
+    assert bar.total == 25 + 1 + 2
