@@ -163,6 +163,16 @@ def test_pieces_of_folders_and_other_formats_read_as_the_files(tmp_path: Path) -
         }
 
 
+def test_whole_files_are_grouped_by_count_and_by_bytes(tmp_path: Path) -> None:
+    for n in range(7):
+        (tmp_path / f"{n}.txt").write_text(story(n).ljust(100), encoding="utf-8")
+    (tmp_path / "big.txt").write_text(story(9) * 20, encoding="utf-8")  # over the limit: read by the planner
+    items = list(plan_input([tmp_path], files_per_piece=4, largest_whole_file=250))
+    assert [len(i.paths) if isinstance(i, InputPiece) else i.id for i in items] == [3, 3, 1, "big"]
+    items = list(plan_input([tmp_path], files_per_piece=2, largest_whole_file=10_000))
+    assert [len(i.paths) for i in items] == [2, 2, 2, 2]  # 0-1, 2-3, 4-5, 6 and big.txt
+
+
 def test_relative_paths_are_read_from_the_planners_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "one.txt").write_text(story(1), encoding="utf-8")

@@ -1511,7 +1511,8 @@ def plan_input(
 
     JSON Lines files (gzip-compressed too) are cut into pieces of
     ``lines_per_piece`` lines: only their bytes are looked at here, for line
-    ends. Other files are pieces of ``files_per_piece`` whole files. What
+    ends. Other files are pieces of whole files, up to ``files_per_piece`` of
+    them and ``largest_whole_file`` bytes together. What
     cannot be cut that way is read here and yielded as articles: standard
     input, and files larger than ``largest_whole_file`` bytes that are not
     UTF-8 (or single-byte) JSON Lines, so no piece holds more than that.
@@ -1526,12 +1527,15 @@ def plan_input(
         sources = [sources]
     whole: list[str] = []
     carried: list[bytes] = []
+    grouped = 0  # bytes of the files in ``whole``
 
     def pending() -> Iterator[InputPiece]:
+        nonlocal grouped
         if whole:
             yield InputPiece(tuple(whole), run.cwd, tuple(carried) if carry_bytes else None)
             whole.clear()
             carried.clear()
+            grouped = 0
 
     for source in sources:
         path = os.fspath(source)
@@ -1569,7 +1573,8 @@ def plan_input(
                     yield from _read_file(name, run)  # reports why it cannot be read
                     continue
             whole.append(name)
-            if len(whole) >= files_per_piece:
+            grouped += size
+            if len(whole) >= files_per_piece or grouped >= largest_whole_file:
                 yield from pending()
     yield from pending()
 
