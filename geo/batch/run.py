@@ -71,9 +71,11 @@ reason, and the run goes on; so is every input problem reported by
 :func:`geo.parsing.articles.read_articles` (a malformed line, a missing file). A worker
 process that dies (out of memory, a crash in native code) is replaced; the
 pieces it held are read again, and their articles retried one by one so that
-only the culprit is recorded as failed. Failed articles are not in the manifest, so the next run retries
-them; ``_errors.jsonl`` is rewritten by every run (a folder of an older version,
-which named it ``errors.jsonl``, has it renamed when resumed).
+only the culprit is recorded as failed. Failed articles are not in the
+manifest, so the next run retries them; ``_errors.jsonl`` is rewritten by
+every run (a folder of an older version, which named it ``errors.jsonl``, has
+it renamed when resumed). A piece that cannot be read at all, even by a fresh
+worker, is recorded as an input problem that names its files.
 
 Each article has a time budget (``article_timeout``, 60 s by default). One that
 runs over is stopped inside its worker (local or Dask) and recorded in
@@ -479,8 +481,9 @@ _ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in fields(Article)))
 class _Batch(list[tuple[bytes, Article]]):
     """A batch of (key, article) tasks that pickles each article as the tuple of its fields.
 
-    The parent pickles every article it hands out; a dataclass with slots pickles
-    through its state, more than twice the work of a plain tuple of its fields.
+    For the articles the run's process reads itself (standard input, large files it
+    cannot cut): a dataclass with slots pickles through its state, more than twice
+    the work of a plain tuple of its fields.
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -892,7 +895,7 @@ class _Manifest:
 
     def __init__(self, out_dir: Path, config: dict[str, Any], stamp: dict[str, Any]) -> None:
         self.path = out_dir / MANIFEST_NAME
-        # Articles submitted or waiting in the part buffer, not committed yet: key -> (content, id), id -> key.
+        # Articles admitted and waiting in the part buffer, not committed yet: key -> (content, id), id -> key.
         self.reserved: dict[bytes, tuple[bytes, str]] = {}
         self.reserved_ids: dict[str, bytes] = {}
         try:
