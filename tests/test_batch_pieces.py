@@ -370,3 +370,28 @@ def test_the_progress_bar_counts_the_input_as_the_planner_cuts_it(tmp_path: Path
     counter = _Counter([str(tmp_path / "in")], None, bar, reading | {"title_column": "title", "url_column": "url"})
     counter.thread.join(timeout=60)
     assert bar.total == 25 + 1 + 2
+
+
+def test_a_piece_no_worker_can_read_is_recorded_by_its_files(tiny_index: Path) -> None:
+    from geo.batch.run import _one_by_one, _run_unit, _Spec, _stamp_hash, _Unit
+
+    gazetteer = Gazetteer(tiny_index)
+    spec = _Spec(str(tiny_index), _stamp_hash(gazetteer.stamp), True, None, None, config_digest=b"\0" * 32)
+    lines = (json.dumps({"text": story(1)}) + "\n").encode()
+    # A piece its reader fails on as a whole (here: a codec that does not exist), run as a worker runs it.
+    broken = _Unit(piece=InputPiece(("/data/feed.jsonl",), "/", (lines,), 41, "no-such-codec"))
+    outcome = _one_by_one(broken, lambda unit: _error_of(lambda: _run_unit(spec, unit)))
+    [record] = outcome.problems
+    assert outcome.entries == [] and record["fatal"] and record["stage"] == "read"
+    assert record["source"] == "/data/feed.jsonl (from line 41)" and "LookupError" in record["error"]
+    # The same piece readable: listed, then each article parsed alone.
+    fine = _Unit(piece=InputPiece(("/data/feed.jsonl",), "/", (lines * 2,), 41, "utf-8"))
+    outcome = _one_by_one(fine, lambda unit: _error_of(lambda: _run_unit(spec, unit)))
+    assert [(e.doc, e.parsed) for e in outcome.entries] == [("feed:41", True), ("feed:42", True)]
+
+
+def _error_of(call):
+    try:
+        return call()
+    except Exception as err:  # noqa: BLE001 - handed back as an engine hands back a task's error
+        return err
