@@ -395,3 +395,21 @@ def _error_of(call):
         return call()
     except Exception as err:  # noqa: BLE001 - handed back as an engine hands back a task's error
         return err
+
+
+def test_a_pipe_is_read_once_by_the_run_itself(tiny_index: Path, parser: Geoparser, tmp_path: Path) -> None:
+    # As bash's <(zcat news.jsonl.gz) gives it: a workers' process could neither open it nor read it again.
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    payload = "".join(json.dumps({"text": story(n)}) + "\n" for n in range(5))
+
+    def feed() -> None:
+        with open(fifo, "w", encoding="utf-8") as pipe:
+            pipe.write(payload)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    summary = run(tiny_index, [fifo], tmp_path / "out", jobs=2)
+    writer.join(timeout=30)
+    assert (summary.articles, summary.failures) == (5, 0)
+    assert {n for _, n in reports(tmp_path / "out")} == set(range(5))

@@ -47,6 +47,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import zlib
 from collections import deque
@@ -1551,15 +1552,21 @@ def plan_input(
             yield from _read_all([path], run)  # reports the missing path
             continue
         for name in files:
+            try:
+                found = os.stat(name)
+            except OSError:
+                found = None  # the reader reports it
+            if found is not None and not stat.S_ISREG(found.st_mode):
+                # A pipe (bash's <(zcat news.gz)) or a device is read once, and only by this process.
+                yield from pending()
+                yield from _read_file(name, run)
+                continue
             planned = _plan_lines(name, run, lines_per_piece)
             if planned is not None:
                 yield from pending()
                 yield from planned
                 continue
-            try:
-                size = os.stat(name).st_size
-            except OSError:
-                size = 0  # the reader reports it
+            size = 0 if found is None else found.st_size
             if size > largest_whole_file:
                 yield from pending()
                 yield from _read_file(name, run)
