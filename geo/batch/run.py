@@ -30,7 +30,7 @@ it handed out the pieces and admits each article by key, in input order (see
 :meth:`_Manifest.admit`): an article done already, by an earlier run or
 earlier in this one, has its rows dropped there, before any part holds them.
 What cannot be cut so is read by the run's process itself and handed out as
-articles: standard input, and files over 32 MB that are not UTF-8 (or
+articles: standard input and pipes, and files over 32 MB that are not UTF-8 (or
 single-byte) JSON Lines (CSV, Parquet, web archives, UTF-16 text), so no piece
 is larger than that.
 

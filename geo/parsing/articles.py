@@ -1515,7 +1515,7 @@ def plan_input(
     ends. Other files are pieces of whole files, up to ``files_per_piece`` of
     them and ``largest_whole_file`` bytes together. What
     cannot be cut that way is read here and yielded as articles: standard
-    input, and files larger than ``largest_whole_file`` bytes that are not
+    input and pipes, and files larger than ``largest_whole_file`` bytes that are not
     UTF-8 (or single-byte) JSON Lines, so no piece holds more than that.
     Missing paths and empty folders go to ``on_error`` as :func:`read_articles`
     reports them; problems inside a piece are reported by :func:`read_piece`.
