@@ -80,6 +80,27 @@ def test_dask_run_equals_local_run(cluster, full_gazetteer, local_run, tmp_path:
     assert (again.articles, again.skipped) == (0, ARTICLES)
 
 
+def test_a_partly_done_folder_resumes_exactly_on_a_cluster(cluster, full_gazetteer, local_run, tmp_path: Path) -> None:
+    # The cluster's workers cannot look up this machine's manifest: the resumed run reads here and
+    # hands out only what is not done; the folder ends as the local run's.
+    corpus = tmp_path / "news.jsonl"
+    lines = local_run[0].read_text(encoding="utf-8").splitlines(keepends=True)
+    corpus.write_text("".join(lines[:25]), encoding="utf-8")
+    options = {k: v for k, v in SMALL.items() if k != "jobs"}
+    out = tmp_path / "dask"
+    run = {"gazetteer_path": full_gazetteer.path, "scheduler": cluster.scheduler_address, "progress": False}
+    first = run_batch([corpus], out, **run, **options)
+    assert 0 < first.articles < ARTICLES
+    corpus.write_text("".join(lines), encoding="utf-8")
+    again = run_batch([corpus], out, **run, **options)
+    assert (again.skipped, again.articles) == (first.articles, ARTICLES - first.articles)
+    mentions, expected = read_mentions(out), read_mentions(local_run[1])
+    assert set(mentions["source"]) <= {"news0.example", "news1.example", "news2.example", str(corpus)}
+    assert records(mentions.drop(columns="source").assign(source="")) == records(
+        expected.drop(columns="source").assign(source="")
+    )
+
+
 def test_run_on_its_own_local_cluster_equals_local_run(full_gazetteer, local_run, tmp_path: Path) -> None:
     # What 'geo parse --dask local' does: the run starts a LocalCluster of `jobs` workers and stops it.
     on_dask = run_batch(

@@ -74,6 +74,19 @@ def test_parts_hold_plain_wkb_of_each_mentions_own_geometry(batch_folder: Path, 
     assert {(row["doc"], row["start"]): row["geometry"] for row in rows} == expected
 
 
+def test_a_part_stores_each_distinct_shape_once(batch_folder: Path) -> None:
+    # Parquet's dictionary encoding of the plain binary column: one copy of each shape per part.
+    for path in part_paths(batch_folder):
+        parquet = pq.ParquetFile(path)
+        index = parquet.schema_arrow.get_field_index("geometry")
+        column = parquet.metadata.row_group(0).column(index)
+        assert parquet.metadata.num_row_groups == 1 and column.dictionary_page_offset is not None
+        assert set(column.encodings) <= {"PLAIN", "RLE", "RLE_DICTIONARY"}  # no plain fallback of the data pages
+        geometry = parquet.read(columns=["geometry"]).column("geometry")
+        stored = column.total_uncompressed_size
+        assert stored < sum(len(wkb) for wkb in set(geometry.to_pylist())) + 8 * len(geometry) + 4096
+
+
 SHAPE_SETS = [
     [],
     [shapely.Point(30.5, 50.4).wkb, shapely.Point(1, 2, 3).wkb],

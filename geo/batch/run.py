@@ -1,7 +1,7 @@
 """Batch runs: parse large archives on every core or on a Dask cluster, resumably.
 
-:func:`run_batch` streams articles from files and folders, parses them in
-worker processes (or on ``dask.distributed`` workers) and writes the mentions
+:func:`run_batch` cuts the input into pieces, has worker processes (or
+``dask.distributed`` workers) read, key and parse them, and writes the mentions
 as GeoParquet parts into an output folder as it goes::
 
     OUT/
@@ -15,6 +15,24 @@ folder is a Parquet dataset: ``pandas.read_parquet(OUT)``, ``geopandas.read_parq
 ``dask.dataframe.read_parquet(OUT)`` and DuckDB's ``read_parquet('OUT/*.parquet')`` read it
 directly (between a crash and the next run the folder may hold one orphan part, see below;
 :func:`read_mentions` reads only the parts the manifest lists).
+
+Who does what
+-------------
+The run's process only plans and commits. It cuts the input into pieces
+without parsing an article (:func:`geo.parsing.articles.plan_input`): JSON
+Lines files, gzip-compressed too, into runs of ``batch_size`` lines, whose bytes
+it reads (and decompresses) while looking for line ends; other files into
+groups of ``batch_size`` whole files, which the workers open themselves. A
+worker reads its piece, keys each article, looks up in the manifest which keys
+are done already (those it does not parse), parses the rest and sends back
+their rows with their keys. The run's process takes the results in the order
+it handed out the pieces and admits each article by key, in input order (see
+:meth:`_Manifest.admit`): an article done already, by an earlier run or
+earlier in this one, has its rows dropped there, before any part holds them.
+What cannot be cut so is read by the run's process itself and handed out as
+articles: standard input and pipes, and files over 32 MB that are not UTF-8 (or
+single-byte) JSON Lines (CSV, Parquet, web archives, UTF-16 text), so no piece
+is larger than that.
 
 Exactness under crashes
 -----------------------
@@ -52,10 +70,12 @@ An article whose processing raises is written to ``_errors.jsonl`` with the
 reason, and the run goes on; so is every input problem reported by
 :func:`geo.parsing.articles.read_articles` (a malformed line, a missing file). A worker
 process that dies (out of memory, a crash in native code) is replaced; the
-articles it held are retried one by one so that only the culprit is recorded
-as failed. Failed articles are not in the manifest, so the next run retries
-them; ``_errors.jsonl`` is rewritten by every run (a folder of an older version,
-which named it ``errors.jsonl``, has it renamed when resumed).
+pieces it held are read again, and their articles retried one by one so that
+only the culprit is recorded as failed. Failed articles are not in the
+manifest, so the next run retries them; ``_errors.jsonl`` is rewritten by
+every run (a folder of an older version, which named it ``errors.jsonl``, has
+it renamed when resumed). A piece that cannot be read at all, even by a fresh
+worker, is recorded as an input problem that names its files.
 
 Each article has a time budget (``article_timeout``, 60 s by default). One that
 runs over is stopped inside its worker (local or Dask) and recorded in
@@ -66,11 +86,15 @@ recorded, not retried.
 Dask
 ----
 With ``scheduler="tcp://host:port"`` (or ``dask_local=True`` for a local
-cluster) batches are parsed on the cluster's workers and the results come
-back to this process, which writes parts and the manifest exactly as a local
-run does. Each worker opens the gazetteer index itself, at the same path as
-here, and builds one geoparser per process. Make the index reachable at that
-path on every worker: a shared filesystem mounted at the same place,
+cluster) pieces are read and parsed on the cluster's workers and the results
+come back to this process, which writes parts and the manifest exactly as a
+local run does. On a cluster given by its address the workers need not see
+the input: the pieces carry the bytes of their files, read here; and a run
+that resumes such a folder reads the articles here and hands out only those
+not done yet, as the workers cannot look up this machine's manifest. Each
+worker opens the gazetteer index itself, at the same path as here, and
+builds one geoparser per process. Make the index reachable at that path on
+every worker: a shared filesystem mounted at the same place,
 ``GEO_CACHE_DIR`` pointing at a shared volume, or ``geo gazetteer build`` run
 on each worker with the same package versions and curated files. A worker
 whose index is a different build stops the run with an error rather than mix
@@ -99,7 +123,6 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import itertools
 import json
 import logging
 import multiprocessing
@@ -130,7 +153,7 @@ if TYPE_CHECKING:
     import pyarrow
     import pyarrow.compute
 
-    from geo.parsing.articles import ArticleProblem
+    from geo.parsing.articles import ArticleProblem, InputPiece
     from geo.parsing.rules import Rules
 
 __all__ = [
@@ -234,7 +257,7 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class _Spec:
-    """Everything a worker needs to build its geoparser; small and picklable."""
+    """Everything a worker needs to build its geoparser and read its input; small and picklable."""
 
     gazetteer_path: str
     stamp_hash: str
@@ -243,6 +266,12 @@ class _Spec:
     factory: Callable[..., Any] | None
     max_chars: int = DEFAULT_MAX_CHARS
     article_timeout: float | None = None  # seconds per article; None: no budget
+    # How the input is read (read_piece's options), and the run's configuration digest that keys are made with.
+    reading: tuple[tuple[str, Any], ...] = ()
+    config_digest: bytes = b""
+    # The folder's manifest, where the worker looks up articles done already (not parsed again); None: on
+    # another machine, where the parent's manifest cannot be read.
+    manifest: str | None = None
 
     def cache_key(self) -> tuple[Any, ...]:
         rules = None if self.rules is None else _rules_state(self.rules)
@@ -256,14 +285,83 @@ class _Spec:
         )
 
 
+# A listed article, for a failure record when its worker dies on it: (key, id, source, characters).
+_Listed = tuple[bytes, str, str, int]
+# Not parsed by the worker: the folder's manifest had its key already.
+_KNOWN = -1
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One article of a unit as its worker saw it: who it is, and what became of it."""
+
+    key: bytes
+    content: bytes
+    doc: str
+    source: str
+    origin: str
+    mentions: int = _KNOWN  # its rows in the unit's table, in entry order; _KNOWN: not parsed
+    failure: dict[str, Any] | None = None  # an _errors.jsonl record: it failed, and has no rows
+
+    @property
+    def parsed(self) -> bool:
+        return self.failure is None and self.mentions >= 0
+
+
 @dataclass
 class _Outcome:
-    """A batch's result: the rows of the articles that worked, and the failures."""
+    """A unit's result: its articles in input order, the rows of those parsed, and the input problems met."""
 
-    done: list[tuple[bytes, int]] = field(default_factory=list)  # (key, mentions)
-    failed: list[dict[str, Any]] = field(default_factory=list)  # _errors.jsonl records
-    failed_keys: list[bytes] = field(default_factory=list)
+    entries: list[_Entry] = field(default_factory=list)
     table: pyarrow.Table | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)  # "read" records of _errors.jsonl
+    listed: list[_Listed] = field(default_factory=list)  # of a listing: every article of the unit
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Entries cross back to the run's process as plain tuples: a dataclass pickles through its state,
+        # several times the work, once per article.
+        entries = [_ENTRY_FIELDS(entry) for entry in self.entries]
+        return _unpacked_outcome, (entries, self.table, self.problems, self.listed)
+
+    @property
+    def done(self) -> list[tuple[bytes, int]]:
+        """(key, mentions) of the articles parsed."""
+        return [(e.key, e.mentions) for e in self.entries if e.parsed]
+
+    def extend(self, other: _Outcome) -> None:
+        """Append another outcome of the same unit's articles (a retry's, one article at a time)."""
+        import pyarrow as pa
+
+        self.entries.extend(other.entries)
+        self.problems.extend(other.problems)
+        tables = [t for t in (self.table, other.table) if t is not None]
+        self.table = pa.concat_tables(tables) if len(tables) > 1 else (tables[0] if tables else None)
+
+
+_ENTRY_FIELDS = operator.attrgetter(*(f.name for f in fields(_Entry)))
+
+
+def _unpacked_outcome(entries: list[tuple[Any, ...]], table: Any, problems: list[Any], listed: list[Any]) -> _Outcome:
+    return _Outcome([_Entry(*values) for values in entries], table, problems, listed)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One task: a piece of the input that its worker reads, keys and parses, or a batch read by the run's process."""
+
+    piece: InputPiece | None = None
+    tasks: _Batch | None = None  # (key, article) of articles read by the run's process (standard input, ...)
+    only: int | None = None  # a retry: parse just the article at this position of the unit
+    listing: bool = False  # a retry's first step: read and key the articles, parse none
+    named: _Listed | None = None  # of a retry of one article: which one it is
+
+    def where(self) -> str:
+        """The input the unit reads, for messages."""
+        if self.piece is not None:
+            shown = ", ".join(self.piece.paths[:3]) + (", ..." if len(self.piece.paths) > 3 else "")
+            return f"{shown} (from line {self.piece.first_line})" if self.piece.lines else shown
+        sources = sorted({article.source for _, article in self.tasks or ()})
+        return ", ".join(sources[:3]) + (", ..." if len(sources) > 3 else "")
 
 
 # One geoparser per worker process and spec, built on first use and kept for the next batches.
@@ -383,8 +481,9 @@ _ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in fields(Article)))
 class _Batch(list[tuple[bytes, Article]]):
     """A batch of (key, article) tasks that pickles each article as the tuple of its fields.
 
-    The parent pickles every article it hands out; a dataclass with slots pickles
-    through its state, more than twice the work of a plain tuple of its fields.
+    For the articles the run's process reads itself (standard input, large files it
+    cannot cut): a dataclass with slots pickles through its state, more than twice
+    the work of a plain tuple of its fields.
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -395,49 +494,119 @@ def _unpacked_batch(packed: list[tuple[bytes, tuple[Any, ...]]]) -> _Batch:
     return _Batch((key, Article(*values)) for key, values in packed)
 
 
-def _parse_batch(spec: _Spec, tasks: list[tuple[bytes, Article]]) -> _Outcome:
-    """Parse a batch of articles in a worker: one row per mention, failures kept apart."""
-    import pyarrow as pa
-
-    parser = _parser_for(spec)
+def _run_unit(spec: _Spec, unit: _Unit) -> _Outcome:
+    """In a worker: read a unit, key its articles, parse those the folder does not hold yet."""
     outcome = _Outcome()
+    keyed = _unit_articles(spec, unit, outcome)
+    if unit.listing:
+        outcome.listed = [(key, article.id, article.source, len(article.text)) for key, _, article in keyed]
+        return outcome
+    if unit.only is not None:
+        keyed = keyed[unit.only : unit.only + 1]
+        outcome.problems = []  # the listing reported them
+    known = _known_keys(spec, [key for key, _, _ in keyed])
+    parser = _parser_for(spec)
     columns: dict[str, list[Any]] = {name: [] for name in (*PART_COLUMNS, "geometry")}
-    per_article: list[tuple[bytes, Article, dict[str, list[Any]]]] = []
-    for key, article in tasks:
+    parsed: list[tuple[_Entry, Article, dict[str, list[Any]]]] = []
+    for key, content, article in keyed:
+        entry = _Entry(key, content, article.id, article.source, article.origin)
+        outcome.entries.append(entry)
+        if key in known:
+            continue  # the run's process sorts it out: skipped, or an id that names another article
         try:
             with _BUDGETS.limit(spec.article_timeout), _clocked(key):
                 rows = _article_rows(parser, article, spec.stamp_hash)
         except ArticleTimeout:
-            outcome.failed.append(_timeout_failure(article, spec.article_timeout))
-            outcome.failed_keys.append(key)
+            entry.failure = _timeout_failure(article.id, article.source, len(article.text), spec.article_timeout)
             continue
         except IndexCorruptError:
             raise  # the run stops with the index named: every other article would fail the same way
         except Exception as err:  # noqa: BLE001 - one bad article never sinks the batch
-            outcome.failed.append(_failure(article, err))
-            outcome.failed_keys.append(key)
+            entry.failure = _failure(article, err)
             continue
-        per_article.append((key, article, rows))
+        entry.mentions = len(rows["doc"])
+        parsed.append((entry, article, rows))
         for name, values in rows.items():
             columns[name].extend(values)
-    try:
-        table = _batch_table(columns)
-    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
-        # Some article's rows do not convert; find it rather than lose the batch.
-        tables = []
-        for key, article, rows in per_article:
-            try:
-                tables.append(_batch_table(rows))
-            except (pa.ArrowException, UnicodeError, TypeError, ValueError) as err:
-                outcome.failed.append(_failure(article, err))
-                outcome.failed_keys.append(key)
-                continue
-            outcome.done.append((key, len(rows["doc"])))
-        outcome.table = pa.concat_tables(tables) if tables else None
-        return outcome
-    outcome.done = [(key, len(rows["doc"])) for key, _, rows in per_article]
-    outcome.table = table
+    outcome.table = _rows_table(columns, parsed)
     return outcome
+
+
+def _rows_table(columns: dict[str, list[Any]], parsed: list[tuple[_Entry, Article, dict[str, list[Any]]]]) -> Any:
+    """The parsed articles' rows as one table; an article whose rows do not convert fails alone."""
+    import pyarrow as pa
+
+    try:
+        return _batch_table(columns)
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+        pass
+    tables = []
+    for entry, article, rows in parsed:
+        try:
+            tables.append(_batch_table(rows))
+        except (pa.ArrowException, UnicodeError, TypeError, ValueError) as err:
+            entry.failure, entry.mentions = _failure(article, err), _KNOWN
+    return pa.concat_tables(tables) if tables else None
+
+
+def _unit_articles(spec: _Spec, unit: _Unit, outcome: _Outcome) -> list[tuple[bytes, bytes, Article]]:
+    """(key, content digest, article) of every article of the unit, in input order; read problems into ``outcome``."""
+    if unit.tasks is not None:
+        return [(key, _content_digest(article), article) for key, article in unit.tasks]
+    from geo.parsing.articles import read_piece
+
+    assert unit.piece is not None
+
+    def report(problem: ArticleProblem) -> None:
+        outcome.problems.append(_problem_record(problem))
+
+    reading = dict(spec.reading)
+    articles = read_piece(unit.piece, on_error=report, **reading)
+    return [(*_article_key(article, spec.config_digest), article) for article in articles]
+
+
+def _problem_record(problem: ArticleProblem) -> dict[str, Any]:
+    return {
+        "stage": "read",
+        "doc": None,
+        "source": problem.source,
+        "line": problem.line,
+        "error": problem.message,
+        "fatal": problem.fatal,
+    }
+
+
+# Per worker process: a read-only connection to each folder's manifest, for the keys done already.
+_MANIFESTS: dict[str, sqlite3.Connection | None] = {}
+_MANIFESTS_LOCK = threading.Lock()
+
+
+def _known_keys(spec: _Spec, keys: list[bytes]) -> set[bytes]:
+    """Which of ``keys`` the folder's manifest holds: parsed by an earlier run (or, with other content, a clash).
+
+    Only a shortcut: the run's process decides, at commit, what is written.
+    """
+    if spec.manifest is None or not keys:
+        return set()
+    with _MANIFESTS_LOCK:
+        if spec.manifest not in _MANIFESTS:
+            try:
+                uri = Path(spec.manifest).as_uri() + "?mode=ro"
+                _MANIFESTS[spec.manifest] = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            except sqlite3.Error:
+                _MANIFESTS[spec.manifest] = None
+        con = _MANIFESTS[spec.manifest]
+        if con is None:
+            return set()
+        found: set[bytes] = set()
+        try:
+            for i in range(0, len(keys), _SQL_CHUNK):
+                chunk = keys[i : i + _SQL_CHUNK]
+                query = f"SELECT key FROM articles WHERE key IN ({','.join('?' * len(chunk))})"
+                found.update(row[0] for row in con.execute(query, chunk))
+        except sqlite3.Error:
+            return set()  # parsed, then sorted out at commit
+        return found
 
 
 class ArticleTimeout(Exception):
@@ -518,25 +687,36 @@ def _clocked(key: bytes) -> Iterator[None]:
         clock[base + 1] = 0.0
 
 
-def _timeout_failure(article: Article, seconds: float | None) -> dict[str, Any]:
+def _timeout_failure(doc: str, source: str, characters: int, seconds: float | None) -> dict[str, Any]:
     return {
         "stage": "parse",
-        "doc": article.id,
-        "source": article.source,
+        "doc": doc,
+        "source": source,
         "error": f"ArticleTimeout: parsing took longer than the budget of {seconds:g} s per article and was stopped "
-        f"({len(article.text):,} characters); give a larger budget (--article-timeout SECONDS), or split the "
+        f"({characters:,} characters); give a larger budget (--article-timeout SECONDS), or split the "
         "article (--max-chars)",
         "where": "",
     }
 
 
-def _parse_pickled(spec: _Spec, payload: bytes) -> _Outcome:
-    """A Dask task: :func:`_parse_batch` on a batch the client pickled itself.
+def _died_failure(named: _Listed) -> dict[str, Any]:
+    return {
+        "stage": "parse",
+        "doc": named[1],
+        "source": named[2],
+        "error": "the worker process died while parsing this article (out of memory, or a crash in "
+        "native code); check the article's size and content",
+        "where": "",
+    }
 
-    As plain arguments, the articles would be unpickled by the scheduler and
+
+def _run_pickled(spec: _Spec, payload: bytes) -> _Outcome:
+    """A Dask task: :func:`_run_unit` on a unit the client pickled itself.
+
+    As plain arguments, the unit's bytes would be unpickled by the scheduler and
     pickled again for the worker; as bytes they pass through untouched.
     """
-    return _parse_batch(spec, pickle.loads(payload))
+    return _run_unit(spec, pickle.loads(payload))
 
 
 # WKB per (gazetteer, place id, drawn as its own shape): country outlines are big and repeat a lot.
@@ -715,7 +895,7 @@ class _Manifest:
 
     def __init__(self, out_dir: Path, config: dict[str, Any], stamp: dict[str, Any]) -> None:
         self.path = out_dir / MANIFEST_NAME
-        # Articles submitted or waiting in the part buffer, not committed yet: key -> (content, id), id -> key.
+        # Articles admitted and waiting in the part buffer, not committed yet: key -> (content, id), id -> key.
         self.reserved: dict[bytes, tuple[bytes, str]] = {}
         self.reserved_ids: dict[str, bytes] = {}
         try:
@@ -784,31 +964,51 @@ class _Manifest:
             found.update(self.con.execute(query, chunk).fetchall())
         return found
 
-    def admit(self, keyed: list[tuple[bytes, bytes, Article]]) -> Iterator[tuple[str, bytes, Article]]:
-        """Sort a chunk of (key, content, article) into what to parse, skip and report.
+    def admit(self, entries: list[_Entry]) -> list[str | None]:
+        """Sort a unit's articles, in input order, into what to write, skip and report.
 
-        Yields ``("new", key, article)`` with the article under the id it is
-        to carry (reserved until its part is committed), ``("done", ...)`` for
-        one parsed already (or met twice in the input), and ``("clash", ...)``
-        for one whose own id names an article of other content in this folder.
+        For each entry: ``"new"`` for one to write, reserved under the id it
+        is to carry (``entry.doc`` is set to it) until its part is committed;
+        ``"done"`` for one parsed already (by an earlier run, or met before in
+        this one: the later copy is dropped); ``"clash"`` for one whose own id
+        names an article of other content in this folder; ``"failed"`` for one
+        that failed and is not done; ``None`` for one that failed but whose
+        key is done already (nothing to report).
         """
-        stored = self._select("key", [k for k, _, _ in keyed], "content")
-        given = self._select("doc", sorted({a.id for _, _, a in keyed}), "key")
-        for key, content, article in keyed:
+        stored = self._select("key", [e.key for e in entries], "content")
+        given = self._select("doc", sorted({e.doc for e in entries if e.parsed}), "key")
+        verdicts: list[str | None] = []
+        for entry in entries:
+            key = entry.key
             seen = stored.get(key)
             if seen is None and key in self.reserved:
                 seen = self.reserved[key][0]
-            if seen is not None:
-                yield ("done" if seen == content else "clash"), key, article
+            if entry.failure is not None:
+                verdicts.append("failed" if seen is None else None)
                 continue
-            doc, n = article.id, 8
+            if seen is not None:
+                verdicts.append("done" if seen == entry.content else "clash")
+                continue
+            if not entry.parsed:
+                # The worker saw the key in the manifest, which only grows during a run.
+                raise GeoError(f"internal error: article {entry.doc!r} was skipped by its worker but is not done")
+            doc, wanted, n = entry.doc, entry.doc, 8
             while self.reserved_ids.get(doc, given.get(doc)) not in (None, key):
-                doc = f"{article.id}#{key.hex()[:n]}"
+                doc = f"{wanted}#{key.hex()[:n]}"
                 n += 4
                 given.update(self._select("doc", [doc], "key"))
-            self.reserved[key] = (content, doc)
+            self.reserved[key] = (entry.content, doc)
             self.reserved_ids[doc] = key
-            yield "new", key, article if doc == article.id else replace(article, id=doc)
+            entry.doc = doc
+            verdicts.append("new")
+        return verdicts
+
+    def stored(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """Content digest of each of ``keys`` that a committed part holds."""
+        return self._select("key", keys, "content") if keys else {}
+
+    def holds_articles(self) -> bool:
+        return self.con.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
 
     def release(self, keys: Iterable[bytes]) -> None:
         """Forget reservations of articles that failed: they are not in any part."""
@@ -818,7 +1018,8 @@ class _Manifest:
                 self.reserved_ids.pop(entry[1], None)
 
     def commit_part(self, number: int, name: str, keys: list[bytes], mentions: int) -> None:
-        rows = [(k, number, *self.reserved[k]) for k in keys]
+        # In key order: the inserts walk the key index's pages in order rather than at random.
+        rows = sorted((k, number, *self.reserved[k]) for k in keys)
         with self.transaction():
             self.con.execute("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", (number, name, len(keys), mentions, _now()))
             self.con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
@@ -878,12 +1079,12 @@ class _PartWriter:
         self.started = time.monotonic()
         self.parts_written = 0
 
-    def add(self, outcome: _Outcome) -> list[bytes]:
-        """Buffer a batch; returns the keys committed if this made a part."""
-        if outcome.table is not None and outcome.table.num_rows:
-            self.tables.append(outcome.table)
-        self.keys.extend(key for key, _ in outcome.done)
-        self.mentions += sum(n for _, n in outcome.done)
+    def add(self, table: pyarrow.Table | None, keys: list[bytes], mentions: int) -> list[bytes]:
+        """Buffer a unit's admitted rows; returns the keys committed if this made a part."""
+        if table is not None and table.num_rows:
+            self.tables.append(table)
+        self.keys.extend(keys)
+        self.mentions += mentions
         full = len(self.keys) >= self.part_size or self.mentions >= _PART_MENTIONS
         if full or (self.keys and time.monotonic() - self.started >= _PART_SECONDS):
             return self.flush()
@@ -1000,17 +1201,28 @@ def _write_part(table: pyarrow.Table, path: Path, stamp: dict[str, Any]) -> None
 
     from geo.output import PARQUET_STAMP_KEY
 
+    stamped = {PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
     geometry = table.column("geometry")
+    if pa.types.is_dictionary(geometry.type) and table.num_rows:
+        # Batches' tables hold each shape once per batch: with one dictionary for the part, each shape is
+        # written once, as Parquet's own dictionary encoding of a plain binary column (what readers expect:
+        # no Arrow schema is stored that would make it a dictionary column again). Decoding to one WKB per
+        # mention first cost the run's process more than all else it does.
+        table = table.unify_dictionaries().combine_chunks()
+        distinct = table.column("geometry").chunk(0).dictionary
+        metadata = {b"geo": _geo_metadata(distinct.to_pylist()), **stamped}
+        # Country outlines run to megabytes together: a dictionary page of the default 1 MB would fall back
+        # to a copy of each shape per row.
+        limit = max(1 << 20, 2 * distinct.nbytes)
+        with pq.ParquetWriter(path, table.schema, store_schema=False, dictionary_pagesize_limit=limit) as writer:
+            writer.write_table(table)
+            writer.add_key_value_metadata(metadata)
+        return
     if pa.types.is_dictionary(geometry.type):
-        # Batches' tables hold each shape once per batch: the distinct shapes are those of the dictionaries,
-        # and the part gets the plain WKB column, as readers expect.
-        distinct = list(dict.fromkeys(wkb for chunk in geometry.chunks for wkb in chunk.dictionary.to_pylist()))
         index = table.schema.get_field_index("geometry")
         table = table.set_column(index, pa.field("geometry", pa.binary()), geometry.cast(pa.binary()))
-    else:
-        distinct = pc.unique(geometry).to_pylist()
-    metadata = {b"geo": _geo_metadata(distinct), PARQUET_STAMP_KEY: json.dumps(stamp, sort_keys=True).encode()}
-    pq.write_table(table.replace_schema_metadata(metadata), path)
+    distinct = pc.unique(table.column("geometry")).to_pylist()
+    pq.write_table(table.replace_schema_metadata({b"geo": _geo_metadata(distinct), **stamped}), path)
 
 
 class _Errors:
@@ -1035,20 +1247,15 @@ class _Errors:
         self.count += 1
 
     def problem(self, problem: ArticleProblem) -> None:
-        if problem.fatal:
+        self.record_problem(_problem_record(problem))
+
+    def record_problem(self, record: dict[str, Any]) -> None:
+        """An input problem, as :func:`_problem_record` wrote it (in a worker, or here)."""
+        if record["fatal"]:
             self.unreadable += 1
         else:
             self.warnings += 1
-        self.write(
-            {
-                "stage": "read",
-                "doc": None,
-                "source": problem.source,
-                "line": problem.line,
-                "error": problem.message,
-                "fatal": problem.fatal,
-            }
-        )
+        self.write(record)
 
     def close(self) -> None:
         self.handle.close()
@@ -1057,11 +1264,57 @@ class _Errors:
 # -- engines: where batches are parsed -----------------------------------------------------------
 
 
-_Result = tuple[list[tuple[bytes, Article]], "_Outcome | BaseException"]
+_Result = tuple[_Unit, "_Outcome | BaseException"]
+
+
+class _Died(Exception):
+    """The worker process running a retry of one article (or a listing) died."""
+
+
+def _one_by_one(unit: _Unit, alone: Callable[[_Unit], _Outcome | BaseException]) -> _Outcome:
+    """A unit that failed as a whole, redone an article at a time so that only the culprit is recorded.
+
+    First its articles are listed (read and keyed, not parsed), then each is
+    parsed alone; ``alone`` runs a unit by itself and waits for it.
+    """
+    listing = alone(replace(unit, listing=True))
+    if isinstance(listing, GeoError):
+        raise listing
+    if isinstance(listing, BaseException):
+        detail = "the worker process died" if isinstance(listing, _Died) else f"{type(listing).__name__}: {listing}"
+        record = {
+            "stage": "read",
+            "doc": None,
+            "source": unit.where(),
+            "line": None,
+            "error": f"reading this input failed ({detail}); check that the file is complete and in a format geo "
+            "reads, then run the same command again",
+            "fatal": True,
+        }
+        return _Outcome(problems=[record])
+    merged = _Outcome(problems=listing.problems)
+    for position, named in enumerate(listing.listed):
+        result = alone(replace(unit, only=position, named=named))
+        if isinstance(result, GeoError):
+            raise result
+        if isinstance(result, BaseException):
+            key, doc, source, _ = named
+            failure = _died_failure(named) if isinstance(result, _Died) else _named_failure(named, result)
+            result = _Outcome(entries=[_Entry(key, b"", doc, source, "", failure=failure)])
+        merged.extend(result)
+    return merged
+
+
+def _named_failure(named: _Listed, err: BaseException) -> dict[str, Any]:
+    return {"stage": "parse", "doc": named[1], "source": named[2], "error": f"{type(err).__name__}: {err}", "where": ""}
 
 
 class _LocalEngine:
-    """A process pool on this machine, one geoparser per worker process."""
+    """A process pool on this machine, one geoparser per worker process.
+
+    Results come back in the order the units were submitted, so that of two
+    copies of an article the first in the input is the one written.
+    """
 
     def __init__(self, spec: _Spec, jobs: int) -> None:
         self.spec = spec
@@ -1069,16 +1322,15 @@ class _LocalEngine:
         methods = multiprocessing.get_all_start_methods()
         # Not fork: the parent may hold threads and open SQLite handles that a forked child must not inherit.
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        # Started on the first batch: a run with nothing left to do starts no worker.
+        # Started on the first unit: a run with nothing left to do starts no worker.
         self.pool: cf.ProcessPoolExecutor | None = None
-        self.futures: dict[cf.Future[_Outcome], list[tuple[bytes, Article]]] = {}
-        self.ready: deque[_Result] = deque()
-        self.suspects: list[list[tuple[bytes, Article]]] = []
+        self.pending: deque[tuple[_Unit, cf.Future[_Outcome] | _Outcome | BaseException]] = deque()
         self.limit = 2 * jobs
         self.budget = spec.article_timeout
         self.clock: Any = None
         self.overran = False  # this pool's last death was a worker stopped for overrunning the budget
         self.overrun_tags: set[float] = set()  # articles whose worker was stopped: not retried
+        self.deaths = 0  # deaths in a row of workers running single articles
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         initargs: tuple[Any, ...] = (self.spec, os.getpid())
@@ -1088,6 +1340,11 @@ class _LocalEngine:
             initargs += (self.clock, self.context.Value("i", 0))
         self.overran = False
         return cf.ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker, initargs=initargs)
+
+    def _renew_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
 
     def _wait(self, futures: Iterable[cf.Future[_Outcome]]) -> set[cf.Future[_Outcome]]:
         """Wait for the first of ``futures``, stopping any worker that overruns the budget meanwhile."""
@@ -1123,90 +1380,87 @@ class _LocalEngine:
 
     @property
     def in_flight(self) -> int:
-        return len(self.futures) + len(self.ready)
+        return len(self.pending)
 
-    def submit(self, tasks: list[tuple[bytes, Article]]) -> None:
+    def submit(self, unit: _Unit | list[tuple[bytes, Article]]) -> None:
+        if not isinstance(unit, _Unit):
+            unit = _Unit(tasks=_Batch(unit))
         if self.pool is None:
             self.pool = self._new_pool()
-        self.futures[self.pool.submit(_parse_batch, self.spec, _Batch(tasks))] = tasks
+        self.pending.append((unit, self.pool.submit(_run_unit, self.spec, unit)))
 
     def next_result(self) -> _Result:
-        while not self.ready:
-            done = self._wait(self.futures)
-            broken = False
-            for future in done:
-                tasks = self.futures.pop(future)
-                err = future.exception()
-                if isinstance(err, cf.process.BrokenProcessPool):
-                    broken = True
-                    self.suspects.append(tasks)
-                else:
-                    self.ready.append((tasks, err if err is not None else future.result()))
-            if broken:
+        unit, head = self.pending[0]
+        if isinstance(head, cf.Future):
+            self._wait([head])
+            if isinstance(head.exception(), cf.process.BrokenProcessPool):
                 self._recover()
-        return self.ready.popleft()
+            else:
+                self.pending[0] = (unit, head.exception() or head.result())
+        unit, result = self.pending.popleft()
+        assert not isinstance(result, cf.Future)
+        return unit, result
 
     def _recover(self) -> None:
-        """A worker died: every batch in flight is lost; redo them one article at a time to find the culprit."""
-        suspects, self.suspects = self.suspects, []
-        for future, tasks in list(self.futures.items()):
+        """A worker died: every unit in flight is lost; redo them an article at a time to find the culprit."""
+        suspects = []
+        for i, (unit, future) in enumerate(self.pending):
+            if not isinstance(future, cf.Future):
+                continue
             with contextlib.suppress(cf.CancelledError, cf.TimeoutError):
                 err = future.exception(timeout=0)
-                if err is None:
-                    self.ready.append((tasks, future.result()))
-                    del self.futures[future]
+                if not isinstance(err, cf.process.BrokenProcessPool):
+                    self.pending[i] = (unit, err if err is not None else future.result())
                     continue
-            suspects.append(tasks)
-            del self.futures[future]
+            suspects.append(i)
         logger.warning(
-            "%s; retrying its %d articles one by one",
+            "%s; retrying the articles of its %d units one by one",
             "a worker was stopped, past the per-article time budget"
             if self.overran
             else "a worker process died (out of memory, or a crash in native code)",
-            sum(len(t) for t in suspects),
+            len(suspects),
         )
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self._new_pool()
-        deaths = 0
-        for task in itertools.chain.from_iterable(suspects):
-            if _tag(task[0]) in self.overrun_tags:  # known culprit: recorded, not run again
-                timed_out = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
-                self.ready.append(([task], timed_out))
-                continue
-            future = self.pool.submit(_parse_batch, self.spec, [task])
-            self._wait([future])
-            try:
-                result: _Outcome | BaseException = future.result()
-                deaths = 0
-            except cf.process.BrokenProcessPool:
-                if self.overran:  # stopped by _watch: the article's fault, not the machine's
-                    result = _Outcome(failed=[_timeout_failure(task[1], self.budget)], failed_keys=[task[0]])
-                    self.pool.shutdown(wait=False, cancel_futures=True)
-                    self.pool = self._new_pool()
-                    self.ready.append(([task], result))
-                    continue
-                deaths += 1
-                if deaths >= _MAX_CONSECUTIVE_DEATHS:
-                    raise GeoError(
-                        f"worker processes died {deaths} times in a row, also on single articles; they may be out of "
-                        f"memory (each needs about 600 MB): lower --jobs, then run the same command "
-                        "again to resume"
-                    ) from None
-                failure = {
-                    "stage": "parse",
-                    "doc": task[1].id,
-                    "source": task[1].source,
-                    "error": "the worker process died while parsing this article (out of memory, or a crash in "
-                    "native code); check the article's size and content",
-                    "where": "",
-                }
-                result = _Outcome(failed=[failure], failed_keys=[task[0]])
-                self.pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = self._new_pool()
-            except Exception as err:  # noqa: BLE001 - handed to the caller like any batch error
-                result = err
-            self.ready.append(([task], result))
+        self._renew_pool()
+        for i in suspects:
+            unit = self.pending[i][0]
+            self.pending[i] = (unit, _one_by_one(unit, self._alone))
+
+    def _alone(self, unit: _Unit) -> _Outcome | BaseException:
+        """Run one unit by itself (a listing, or one article) and wait: a death is its own article's fault."""
+        named = unit.named
+        if named is not None and _tag(named[0]) in self.overrun_tags:  # known culprit: recorded, not run again
+            return self._timed_out(named)
+        assert self.pool is not None
+        future = self.pool.submit(_run_unit, self.spec, unit)
+        self._wait([future])
+        try:
+            result = future.result()
+        except cf.process.BrokenProcessPool:
+            overran = self.overran
+            self._renew_pool()
+            if overran and named is not None:  # stopped by _watch: the article's fault, not the machine's
+                return self._timed_out(named)
+            self.deaths += 1
+            if self.deaths >= _MAX_CONSECUTIVE_DEATHS:
+                raise GeoError(
+                    f"worker processes died {self.deaths} times in a row, also on single articles; they may be out "
+                    "of memory (each needs about 600 MB): lower --jobs, then run the same command again to resume"
+                ) from None
+            return _Died()
+        except Exception as err:  # noqa: BLE001 - handed to the caller like any unit's error
+            return err
+        self.deaths = 0
+        return result
+
+    def _timed_out(self, named: _Listed) -> _Outcome:
+        key, doc, source, characters = named
+        failure = _timeout_failure(doc, source, characters, self.budget)
+        return _Outcome(entries=[_Entry(key, b"", doc, source, "", failure=failure)])
+
+    def one_by_one(self, unit: _Unit) -> _Outcome:
+        if self.pool is None:
+            self.pool = self._new_pool()
+        return _one_by_one(unit, self._alone)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -1235,7 +1489,7 @@ class _DaskEngine:
 
     def __init__(self, spec: _Spec, scheduler: Any, dask_local: bool, jobs: int | None) -> None:
         try:
-            from distributed import Client, LocalCluster, as_completed
+            from distributed import Client, LocalCluster
         except ImportError as err:
             raise InputError(
                 "running on Dask needs dask.distributed; install it (pip install 'dask[distributed]') or run "
@@ -1277,30 +1531,38 @@ class _DaskEngine:
             self.own_client = False
         threads = sum(self.client.nthreads().values()) or 1
         self.limit = 2 * threads
-        self.queue = as_completed(loop=self.client.loop)
-        self.tasks: dict[Any, list[tuple[bytes, Article]]] = {}  # by Dask key
+        self.pending: deque[tuple[_Unit, Any]] = deque()  # (unit, future), in the order submitted
         scheduler = self.client.scheduler
         logger.info("parsing on Dask: %s, %d worker threads", scheduler.address if scheduler else "?", threads)
 
     @property
     def in_flight(self) -> int:
-        return len(self.tasks)
+        return len(self.pending)
 
-    def submit(self, tasks: list[tuple[bytes, Article]]) -> None:
-        payload = pickle.dumps(_Batch(tasks), protocol=pickle.HIGHEST_PROTOCOL)
-        future = self.client.submit(_parse_pickled, self.spec, payload, pure=False)
-        self.tasks[future.key] = tasks
-        self.queue.add(future)
+    def _start(self, unit: _Unit) -> Any:
+        payload = pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.client.submit(_run_pickled, self.spec, payload, pure=False)
+
+    def submit(self, unit: _Unit | list[tuple[bytes, Article]]) -> None:
+        if not isinstance(unit, _Unit):
+            unit = _Unit(tasks=_Batch(unit))
+        self.pending.append((unit, self._start(unit)))
 
     def next_result(self) -> _Result:
-        future = next(self.queue)
-        tasks = self.tasks.pop(future.key)
+        unit, future = self.pending.popleft()
+        return unit, self._result(future)
+
+    @staticmethod
+    def _result(future: Any) -> _Outcome | BaseException:
         try:
             result: _Outcome | BaseException = future.result()
         except Exception as err:  # noqa: BLE001 - KilledWorker and the like; sorted out by the caller
             result = err
         future.release()
-        return tasks, result
+        return result
+
+    def one_by_one(self, unit: _Unit) -> _Outcome:
+        return _one_by_one(unit, lambda alone: self._result(self._start(alone)))
 
     def close(self) -> None:
         if self.own_client:
@@ -1476,6 +1738,7 @@ def run_batch(
         },
     )
     digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).digest()
+    spec = replace(spec, reading=(("default_date", default_date), *reading.items()), config_digest=digest)
     gazetteer.close()
 
     lock = FileLock(str(out / _LOCK_NAME))
@@ -1612,7 +1875,7 @@ def _run_locked(
     progress: bool | None,
     reading: dict[str, Any],
 ) -> BatchSummary:
-    from geo.parsing.articles import read_articles
+    from geo.parsing.articles import plan_input, read_articles
 
     if not (out / MANIFEST_NAME).exists() and any(_PART_PATTERN.match(p.name) for p in out.iterdir()):
         raise InputError(
@@ -1631,53 +1894,56 @@ def _run_locked(
         writer = _PartWriter(out, manifest, stamp, part_size)
         if bar is not None:
             counter = _Counter(paths, default_date, bar, reading)
-        articles = read_articles(paths, default_date=default_date, on_error=errors.problem, **reading)
+        # Workers on this machine read the pieces' files themselves, and look up in the manifest what is done.
+        remote = scheduler is not None
+        plan: Iterable[InputPiece | Article]
+        if not remote:
+            spec = replace(spec, manifest=str(out / MANIFEST_NAME))
+        if remote and manifest.holds_articles():
+            # The workers cannot look up this machine's manifest: resuming, read here and hand out only
+            # the articles not done yet, rather than have every done article parsed again.
+            plan = read_articles(paths, default_date=default_date, on_error=errors.problem, **reading)
+        else:
+            plan = plan_input(
+                paths,
+                lines_per_piece=batch_size,
+                files_per_piece=batch_size,
+                carry_bytes=remote,
+                default_date=default_date,
+                on_error=errors.problem,
+                **reading,
+            )
         if scheduler is not None or dask_local:
             engine = _DaskEngine(spec, scheduler, dask_local, jobs)
         else:
             engine = _LocalEngine(spec, jobs or _default_jobs())
 
-        def settle(tasks: list[tuple[bytes, Article]], result: _Outcome | BaseException) -> None:
+        def settle(unit: _Unit, result: _Outcome | BaseException) -> None:
             assert engine is not None and errors is not None
             if isinstance(result, GeoError):
                 raise result  # the workers cannot run at all: stop rather than fail every article
             if isinstance(result, BaseException):
-                if len(tasks) > 1:
-                    logger.warning("a batch of %d articles failed (%s); retrying them one by one", len(tasks), result)
-                    for task in tasks:
-                        engine.submit([task])
-                    return
-                outcome = _Outcome(failed=[_failure(tasks[0][1], result)], failed_keys=[tasks[0][0]])
-            else:
-                outcome = result
-            for record in outcome.failed:
-                errors.write(record)
-            manifest.release(outcome.failed_keys)
-            writer.add(outcome)
-            summary.articles += len(outcome.done)
-            summary.mentions += sum(n for _, n in outcome.done)
+                logger.warning(
+                    "a unit of the input (%s) failed (%s); retrying it article by article", unit.where(), result
+                )
+                result = engine.one_by_one(unit)
+            for record in result.problems:
+                errors.record_problem(record)
+            _commit(result, manifest, writer, errors, summary)
             if bar is not None:
-                bar.update(len(outcome.done) + len(outcome.failed))
+                bar.update(len(result.entries))
                 bar.set_postfix_str(f"{summary.mentions:,} mentions, {errors.count:,} failures", refresh=False)
 
+        def skipped(n: int) -> None:
+            summary.skipped += n
+            if bar is not None:
+                bar.update(n)
+
         try:
-            for chunk in _chunks(articles, batch_size):
-                keyed = [(*_article_key(a, digest), a) for a in chunk]
-                todo = []
-                for verdict, key, article in manifest.admit(keyed):
-                    if verdict == "new":
-                        todo.append((key, article))
-                    elif verdict == "done":
-                        summary.skipped += 1
-                    else:
-                        errors.write(_clash(article))
-                if bar is not None and len(todo) < len(keyed):
-                    bar.update(len(keyed) - len(todo))
-                if not todo:
-                    continue
+            for unit in _units(plan, digest, batch_size, manifest, skipped):
                 while engine.in_flight >= engine.limit:
                     settle(*engine.next_result())
-                engine.submit(todo)
+                engine.submit(unit)
             while engine.in_flight:
                 settle(*engine.next_result())
         except KeyboardInterrupt:
@@ -1702,23 +1968,98 @@ def _run_locked(
     return summary
 
 
-def _clash(article: Article) -> dict[str, Any]:
+def _commit(
+    outcome: _Outcome, manifest: _Manifest, writer: _PartWriter, errors: _Errors, summary: BatchSummary
+) -> None:
+    """Admit a unit's articles by key, in input order, and hand the rows of the new ones to the part writer.
+
+    A copy of an article already written (by an earlier run, or earlier in
+    this one) has its rows dropped here, before any part holds them.
+    """
+    entries = outcome.entries
+    worker_docs = [entry.doc for entry in entries]
+    verdicts = manifest.admit(entries)
+    keys: list[bytes] = []
+    mentions = 0
+    for entry, verdict in zip(entries, verdicts, strict=True):
+        if verdict == "new":
+            keys.append(entry.key)
+            mentions += entry.mentions
+        elif verdict == "done":
+            summary.skipped += 1
+        elif verdict == "clash":
+            errors.write(_clash(entry))
+        elif verdict == "failed":
+            assert entry.failure is not None
+            errors.write(entry.failure)
+    table = outcome.table
+    parsed = [(entry, verdict) for entry, verdict in zip(entries, verdicts, strict=True) if entry.parsed]
+    renamed = any(entry.doc != doc for entry, doc in zip(entries, worker_docs, strict=True))
+    if table is not None and (renamed or any(verdict != "new" for _, verdict in parsed)):
+        table = _admitted_rows(table, parsed)
+    writer.add(table, keys, mentions)
+    summary.articles += len(keys)
+    summary.mentions += mentions
+
+
+def _admitted_rows(table: pyarrow.Table, parsed: list[tuple[_Entry, str | None]]) -> pyarrow.Table:
+    """The rows of the articles admitted as new, under the ids the folder gave them."""
+    import pyarrow as pa
+
+    keep: list[bool] = []
+    docs: list[str] = []
+    for entry, verdict in parsed:
+        keep.extend([verdict == "new"] * entry.mentions)
+        docs.extend([entry.doc] * entry.mentions)
+    index = table.schema.get_field_index("doc")
+    table = table.set_column(index, table.schema.field("doc"), pa.array(docs, pa.string()))
+    return table.filter(pa.array(keep, pa.bool_()))
+
+
+def _units(
+    plan: Iterable[InputPiece | Article],
+    digest: bytes,
+    batch_size: int,
+    manifest: _Manifest,
+    skipped: Callable[[int], None],
+) -> Iterator[_Unit]:
+    """The run's tasks: each piece of the input, and batches of the articles read here, less those done already."""
+    from geo.parsing.articles import InputPiece
+
+    read: list[Article] = []
+
+    def batch() -> Iterator[_Unit]:
+        keyed = [(*_article_key(article, digest), article) for article in read]
+        read.clear()
+        stored = manifest.stored([key for key, _, _ in keyed])
+        # Done already: not handed out. Other content under a done key is, to be reported at commit.
+        tasks = [(key, article) for key, content, article in keyed if stored.get(key) != content]
+        skipped(len(keyed) - len(tasks))
+        if tasks:
+            yield _Unit(tasks=_Batch(tasks))
+
+    for item in plan:
+        if isinstance(item, InputPiece):
+            yield from batch()
+            yield _Unit(piece=item)
+            continue
+        read.append(item)
+        if len(read) >= batch_size:
+            yield from batch()
+    yield from batch()
+
+
+def _clash(entry: _Entry) -> dict[str, Any]:
     return {
         "stage": "read",
-        "doc": article.id,
-        "source": article.source,
+        "doc": entry.doc,
+        "source": entry.source,
         "line": None,
-        "error": f"the id {article.origin.removeprefix('id:')!r} already names another article in this output "
+        "error": f"the id {entry.origin.removeprefix('id:')!r} already names another article in this output "
         "folder (other text, title, date or URL), so this one is not parsed: an id names one article. Give "
         "each article its own id; to parse an edited article again, write to a new output folder",
         "fatal": False,
     }
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 # -- progress ------------------------------------------------------------------------------------
@@ -1754,13 +2095,32 @@ class _Counter:
     def _count(
         self, paths: list[str | os.PathLike[str]], default_date: dt.date | None, bar: Any, reading: dict[str, Any]
     ) -> None:
-        from geo.parsing.articles import read_articles
+        """Count as the planner cuts: the lines of JSON Lines files (not parsed: in the run's process, this
+        thread takes the GIL from the commits), one article a text or HTML file, other files read."""
+        from geo.parsing.articles import SUFFIXES, InputPiece, plan_input, read_articles
 
+        def quiet(problem: ArticleProblem) -> None:
+            pass
+
+        single = {"text", "markdown", "html"}
         total = 0
-        for _ in read_articles(paths, default_date=default_date, on_error=lambda problem: None, **reading):
+        for item in plan_input(paths, lines_per_piece=10_000, default_date=default_date, on_error=quiet, **reading):
             if self.stop_event.is_set():
                 return
-            total += 1
+            if not isinstance(item, InputPiece):
+                total += 1
+            elif item.lines:
+                assert item.data is not None
+                total += item.data[0].count(b"\n") + (not item.data[0].endswith(b"\n"))
+            else:
+                for path in item.paths:
+                    name = path.lower().removesuffix(".gz")
+                    if SUFFIXES.get(os.path.splitext(name)[1]) in single:
+                        total += 1
+                    else:
+                        total += sum(
+                            1 for _ in read_articles([path], default_date=default_date, on_error=quiet, **reading)
+                        )
         bar.total = total
         bar.refresh()
 

@@ -47,13 +47,14 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from geo.errors import InputError
 from geo.model import Article
@@ -63,9 +64,12 @@ __all__ = [
     "STDIN",
     "SUFFIXES",
     "ArticleProblem",
+    "InputPiece",
     "article_from_text",
     "parse_article_text",
+    "plan_input",
     "read_articles",
+    "read_piece",
     "valid_text",
 ]
 
@@ -344,6 +348,23 @@ def read_articles(
     >>> problems[0].fatal
     True
     """
+    run = _new_run(default_date, text_column, date_column, id_column, title_column, url_column, on_error, encoding)
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    return _read_all(sources, run)
+
+
+def _new_run(
+    default_date: dt.date | None,
+    text_column: str,
+    date_column: str,
+    id_column: str,
+    title_column: str,
+    url_column: str,
+    on_error: Callable[[ArticleProblem], None] | None,
+    encoding: str | None,
+    cwd: str | None = None,
+) -> _Run:
     try:
         codec = codecs.lookup(encoding or "utf-8").name
     except (LookupError, TypeError) as err:
@@ -357,9 +378,7 @@ def read_articles(
                 f"{field_name}_column is {value!r}; give the name of the column that holds the article's "
                 f"{field_name} (--{field_name}-column NAME)"
             )
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    run = _Run(
+    return _Run(
         default_date=default_date,
         text_column=text_column,
         date_column=date_column,
@@ -370,8 +389,8 @@ def read_articles(
         codec="utf-8-sig" if codec == "utf-8" else codec,
         sniff_encoding=encoding is None,
         on_error=on_error,
+        cwd=cwd or os.getcwd(),
     )
-    return _read_all(sources, run)
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -390,6 +409,8 @@ class _Run:
     codec: str
     sniff_encoding: bool
     on_error: Callable[[ArticleProblem], None] | None
+    # Where relative paths start: a reader in another process (plan_input, read_piece) gets the planner's.
+    cwd: str = field(default_factory=os.getcwd)
     _taken: dict[str, int] = field(default_factory=dict)
 
     def report(self, source: str, line: int | None, message: str, *, fatal: bool = False) -> None:
@@ -473,10 +494,16 @@ def _read_all(sources: Iterable[str | os.PathLike[str]], run: _Run) -> Iterator[
 
 
 def _read_directory(directory: str, run: _Run) -> Iterator[Article]:
+    for path in _files_of(directory, run):
+        yield from _read_file(path, run)
+
+
+def _files_of(directory: str, run: _Run) -> Iterator[str]:
+    """The article files under ``directory``, in order; reports a folder that holds none."""
     found = 0
     for path in _walk(directory, run, set()):
         found += 1
-        yield from _read_file(path, run)
+        yield path
     if not found:
         known = ", ".join(sorted(set(SUFFIXES)))
         run.report(
@@ -533,9 +560,11 @@ def _stem(path: str) -> str:
     return stem or name
 
 
-def _read_file(path: str, run: _Run) -> Iterator[Article]:
+def _read_file(path: str, run: _Run, content: bytes | None = None) -> Iterator[Article]:
+    """The articles of one file, named ``path``; read from ``content`` when its bytes were read elsewhere."""
     fmt, compressed = _format_of(path)
     stem = _stem(path)
+    where: Any = os.path.join(run.cwd, path) if content is None else io.BytesIO(content)
     try:
         if fmt == "parquet":
             if compressed:
@@ -546,13 +575,13 @@ def _read_file(path: str, run: _Run) -> Iterator[Article]:
                     fatal=True,
                 )
                 return
-            yield from _read_parquet(path, path, stem, run)
+            yield from _read_parquet(where, path, stem, run)
             return
         if fmt == "warc":
-            with open(path, "rb") as binary:  # compressed or not: warcio tells by itself, record by record
+            with _open_binary(where, False) as binary:  # compressed or not: warcio tells by itself, record by record
                 yield from _read_warc(binary, path, stem, run)
             return
-        with _open_binary(path, compressed) as binary:
+        with _open_binary(where, compressed) as binary:
             yield from _read_sniffed(binary, path, stem, run, fmt=fmt, depth=int(compressed))
     except (OSError, EOFError, zlib.error) as err:
         # BadGzipFile is an OSError; a truncated gzip stream raises EOFError.
@@ -566,10 +595,12 @@ def _read_file(path: str, run: _Run) -> Iterator[Article]:
         )
 
 
-def _open_binary(path: str, compressed: bool) -> BinaryIO:
+def _open_binary(path: str | BinaryIO, compressed: bool) -> BinaryIO:
     if compressed:
         return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+    if isinstance(path, str):
+        return open(path, "rb")
+    return path
 
 
 def _text_stream(binary: BinaryIO, codec: str) -> TextIO:
@@ -807,9 +838,9 @@ def _undecodable_message(run: _Run) -> str:
     )
 
 
-def _checked_lines(stream: Iterable[str], label: str, run: _Run) -> Iterator[tuple[int, str]]:
-    """Number the lines and replace (and report) undecodable bytes in them."""
-    for number, line in enumerate(stream, 1):
+def _checked_lines(stream: Iterable[str], label: str, run: _Run, first: int = 1) -> Iterator[tuple[int, str]]:
+    """Number the lines (from ``first``) and replace (and report) undecodable bytes in them."""
+    for number, line in enumerate(stream, first):
         if number == 1:
             line = line.lstrip("\ufeff")
         if _ESCAPED.search(line):
@@ -855,7 +886,7 @@ def _read_single(raw: str, label: str, stem: str, run: _Run, fmt: str) -> Iterat
         title=run.characters(title, f"title of article {ident!r}", label, None),
         url=run.characters(url, f"URL of article {ident!r}", label, None),
         source=label,
-        origin=_file_origin(label),
+        origin=_file_origin(label, run.cwd),
     )
 
 
@@ -960,8 +991,10 @@ def _html_to_text(page: str) -> tuple[str, str, dt.date | None]:
 # -- records: JSON Lines, CSV, Parquet -----------------------------------------------------------
 
 
-def _read_jsonl(lines: Iterator[tuple[int, str]], label: str, stem: str, run: _Run) -> Iterator[Article]:
-    first = True
+def _read_jsonl(
+    lines: Iterator[tuple[int, str]], label: str, stem: str, run: _Run, *, starts_file: bool = True
+) -> Iterator[Article]:
+    first = starts_file  # what the first line may show (a JSON array) is looked for at the file's start only
     for number, line in lines:
         stripped = line.strip()
         if not stripped:
@@ -1350,8 +1383,8 @@ def _decoded_page(body: bytes, charset: str | None) -> str | bytes:
     return body
 
 
-def _file_origin(label: str) -> str:
-    return f"file:{label}" if label == _STDIN_SOURCE else f"file:{os.path.abspath(label)}"
+def _file_origin(label: str, cwd: str) -> str:
+    return f"file:{label}" if label == _STDIN_SOURCE else f"file:{os.path.abspath(os.path.join(cwd, label))}"
 
 
 def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: _Run) -> Article | None:
@@ -1399,7 +1432,7 @@ def _record_article(record: _DictRecord, label: str, line: int, stem: str, run: 
         title=run.characters(_as_text(record.get(run.title_column)), f"title of article {ident!r}", label, line),
         url=run.characters(_as_text(record.get(run.url_column)), f"URL of article {ident!r}", label, line),
         source=f"{label}:{line}",
-        origin=f"id:{given}" if given else _file_origin(label),
+        origin=f"id:{given}" if given else _file_origin(label, run.cwd),
     )
 
 
@@ -1429,3 +1462,269 @@ def _coerce_date(value: Any) -> tuple[dt.date | None, str | None]:
         return dt.date(int(match[1]), int(match[2]), int(match[3])), None
     except ValueError as err:
         return None, f"{stripped[:40]!r} is not a valid date ({err})"
+
+
+# -- reading in pieces, in other processes -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputPiece:
+    """A piece of the input that another process reads on its own: whole files, or lines of one JSON Lines file.
+
+    Made by :func:`plan_input`, read by :func:`read_piece`; small and picklable.
+    A piece of lines carries its bytes (read, and decompressed, by the planner,
+    which had to look at them to find where lines end): a file that changes
+    later cannot shift it. Whole files are opened by the reader, unless the
+    planner was told to carry their bytes too (a reader on another machine).
+    """
+
+    #: The files, as given (relative ones from ``cwd``); one for a piece of lines.
+    paths: tuple[str, ...]
+    cwd: str
+    #: The bytes of each file, or of the lines; ``None``: the reader opens the files.
+    data: tuple[bytes, ...] | None = None
+    #: Of a piece of lines: the number of its first line in the file, and the codec its bytes decode with.
+    first_line: int = 0
+    codec: str = ""
+
+    @property
+    def lines(self) -> bool:
+        return self.first_line > 0
+
+
+def plan_input(
+    sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    lines_per_piece: int = 200,
+    files_per_piece: int = 200,
+    carry_bytes: bool = False,
+    largest_whole_file: int = 32 * 2**20,
+    default_date: dt.date | None = None,
+    text_column: str = "text",
+    date_column: str = "date",
+    id_column: str = "id",
+    title_column: str = "title",
+    url_column: str = "url",
+    on_error: Callable[[ArticleProblem], None] | None = None,
+    encoding: str | None = None,
+) -> Iterator[InputPiece | Article]:
+    """Cut the input into pieces that other processes read, parsing no article here.
+
+    JSON Lines files (gzip-compressed too) are cut into pieces of
+    ``lines_per_piece`` lines: only their bytes are looked at here, for line
+    ends. Other files are pieces of whole files, up to ``files_per_piece`` of
+    them and ``largest_whole_file`` bytes together. What
+    cannot be cut that way is read here and yielded as articles: standard
+    input and pipes, and files larger than ``largest_whole_file`` bytes that are not
+    UTF-8 (or single-byte) JSON Lines, so no piece holds more than that.
+    Missing paths and empty folders go to ``on_error`` as :func:`read_articles`
+    reports them; problems inside a piece are reported by :func:`read_piece`.
+
+    The articles of the pieces, read in order, are those :func:`read_articles`
+    yields, but for ids: a repeated id gets its ``#2`` within a piece only.
+    """
+    run = _new_run(default_date, text_column, date_column, id_column, title_column, url_column, on_error, encoding)
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    whole: list[str] = []
+    carried: list[bytes] = []
+    grouped = 0  # bytes of the files in ``whole``
+
+    def pending() -> Iterator[InputPiece]:
+        nonlocal grouped
+        if whole:
+            yield InputPiece(tuple(whole), run.cwd, tuple(carried) if carry_bytes else None)
+            whole.clear()
+            carried.clear()
+            grouped = 0
+
+    for source in sources:
+        path = os.fspath(source)
+        if path == STDIN:
+            yield from pending()
+            yield from _read_stdin(run)
+            continue
+        if os.path.isdir(path):
+            files: Iterable[str] = _files_of(path, run)
+        elif os.path.exists(path):
+            files = [path]
+        else:
+            yield from _read_all([path], run)  # reports the missing path
+            continue
+        for name in files:
+            try:
+                found = os.stat(name)
+            except OSError:
+                found = None  # the reader reports it
+            if found is not None and not stat.S_ISREG(found.st_mode):
+                # A pipe (bash's <(zcat news.gz)) or a device is read once, and only by this process.
+                yield from pending()
+                yield from _read_file(name, run)
+                continue
+            planned = _plan_lines(name, run, lines_per_piece)
+            if planned is not None:
+                yield from pending()
+                yield from planned
+                continue
+            size = 0 if found is None else found.st_size
+            if size > largest_whole_file:
+                yield from pending()
+                yield from _read_file(name, run)
+                continue
+            if carry_bytes:
+                try:
+                    with open(name, "rb") as handle:
+                        carried.append(handle.read())
+                except OSError:
+                    yield from pending()
+                    yield from _read_file(name, run)  # reports why it cannot be read
+                    continue
+            whole.append(name)
+            grouped += size
+            if len(whole) >= files_per_piece or grouped >= largest_whole_file:
+                yield from pending()
+    yield from pending()
+
+
+# Bytes read at a time while looking for line ends.
+_PLAN_BLOCK = 1 << 20
+
+
+def _plan_lines(path: str, run: _Run, lines_per_piece: int) -> Iterator[InputPiece] | None:
+    """Pieces of ``lines_per_piece`` lines of a JSON Lines file; ``None`` when it is not one that cuts at newlines."""
+    fmt, compressed = _format_of(path)
+    if fmt != "jsonl":
+        return None
+    where = os.path.join(run.cwd, path)
+    try:
+        with open(where, "rb") as raw:
+            head = raw.read(_SNIFF_BYTES)
+    except OSError:
+        return None  # read whole, which reports why
+    compressed = compressed or head.startswith(_GZIP_MAGIC)
+    if compressed:
+        try:
+            with _gunzip(where) as unpacked:
+                head = unpacked.read(_SNIFF_BYTES)
+        except _GZIP_ERRORS:
+            return None
+    codec = _codec_of(head, run)
+    if codec is None or not _cuts_at_newlines(codec):
+        return None
+    return _cut_lines(path, where, compressed, codec, run, lines_per_piece)
+
+
+def _cuts_at_newlines(codec: str) -> bool:
+    """Whether a byte 0x0A is a line end wherever it is in text of this codec: UTF-8 and single-byte codecs."""
+    name = codecs.lookup(codec).name
+    if name in ("utf-8", "utf-8-sig"):
+        return True
+    try:
+        return len(bytes(range(256)).decode(name, "replace")) == 256 and "\n".encode(name) == b"\n"
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _cut_lines(
+    label: str, where: str, compressed: bool, codec: str, run: _Run, lines_per_piece: int
+) -> Iterator[InputPiece]:
+    first_line = 1
+    buffer = bytearray()
+    scanned = lines = 0  # how far line ends were looked for in the buffer, and how many were found
+    try:
+        for block in _blocks(where, compressed):
+            buffer += block
+            while (found := buffer.find(b"\n", scanned)) >= 0:
+                scanned, lines = found + 1, lines + 1
+                if lines == lines_per_piece:
+                    data = bytes(buffer[:scanned])
+                    del buffer[:scanned]
+                    scanned = lines = 0
+                    yield InputPiece((label,), run.cwd, (data,), first_line, codec)
+                    first_line += _line_count(data)
+    except _GZIP_ERRORS as err:
+        # The whole lines before the damage are read, as read_articles reads them; the rest is reported.
+        run.report(label, None, f"cannot read the file ({err}); check that it is complete and readable", fatal=True)
+        del buffer[buffer.rfind(b"\n") + 1 :]
+    if buffer:
+        yield InputPiece((label,), run.cwd, (bytes(buffer),), first_line, codec)
+
+
+def _blocks(where: str, compressed: bool) -> Iterator[bytes]:
+    """A file's bytes, decompressed, block by block; a damaged archive raises after every byte before the damage."""
+    if not compressed:
+        with open(where, "rb") as plain:
+            while block := plain.read(_PLAN_BLOCK):
+                yield block
+        return
+    given = 0
+    try:
+        with _gunzip(where) as unpacked:
+            while block := unpacked.read1(_PLAN_BLOCK):
+                given += len(block)
+                yield block
+    except _GZIP_ERRORS:
+        if _isal_gzip is None:
+            raise
+        # ISA-L stops at the start of a block before the damage; zlib gives every byte up to it, as
+        # read_articles reads them. Only a damaged archive is decompressed twice.
+        with gzip.open(where, "rb") as unpacked:
+            unpacked.seek(given)
+            while block := unpacked.read1(_PLAN_BLOCK):
+                yield block
+
+
+def _line_count(data: bytes) -> int:
+    """Lines as a text stream counts them: ends at \\n, \\r\\n and a lone \\r."""
+    lines = data.count(b"\n")
+    if b"\r" in data:
+        lines += data.count(b"\r") - data.count(b"\r\n")
+    return lines
+
+
+def _gunzip(path: str) -> io.BufferedIOBase:
+    """A gzip file decompressed with ISA-L (``isal``, 2-3 times zlib's speed) when installed, else with zlib.
+
+    The planner decompresses every JSON Lines archive in the run's process; the bytes are the same.
+    """
+    if _isal_gzip is not None:
+        return cast(io.BufferedIOBase, _isal_gzip.open(path, "rb"))
+    return gzip.GzipFile(path, "rb")
+
+
+_GZIP_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+_isal_gzip: Any = None
+try:
+    from isal import igzip, isal_zlib
+except ImportError:  # not installed, or no wheel for this platform: zlib does the same, slower
+    pass
+else:
+    _isal_gzip = igzip
+    _GZIP_ERRORS += (cast("type[BaseException]", isal_zlib.error),)
+
+
+def read_piece(
+    piece: InputPiece,
+    *,
+    default_date: dt.date | None = None,
+    text_column: str = "text",
+    date_column: str = "date",
+    id_column: str = "id",
+    title_column: str = "title",
+    url_column: str = "url",
+    on_error: Callable[[ArticleProblem], None] | None = None,
+    encoding: str | None = None,
+) -> Iterator[Article]:
+    """The articles of a piece made by :func:`plan_input` (in another process, with the same options)."""
+    run = _new_run(
+        default_date, text_column, date_column, id_column, title_column, url_column, on_error, encoding, piece.cwd
+    )
+    if piece.lines:
+        assert piece.data is not None
+        (label,) = piece.paths
+        text = piece.data[0].decode(piece.codec, "surrogateescape")
+        lines = _checked_lines(io.StringIO(text, newline=""), label, run, piece.first_line)
+        yield from _read_jsonl(lines, label, _stem(label), run, starts_file=piece.first_line == 1)
+        return
+    for i, path in enumerate(piece.paths):
+        yield from _read_file(path, run, None if piece.data is None else piece.data[i])
