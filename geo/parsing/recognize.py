@@ -28,7 +28,7 @@ from typing import NamedTuple, overload
 from geo.gazetteer.names import name_key
 from geo.parsing import lexicons
 
-__all__ = ["Span", "Recognizer", "tokenize", "Token", "Words"]
+__all__ = ["Span", "Recognizer", "dateline_span", "tokenize", "Token", "Words"]
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,42 @@ def _all_caps(word: str) -> bool:
     return len(word) > 1 and word.replace(".", "").isupper()
 
 
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+# A dateline: the place a story is filed from, in capitals, opening its first paragraph, with
+# perhaps its region or country, the day and the agency, then a dash or a colon:
+# "KYIV, May 18 (Reuters) -", "DEIR AL-BALAH, Gaza Strip (AP) —", "MUMBAI:", "KINSHASA/GENEVA (Reuters) -".
+_DATELINE = re.compile(
+    r"[ \t]*(?P<places>[^\W\d_][^\W\d_'’.-]*(?:[ /-][^\W\d_][^\W\d_'’.-]*)*)"
+    r"(?:,[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*)?"
+    rf"(?:,?[ \t]+(?:{_MONTH_ABBREVIATIONS})[a-z]*\.?[ \t]+\d{{1,2}})?"
+    r"[ \t]*(?:\([^()\n]{1,30}\)[ \t]*)?(?:—|–|-|:)[ \t]"
+)
+# How far into a text a dateline's paragraph may begin (after a title line or two).
+DATELINE_REACH = 300
+
+
+def dateline_span(text: str) -> tuple[int, int]:
+    """Where the capitalised place names of a story's dateline start and end ((0, 0) where it has none).
+
+    >>> text = "KYIV, May 18 (Reuters) - Russian missiles struck Kharkiv."
+    >>> start, end = dateline_span(text)
+    >>> text[start:end]
+    'KYIV'
+    >>> dateline_span("NATO said on Monday it would meet.")
+    (0, 0)
+    """
+    start = 0
+    while start <= DATELINE_REACH:
+        found = _DATELINE.match(text, start)
+        if found is not None and found.group("places").isupper():
+            return found.span("places")
+        newline = text.find("\n", start, start + DATELINE_REACH + 1)
+        if newline < 0:
+            break
+        start = newline + 1
+    return (0, 0)
+
+
 class Words(Sequence[Token]):
     """The words of a text, as parallel lists made by one regex split.
 
@@ -241,6 +277,11 @@ class Words(Sequence[Token]):
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def dateline(self) -> tuple[int, int]:
+        """Where the text's dateline names start and end ((0, 0) where it has none): see :func:`dateline_span`."""
+        return dateline_span(self.text)
 
     @overload
     def __getitem__(self, k: int) -> Token: ...
@@ -681,13 +722,15 @@ class Recognizer:
             country_acronym = first_all_caps and bare in _COUNTRY_ACRONYMS  # "US" is not "Us"
             if single and not country_acronym and (first_key in self.not_place or first_key in _CONNECTORS):
                 return None
-            # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
+            # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or
+            # state, or they are the city of a dateline ("KYIV, May 18 (Reuters) -").
             if (
                 single
                 and first_all_caps
                 and len(first_word.replace(".", "")) <= 4
                 and bare not in _COUNTRY_ACRONYMS
                 and not abbreviation
+                and not words.dateline[0] <= start < words.dateline[1]
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").

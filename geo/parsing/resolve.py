@@ -46,7 +46,7 @@ from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
 from geo.parsing import lexicons, uses
-from geo.parsing.recognize import COMPASS_WORDS, Span
+from geo.parsing.recognize import COMPASS_WORDS, DATELINE_REACH, Span, dateline_span
 from geo.parsing.rules import Rules
 
 __all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
@@ -107,7 +107,7 @@ _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # Words that say what kind of place a name is: "the state of Washington", "Zaire province",
 # "the city of Sao Paulo". Lowercase here: "Ohio State" and "Kansas City" are names of their own.
-# Lowercase "region" is left out: "the Houston region" is the area around the city.
+# Lowercase "region" is kept apart (below): "the Houston region" is the area around the city.
 _DESIGNATED_KIND = {
     "state": "division",
     "province": "division",
@@ -131,7 +131,10 @@ _DIVISION_WORDS_AFTER = {
     "Oblast": "division",
     "Prefecture": "division",
 }
-_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
+# Lowercase "region" after a name ("the Kursk region", "Kidal region") says a first-level division
+# only: where the name has one, news means it; where it has none ("the Houston region") the
+# words name the area around a city and change nothing.
+_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER | {"region": "region"}
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
 _NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)([A-Z][\w'’-]*)\s+$")
 _DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
@@ -520,6 +523,7 @@ def _lift_international_feature(scores: list[float], context_bonuses: Sequence[f
 _KIND_WORD_VARIANTS = {
     "division": ("province", "state", "region", "governorate", "oblast", "prefecture"),
     "area": ("district", "region", "province"),
+    "region": ("region", "oblast", "province"),
     "county": ("county",),
 }
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+")
@@ -597,13 +601,35 @@ def _leading_area(cands: Sequence[Candidate]) -> Place:
     return max(cands[:5], key=lambda c: _AREA_RANK.get(c.place.feature_code, 0)).place
 
 
+def _respelt(city: Candidate, cands: Sequence[Candidate]) -> bool:
+    """Whether a town's own name spells the name of a division among ``cands`` another way
+    ("Janīn" for "Jenin", "Dayr al Balah" for "Deir al-Balah"): as many words, the same first
+    letter; not a longer name the division's is short for ("Oklahoma City", "Bihar Sharif")."""
+    own = name_key(city.place.name)
+    return any(
+        c.match == "name"
+        and c.place.feature_code in {"ADM1", "ADM2"}
+        and (division := name_key(c.place.name))[:1] == own[:1]
+        and division.count(" ") == own.count(" ")
+        for c in cands
+    )
+
+
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
     """A division named after its city and centred on it (Istanbul, Lachin) means the city.
 
     News names the city; the province around it wins on population alone. Divisions
-    far from their namesake (New York State) keep their score.
+    far from their namesake (New York State) keep their score. The city may carry the name
+    as an alternate spelling ("Janīn" for the Jenin of its governorate): next to a division of
+    that very name it is the same namesake, not an old name of another place.
     """
-    cities = [(k, c.place) for k, c in enumerate(cands) if c.place.feature_class == "P" and c.match == "name"]
+    own_name = any(c.match == "name" and c.place.feature_code in {"ADM1", "ADM2"} for c in cands)
+    cities = [
+        (k, c.place)
+        for k, c in enumerate(cands)
+        if c.place.feature_class == "P"
+        and (c.match == "name" or (own_name and c.match == "alt" and _respelt(c, cands)))
+    ]
     if not cities:
         return
     for k, cand in enumerate(cands):
@@ -665,18 +691,27 @@ def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
     return [run for run in _list_runs(text, spans) if len(run) >= 3]
 
 
-def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str | None:
-    """The kind of place the words around a name give it ("division", "area", "county", "town"), if any."""
+def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> tuple[str, bool] | None:
+    """The kind of place the words around a name give it ("division", "area", "county", "town",
+    "region"), if any, and whether the words say it outright.
+
+    Outright are a kind word before the name ("the city of Sao Paulo") and a lowercase one
+    after it ("Malappuram district"); a capitalised one after it may open an organisation's
+    name instead ("London District Catholic School Board", "Mayo County Council").
+    """
     before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
     if before is not None:
         # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place
         # Baghdad is; "the Syrian province of Idlib" does say it.
         named = _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start())
         if named is None or name_key(named.group(1)) in demonym_keys:
-            return _DESIGNATED_KIND[before.group(1)]
+            return _DESIGNATED_KIND[before.group(1)], True
         return None
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
-    return _KIND_AFTER[after.group(1)] if after is not None else None
+    if after is None:
+        return None
+    word = after.group(1)
+    return _KIND_AFTER[word], word.islower()
 
 
 def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
@@ -703,15 +738,71 @@ def _written_abbreviated(text: str, span: Span) -> bool:
     )
 
 
+# How near a first-level division's point must lie to a town of its name for "the X region" to mean it.
+_REGION_TOWN_DEG = 1.5
+
+
 def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
-    """For each candidate, whether it is the kind of place the designation names."""
+    """For each candidate, whether it is the kind of place the designation names.
+
+    A lowercase "region" names a first-level division around a town of the name ("the Kursk
+    region"); a division of the name elsewhere (a parish of Saint Vincent for "the Charlotte
+    region") is not what it says.
+    """
     if designated == "town":
         return [c.place.feature_class == "P" for c in cands]
+    if designated == "region":
+        towns = [c.place for c in cands if c.place.feature_class == "P"]
+        return [
+            c.place.feature_code in {"ADM1", "ADM1H"}
+            and any(
+                t.country == c.place.country
+                and abs(t.lat - c.place.lat) < _REGION_TOWN_DEG
+                and abs(t.lon - c.place.lon) < _REGION_TOWN_DEG
+                for t in towns
+            )
+            for c in cands
+        ]
     for codes in _DESIGNATION_TIERS[designated]:
         fits = [c.place.feature_code in codes for c in cands]
         if any(fits):
             return fits
     return [False] * len(cands)
+
+
+def _designated_readings(
+    spans: Sequence[Span],
+    options: list[tuple[list[Candidate], str]],
+    designations: Mapping[int, str],
+    firm: Container[int],
+) -> list[tuple[list[Candidate], str]]:
+    """A name the words around it give a kind outright ("Malappuram district", "the city of
+    Belgorod") keeps, in each country where it has a reading of that kind, only those readings;
+    the context then chooses among what is left.
+
+    The kind is the writer's own word: a nearby town or a larger population does not outvote
+    it. Per mention, as the words are: "the Belgorod region" and "the city of Belgorod" in one
+    story are the division and its city. Countries with no reading of the kind keep theirs
+    ("the Lancaster district" of England has no district of that name in the gazetteer, but
+    US counties do).
+    """
+    out = options
+    narrowed: dict[tuple[int, str], list[Candidate]] = {}
+    for idx, designated in designations.items():
+        cands, kind = options[idx]
+        if idx not in firm or kind != "toponym" or len(cands) < 2:
+            continue
+        case = (id(cands), designated)
+        if case not in narrowed:
+            fits = _designation_fits(cands, designated)
+            fitting_countries = {c.place.country for c, fit in zip(cands, fits, strict=True) if fit}
+            kept = [c for c, fit in zip(cands, fits, strict=True) if fit or c.place.country not in fitting_countries]
+            narrowed[case] = kept if len(kept) < len(cands) else cands
+        if narrowed[case] is not cands:
+            if out is options:
+                out = list(options)
+            out[idx] = (narrowed[case], kind)
+    return out
 
 
 def _place_kind(place: Place) -> tuple[str, str] | None:
@@ -860,16 +951,28 @@ class Resolver:
                 out[idx] = (cands, kind)
         return out
 
-    def _designations(self, text: str, spans: Sequence[Span]) -> dict[int, str]:
-        """The kind of place the words around each span give it, by span index (spans with none left out)."""
+    def _designations(self, text: str, spans: Sequence[Span]) -> tuple[dict[int, str], set[int]]:
+        """The kind of place the words around each span give it, by span index (spans with none left out),
+        and the spans whose words say it outright (see :func:`_designated`; a dateline says a town)."""
         plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
-        out = {}
+        # A dateline names the city a story is filed from ("JENIN, West Bank (Reuters) -").
+        dateline_start, dateline_end = dateline_span(text) if spans and spans[0].start < DATELINE_REACH else (0, 0)
+        out: dict[int, str] = {}
+        firm: set[int] = set()
         for idx, span in enumerate(spans):
-            kind = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
-            if kind is not None:
-                out[idx] = kind
-        return out
+            said = _designated(text, span, demonym_keys)
+            if said is None and dateline_start <= span.start < dateline_end and not span.demonym:
+                said = ("town", True)
+            if said is not None:
+                out[idx] = said[0]
+                if said[1]:
+                    firm.add(idx)
+            elif idx in plural_kinds:
+                # A plural word after one name is often about the places in it ("the Indiana
+                # counties"): a weight, not a choice.
+                out[idx] = plural_kinds[idx]
+        return out, firm
 
     def _with_kind_word_variants(
         self, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
@@ -927,8 +1030,9 @@ class Resolver:
         options = self._without_feature_word_tails(text, spans, options)
         options = _with_longer_names(spans, options)
         options = self._with_shared_heads(text, spans, options)
-        designations = self._designations(text, spans)
+        designations, firm = self._designations(text, spans)
         options = self._with_kind_word_variants(spans, options, designations)
+        options = _designated_readings(spans, options, designations, firm)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
@@ -1011,7 +1115,7 @@ class Resolver:
         nearest_km = shared.nearest_km(spans, options, anchor_points)
         peer_kinds = _peer_kinds(lists or [], spans, first)
         if designations is None:
-            designations = self._designations(text, spans)
+            designations = self._designations(text, spans)[0]
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         w_country, w_country_share = WEIGHTS["country_context"], WEIGHTS["country_share"]
