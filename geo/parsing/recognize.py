@@ -96,6 +96,12 @@ _CONNECTORS = frozenset(
 # A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
 _ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
+# Words that name a storm when a capitalised name follows ("Hurricane Helene", "Typhoon Haiyan");
+# alone they may be a town ("Hurricane, West Virginia").
+_STORM_WORDS = frozenset({"hurricane", "typhoon", "cyclone", "storm", "tornado"})
+_CLOSE_QUOTES = frozenset('"”')
+# A given name, then an opening quote and perhaps one word of the nickname: "Joaquín "El Chapo" Guzmán".
+_NICKNAME_BEFORE = re.compile(r"\b([A-Z][\w'’-]+)\s+[\"“](?:[A-Z][\w'’-]*\s+)?$")
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
 COMMON_WORD_ZIPF = 3.5
@@ -610,6 +616,11 @@ class Recognizer:
             if match is None:
                 continue
             j, key, demonym = match
+            if j < last and not demonym and _ARTICLE_WORD.match(word_list[j + 1]) is not None:
+                # The name goes on through an article particle the gazetteer lacks ("Alma al-Chaab"):
+                # the shorter known name is not what it means.
+                after = last + 1
+                continue
             span = self._accept(words, i, j, key, demonym, initial, surnames, pathogens)
             if span is None:
                 continue
@@ -776,6 +787,13 @@ class Recognizer:
                 and words.joined(j)
             ):
                 return None
+            # A storm's name ("Hurricane Helene"), a nickname in quotes ("Ismael "El Mayo" Zambada").
+            if single and j + 1 < n and capital[j + 1] and words.joined(j) and first_key in _STORM_WORDS:
+                return None
+            if j + 1 < n and words.gaps[j + 1][:1] in _CLOSE_QUOTES and capital[j + 1]:
+                nickname = _NICKNAME_BEFORE.search(text, max(0, start - 40), start)
+                if nickname is not None and nickname.group(1) in given_names:
+                    return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
             if self._pathogen_at(words, j):
                 return None

@@ -163,6 +163,10 @@ _PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
 _PLURAL_BEFORE = re.compile(r"\b(" + "|".join(_PLURAL_KIND) + r") of\s+$")
 _AFTER_THE = re.compile(r"\bthe\s+$")
 _AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "the", perhaps with one or two capitalised words of the same phrase, right before a name.
+_THE_PHRASE_BEFORE = re.compile(r"\bthe\s+(?:[A-Z][\w'’-]*\s){0,2}$")
+# A feature word and "of" right before a name: it ends the feature's name ("Cape of Good Hope").
+_FEATURE_OF_BEFORE = re.compile(r"\b(?:Cape|Gulf|Bay|Isle|Sea|Strait|Straits|Mouth|Horn) of\s+$")
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
@@ -738,6 +742,11 @@ def _written_abbreviated(text: str, span: Span) -> bool:
     )
 
 
+# Last words that make a name a sea's, a strait's or a range's ("the Red Sea", "the Taiwan Strait"):
+# a division named after the feature is written with its kind word ("Red Sea State"). Left out:
+# words that end many towns' names too (Lake, River, Bay, Falls: "Thunder Bay", "Clear Lake").
+_FEATURE_HEADS = frozenset(["sea", "ocean", "gulf", "strait", "straits", "desert", "mountains", "peninsula"])
+_FEATURE_CLASSES = frozenset({"H", "T"})
 # How near a first-level division's point must lie to a town of its name for "the X region" to mean it.
 _REGION_TOWN_DEG = 1.5
 
@@ -751,6 +760,8 @@ def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]
     """
     if designated == "town":
         return [c.place.feature_class == "P" for c in cands]
+    if designated == "feature":
+        return [c.place.feature_class in _FEATURE_CLASSES for c in cands]
     if designated == "region":
         towns = [c.place for c in cands if c.place.feature_class == "P"]
         return [
@@ -768,6 +779,39 @@ def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]
         if any(fits):
             return fits
     return [False] * len(cands)
+
+
+# A name this prominent keeps its reading when another name follows it ("the Nebraska Sandhills").
+_CUT_SHORT_MAX_POPULATION = 100_000
+
+
+def _cut_short(text: str, spans: Sequence[Span], options: Sequence[tuple[list[Candidate], str]]) -> set[int]:
+    """Names that another name follows after one space: the start of a longer name the gazetteer
+    lacks ("Sierra Nevada", "Mardi Gras", "Metro Vancouver"), which the first does not mean.
+
+    News separates two places with a comma or a word. Kept: a name before a common word that is
+    only a small place's name (a noun about the place: "Ozark Dodge", "New Concord Reservoir"),
+    demonyms ("Italian Alps"), and a country, a first-level division or a large city, which a
+    name after it qualifies rather than continues ("U.S. Chinook helicopters", "Istanbul Ataturk
+    Airport").
+    """
+
+    def prominent(idx: int) -> bool:
+        cands = options[idx][0]
+        lead = cands[0].place if cands else None
+        return lead is not None and (
+            _AREA_RANK.get(lead.feature_code, 0) >= 2 or lead.population >= _CUT_SHORT_MAX_POPULATION
+        )
+
+    out: set[int] = set()
+    for idx in range(len(spans) - 1):
+        span, nxt = spans[idx], spans[idx + 1]
+        if nxt.start != span.end + 1 or text[span.end] != " " or span.demonym or nxt.demonym:
+            continue
+        if (nxt.common and not prominent(idx + 1)) or prominent(idx):
+            continue
+        out.add(idx)
+    return out
 
 
 def _designated_readings(
@@ -795,7 +839,12 @@ def _designated_readings(
         case = (id(cands), designated)
         if case not in narrowed:
             fits = _designation_fits(cands, designated)
-            fitting_countries = {c.place.country for c, fit in zip(cands, fits, strict=True) if fit}
+            # A sea's reading lies in no country: its name alone said what it is, in every country.
+            fitting_countries = (
+                {c.place.country for c in cands}
+                if designated == "feature"
+                else {c.place.country for c, fit in zip(cands, fits, strict=True) if fit}
+            )
             kept = [c for c, fit in zip(cands, fits, strict=True) if fit or c.place.country not in fitting_countries]
             narrowed[case] = kept if len(kept) < len(cands) else cands
         if narrowed[case] is not cands:
@@ -964,6 +1013,8 @@ class Resolver:
             said = _designated(text, span, demonym_keys)
             if said is None and dateline_start <= span.start < dateline_end and not span.demonym:
                 said = ("town", True)
+            if said is None and not span.demonym and span.key.rpartition(" ")[2] in _FEATURE_HEADS:
+                said = ("feature", True)  # "the Red Sea" is the sea, not Sudan's Red Sea state
             if said is not None:
                 out[idx] = said[0]
                 if said[1]:
@@ -1036,6 +1087,7 @@ class Resolver:
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
+            dropped |= _cut_short(text, spans, options)
             if dropped:
                 options = [([], opt[1]) if idx in dropped else opt for idx, opt in enumerate(options)]
         qualifiers = self._qualifiers(text, spans, options)
@@ -1257,11 +1309,15 @@ class Resolver:
         after = _NEXT_WORD.match(text, span.end)
         if after is not None and name_key(after.group(1)) in self._feature_keys:
             return True
+        # "the Cape of Good Hope", "the Bay of Fundy": the name ends a feature's longer name.
+        if _FEATURE_OF_BEFORE.search(text, max(0, span.start - 12), span.start) is not None:
+            return True
         last_word = span.key.rpartition(" ")[2]
         return (
             last_word in self._feature_keys
             and after is None
-            and _AFTER_THE.search(text, max(0, span.start - 5), span.start) is not None
+            # "the Plains", and "the Great Plains" with the words the gazetteer lacks before it
+            and _THE_PHRASE_BEFORE.search(text, max(0, span.start - 30), span.start) is not None
         )
 
     @staticmethod

@@ -146,11 +146,9 @@ def sport_context(text: str, words: frozenset[str] | None = None, evidence: int 
     # A substring test in C rules out most texts; whole words are counted only for what it finds
     # ("league" is in "colleague").
     present = [w for w in (lexicons.sport_words() if words is None else words) if w in lower]
-    count = evidence
-    if count + len(present) < SPORT_CONTEXT_MIN or not present:
-        count += sum(1 for _ in _CLUB_NAME.finditer(text))
-        if count >= SPORT_CONTEXT_MIN:
-            return True
+    count = evidence + sum(1 for _ in _CLUB_NAME.finditer(text))
+    if count >= SPORT_CONTEXT_MIN:
+        return True
     for word in present:
         count += sum(1 for _ in _word_pattern(word).finditer(lower))
         if count >= SPORT_CONTEXT_MIN:
@@ -158,10 +156,17 @@ def sport_context(text: str, words: frozenset[str] | None = None, evidence: int 
     return False
 
 
+def _possessive(text: str, span: Span) -> bool:
+    """Whether "'s" follows a name: in "a win over Minnesota's top team" the one beaten is the team."""
+    return text.startswith(("'s", "’s"), span.end)
+
+
 def _scored(text: str, span: Span) -> bool:
     """Whether a score follows a name ("Chelsea 2-1") or comes right before it ("a 3-0 win over Leeds")."""
     if _SCORE_AFTER.match(text, span.end, span.end + _REACH) is not None:
         return True
+    if _possessive(text, span):
+        return False
     before = text[max(0, span.start - _REACH) : span.start]
     return ("-" in before or "–" in before) and _SCORE_BEFORE.search(before) is not None
 
@@ -170,6 +175,8 @@ def _is_team(text: str, span: Span) -> bool:
     after = text[span.end : span.end + _REACH]
     if _SCORE_AFTER.match(after) is not None or _TEAM_AFTER.match(after) is not None:
         return True
+    if _possessive(text, span):
+        return False  # what the words before say is of the noun the name owns
     before = text[max(0, span.start - _REACH) : span.start]
     if _MANAGER_BEFORE.search(before) is not None:
         return True
