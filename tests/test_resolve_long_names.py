@@ -87,3 +87,23 @@ def test_team_owned_by_a_place_leaves_the_place(geoparser) -> None:
     assert owned.get("Minnesota", ("",))[0] == "ADM1", owned
     beaten = _readings(geoparser, "The Panthers closed the season with a 30-21 win over Minnesota on Friday." + sport)
     assert "Minnesota" not in beaten, beaten
+
+
+AFTER_THE_CASES = [
+    # rivers, ranges and regions take the article; towns of the name do not
+    ("Germany warned of high water on the Elbe in Saxony.", "Elbe", ("STM", "", None)),
+    ("Rowers raced on the Thames in London.", "Thames", ("STM", "GB", None)),
+    ("Farmers in the Midwest and in Iowa waited for rain.", "Midwest", ("RGN", "US", None)),
+    ("Snow closed roads in the Urals, Russian officials said.", "Urals", ("MTS", "RU", None)),
+    # counter-examples: without the article the town; a name that holds its article is itself
+    ("Flood aid reached Elbe, Lower Saxony, on Monday.", "Elbe", ("PPL", "DE", None)),
+    ("Judges in The Hague ruled on Monday.", "The Hague", (None, "NL", None)),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), AFTER_THE_CASES)
+def test_name_after_the_is_the_river_range_or_region(geoparser, text, words, expected) -> None:
+    readings = _readings(geoparser, text)
+    assert words in readings, (words, readings)
+    got = readings[words]
+    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)

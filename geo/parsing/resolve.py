@@ -789,8 +789,9 @@ def _cut_short(text: str, spans: Sequence[Span], options: Sequence[tuple[list[Ca
     """Names that another name follows after one space: the start of a longer name the gazetteer
     lacks ("Sierra Nevada", "Mardi Gras", "Metro Vancouver"), which the first does not mean.
 
-    News separates two places with a comma or a word. Kept: a name before a common word that is
-    only a small place's name (a noun about the place: "Ozark Dodge", "New Concord Reservoir"),
+    News separates two places with a comma or a word. Kept: a name before a common word or a
+    longer name that is only a small place's (a noun about the place: "Ozark Dodge", "New Concord
+    Reservoir"; "the Greenbrier River Valley"),
     demonyms ("Italian Alps"), and a country, a first-level division or a large city, which a
     name after it qualifies rather than continues ("U.S. Chinook helicopters", "Istanbul Ataturk
     Airport").
@@ -808,9 +809,40 @@ def _cut_short(text: str, spans: Sequence[Span], options: Sequence[tuple[list[Ca
         span, nxt = spans[idx], spans[idx + 1]
         if nxt.start != span.end + 1 or text[span.end] != " " or span.demonym or nxt.demonym:
             continue
-        if (nxt.common and not prominent(idx + 1)) or prominent(idx):
+        if ((nxt.common or " " in nxt.key) and not prominent(idx + 1)) or prominent(idx):
             continue
         out.add(idx)
+    return out
+
+
+_NATURAL_CLASSES = frozenset({"H", "T", "L"})
+
+
+def _readings_after_the(
+    text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
+) -> list[tuple[list[Candidate], str]]:
+    """After "the", a name that is also a river, a range or a region is not a town of the name.
+
+    Rivers, ranges and regions take the article ("on the Elbe", "the Thames", "the Midwest");
+    towns do not ("near Elbe" is the village). Countries and divisions are left to the context
+    ("the Mississippi" may be the state), and so are names whose words said a kind.
+    """
+    out = options
+    narrowed: dict[int, list[Candidate]] = {}
+    for idx, span in enumerate(spans):
+        cands, kind = options[idx]
+        if kind != "toponym" or len(cands) < 2 or idx in designations or span.key.startswith("the "):
+            continue
+        if _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is None:
+            continue
+        if id(cands) not in narrowed:
+            natural = any(c.place.feature_class in _NATURAL_CLASSES for c in cands)
+            kept = [c for c in cands if c.place.feature_class != "P"] if natural else cands
+            narrowed[id(cands)] = kept if kept and len(kept) < len(cands) else cands
+        if narrowed[id(cands)] is not cands:
+            if out is options:
+                out = list(options)
+            out[idx] = (narrowed[id(cands)], kind)
     return out
 
 
@@ -1084,6 +1116,7 @@ class Resolver:
         designations, firm = self._designations(text, spans)
         options = self._with_kind_word_variants(spans, options, designations)
         options = _designated_readings(spans, options, designations, firm)
+        options = _readings_after_the(text, spans, options, designations)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
