@@ -32,10 +32,10 @@ review = _review_module()
 
 # The figures of the judged set, floored (see the module docstring).
 FLOORS = {
-    "right_entity_share": 0.95,
-    "accuracy_161": 0.965,
-    "precision": 0.98,
-    "recall": 0.945,
+    "right_entity_share": 0.975,
+    "accuracy_161": 0.975,
+    "precision": 0.985,
+    "recall": 0.95,
 }
 
 

@@ -67,8 +67,11 @@ SEA_CASES = [
     # a name ending in Sea, Strait, Gulf ... is the feature, not a division named after it
     ("Ships in the Red Sea were attacked, officials in Port Sudan said.", "Red Sea", ("SEA", "", None)),
     ("Warships crossed the Taiwan Strait on Friday.", "Taiwan Strait", ("STRT", "", None)),
-    # counter-example: with its kind word, the division
+    # a lowercase "river" after the name: the river, where the name has one
+    ("The Bagmati river burst its banks in Kathmandu.", "Bagmati", ("STM", "NP", None)),
+    # counter-examples: with its kind word, the division
     ("The governor of Red Sea state resigned, officials in Khartoum said.", "Red Sea", ("ADM1", "SD", None)),
+    ("Officials in Bagmati province said roads were shut.", "Bagmati", ("ADM1", "NP", None)),
 ]
 
 

@@ -134,7 +134,8 @@ _DIVISION_WORDS_AFTER = {
 # Lowercase "region" after a name ("the Kursk region", "Kidal region") says a first-level division
 # only: where the name has one, news means it; where it has none ("the Houston region") the
 # words name the area around a city and change nothing.
-_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER | {"region": "region"}
+# Lowercase "river" says a river where the name has one ("the Bagmati river", not Bagmati Province).
+_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER | {"region": "region", "river": "feature"}
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
 _NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)([A-Z][\w'’-]*)\s+$")
 _DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
