@@ -426,7 +426,7 @@ class _PassParts:
         parts = self._parts.get(case)
         if parts is None:
             w_qualifier, w_mutual = WEIGHTS["qualifier"], WEIGHTS["mutual_50km"]
-            fits = _designation_fits(cands, designated) if designated is not None else [False] * len(cands)
+            fits = _designation_fits(cands, designated, key) if designated is not None else [False] * len(cands)
             parts = self._parts[case] = [
                 (
                     c.prior + w_qualifier if qualifier is not None and resolver._fits(c.place, qualifier) else c.prior,
@@ -528,7 +528,7 @@ def _lift_international_feature(scores: list[float], context_bonuses: Sequence[f
 _KIND_WORD_VARIANTS = {
     "division": ("province", "state", "region", "governorate", "oblast", "prefecture"),
     "area": ("district", "region", "province"),
-    "region": ("region", "oblast", "province"),
+    "region": ("region", "oblast"),  # as _REGION_NAME_WORDS
     "county": ("county",),
 }
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+")
@@ -748,33 +748,25 @@ def _written_abbreviated(text: str, span: Span) -> bool:
 # words that end many towns' names too (Lake, River, Bay, Falls: "Thunder Bay", "Clear Lake").
 _FEATURE_HEADS = frozenset(["sea", "ocean", "gulf", "strait", "straits", "desert", "mountains", "peninsula"])
 _FEATURE_CLASSES = frozenset({"H", "T"})
-# How near a first-level division's point must lie to a town of its name for "the X region" to mean it.
-_REGION_TOWN_DEG = 1.5
+# The kind words a first-level division is named with for "the X region" to mean it ("Kursk Oblast").
+_REGION_NAME_WORDS = ("region", "oblast")
 
 
-def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
+def _designation_fits(cands: Sequence[Candidate], designated: str, key: str = "") -> list[bool]:
     """For each candidate, whether it is the kind of place the designation names.
 
-    A lowercase "region" names a first-level division around a town of the name ("the Kursk
-    region"); a division of the name elsewhere (a parish of Saint Vincent for "the Charlotte
-    region") is not what it says.
+    A lowercase "region" after a name (``key``) names a first-level division the gazetteer calls
+    "<name> Region" or "<name> Oblast" ("the Kursk region": Kursk Oblast); where it has none
+    ("the Nairobi region", "the Houston region") the words are loose talk for the area around
+    the city and fit nothing.
     """
     if designated == "town":
         return [c.place.feature_class == "P" for c in cands]
     if designated == "feature":
         return [c.place.feature_class in _FEATURE_CLASSES for c in cands]
     if designated == "region":
-        towns = [c.place for c in cands if c.place.feature_class == "P"]
-        return [
-            c.place.feature_code in {"ADM1", "ADM1H"}
-            and any(
-                t.country == c.place.country
-                and abs(t.lat - c.place.lat) < _REGION_TOWN_DEG
-                and abs(t.lon - c.place.lon) < _REGION_TOWN_DEG
-                for t in towns
-            )
-            for c in cands
-        ]
+        named = {f"{key} {word}" for word in _REGION_NAME_WORDS}
+        return [c.place.feature_code in {"ADM1", "ADM1H"} and name_key(c.place.name) in named for c in cands]
     for codes in _DESIGNATION_TIERS[designated]:
         fits = [c.place.feature_code in codes for c in cands]
         if any(fits):
@@ -871,7 +863,7 @@ def _designated_readings(
             continue
         case = (id(cands), designated)
         if case not in narrowed:
-            fits = _designation_fits(cands, designated)
+            fits = _designation_fits(cands, designated, spans[idx].key)
             # A sea's reading lies in no country: its name alone said what it is, in every country.
             fitting_countries = (
                 {c.place.country for c in cands}
