@@ -140,6 +140,19 @@ def _found(geoparser, text: str) -> list[tuple[str, str, str]]:
             ],
         ),
         ("The Argentine striker scored.", [("Argentine", "Argentina", "demonym")]),
+        # a region's adjective, not the continent's
+        (
+            "Mali is a West African country; Latin American envoys met.",
+            [
+                ("Mali", "Mali", "toponym"),
+                ("West African", "West Africa", "demonym"),
+                ("Latin American", "Latin America", "demonym"),
+            ],
+        ),
+        (
+            "Southeast Asian ministers met Siberian officials.",
+            [("Southeast Asian", "Southeast Asia", "demonym"), ("Siberian", "Siberia", "demonym")],
+        ),
     ],
 )
 def test_news_demonyms_are_mentions_of_their_place(geoparser, text: str, expected: list) -> None:

@@ -30,7 +30,7 @@ from mypy_extensions import mypyc_attr
 from geo.gazetteer.names import name_key
 from geo.parsing import lexicons
 
-__all__ = ["Span", "Recognizer", "tokenize", "Token", "Words"]
+__all__ = ["Span", "Recognizer", "dateline_span", "tokenize", "Token", "Words"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,12 @@ _CONNECTORS = frozenset(
 # A word that the Arabic article opens, joined by a hyphen: "Sharm el-Sheikh", "Deir al-Balah".
 _ARTICLE_WORD = re.compile(r"(?:al|el|as|ad|ash|at|ar|az|an|ul|ez|es|ed|esh|et|er)[-‐‑][A-Z]")
 _ABBREVIATED = frozenset({"st", "mt", "ft", "ste", "pt"})
+# Words that name a storm when a capitalised name follows ("Hurricane Helene", "Typhoon Haiyan");
+# alone they may be a town ("Hurricane, West Virginia").
+_STORM_WORDS = frozenset({"hurricane", "typhoon", "cyclone", "storm", "tornado"})
+_CLOSE_QUOTES = frozenset('"”')
+# A given name, then an opening quote and perhaps one word of the nickname: "Joaquín "El Chapo" Guzmán".
+_NICKNAME_BEFORE = re.compile(r"\b([A-Z][\w'’-]+)\s+[\"“](?:[A-Z][\w'’-]*\s+)?$")
 _MAX_TOKENS = 6
 # Zipf frequency (log10 per billion words) above which a word is common English.
 COMMON_WORD_ZIPF = 3.5
@@ -207,6 +213,42 @@ def _all_caps(word: str) -> bool:
     return len(word) > 1 and word.replace(".", "").isupper()
 
 
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+# A dateline: the place a story is filed from, in capitals, opening its first paragraph, with
+# perhaps its region or country, the day and the agency, then a dash or a colon:
+# "KYIV, May 18 (Reuters) -", "DEIR AL-BALAH, Gaza Strip (AP) —", "MUMBAI:", "KINSHASA/GENEVA (Reuters) -".
+_DATELINE = re.compile(
+    r"[ \t]*(?P<places>[^\W\d_][^\W\d_'’.-]*(?:[ /-][^\W\d_][^\W\d_'’.-]*)*)"
+    r"(?:,[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*)?"
+    rf"(?:,?[ \t]+(?:{_MONTH_ABBREVIATIONS})[a-z]*\.?[ \t]+\d{{1,2}})?"
+    r"[ \t]*(?:\([^()\n]{1,30}\)[ \t]*)?(?:—|–|-|:)[ \t]"
+)
+# How far into a text a dateline's paragraph may begin (after a title line or two).
+DATELINE_REACH = 300
+
+
+def dateline_span(text: str) -> tuple[int, int]:
+    """Where the capitalised place names of a story's dateline start and end ((0, 0) where it has none).
+
+    >>> text = "KYIV, May 18 (Reuters) - Russian missiles struck Kharkiv."
+    >>> start, end = dateline_span(text)
+    >>> text[start:end]
+    'KYIV'
+    >>> dateline_span("NATO said on Monday it would meet.")
+    (0, 0)
+    """
+    start = 0
+    while start <= DATELINE_REACH:
+        found = _DATELINE.match(text, start)
+        if found is not None and found.group("places").isupper():
+            return found.span("places")
+        newline = text.find("\n", start, start + DATELINE_REACH + 1)
+        if newline < 0:
+            break
+        start = newline + 1
+    return (0, 0)
+
+
 class Words(Sequence[Token]):
     """The words of a text, as parallel lists made by one regex split.
 
@@ -243,6 +285,11 @@ class Words(Sequence[Token]):
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def dateline(self) -> tuple[int, int]:
+        """Where the text's dateline names start and end ((0, 0) where it has none): see :func:`dateline_span`."""
+        return dateline_span(self.text)
 
     @overload
     def __getitem__(self, k: int) -> Token: ...
@@ -572,6 +619,11 @@ class Recognizer:
             if match is None:
                 continue
             j, key, demonym = match
+            if j < last and not demonym and _ARTICLE_WORD.match(word_list[j + 1]) is not None:
+                # The name goes on through an article particle the gazetteer lacks ("Alma al-Chaab"):
+                # the shorter known name is not what it means.
+                after = last + 1
+                continue
             span = self._accept(words, i, j, key, demonym, initial, surnames, pathogens)
             if span is None:
                 continue
@@ -684,13 +736,15 @@ class Recognizer:
             country_acronym = first_all_caps and bare in _COUNTRY_ACRONYMS  # "US" is not "Us"
             if single and not country_acronym and (first_key in self.not_place or first_key in _CONNECTORS):
                 return None
-            # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or state.
+            # Acronyms are organisations ("NATO", "ITV") unless the gazetteer knows them as a country or
+            # state, or they are the city of a dateline ("KYIV, May 18 (Reuters) -").
             if (
                 single
                 and first_all_caps
                 and len(first_word.replace(".", "")) <= 4
                 and bare not in _COUNTRY_ACRONYMS
                 and not abbreviation
+                and not words.dateline[0] <= start < words.dateline[1]
             ):
                 return None
             # One or two letters are initials or codes, not names ("E. coli", "O'Brien").
@@ -736,6 +790,13 @@ class Recognizer:
                 and words.joined(j)
             ):
                 return None
+            # A storm's name ("Hurricane Helene"), a nickname in quotes ("Ismael "El Mayo" Zambada").
+            if single and j + 1 < n and capital[j + 1] and words.joined(j) and first_key in _STORM_WORDS:
+                return None
+            if j + 1 < n and words.gaps[j + 1][:1] in _CLOSE_QUOTES and capital[j + 1]:
+                nickname = _NICKNAME_BEFORE.search(text, max(0, start - 40), start)
+                if nickname is not None and nickname.group(1) in given_names:
+                    return None
             # A disease or pathogen named after a place ("Marburg virus", "Lassa fever") is no mention of it.
             if self._pathogen_at(words, j):
                 return None

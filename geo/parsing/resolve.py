@@ -48,7 +48,7 @@ from geo.gazetteer.names import name_key
 from geo.geometry import EARTH_RADIUS_KM
 from geo.model import Place
 from geo.parsing import lexicons, uses
-from geo.parsing.recognize import COMPASS_WORDS, Span
+from geo.parsing.recognize import COMPASS_WORDS, DATELINE_REACH, Span, dateline_span
 from geo.parsing.rules import Rules
 
 __all__ = ["Resolver", "Resolved", "WEIGHTS", "WEIGHTS_FILE", "load_weights", "document_focus"]
@@ -109,7 +109,7 @@ _AREA_CODES = {"PCLI", "ADM1", "ADM1H", "ADM2", "TERR", "CONT"}
 _AREA_RANK = {"CONT": 4, "PCLI": 3, "TERR": 3, "ADM1": 2, "ADM1H": 2, "ADM2": 1}
 # Words that say what kind of place a name is: "the state of Washington", "Zaire province",
 # "the city of Sao Paulo". Lowercase here: "Ohio State" and "Kansas City" are names of their own.
-# Lowercase "region" is left out: "the Houston region" is the area around the city.
+# Lowercase "region" is kept apart (below): "the Houston region" is the area around the city.
 _DESIGNATED_KIND = {
     "state": "division",
     "province": "division",
@@ -133,7 +133,11 @@ _DIVISION_WORDS_AFTER = {
     "Oblast": "division",
     "Prefecture": "division",
 }
-_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER
+# Lowercase "region" after a name ("the Kursk region", "Kidal region") says a first-level division
+# only: where the name has one, news means it; where it has none ("the Houston region") the
+# words name the area around a city and change nothing.
+# Lowercase "river" says a river where the name has one ("the Bagmati river", not Bagmati Province).
+_KIND_AFTER = _DESIGNATED_KIND | _DIVISION_WORDS_AFTER | {"region": "region", "river": "feature"}
 _DESIGNATOR_BEFORE = re.compile(r"\b(" + "|".join(_DESIGNATED_KIND) + r") of\s+$")
 _NAMED_BEFORE = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|Our)\s)([A-Z][\w'’-]*)\s+$")
 _DESIGNATOR_AFTER = re.compile(r"^\s+(" + "|".join(_KIND_AFTER) + r")\b")
@@ -162,6 +166,10 @@ _PLURAL_AFTER = re.compile(r"\s+(" + "|".join(_PLURAL_KIND) + r")\b")
 _PLURAL_BEFORE = re.compile(r"\b(" + "|".join(_PLURAL_KIND) + r") of\s+$")
 _AFTER_THE = re.compile(r"\bthe\s+$")
 _AFTER_ANY_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# "the", perhaps with one or two capitalised words of the same phrase, right before a name.
+_THE_PHRASE_BEFORE = re.compile(r"\bthe\s+(?:[A-Z][\w'’-]*\s){0,2}$")
+# A feature word and "of" right before a name: it ends the feature's name ("Cape of Good Hope").
+_FEATURE_OF_BEFORE = re.compile(r"\b(?:Cape|Gulf|Bay|Isle|Sea|Strait|Straits|Mouth|Horn) of\s+$")
 # The capitalised word right after a name, in the same phrase.
 _NEXT_WORD = re.compile(r"[ \t\u00a0]{1,2}([A-Z][a-z]+)\b")
 _NO_COUNTS: Mapping[Any, float] = {}  # read-only default: a name with no context of its own
@@ -420,7 +428,7 @@ class _PassParts:
         parts = self._parts.get(case)
         if parts is None:
             w_qualifier, w_mutual = WEIGHTS["qualifier"], WEIGHTS["mutual_50km"]
-            fits = _designation_fits(cands, designated) if designated is not None else [False] * len(cands)
+            fits = _designation_fits(cands, designated, key) if designated is not None else [False] * len(cands)
             parts = self._parts[case] = [
                 (
                     c.prior + w_qualifier if qualifier is not None and resolver._fits(c.place, qualifier) else c.prior,
@@ -522,6 +530,7 @@ def _lift_international_feature(scores: list[float], context_bonuses: Sequence[f
 _KIND_WORD_VARIANTS = {
     "division": ("province", "state", "region", "governorate", "oblast", "prefecture"),
     "area": ("district", "region", "province"),
+    "region": ("region", "oblast"),  # as _REGION_NAME_WORDS
     "county": ("county",),
 }
 _JOINED = re.compile(r"\s+(?:and|or|&)\s+")
@@ -599,13 +608,35 @@ def _leading_area(cands: Sequence[Candidate]) -> Place:
     return max(cands[:5], key=lambda c: _AREA_RANK.get(c.place.feature_code, 0)).place
 
 
+def _respelt(city: Candidate, cands: Sequence[Candidate]) -> bool:
+    """Whether a town's own name spells the name of a division among ``cands`` another way
+    ("Janīn" for "Jenin", "Dayr al Balah" for "Deir al-Balah"): as many words, the same first
+    letter; not a longer name the division's is short for ("Oklahoma City", "Bihar Sharif")."""
+    own = name_key(city.place.name)
+    return any(
+        c.match == "name"
+        and c.place.feature_code in {"ADM1", "ADM2"}
+        and (division := name_key(c.place.name))[:1] == own[:1]
+        and division.count(" ") == own.count(" ")
+        for c in cands
+    )
+
+
 def _prefer_namesake_city(cands: Sequence[Candidate], scores: list[float]) -> None:
     """A division named after its city and centred on it (Istanbul, Lachin) means the city.
 
     News names the city; the province around it wins on population alone. Divisions
-    far from their namesake (New York State) keep their score.
+    far from their namesake (New York State) keep their score. The city may carry the name
+    as an alternate spelling ("Janīn" for the Jenin of its governorate): next to a division of
+    that very name it is the same namesake, not an old name of another place.
     """
-    cities = [(k, c.place) for k, c in enumerate(cands) if c.place.feature_class == "P" and c.match == "name"]
+    own_name = any(c.match == "name" and c.place.feature_code in {"ADM1", "ADM2"} for c in cands)
+    cities = [
+        (k, c.place)
+        for k, c in enumerate(cands)
+        if c.place.feature_class == "P"
+        and (c.match == "name" or (own_name and c.match == "alt" and _respelt(c, cands)))
+    ]
     if not cities:
         return
     for k, cand in enumerate(cands):
@@ -667,18 +698,27 @@ def _list_groups(text: str, spans: Sequence[Span]) -> list[list[int]]:
     return [run for run in _list_runs(text, spans) if len(run) >= 3]
 
 
-def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> str | None:
-    """The kind of place the words around a name give it ("division", "area", "county", "town"), if any."""
+def _designated(text: str, span: Span, demonym_keys: Container[str] = ()) -> tuple[str, bool] | None:
+    """The kind of place the words around a name give it ("division", "area", "county", "town",
+    "region"), if any, and whether the words say it outright.
+
+    Outright are a kind word before the name ("the city of Sao Paulo") and a lowercase one
+    after it ("Malappuram district"); a capitalised one after it may open an organisation's
+    name instead ("London District Catholic School Board", "Mayo County Council").
+    """
     before = _DESIGNATOR_BEFORE.search(text, max(0, span.start - 20), span.start)
     if before is not None:
         # "the Adhamiyah district of Baghdad" names a part of the city, not what kind of place
         # Baghdad is; "the Syrian province of Idlib" does say it.
         named = _NAMED_BEFORE.search(text, max(0, before.start() - 30), before.start())
         if named is None or name_key(named.group(1)) in demonym_keys:
-            return _DESIGNATED_KIND[before.group(1)]
+            return _DESIGNATED_KIND[before.group(1)], True
         return None
     after = _DESIGNATOR_AFTER.match(text[span.end : span.end + 16])
-    return _KIND_AFTER[after.group(1)] if after is not None else None
+    if after is None:
+        return None
+    word = after.group(1)
+    return _KIND_AFTER[word], word.islower()
 
 
 def _plural_designations(text: str, spans: Sequence[Span]) -> dict[int, str]:
@@ -705,15 +745,140 @@ def _written_abbreviated(text: str, span: Span) -> bool:
     )
 
 
-def _designation_fits(cands: Sequence[Candidate], designated: str) -> list[bool]:
-    """For each candidate, whether it is the kind of place the designation names."""
+# Last words that make a name a sea's, a strait's or a range's ("the Red Sea", "the Taiwan Strait"):
+# a division named after the feature is written with its kind word ("Red Sea State"). Left out:
+# words that end many towns' names too (Lake, River, Bay, Falls: "Thunder Bay", "Clear Lake").
+_FEATURE_HEADS = frozenset(["sea", "ocean", "gulf", "strait", "straits", "desert", "mountains", "peninsula"])
+_FEATURE_CLASSES = frozenset({"H", "T"})
+# The kind words a first-level division is named with for "the X region" to mean it ("Kursk Oblast").
+_REGION_NAME_WORDS = ("region", "oblast")
+
+
+def _designation_fits(cands: Sequence[Candidate], designated: str, key: str = "") -> list[bool]:
+    """For each candidate, whether it is the kind of place the designation names.
+
+    A lowercase "region" after a name (``key``) names a first-level division the gazetteer calls
+    "<name> Region" or "<name> Oblast" ("the Kursk region": Kursk Oblast); where it has none
+    ("the Nairobi region", "the Houston region") the words are loose talk for the area around
+    the city and fit nothing.
+    """
     if designated == "town":
         return [c.place.feature_class == "P" for c in cands]
+    if designated == "feature":
+        return [c.place.feature_class in _FEATURE_CLASSES for c in cands]
+    if designated == "region":
+        named = {f"{key} {word}" for word in _REGION_NAME_WORDS}
+        return [c.place.feature_code in {"ADM1", "ADM1H"} and name_key(c.place.name) in named for c in cands]
     for codes in _DESIGNATION_TIERS[designated]:
         fits = [c.place.feature_code in codes for c in cands]
         if any(fits):
             return fits
     return [False] * len(cands)
+
+
+# A name this prominent keeps its reading when another name follows it ("the Nebraska Sandhills").
+_CUT_SHORT_MAX_POPULATION = 100_000
+
+
+def _cut_short(text: str, spans: Sequence[Span], options: Sequence[tuple[list[Candidate], str]]) -> set[int]:
+    """Names that another name follows after one space: the start of a longer name the gazetteer
+    lacks ("Sierra Nevada", "Mardi Gras", "Metro Vancouver"), which the first does not mean.
+
+    News separates two places with a comma or a word. Kept: a name before a common word or a
+    longer name that is only a small place's (a noun about the place: "Ozark Dodge", "New Concord
+    Reservoir"; "the Greenbrier River Valley"),
+    demonyms ("Italian Alps"), and a country, a first-level division or a large city, which a
+    name after it qualifies rather than continues ("U.S. Chinook helicopters", "Istanbul Ataturk
+    Airport").
+    """
+
+    def prominent(idx: int) -> bool:
+        cands = options[idx][0]
+        lead = cands[0].place if cands else None
+        return lead is not None and (
+            _AREA_RANK.get(lead.feature_code, 0) >= 2 or lead.population >= _CUT_SHORT_MAX_POPULATION
+        )
+
+    out: set[int] = set()
+    for idx in range(len(spans) - 1):
+        span, nxt = spans[idx], spans[idx + 1]
+        if nxt.start != span.end + 1 or text[span.end] != " " or span.demonym or nxt.demonym:
+            continue
+        if ((nxt.common or " " in nxt.key) and not prominent(idx + 1)) or prominent(idx):
+            continue
+        out.add(idx)
+    return out
+
+
+_NATURAL_CLASSES = frozenset({"H", "T", "L"})
+
+
+def _readings_after_the(
+    text: str, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
+) -> list[tuple[list[Candidate], str]]:
+    """After "the", a name that is also a river, a range or a region is not a town of the name.
+
+    Rivers, ranges and regions take the article ("on the Elbe", "the Thames", "the Midwest");
+    towns do not ("near Elbe" is the village). Countries and divisions are left to the context
+    ("the Mississippi" may be the state), and so are names whose words said a kind.
+    """
+    out = options
+    narrowed: dict[int, list[Candidate]] = {}
+    for idx, span in enumerate(spans):
+        cands, kind = options[idx]
+        if kind != "toponym" or len(cands) < 2 or idx in designations or span.key.startswith("the "):
+            continue
+        if _AFTER_ANY_THE.search(text, max(0, span.start - 5), span.start) is None:
+            continue
+        if id(cands) not in narrowed:
+            natural = any(c.place.feature_class in _NATURAL_CLASSES for c in cands)
+            kept = [c for c in cands if c.place.feature_class != "P"] if natural else cands
+            narrowed[id(cands)] = kept if kept and len(kept) < len(cands) else cands
+        if narrowed[id(cands)] is not cands:
+            if out is options:
+                out = list(options)
+            out[idx] = (narrowed[id(cands)], kind)
+    return out
+
+
+def _designated_readings(
+    spans: Sequence[Span],
+    options: list[tuple[list[Candidate], str]],
+    designations: Mapping[int, str],
+    firm: Container[int],
+) -> list[tuple[list[Candidate], str]]:
+    """A name the words around it give a kind outright ("Malappuram district", "the city of
+    Belgorod") keeps, in each country where it has a reading of that kind, only those readings;
+    the context then chooses among what is left.
+
+    The kind is the writer's own word: a nearby town or a larger population does not outvote
+    it. Per mention, as the words are: "the Belgorod region" and "the city of Belgorod" in one
+    story are the division and its city. Countries with no reading of the kind keep theirs
+    ("the Lancaster district" of England has no district of that name in the gazetteer, but
+    US counties do).
+    """
+    out = options
+    narrowed: dict[tuple[int, str], list[Candidate]] = {}
+    for idx, designated in designations.items():
+        cands, kind = options[idx]
+        if idx not in firm or kind != "toponym" or len(cands) < 2:
+            continue
+        case = (id(cands), designated)
+        if case not in narrowed:
+            fits = _designation_fits(cands, designated, spans[idx].key)
+            # A sea's reading lies in no country: its name alone said what it is, in every country.
+            fitting_countries = (
+                {c.place.country for c in cands}
+                if designated == "feature"
+                else {c.place.country for c, fit in zip(cands, fits, strict=True) if fit}
+            )
+            kept = [c for c, fit in zip(cands, fits, strict=True) if fit or c.place.country not in fitting_countries]
+            narrowed[case] = kept if len(kept) < len(cands) else cands
+        if narrowed[case] is not cands:
+            if out is options:
+                out = list(options)
+            out[idx] = (narrowed[case], kind)
+    return out
 
 
 def _place_kind(place: Place) -> tuple[str, str] | None:
@@ -863,16 +1028,30 @@ class Resolver:
                 out[idx] = (cands, kind)
         return out
 
-    def _designations(self, text: str, spans: Sequence[Span]) -> dict[int, str]:
-        """The kind of place the words around each span give it, by span index (spans with none left out)."""
+    def _designations(self, text: str, spans: Sequence[Span]) -> tuple[dict[int, str], set[int]]:
+        """The kind of place the words around each span give it, by span index (spans with none left out),
+        and the spans whose words say it outright (see :func:`_designated`; a dateline says a town)."""
         plural_kinds = _plural_designations(text, spans)
         demonym_keys = self.gazetteer.demonym_keys()
-        out = {}
+        # A dateline names the city a story is filed from ("JENIN, West Bank (Reuters) -").
+        dateline_start, dateline_end = dateline_span(text) if spans and spans[0].start < DATELINE_REACH else (0, 0)
+        out: dict[int, str] = {}
+        firm: set[int] = set()
         for idx, span in enumerate(spans):
-            kind = _designated(text, span, demonym_keys) or plural_kinds.get(idx)
-            if kind is not None:
-                out[idx] = kind
-        return out
+            said = _designated(text, span, demonym_keys)
+            if said is None and dateline_start <= span.start < dateline_end and not span.demonym:
+                said = ("town", True)
+            if said is None and not span.demonym and span.key.rpartition(" ")[2] in _FEATURE_HEADS:
+                said = ("feature", True)  # "the Red Sea" is the sea, not Sudan's Red Sea state
+            if said is not None:
+                out[idx] = said[0]
+                if said[1]:
+                    firm.add(idx)
+            elif idx in plural_kinds:
+                # A plural word after one name is often about the places in it ("the Indiana
+                # counties"): a weight, not a choice.
+                out[idx] = plural_kinds[idx]
+        return out, firm
 
     def _with_kind_word_variants(
         self, spans: Sequence[Span], options: list[tuple[list[Candidate], str]], designations: Mapping[int, str]
@@ -930,11 +1109,14 @@ class Resolver:
         options = self._without_feature_word_tails(text, spans, options)
         options = _with_longer_names(spans, options)
         options = self._with_shared_heads(text, spans, options)
-        designations = self._designations(text, spans)
+        designations, firm = self._designations(text, spans)
         options = self._with_kind_word_variants(spans, options, designations)
+        options = _designated_readings(spans, options, designations, firm)
+        options = _readings_after_the(text, spans, options, designations)
         if not keep_all:
             # A team in a match report, a person ("Thatcher said"): no place, whatever the gazetteer holds.
             dropped = uses.not_place_spans(text, spans, lambda idx: _may_be_person(options[idx][0]))
+            dropped |= _cut_short(text, spans, options)
             if dropped:
                 options = [([], opt[1]) if idx in dropped else opt for idx, opt in enumerate(options)]
         qualifiers = self._qualifiers(text, spans, options)
@@ -1014,7 +1196,7 @@ class Resolver:
         nearest_km = shared.nearest_km(spans, options, anchor_points)
         peer_kinds = _peer_kinds(lists or [], spans, first)
         if designations is None:
-            designations = self._designations(text, spans)
+            designations = self._designations(text, spans)[0]
         # Mentions of one name in like surroundings score alike: each distinct case is scored once.
         decided: dict[tuple[object, ...], tuple[int, float] | None] = {}
         w_country, w_country_share = WEIGHTS["country_context"], WEIGHTS["country_share"]
@@ -1156,11 +1338,15 @@ class Resolver:
         after = _NEXT_WORD.match(text, span.end)
         if after is not None and name_key(after.group(1)) in self._feature_keys:
             return True
+        # "the Cape of Good Hope", "the Bay of Fundy": the name ends a feature's longer name.
+        if _FEATURE_OF_BEFORE.search(text, max(0, span.start - 12), span.start) is not None:
+            return True
         last_word = span.key.rpartition(" ")[2]
         return (
             last_word in self._feature_keys
             and after is None
-            and _AFTER_THE.search(text, max(0, span.start - 5), span.start) is not None
+            # "the Plains", and "the Great Plains" with the words the gazetteer lacks before it
+            and _THE_PHRASE_BEFORE.search(text, max(0, span.start - 30), span.start) is not None
         )
 
     @staticmethod

@@ -105,8 +105,16 @@ _TEAM_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:beat|defeated|drew|lost|hosted|host|hosts|face|faces|faced|thrashed|edged|routed|"
     r"hammered|trailed|won|conceded|scored|signed|sacked|equalised|equalized|manager|boss|coach|head coach|"
     r"striker|strikers|goalkeeper|keeper|midfielder|defender|defenders|winger|forward|captain|"
-    r"squad|players|fans|supporters|lineup|line-up|bench|academy|chairman)\b",
+    r"squad|players|fans|supporters|lineup|line-up|bench|academy|chairman)\b"
+    # ... or the second word of a club's name that the gazetteer lacks as a place ("Manchester City",
+    # "Nottingham Forest", "Derby County"): in a sports report, that club.
+    r"|^\s(?:City|Town|County|Forest)\b",
 )
+# A person's team: "Ange Postecoglou's Tottenham", "Guardiola's City" (a given name or a surname before "'s").
+_MANAGER_BEFORE = re.compile(r"\b[A-Z][\w'’-]+(?:'s|’s)\s+$")
+# Words that name a club as the second word after its town ("Wolverhampton Wanderers"): one more sport word
+# for :func:`sport_context`, as is a score after a team's cue ("beat Leeds 3-0").
+_CLUB_NAME = re.compile(r"\b[A-Z][a-z]+ (?:FC|AFC|Wanderers|Rovers|Hotspur|Albion|Athletic)\b")
 # Words right before a name that say the place even in a sports report.
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|near|outside|around|across|of|north of|south of|east of|west of)\s+$", re.IGNORECASE
@@ -128,13 +136,19 @@ def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 
 
-def sport_context(text: str, words: frozenset[str] | None = None) -> bool:
-    """Whether a text reads as a sports report: enough of its words are sport words."""
+def sport_context(text: str, words: frozenset[str] | None = None, evidence: int = 0) -> bool:
+    """Whether a text reads as a sports report: enough of its words are sport words.
+
+    ``evidence`` counts what else the caller found of a sports report (scores after a team's cue);
+    clubs' names ("Wolverhampton Wanderers") count as sport words.
+    """
     lower = text.lower()
     # A substring test in C rules out most texts; whole words are counted only for what it finds
     # ("league" is in "colleague").
     present = [w for w in (lexicons.sport_words() if words is None else words) if w in lower]
-    count = 0
+    count = evidence + sum(1 for _ in _CLUB_NAME.finditer(text))
+    if count >= SPORT_CONTEXT_MIN:
+        return True
     for word in present:
         count += sum(1 for _ in _word_pattern(word).finditer(lower))
         if count >= SPORT_CONTEXT_MIN:
@@ -142,11 +156,30 @@ def sport_context(text: str, words: frozenset[str] | None = None) -> bool:
     return False
 
 
+def _possessive(text: str, span: Span) -> bool:
+    """Whether "'s" follows a name: in "a win over Minnesota's top team" the one beaten is the team."""
+    return text.startswith(("'s", "’s"), span.end)
+
+
+def _scored(text: str, span: Span) -> bool:
+    """Whether a score follows a name ("Chelsea 2-1") or comes right before it ("a 3-0 win over Leeds")."""
+    if _SCORE_AFTER.match(text, span.end, span.end + _REACH) is not None:
+        return True
+    if _possessive(text, span):
+        return False
+    before = text[max(0, span.start - _REACH) : span.start]
+    return ("-" in before or "–" in before) and _SCORE_BEFORE.search(before) is not None
+
+
 def _is_team(text: str, span: Span) -> bool:
     after = text[span.end : span.end + _REACH]
     if _SCORE_AFTER.match(after) is not None or _TEAM_AFTER.match(after) is not None:
         return True
+    if _possessive(text, span):
+        return False  # what the words before say is of the noun the name owns
     before = text[max(0, span.start - _REACH) : span.start]
+    if _MANAGER_BEFORE.search(before) is not None:
+        return True
     words = before.lower().split()[-3:]
     if words and words[-1] == "the":
         words.pop()
@@ -177,8 +210,9 @@ def not_place_spans(text: str, spans: Sequence[Span], may_be_person: Callable[[i
     except those after a word that says a place ("in Newcastle").
     """
     # The words around a name first (a handful of spans), the whole text only where some name is in a team's place.
-    teams = {s.key for s in spans if not s.demonym and _is_team(text, s)}
-    if teams and not sport_context(text):
+    team_spans = [s for s in spans if not s.demonym and _is_team(text, s)]
+    teams = {s.key for s in team_spans}
+    if teams and not sport_context(text, evidence=sum(_scored(text, s) for s in team_spans)):
         teams = set()
     persons = {
         s.key
