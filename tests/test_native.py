@@ -44,9 +44,18 @@ def _which(pure: bool) -> dict[str, object]:
     return json.loads(out.stdout)
 
 
+def _can_compile() -> bool:
+    import importlib.util
+    import shutil
+
+    return (shutil.which("cc") or shutil.which("gcc")) is not None and importlib.util.find_spec("mypyc") is not None
+
+
 def _compiled_build() -> dict[str, str]:
     modules = _native._compiled_modules()
     if not modules:
+        # With a C compiler and mypyc here, the install should have compiled: its output says why not.
+        assert not _can_compile(), "a C compiler and mypyc are here, yet nothing was compiled: `pip install -v -e .`"
         pytest.skip("this checkout has no compiled modules (installed without a C compiler or mypyc)")
     return modules
 

@@ -349,8 +349,8 @@ class TimeMap(folium.Map):
             world_copy_jump=True,
         )
         # folium's CDN links (Leaflet 1.9.3, jQuery, Bootstrap): never; the layer inlines the pinned assets.
-        self.default_js = []
-        self.default_css = []
+        self.default_js: list[tuple[str, str]] = []
+        self.default_css: list[tuple[str, str]] = []
         self.offline = bool(offline)
         self.geo_layer = TimeLayer(data, title=title, basemap=_resolve_basemap(basemap, offline), at=at)
         self.add_child(self.geo_layer, name="geo_time")
