@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.errors import GeoError, InputError
+from geo.errors import GeoError, InputError, InputTypeError
 from geo.parsing.dates import DatedSentence, date_at, date_sentences, split_sentences
 
 D = dt.date
@@ -71,7 +71,14 @@ def test_split_sentences_handles_a_megabyte() -> None:
 
 def test_split_sentences_rejects_non_text() -> None:
     with pytest.raises(InputError, match="str"):
-        split_sentences(b"bytes")  # type: ignore[arg-type]
+        split_sentences(b"bytes")
+
+
+@pytest.mark.parametrize("bad", [b"On Monday.", 5, None])
+def test_date_sentences_names_a_text_that_is_no_str(bad: object) -> None:
+    # The same error in the compiled build, whose annotations would otherwise speak first.
+    with pytest.raises(InputTypeError, match=f"date_sentences got a {type(bad).__name__} .*; pass a str"):
+        date_sentences(bad, dt.date(2024, 3, 5))
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.errors import InputError
+from geo.errors import InputError, InputTypeError
 from geo.model import Article
 from geo.parsing.pipeline import RECORD_FIELDS, mention_record
 
@@ -217,3 +217,9 @@ def test_resolve_spans_keeps_order_and_gives_none_for_non_places(geoparser):
     assert places[1] is None
     assert places[2] is not None and places[2].name == "Lyon"
     assert geoparser.resolve_spans(text, []) == []
+
+
+@pytest.mark.parametrize("bad", [b"Paris is big.", 123, None])
+def test_an_article_text_that_is_no_str_is_named_with_what_to_do(geoparser, bad: object) -> None:
+    with pytest.raises(InputTypeError, match=rf"article 'text': its text is a {type(bad).__name__}, not a str; pass"):
+        geoparser.parse_text(bad)

@@ -189,7 +189,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from geo.errors import InputError
+from geo.errors import InputError, InputTypeError
 
 __all__ = ["DatedSentence", "date_at", "date_sentences", "split_sentences"]
 
@@ -334,7 +334,7 @@ def split_sentences(text: object) -> list[tuple[int, int]]:
     ['Mr. Smith met Dr. Jones in the U.S. Army base.', 'They left.']
     """
     if not isinstance(text, str):
-        raise InputError(f"split_sentences got a {type(text).__name__} instead of the article text; pass a str")
+        raise InputTypeError(f"split_sentences got a {type(text).__name__} instead of the article text; pass a str")
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(text):
@@ -1521,7 +1521,7 @@ def _date_span(
     return DatedSentence(start, end, story.published, "published", ""), counted
 
 
-def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
+def date_sentences(text: object, published: dt.date | None) -> list[DatedSentence]:
     """Date every sentence of an article.
 
     Parameters
@@ -1549,6 +1549,8 @@ def date_sentences(text: str, published: dt.date | None) -> list[DatedSentence]:
     >>> [(text[s.start : s.end], s.date.isoformat()) for s in date_sentences(text, dt.date(2025, 12, 31))]
     [('The talks ended Tuesday', '2025-12-30'), ('; a vote is set for Friday.', '2026-01-02')]
     """
+    if not isinstance(text, str):  # checked here, not by the annotation: the compiled build would say less
+        raise InputTypeError(f"date_sentences got a {type(text).__name__} instead of the article text; pass a str")
     if isinstance(published, dt.datetime):
         published = published.date()
     elif published is not None and not isinstance(published, dt.date):

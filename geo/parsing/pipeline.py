@@ -156,6 +156,11 @@ class Geoparser:
         moved back into the whole text.
         """
         text = article.text
+        if not isinstance(text, str):
+            raise InputTypeError(
+                f"article {article.id!r}: its text is a {type(text).__name__}, not a str; pass the article text "
+                "as a str (decode bytes first, e.g. data.decode('utf-8'))"
+            )
         if len(text) <= self.max_chars:
             return self._parse_chunk(article, 0, len(text), article.title)
         spans = chunk_spans(text, self.max_chars)
