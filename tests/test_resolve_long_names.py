@@ -9,12 +9,8 @@ one), or, for counter-examples, a mention and the place it must still resolve to
 from __future__ import annotations
 
 import pytest
-
-
-def _readings(geoparser, text: str) -> dict[str, tuple[str, str, str]]:
-    """The reading of each mentioned name (its last mention's)."""
-    return {m.text: (m.place.feature_code, m.place.country, m.place.admin1) for m in geoparser.parse_text(text)}
-
+from readings import check_reading as _check
+from readings import readings as _readings
 
 NOT_THE_SHORTER_NAME = [
     # the name goes on through an article particle the gazetteer lacks
@@ -57,10 +53,7 @@ STILL_THE_PLACE = [
 
 @pytest.mark.parametrize(("text", "words", "expected"), STILL_THE_PLACE)
 def test_place_that_ends_its_phrase_stays(geoparser, text, words, expected) -> None:
-    readings = _readings(geoparser, text)
-    assert words in readings, (words, readings)
-    got = readings[words]
-    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)
+    _check(geoparser, text, words, expected)
 
 
 SEA_CASES = [
@@ -77,10 +70,7 @@ SEA_CASES = [
 
 @pytest.mark.parametrize(("text", "words", "expected"), SEA_CASES)
 def test_name_ending_in_a_sea_word_is_the_sea(geoparser, text, words, expected) -> None:
-    readings = _readings(geoparser, text)
-    assert words in readings, (words, readings)
-    got = readings[words]
-    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)
+    _check(geoparser, text, words, expected)
 
 
 def test_team_owned_by_a_place_leaves_the_place(geoparser) -> None:
@@ -106,7 +96,4 @@ AFTER_THE_CASES = [
 
 @pytest.mark.parametrize(("text", "words", "expected"), AFTER_THE_CASES)
 def test_name_after_the_is_the_river_range_or_region(geoparser, text, words, expected) -> None:
-    readings = _readings(geoparser, text)
-    assert words in readings, (words, readings)
-    got = readings[words]
-    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)
+    _check(geoparser, text, words, expected)

@@ -10,19 +10,8 @@ unchecked; counter-examples keep the reading they had.
 from __future__ import annotations
 
 import pytest
-
-
-def _readings(geoparser, text: str) -> dict[str, tuple[str, str, str]]:
-    """The reading of each mentioned name (its last mention's)."""
-    return {m.text: (m.place.feature_code, m.place.country, m.place.admin1) for m in geoparser.parse_text(text)}
-
-
-def _check(geoparser, text: str, words: str, expected: tuple[str | None, str | None, str | None]) -> None:
-    readings = _readings(geoparser, text)
-    assert words in readings, (words, readings)
-    got = readings[words]
-    assert all(want is None or want == have for want, have in zip(expected, got, strict=True)), (words, got)
-
+from readings import check_reading as _check
+from readings import readings as _readings
 
 KIND_SAID_CASES = [
     # a lowercase kind word after the name, or one before it: that kind, though a town of the name is near
